@@ -1,0 +1,40 @@
+/**
+ * The `outlayer` command. Each subcommand lives in node/cli/commands/<name>.ts and exports
+ * `register(program)`; they are loaded in name order so features add commands without touching this file.
+ * Only node/cli touches argv, env, signals and exit codes.
+ */
+import { Command, CommanderError } from 'commander'
+import { readdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { EXIT, UsageError } from './exit-codes.js'
+
+const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands')
+
+async function main (): Promise<void> {
+  const program = new Command('outlayer')
+    .description('Verifiable off-chain compute for NEAR, run by a peer-to-peer mesh')
+    .exitOverride()
+    .showHelpAfterError(false)
+  for (const file of (await readdir(commandsDir)).filter(f => f.endsWith('.ts')).sort()) {
+    const mod = await import(pathToFileURL(join(commandsDir, file)).href) as { register?: (p: Command) => void }
+    mod.register?.(program)
+  }
+  try {
+    await program.parseAsync(process.argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT.usage
+      return
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n`)
+      process.exitCode = EXIT.usage
+      return
+    }
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = EXIT.local
+  }
+}
+
+await main()

@@ -1,0 +1,29 @@
+/** Every protocol failure is one class with a fixed code, so callers branch on `code`, never on text. */
+export type ProtocolErrorCode =
+  | 'NOT_CANONICAL'
+  | 'INVALID'
+  | 'TOO_LARGE'
+  | 'BAD_KEY'
+  | 'BAD_SIGNATURE'
+  | 'STALE'
+  | 'UNSUPPORTED_VERSION'
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError'
+  constructor (readonly code: ProtocolErrorCode, message: string, readonly path?: string) {
+    super(message)
+  }
+}
+
+/** A validator's verdict: typed value or typed error, never a thrown exception. */
+export type Result<T> = { ok: true, value: T } | { ok: false, error: ProtocolError }
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+export const fail = (code: ProtocolErrorCode, message: string, path?: string): Result<never> =>
+  ({ ok: false, error: new ProtocolError(code, path != null ? `${path}: ${message}` : message, path) })
+
+/** Unwraps a Result, throwing its ProtocolError: for callers that treat bad input as exceptional. */
+export function unwrap<T> (result: Result<T>): T {
+  if (!result.ok) throw result.error
+  return result.value
+}
