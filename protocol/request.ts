@@ -1,0 +1,95 @@
+/**
+ * The request as our contract emits it in `execution_requested` (OutLayer's call shape plus redundancy,
+ * block height, timestamp and seed). Workers parse every request with validateExecutionRequest before acting.
+ */
+import { fail, type Result } from './errors.js'
+import { array, base64, bool, hex, int, object, oneOf, optional, str, tagged, u64, type Check } from './validate.js'
+import { validateAccountId } from './near.js'
+
+/** OutLayer's caps and defaults. */
+export const LIMITS = {
+  maxInstructions: 500_000_000_000n,
+  maxExecutionSeconds: 180,
+  maxCompilationSeconds: 300,
+  maxMemoryMb: 1024,
+  defaultInstructions: 1_000_000_000n,
+  defaultMemoryMb: 128,
+  defaultExecutionSeconds: 60,
+  maxReplicas: 7,
+  /** inputs this large or larger stay in contract state */
+  inlineInputBytes: 10 * 1024,
+  /** outputs this large or larger go through submit_execution_output */
+  inlineOutputBytes: 1024
+} as const
+
+const accountId: Check<string> = (v, path) => validateAccountId(v, path)
+const BUILD_TARGET = /^wasm32-(wasi|wasip1|wasip2|unknown-unknown)$/
+
+export const codeSourceCheck = tagged({
+  GitHub: object({
+    repo: str({ min: 1, max: 256 }),
+    commit: str({ min: 1, max: 64, pattern: /^[0-9A-Za-z._/-]+$/ }),
+    build_target: optional(str({ pattern: BUILD_TARGET }))
+  }),
+  WasmUrl: object({
+    url: str({ min: 1, max: 2048, pattern: /^(https?|file|ipfs):\/\// }),
+    hash: hex(32),
+    build_target: optional(str({ pattern: BUILD_TARGET }))
+  }),
+  Project: object({
+    project_id: str({ min: 3, max: 129, pattern: /^[a-z0-9._-]+\/[A-Za-z0-9_-]{1,64}$/ }),
+    version_key: optional(str({ max: 128 }))
+  })
+})
+export type CodeSource = typeof codeSourceCheck extends Check<infer T> ? T : never
+
+export const resourceLimitsCheck = object({
+  max_instructions: u64({ max: LIMITS.maxInstructions }),
+  max_memory_mb: int({ min: 1, max: LIMITS.maxMemoryMb }),
+  max_execution_seconds: int({ min: 1, max: LIMITS.maxExecutionSeconds })
+})
+export type ResourceLimits = typeof resourceLimitsCheck extends Check<infer T> ? T : never
+
+export const redundancyCheck: Check<{ replicas: number, quorum: number, aggregation: 'identical' | 'median' }> = (v, path) => {
+  const r = object({
+    replicas: int({ min: 1, max: LIMITS.maxReplicas }),
+    quorum: int({ min: 1, max: LIMITS.maxReplicas }),
+    aggregation: oneOf(['identical', 'median'] as const)
+  })(v, path)
+  if (r.ok && (r.value.quorum > r.value.replicas || r.value.quorum * 2 <= r.value.replicas)) {
+    return fail('INVALID', 'quorum must be > replicas/2 and ≤ replicas', path)
+  }
+  return r
+}
+export type Redundancy = typeof redundancyCheck extends Check<infer T> ? T : never
+
+export const RESPONSE_FORMATS = ['Bytes', 'Text', 'Json'] as const
+export type ResponseFormat = typeof RESPONSE_FORMATS[number]
+
+export const executionRequestCheck = object({
+  request_id: u64(),
+  data_id: hex(32),
+  sender_id: accountId,
+  predecessor_id: accountId,
+  payer_account_id: accountId,
+  source: codeSourceCheck,
+  resource_limits: resourceLimitsCheck,
+  input_data: optional(str({ max: LIMITS.inlineInputBytes })),
+  input_data_in_state: optional(bool),
+  secrets_ref: optional(object({ profile: str({ min: 1, max: 64 }), account_id: accountId })),
+  response_format: oneOf(RESPONSE_FORMATS),
+  redundancy: redundancyCheck,
+  params: optional(object({ compile_only: optional(bool), force_rebuild: optional(bool) }, { allowUnknown: true })),
+  block_height: u64(),
+  timestamp_ns: u64(),
+  seed: hex(32),
+  deposit: optional(u64({ max: (1n << 128n) - 1n }))
+}, { allowUnknown: true })
+export type ExecutionRequest = typeof executionRequestCheck extends Check<infer T> ? T : never
+
+export function validateExecutionRequest (value: unknown): Result<ExecutionRequest> {
+  return executionRequestCheck(value, 'request')
+}
+
+/** Attestation entries in `resolve_execution`. */
+export const attestationEntryCheck = array(object({ worker_id: accountId, signature: base64(64) }), { max: LIMITS.maxReplicas })
