@@ -1,0 +1,230 @@
+/**
+ * The node's config.json: one typed object, validated on load with errors that name the field,
+ * defaults filled for everything that has a sensible default. Secrets live here, so it is written 0600.
+ */
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import {
+  array, fail, int, object, ok, oneOf, optional, str, validateAccountId,
+  type Check, type ProtocolError
+} from '../protocol/index.js'
+import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
+
+export type Role = 'worker' | 'builder' | 'aggregator'
+export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator']
+export type SourceKind = 'GitHub' | 'WasmUrl' | 'Project'
+export const SOURCE_KINDS: readonly SourceKind[] = ['GitHub', 'WasmUrl', 'Project']
+
+export interface NodeConfig {
+  /** 'localnet' | 'testnet' | 'mainnet': also the gossip/kad namespace */
+  network: string
+  /** level store, wasm artifacts, keys */
+  dataDir: string
+  near: {
+    rpcUrl: string
+    feedUrl?: string
+    networkId: string
+    contractId: string
+    accountId: string
+    /** ed25519:..., the worker's NEAR full-access key */
+    secretKey: string
+    /** aggregator only: function-call key of the operator account */
+    operatorSecretKey?: string
+    operatorAccountId?: string
+  }
+  p2p: {
+    /** libp2p private key, base64 protobuf (@libp2p/crypto privateKeyToProtobuf) */
+    privateKey: string
+    listen: string[]
+    bootstrap: string[]
+  }
+  /** ed25519:... secret key for envelopes and attestations (the key registered with register_worker) */
+  signingKey: string
+  roles: Role[]
+  /** /health, /metrics, /status, dashboard */
+  http: { host: string, port: number }
+  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number }
+  chain: { reconcileEveryBlocks: number, pollMs: number }
+}
+
+export type ConfigErrorCode = 'CONFIG_NOT_FOUND' | 'CONFIG_NOT_JSON' | 'CONFIG_INVALID' | 'CONFIG_EXISTS'
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  /** the dotted field that is wrong, e.g. `near.rpcUrl` (absent for file-level problems) */
+  readonly field?: string
+  constructor (readonly code: ConfigErrorCode, message: string, field?: string) {
+    super(message)
+    if (field != null) this.field = field
+  }
+}
+
+export type NodeConfigInput = Partial<Omit<NodeConfig, 'near' | 'p2p' | 'http' | 'worker' | 'chain'>> & {
+  near?: Partial<NodeConfig['near']>
+  p2p?: Partial<NodeConfig['p2p']>
+  http?: Partial<NodeConfig['http']>
+  worker?: Partial<NodeConfig['worker']>
+  chain?: Partial<NodeConfig['chain']>
+}
+
+/** Defaults for every field that has one. Keys, account and contract have none: they stay '' and fail validation. */
+export const CONFIG_DEFAULTS = {
+  network: 'localnet',
+  dataDir: '.outlayer',
+  rpcUrl: 'http://127.0.0.1:3030',
+  listen: ['/ip4/0.0.0.0/tcp/0'],
+  roles: ['worker'] as Role[],
+  http: { host: '127.0.0.1', port: 7700 },
+  worker: { capacity: 2, allowedSources: [...SOURCE_KINDS], trustBuilders: 1 },
+  chain: { reconcileEveryBlocks: 10, pollMs: 500 }
+} as const
+
+/** A complete config from a partial one; nested sections are merged field by field. Does not validate. */
+export function defaultConfig (partial: NodeConfigInput = {}): NodeConfig {
+  const network = partial.network ?? CONFIG_DEFAULTS.network
+  return {
+    network,
+    dataDir: partial.dataDir ?? CONFIG_DEFAULTS.dataDir,
+    near: {
+      rpcUrl: CONFIG_DEFAULTS.rpcUrl,
+      networkId: network,
+      contractId: '',
+      accountId: '',
+      secretKey: '',
+      ...dropUndefined(partial.near ?? {})
+    },
+    p2p: { privateKey: '', listen: [...CONFIG_DEFAULTS.listen], bootstrap: [], ...dropUndefined(partial.p2p ?? {}) },
+    signingKey: partial.signingKey ?? '',
+    roles: partial.roles ?? [...CONFIG_DEFAULTS.roles],
+    http: { ...CONFIG_DEFAULTS.http, ...dropUndefined(partial.http ?? {}) },
+    worker: { ...CONFIG_DEFAULTS.worker, allowedSources: [...CONFIG_DEFAULTS.worker.allowedSources], ...dropUndefined(partial.worker ?? {}) },
+    chain: { ...CONFIG_DEFAULTS.chain, ...dropUndefined(partial.chain ?? {}) }
+  }
+}
+
+const url: Check<string> = (v, path) => typeof v === 'string' && /^https?:\/\/[^\s/]+/.test(v)
+  ? ok(v)
+  : fail('INVALID', 'must be an http(s) URL like http://127.0.0.1:3030', path)
+const ed25519Secret: Check<string> = str({ min: 1, pattern: /^ed25519:[1-9A-HJ-NP-Za-km-z]+$/ })
+const accountId: Check<string> = (v, path) => validateAccountId(v, path)
+const multiaddr: Check<string> = str({ min: 2, max: 1024, pattern: /^\// })
+
+const configCheck = object({
+  network: str({ min: 1, max: 64, pattern: /^[a-z0-9-]+$/ }),
+  dataDir: str({ min: 1 }),
+  near: object({
+    rpcUrl: url,
+    feedUrl: optional(url),
+    networkId: str({ min: 1, max: 64 }),
+    contractId: accountId,
+    accountId,
+    secretKey: ed25519Secret,
+    operatorSecretKey: optional(ed25519Secret),
+    operatorAccountId: optional(accountId)
+  }),
+  p2p: object({
+    privateKey: str({ min: 1 }),
+    listen: array(multiaddr, { max: 32 }),
+    bootstrap: array(multiaddr, { max: 256 })
+  }),
+  signingKey: ed25519Secret,
+  roles: array(oneOf(ROLES), { max: ROLES.length }),
+  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }) }),
+  worker: object({
+    capacity: int({ min: 1, max: 1024 }),
+    allowedSources: array(oneOf(SOURCE_KINDS), { max: SOURCE_KINDS.length }),
+    trustBuilders: int({ min: 1, max: 64 })
+  }),
+  chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }) })
+})
+
+/**
+ * Validates a parsed config (after defaults): field shapes, then the cross-field rules the node relies on.
+ * `source` names the file in messages. Throws ConfigError('CONFIG_INVALID') naming the field.
+ */
+export function validateConfig (value: unknown, source = 'config'): NodeConfig {
+  const r = configCheck(value, 'config')
+  if (!r.ok) throw invalid(source, r.error)
+  const cfg = r.value as NodeConfig
+  const refuse = (field: string, message: string): never => {
+    throw new ConfigError('CONFIG_INVALID', `${source}: ${field}: ${message}`, field)
+  }
+  checkKey(() => publicKeyOfNearKey(cfg.near.secretKey), 'near.secretKey', refuse)
+  checkKey(() => publicKeyOfNearKey(cfg.signingKey), 'signingKey', refuse)
+  if (cfg.near.operatorSecretKey != null) checkKey(() => publicKeyOfNearKey(cfg.near.operatorSecretKey!), 'near.operatorSecretKey', refuse)
+  checkKey(() => decodeP2pKey(cfg.p2p.privateKey), 'p2p.privateKey', refuse)
+  if (cfg.roles.length === 0) refuse('roles', `needs at least one of ${ROLES.join(', ')}`)
+  if (new Set(cfg.roles).size !== cfg.roles.length) refuse('roles', 'lists a role twice')
+  if (cfg.roles.includes('aggregator')) {
+    if (cfg.near.operatorSecretKey == null) refuse('near.operatorSecretKey', 'is required for the aggregator role (the operator account\'s function-call key)')
+    if (cfg.near.operatorAccountId == null) refuse('near.operatorAccountId', 'is required for the aggregator role')
+  }
+  if (cfg.worker.allowedSources.length === 0) refuse('worker.allowedSources', `needs at least one of ${SOURCE_KINDS.join(', ')}`)
+  return cfg
+}
+
+/** Reads, fills defaults and validates config.json. */
+export async function loadConfig (path: string): Promise<NodeConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError('CONFIG_NOT_FOUND', `${path}: no config file (create one with "outlayer init")`)
+    }
+    throw err
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw new ConfigError('CONFIG_NOT_JSON', `${path}: not valid JSON: ${(err as Error).message}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('CONFIG_INVALID', `${path}: expected a JSON object`)
+  }
+  return validateConfig(defaultConfig(parsed as NodeConfigInput), path)
+}
+
+/**
+ * Writes config.json with mode 0600 (it holds private keys), via a temp file and rename so a crash never
+ * leaves half a config. Refuses to replace an existing file unless `overwrite`.
+ */
+export async function saveConfig (path: string, cfg: NodeConfig, opts: { overwrite?: boolean } = {}): Promise<void> {
+  validateConfig(cfg, path)
+  if (opts.overwrite !== true && await exists(path)) {
+    throw new ConfigError('CONFIG_EXISTS', `${path} already exists (use --force to overwrite)`)
+  }
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = `${path}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(cfg, null, 2) + '\n', { mode: 0o600 })
+  await chmod(tmp, 0o600) // the mode option is masked by umask; chmod is not
+  await rename(tmp, path)
+}
+
+async function exists (path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function invalid (source: string, error: ProtocolError): ConfigError {
+  const field = error.path?.replace(/^config\.?/, '')
+  const message = error.message.replace(/^config\./, '').replace(/^config: /, '')
+  return new ConfigError('CONFIG_INVALID', `${source}: ${message}`, field === '' ? undefined : field)
+}
+
+function checkKey (decode: () => unknown, field: string, refuse: (field: string, message: string) => never): void {
+  try {
+    decode()
+  } catch (err) {
+    refuse(field, (err as Error).message)
+  }
+}
+
+function dropUndefined<T extends object> (o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
