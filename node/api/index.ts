@@ -1,0 +1,6 @@
+export { createApiServer } from './server.js'
+export type { ApiServer, ApiServerInit } from './server.js'
+export { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError, StatusUnavailableError } from './errors.js'
+export type { ApiErrorCode } from './errors.js'
+export { JOB_STATES } from './types.js'
+export type { JobState, JobStatus, LeaseStatus, NodeStatus, PeerStatus, StatusSource } from './types.js'

@@ -1,0 +1,135 @@
+/**
+ * The node's HTTP API: GET /health, /metrics (Prometheus text from the registry passed in), /status (JSON),
+ * and / (the dashboard). Read-only: only GET and HEAD. Any bad request gets a JSON 4xx and a failing status
+ * source a 503; nothing a client sends can crash the node.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Registry } from 'prom-client'
+import type { Logger } from '../log.js'
+import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError, StatusUnavailableError, sendError } from './errors.js'
+import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
+import type { StatusSource } from './types.js'
+
+export interface ApiServerInit {
+  /** interface to bind; default 127.0.0.1 (the status names peers and jobs, so it is not public by default) */
+  host?: string
+  /** 0 picks a free port */
+  port?: number
+  /** the node's prom-client registry (shared with libp2p's metrics) */
+  registry?: Registry
+  status: StatusSource
+  logger?: Logger
+}
+
+export interface ApiServer {
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string
+  close: () => Promise<void>
+}
+
+const ROUTES = ['/', '/health', '/metrics', '/status'] as const
+const METHODS = ['GET', 'HEAD'] as const
+const MAX_URL_LENGTH = 2048
+
+export async function createApiServer (init: ApiServerInit): Promise<ApiServer> {
+  const startedAt = Date.now()
+  const log = init.logger?.child({ module: 'api' })
+
+  async function route (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = parsePath(req.url)
+    if (!(ROUTES as readonly string[]).includes(path)) throw new NotFoundError(path, ROUTES)
+    if (!(METHODS as readonly string[]).includes(req.method ?? '')) throw new MethodNotAllowedError(req.method ?? '?', METHODS)
+    switch (path) {
+      case '/health':
+        return sendJson(req, res, { ok: true, uptime: (Date.now() - startedAt) / 1000 })
+      case '/metrics': {
+        if (init.registry == null) throw new NotFoundError(path, ROUTES.filter(r => r !== '/metrics'))
+        return send(req, res, 200, init.registry.contentType, await init.registry.metrics())
+      }
+      case '/status':
+        return sendJson(req, res, await readStatus())
+      case '/':
+        res.setHeader('content-security-policy', DASHBOARD_CSP)
+        return send(req, res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML)
+    }
+  }
+
+  async function readStatus (): Promise<unknown> {
+    try {
+      return await init.status()
+    } catch (err) {
+      log?.warn({ err }, 'status source failed')
+      throw new StatusUnavailableError('node status is unavailable right now; retry shortly')
+    }
+  }
+
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (!(err instanceof ApiError)) {
+        log?.error({ err, url: req.url?.slice(0, 200) }, 'api handler failed')
+      }
+      sendError(res, err)
+    })
+  })
+  // A malformed request line never reaches the handler: answer it here instead of dropping the socket silently.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy()
+    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'malformed HTTP request' } })
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(init.port ?? 0, init.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
+  log?.info({ url }, 'api listening')
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    close: async () => {
+      closing ??= new Promise<void>(resolve => {
+        server.close(() => resolve())
+        server.closeAllConnections() // keep-alive sockets would otherwise hold the process open
+      })
+      await closing
+    }
+  }
+}
+
+function parsePath (rawUrl: string | undefined): string {
+  if (rawUrl == null || rawUrl.length === 0) throw new BadRequestError('missing request target')
+  if (rawUrl.length > MAX_URL_LENGTH) throw new BadRequestError(`request target longer than ${MAX_URL_LENGTH} characters`)
+  if (!rawUrl.startsWith('/')) throw new BadRequestError('request target must be a path starting with "/"')
+  try {
+    return new URL(rawUrl, 'http://node.invalid').pathname
+  } catch {
+    throw new BadRequestError('request target is not a valid URL path')
+  }
+}
+
+function sendJson (req: IncomingMessage, res: ServerResponse, value: unknown): void {
+  send(req, res, 200, 'application/json; charset=utf-8', JSON.stringify(value, bigintAsString))
+}
+
+function send (req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff'
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+/** A status source may hand us bigints (request ids, heights); JSON carries them as decimal strings. */
+function bigintAsString (_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
+}
