@@ -1,0 +1,88 @@
+/**
+ * The one typed client for the outlayer contract, on near-api-js 7.2: every view and call the node makes goes
+ * through here, never ad-hoc `callFunction` calls in the roles. Two signers: the worker's account (leases,
+ * registration) and, on an aggregator, the operator's function-call key (resolve methods).
+ */
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString, type TxExecutionStatus } from 'near-api-js'
+import { ChainError } from './errors.js'
+import type { AttestationEntry, ChainLease, ChainWorker, ExecutionResponse, OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
+
+const TGAS = 10n ** 12n
+const GAS = { claim: 50n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS } as const
+const utf8 = new TextDecoder()
+
+function signer (secretKey: string): KeyPairSigner {
+  return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
+}
+
+/** The JSON a transaction returned: the last SuccessValue of the outcome, decoded. */
+function successValue (response: { status?: unknown }): unknown {
+  const status = response.status as { SuccessValue?: string } | undefined
+  const raw = status?.SuccessValue
+  if (raw == null || raw === '') return undefined
+  const text = utf8.decode(Buffer.from(raw, 'base64'))
+  try { return JSON.parse(text) } catch { return text }
+}
+
+function wrap (err: unknown, what: string): ChainError {
+  if (err instanceof ChainError) return err
+  const e = err as Error
+  // near-api-js raises its typed execution errors (HandlerError subclasses, *ExecutionError) for contract refusals
+  // and FetchError/TypeError for transport problems.
+  const refused = /ExecutionError|ActionError|FunctionCall|GuestPanic|WasmTrap/.test(e?.name ?? '') || (e as { type?: string })?.type === 'FunctionCallError'
+  return new ChainError(refused ? 'CALL_REFUSED' : 'RPC_FAILED', `${what}: ${e?.message ?? String(err)}`, { cause: err })
+}
+
+export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient {
+  const provider = new JsonRpcProvider({ url: init.rpcUrl }, { retries: init.rpcRetries ?? 3, wait: 200, backoff: 1.5 })
+  const worker = new Account(init.accountId, provider, signer(init.secretKey))
+  const operator = init.operatorSecretKey != null && init.operatorAccountId != null
+    ? new Account(init.operatorAccountId, provider, signer(init.operatorSecretKey))
+    : undefined
+  const contractId = init.contractId
+
+  async function view<T> (method: string, args: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return await provider.callFunction({ contractId, method, args }) as T
+    } catch (err) { throw wrap(err, `view ${method}`) }
+  }
+
+  async function call (account: Account | undefined, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
+    if (account == null) throw new ChainError('NO_SIGNER', `${method} needs the operator key, which this node does not have`)
+    try {
+      const response = await account.callFunctionRaw({ contractId, methodName: method, args, gas: opts.gas, deposit: opts.deposit ?? 0n, waitUntil: opts.waitUntil ?? 'FINAL' })
+      const outcome = (response as { transaction_outcome?: { id?: string, block_hash?: string } }).transaction_outcome
+      return { value: successValue(response), txHash: outcome?.id ?? '' }
+    } catch (err) { throw wrap(err, `call ${method}`) }
+  }
+
+  return {
+    contractId,
+    accountId: init.accountId,
+    operatorAccountId: init.operatorAccountId,
+    provider,
+
+    height: async () => {
+      try {
+        const block = await provider.viewBlock({ finality: 'final' })
+        return Number(block.header.height)
+      } catch (err) { throw wrap(err, 'block') }
+    },
+    view,
+
+    getRequest: async (requestId) => await view<unknown>('get_request', { request_id: Number(requestId) }) ?? null,
+    getPendingRequests: async (fromIndex, limit) => await view<unknown[]>('get_pending_requests', { from_index: fromIndex, limit }) ?? [],
+    getLeases: async (requestId) => await view<ChainLease[]>('get_leases', { request_id: Number(requestId) }) ?? [],
+    getWorker: async (accountId) => await view<ChainWorker | null>('get_worker', { account_id: accountId }) ?? null,
+    listWorkers: async () => await view<ChainWorker[]>('list_workers', { from_index: 0, limit: 100 }) ?? [],
+    getConfig: async () => await view<Record<string, unknown>>('get_config', {}),
+
+    registerWorker: async (publicKey, bond) => await call(worker, 'register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
+    claimLease: async (requestId) => await call(worker, 'claim_lease', { request_id: Number(requestId) }, { gas: GAS.claim }),
+    resolveExecution: async (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) =>
+      await call(operator, 'resolve_execution', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
+    submitExecutionOutput: async (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) =>
+      await call(operator, 'submit_execution_output', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
+    requestExecution: async (args, deposit, waitUntil = 'INCLUDED_FINAL') => await call(worker, 'request_execution', args, { gas: GAS.request, deposit, waitUntil })
+  }
+}

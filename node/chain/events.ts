@@ -1,0 +1,75 @@
+/**
+ * NEP-297 events of the outlayer contract, read from receipt logs: `EVENT_JSON:{standard, version, event, data}`.
+ * Only our standard is accepted; anything malformed is dropped (a log line is not trusted input).
+ */
+import { EVENT_STANDARD, validateExecutionRequest, type ExecutionRequest } from '../../protocol/index.js'
+
+const PREFIX = 'EVENT_JSON:'
+
+export type OutlayerEvent =
+  | { event: 'execution_requested', request: ExecutionRequest, raw: unknown }
+  | { event: 'lease_claimed', requestId: string, workerId: string }
+  | { event: 'execution_completed', requestId: string, success: boolean }
+  | { event: 'worker_disagreed', requestId: string, workerId: string }
+
+interface Nep297 { standard?: unknown, version?: unknown, event?: unknown, data?: unknown }
+
+/** A u64 field as a decimal string, or undefined. */
+function decimal (value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
+  if (typeof value === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(value)) return value
+  return undefined
+}
+
+/**
+ * The request object from whatever carries it: the event's data item, a view's record, or OutLayer's
+ * `request_data` JSON string inside either. Returns the validated request or undefined.
+ */
+export function normaliseRequest (value: unknown): { request: ExecutionRequest, raw: unknown } | undefined {
+  let raw: unknown = value
+  if (raw != null && typeof raw === 'object' && 'request_data' in raw) {
+    const inner = (raw as { request_data: unknown }).request_data
+    if (typeof inner === 'string') {
+      try { raw = JSON.parse(inner) } catch { return undefined }
+    } else raw = inner
+  }
+  const checked = validateExecutionRequest(raw)
+  return checked.ok ? { request: checked.value, raw } : undefined
+}
+
+function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent | undefined {
+  const requestId = decimal(item.request_id)
+  switch (name) {
+    case 'execution_requested': {
+      const parsed = normaliseRequest(item)
+      return parsed != null ? { event: name, ...parsed } : undefined
+    }
+    case 'lease_claimed':
+    case 'worker_disagreed': {
+      const workerId = item.worker_id
+      return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId } : undefined
+    }
+    case 'execution_completed':
+      return requestId != null ? { event: name, requestId, success: item.success === true } : undefined
+    default:
+      return undefined
+  }
+}
+
+/** Every outlayer event in a list of receipt logs, in order. */
+export function parseOutlayerEvents (logs: readonly string[]): OutlayerEvent[] {
+  const out: OutlayerEvent[] = []
+  for (const log of logs) {
+    if (!log.startsWith(PREFIX)) continue
+    let body: Nep297
+    try { body = JSON.parse(log.slice(PREFIX.length)) as Nep297 } catch { continue }
+    if (body?.standard !== EVENT_STANDARD || typeof body.event !== 'string') continue
+    const items = Array.isArray(body.data) ? body.data : [body.data]
+    for (const item of items) {
+      if (item == null || typeof item !== 'object') continue
+      const event = parseOne(body.event, item as Record<string, unknown>)
+      if (event != null) out.push(event)
+    }
+  }
+  return out
+}

@@ -1,0 +1,157 @@
+/**
+ * Follows the block feed from the persisted cursor, turns the outlayer contract's logs into typed events, and
+ * every `reconcileEveryBlocks` blocks re-reads the pending requests from the contract's views, so a request is
+ * handled even when both gossip and the feed missed it. The cursor is written after a block's events were emitted;
+ * a request whose handler had not persisted it before a crash is found again by reconciliation. Events may repeat,
+ * so handlers are idempotent.
+ */
+import { EventEmitter } from 'node:events'
+import type { Logger } from 'pino'
+import type { ExecutionRequest } from '../../protocol/index.js'
+import type { NodeStore } from '../store/index.js'
+import type { Metrics } from '../metrics.js'
+import { parseOutlayerEvents, normaliseRequest } from './events.js'
+import { logsOf, type BlockFeed } from './feed.js'
+import type { OutlayerClient } from './types.js'
+
+export interface ChainWatcherEvents {
+  /** a request seen in the feed (`feed`) or in the pending view (`reconcile`); may repeat, handlers dedupe */
+  'request:new': [{ request: ExecutionRequest, raw: unknown, height: number, origin: 'feed' | 'reconcile' }]
+  /** the contract finished a request (completed event, or gone from the pending view) */
+  'request:resolved': [{ requestId: string, height: number }]
+  'lease:claimed': [{ requestId: string, workerId: string, height: number }]
+  'worker:disagreed': [{ requestId: string, workerId: string, height: number }]
+  /** after a block's events were handled and the cursor saved */
+  'block': [{ height: number }]
+}
+
+export interface ChainWatcherInit {
+  contractId: string
+  /** how often to ask the feed for new blocks @default 500 */
+  pollMs?: number
+  /** reconcile against the views every N blocks @default 10 */
+  reconcileEveryBlocks?: number
+  /** where to start when the store has no cursor @default the current final height */
+  startHeight?: number
+  /** most blocks read per poll, so one slow catch-up never starves reconciliation @default 200 */
+  maxBlocksPerPoll?: number
+}
+
+export interface ChainWatcherComponents {
+  feed: BlockFeed
+  client: Pick<OutlayerClient, 'getPendingRequests' | 'getRequest'>
+  store: Pick<NodeStore, 'getCursor' | 'setCursor' | 'openRequests'>
+  logger: Logger
+  metrics?: Metrics
+}
+
+const PAGE = 50
+
+export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
+  private timer: NodeJS.Timeout | undefined
+  private running = false
+  private busy: Promise<void> | undefined
+  private lastReconcile = -Infinity
+  private cursor = 0
+  private readonly abort = new AbortController()
+  private readonly pollMs: number
+  private readonly reconcileEvery: number
+  private readonly maxBlocks: number
+
+  constructor (private readonly components: ChainWatcherComponents, private readonly init: ChainWatcherInit) {
+    super()
+    this.pollMs = init.pollMs ?? 500
+    this.reconcileEvery = init.reconcileEveryBlocks ?? 10
+    this.maxBlocks = init.maxBlocksPerPoll ?? 200
+  }
+
+  /** the last block whose events were handled */
+  height (): number { return this.cursor }
+
+  async start (): Promise<void> {
+    if (this.running) return
+    const saved = await this.components.store.getCursor()
+    this.cursor = saved ?? this.init.startHeight ?? await this.components.feed.finalHeight()
+    this.running = true
+    this.schedule(0)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    clearTimeout(this.timer)
+    this.abort.abort()
+    await this.busy?.catch(() => undefined)
+  }
+
+  /** runs one poll now (reconciling if due) and resolves when it is done; for callers that must not wait a tick */
+  async poll (): Promise<void> {
+    await this.busy
+    this.busy = this.tick()
+    await this.busy
+  }
+
+  private schedule (delay: number): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => {
+      this.busy = this.tick().finally(() => this.schedule(this.pollMs))
+    }, delay)
+  }
+
+  private async tick (): Promise<void> {
+    const log = this.components.logger
+    try {
+      const final = await this.components.feed.finalHeight(this.abort.signal)
+      const last = Math.min(final, this.cursor + this.maxBlocks)
+      for (let h = this.cursor + 1; h <= last && this.running; h++) await this.handleBlock(h)
+      if (this.running && this.cursor - this.lastReconcile >= this.reconcileEvery) await this.reconcile()
+    } catch (err) {
+      if (this.running) log.warn({ err, cursor: this.cursor }, 'chain watcher poll failed; retrying')
+    }
+  }
+
+  private async handleBlock (height: number): Promise<void> {
+    const block = await this.components.feed.block(height, this.abort.signal)
+    if (block != null) {
+      for (const e of parseOutlayerEvents(logsOf(block, this.init.contractId))) {
+        switch (e.event) {
+          case 'execution_requested': this.emit('request:new', { request: e.request, raw: e.raw, height, origin: 'feed' }); break
+          case 'execution_completed': this.emit('request:resolved', { requestId: e.requestId, height }); break
+          case 'lease_claimed': this.emit('lease:claimed', { requestId: e.requestId, workerId: e.workerId, height }); break
+          case 'worker_disagreed': this.emit('worker:disagreed', { requestId: e.requestId, workerId: e.workerId, height }); break
+          default: e satisfies never
+        }
+      }
+    }
+    await this.components.store.setCursor(height)
+    this.cursor = height
+    this.components.metrics?.chainHeight.set(height)
+    this.emit('block', { height })
+  }
+
+  /** Pending view → `request:new` for each; stored open requests that are no longer pending → `request:resolved`. */
+  async reconcile (): Promise<void> {
+    const { client, store, logger } = this.components
+    this.lastReconcile = this.cursor
+    const pending = new Set<string>()
+    for (let from = 0; this.running; from += PAGE) {
+      const page = await client.getPendingRequests(from, PAGE)
+      for (const item of page) {
+        const parsed = typeof item === 'object' && item != null ? normaliseRequest(item) : await this.byId(item)
+        if (parsed == null) { logger.debug({ item }, 'pending request not understood'); continue }
+        pending.add(parsed.request.request_id.toString())
+        this.emit('request:new', { ...parsed, height: this.cursor, origin: 'reconcile' })
+      }
+      if (page.length < PAGE) break
+    }
+    if (!this.running) return
+    for (const open of await store.openRequests()) {
+      if (!pending.has(open.request_id)) this.emit('request:resolved', { requestId: open.request_id, height: this.cursor })
+    }
+  }
+
+  private async byId (id: unknown): Promise<ReturnType<typeof normaliseRequest>> {
+    if (typeof id !== 'number' && typeof id !== 'string') return undefined
+    return normaliseRequest(await this.components.client.getRequest(String(id)))
+  }
+}

@@ -1,0 +1,47 @@
+import { strict as assert } from 'node:assert'
+import type { AttestationPayload } from '../../../protocol/index.js'
+import { findQuorum, median } from '../../roles/aggregator/quorum.js'
+
+const att = (worker: string, output: string, timeMs = 1): AttestationPayload => ({
+  contract_id: 'outlayer.test.near',
+  request_id: '1',
+  worker_id: worker,
+  success: true,
+  output_hash: output.padEnd(64, '0'),
+  error: '',
+  instructions: '100',
+  time_ms: timeMs,
+  result_hash: '22'.repeat(32),
+  signature: Buffer.alloc(64).toString('base64')
+})
+
+describe('quorum', () => {
+  it('needs Q agreeing workers', () => {
+    assert.equal(findQuorum([att('a.near', 'aa')], 2), undefined)
+    const q = findQuorum([att('b.near', 'aa'), att('a.near', 'aa')], 2)
+    assert.deepEqual(q?.agreeing.map(a => a.worker_id), ['a.near', 'b.near'])
+    assert.deepEqual(q?.disagreeing, [])
+  })
+
+  it('names the worker that disagrees with the quorum', () => {
+    const q = findQuorum([att('a.near', 'aa'), att('liar.near', 'bb'), att('c.near', 'aa')], 2)
+    assert.deepEqual(q?.agreeing.map(a => a.worker_id), ['a.near', 'c.near'])
+    assert.deepEqual(q?.disagreeing.map(a => a.worker_id), ['liar.near'])
+  })
+
+  it('counts one vote per worker', () => {
+    assert.equal(findQuorum([att('a.near', 'aa'), att('a.near', 'aa')], 2), undefined)
+    assert.equal(findQuorum([att('a.near', 'aa'), att('a.near', 'bb'), att('b.near', 'bb')], 2), undefined, 'a second, different vote is ignored')
+  })
+
+  it('treats a different error or fuel count as disagreement', () => {
+    const other = { ...att('b.near', 'aa'), instructions: '101' }
+    assert.equal(findQuorum([att('a.near', 'aa'), other], 2), undefined)
+  })
+
+  it('takes the lower median of times', () => {
+    assert.equal(median([5, 1, 3]), 3)
+    assert.equal(median([4, 1, 3, 2]), 2)
+    assert.equal(median([]), 0)
+  })
+})
