@@ -1,0 +1,100 @@
+/**
+ * node/p2p: the libp2p mesh. Gossip of signed envelopes on three topics, build records and wasm providers in
+ * kad-dht, and wasm transfer between peers. Other folders import this file only.
+ *
+ *   const node = await createMeshNode({ network: 'localnet', signingKey, bootstrap: [addr] })
+ *   node.on('task', (payload, envelope, from) => { ... })
+ *   await node.publish('task', { contract_id, request_id, block_height })
+ *   await node.stop()
+ */
+import type { PrivateKey } from '@libp2p/interface'
+import type { BuildAttestation, Envelope, GossipTopicName, KeyPair, MessageType, PayloadOf } from '../../protocol/index.js'
+import type { Metrics } from '../metrics.js'
+import type { MeshLogger } from './logger.js'
+import { MeshNodeImpl } from './mesh-node.js'
+import type { GossipLimits, TransferLimits } from './options.js'
+import type { MeshStats } from './stats.js'
+import type { ArtifactSource } from './transfer/server.js'
+import type { EnvelopeHandler } from './gossip.js'
+
+export interface MeshNodeInit {
+  /** network name in every wire id: topics `/outlayer/<network>/...`, DHT `/outlayer/<network>/kad/1.0.0` */
+  network: string
+  /** libp2p identity (peer id); a fresh Ed25519 key when omitted. Build one with @libp2p/crypto `generateKeyPair('Ed25519')`. */
+  privateKey?: PrivateKey
+  /** the node's ed25519 identity that signs envelopes (protocol/keys.ts) */
+  signingKey: KeyPair
+  /** @default ['/ip4/127.0.0.1/tcp/0'] */
+  listen?: string[]
+  /** multiaddrs with /p2p/<peer id>, dialled on start and redialled by the bootstrap service */
+  bootstrap?: string[]
+  metrics?: Metrics
+  logger?: MeshLogger
+  /** where served wasm comes from (the local artifact store); without it this node serves nothing */
+  artifactSource?: ArtifactSource
+  transferLimits?: Partial<TransferLimits>
+  /** envelope size cap, freshness window, gossipsub heartbeat (tests: `{ heartbeatMs: 100 }`) */
+  gossip?: Partial<GossipLimits>
+  /** DHT queries give up after this long. @default 15 s */
+  dhtTimeoutMs?: number
+  /** start right away, like createLibp2p. @default true */
+  start?: boolean
+}
+
+export interface FetchWasmOptions {
+  /** refuse anything larger. @default transferLimits.maxBytes */
+  maxBytes?: number
+  /** peer ids to try before (or instead of) asking the DHT, e.g. the `peer_id` of a build gossip message */
+  providers?: string[]
+  signal?: AbortSignal
+}
+
+export interface MeshNode {
+  /** libp2p peer id (base58 `12D3Koo...`) */
+  readonly peerId: string
+  /** `ed25519:` public key that signs this node's envelopes */
+  readonly sender: string
+  /** listen addresses with /p2p/<peer id>, usable as someone else's bootstrap */
+  multiaddrs: () => string[]
+  /** idempotent; a failed start stops whatever had started */
+  start: () => Promise<void>
+  /** idempotent */
+  stop: () => Promise<void>
+  /** dial a peer by multiaddr (with /p2p/) */
+  dial: (multiaddr: string) => Promise<void>
+  /** sign and gossip; resolves with how many peers it was sent to; MeshError BAD_INPUT/TOO_LARGE before sending */
+  publish: <T extends MessageType>(type: T, payload: PayloadOf<T>) => Promise<number>
+  /** only validated envelopes; returns an unsubscribe function */
+  on: <T extends MessageType>(type: T, handler: EnvelopeHandler<T>) => () => void
+  /** merges the attestation (verified first) into `/outlayer-build/<build_key>`; returns how many peers stored it */
+  putBuildRecord: (attestation: BuildAttestation) => Promise<number>
+  /** every verified attestation the network holds for the build key (one per builder); [] when none */
+  findBuildRecords: (buildKey: string, options?: { signal?: AbortSignal }) => Promise<BuildAttestation[]>
+  /** announce that this node serves the wasm (its artifactSource must return it) */
+  provideWasm: (wasmHash: string, options?: { signal?: AbortSignal }) => Promise<void>
+  /** peer ids of other providers of the wasm */
+  findWasmProviders: (wasmHash: string, options?: { signal?: AbortSignal }) => Promise<string[]>
+  /** fetch from providers in turn; sha256-verified; WasmFetchError when every provider failed or none exists */
+  fetchWasm: (wasmHash: string, options?: FetchWasmOptions) => Promise<Uint8Array>
+  /** connected peer ids */
+  peers: () => string[]
+  /** peers subscribed to one of our topics, as this node sees them */
+  topicPeers: (topic: GossipTopicName) => string[]
+  /** gossipsub score of a peer (negative after it sent invalid messages) */
+  peerScore: (peerId: string) => number
+  getStats: () => MeshStats
+}
+
+export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
+  const node = await MeshNodeImpl.create(init)
+  if (init.start !== false) await node.start()
+  return node
+}
+
+export type { Envelope, EnvelopeHandler }
+export type { ArtifactSource } from './transfer/server.js'
+export type { MeshStats, TopicStats } from './stats.js'
+export type { MeshLogger } from './logger.js'
+export { DEFAULT_TRANSFER_LIMITS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, type TransferLimits, type GossipLimits } from './options.js'
+export { MeshError, WasmFetchError, GossipValidationError, type MeshErrorCode, type GossipValidationCode, type GossipAction } from './errors.js'
+export { wasmCid } from './dht/records.js'

@@ -1,0 +1,230 @@
+/**
+ * The MeshNode: one libp2p node plus our gossip router, DHT records and wasm transfer, wired in order and torn
+ * down in reverse. Public surface and options are documented in index.ts.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { WASM_TRANSFER_PROTOCOL, gossipTopic, isHex, publicKeyToString, type BuildAttestation, type GossipTopicName, type MessageType, type PayloadOf } from '../../protocol/index.js'
+import type { FetchWasmOptions, MeshNode, MeshNodeInit } from './index.js'
+import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from './dht/build-record.js'
+import * as records from './dht/records.js'
+import { MeshError, WasmFetchError, type MeshErrorCode } from './errors.js'
+import { GossipRouter, type EnvelopeHandler } from './gossip.js'
+import { buildLibp2p, type MeshLibp2p } from './libp2p.js'
+import { silentLogger, type MeshLogger } from './logger.js'
+import { DEFAULT_DHT_TIMEOUT_MS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './options.js'
+import { emptyStats, snapshotStats, type MeshStats } from './stats.js'
+import { fetchFromPeer } from './transfer/client.js'
+import { PeerRateLimiter } from './transfer/rate-limit.js'
+import { createTransferHandler } from './transfer/server.js'
+
+export class MeshNodeImpl implements MeshNode {
+  readonly peerId: string
+  readonly sender: string
+  private readonly stats: MeshStats = emptyStats()
+  private readonly gossip: GossipRouter
+  private readonly transferLimits: TransferLimits
+  private readonly log: MeshLogger
+  private readonly dhtTimeoutMs: number
+  private running = false
+
+  static async create (init: MeshNodeInit): Promise<MeshNodeImpl> {
+    const gossipLimits = { ...DEFAULT_GOSSIP_LIMITS, ...init.gossip }
+    const libp2p = await buildLibp2p({
+      network: init.network,
+      privateKey: init.privateKey,
+      listen: init.listen ?? DEFAULT_LISTEN,
+      bootstrap: init.bootstrap ?? [],
+      heartbeatMs: gossipLimits.heartbeatMs,
+      // an RPC frame may batch a few envelopes plus control messages
+      maxRpcBytes: 4 * gossipLimits.maxEnvelopeBytes + 64 * 1024,
+      dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord },
+      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord }
+    })
+    return new MeshNodeImpl(libp2p, init)
+  }
+
+  private constructor (private readonly libp2p: MeshLibp2p, private readonly init: MeshNodeInit) {
+    this.peerId = libp2p.peerId.toString()
+    this.sender = publicKeyToString(init.signingKey.publicKey)
+    this.log = init.logger ?? silentLogger
+    this.transferLimits = { ...DEFAULT_TRANSFER_LIMITS, ...init.transferLimits }
+    this.dhtTimeoutMs = init.dhtTimeoutMs ?? DEFAULT_DHT_TIMEOUT_MS
+    this.gossip = new GossipRouter({
+      network: init.network,
+      pubsub: libp2p.services.pubsub,
+      signingKey: init.signingKey,
+      limits: { ...DEFAULT_GOSSIP_LIMITS, ...init.gossip },
+      stats: this.stats,
+      metrics: init.metrics,
+      log: this.log
+    })
+  }
+
+  async start (): Promise<void> {
+    if (this.running) return
+    try {
+      await this.libp2p.start()
+      await this.libp2p.handle(WASM_TRANSFER_PROTOCOL, createTransferHandler({
+        artifactSource: this.init.artifactSource,
+        limits: this.transferLimits,
+        limiter: new PeerRateLimiter({ windowMs: this.transferLimits.windowMs, maxRequests: this.transferLimits.requestsPerWindow, maxBytes: this.transferLimits.bytesPerWindow }),
+        stats: this.stats,
+        metrics: this.init.metrics,
+        log: this.log
+      }), { maxInboundStreams: this.transferLimits.maxInboundStreams })
+      this.gossip.start()
+      this.libp2p.addEventListener('peer:connect', this.onPeersChanged)
+      this.libp2p.addEventListener('peer:disconnect', this.onPeersChanged)
+      this.running = true
+      this.log.info({ peerId: this.peerId, addrs: this.multiaddrs() }, 'mesh node started')
+    } catch (err) {
+      try { await this.libp2p.stop() } catch {}
+      throw err
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    this.libp2p.removeEventListener('peer:connect', this.onPeersChanged)
+    this.libp2p.removeEventListener('peer:disconnect', this.onPeersChanged)
+    this.gossip.stop()
+    await Promise.resolve(this.libp2p.unhandle(WASM_TRANSFER_PROTOCOL)).catch(() => {})
+    await this.libp2p.stop()
+    this.log.info({ peerId: this.peerId }, 'mesh node stopped')
+  }
+
+  private readonly onPeersChanged = (): void => {
+    this.stats.peers = this.libp2p.getPeers().length
+    this.init.metrics?.peers.set(this.stats.peers)
+  }
+
+  multiaddrs (): string[] {
+    return this.libp2p.getMultiaddrs().map(a => a.toString())
+  }
+
+  async dial (address: string): Promise<void> {
+    this.assertRunning()
+    let target
+    try {
+      target = multiaddr(address)
+    } catch (err) {
+      throw new MeshError('BAD_INPUT', `not a multiaddr: ${address}`, { cause: err })
+    }
+    await this.libp2p.dial(target)
+  }
+
+  async publish<T extends MessageType> (type: T, payload: PayloadOf<T>): Promise<number> {
+    return await this.gossip.publish(type, payload)
+  }
+
+  on<T extends MessageType> (type: T, handler: EnvelopeHandler<T>): () => void {
+    return this.gossip.on(type, handler)
+  }
+
+  async putBuildRecord (attestation: BuildAttestation): Promise<number> {
+    this.assertRunning()
+    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal() })
+    this.stats.dht.recordsPut++
+    this.init.metrics?.dhtRecords.inc({ op: 'put', outcome: 'ok' })
+    return stored
+  }
+
+  async findBuildRecords (buildKey: string, options: { signal?: AbortSignal } = {}): Promise<BuildAttestation[]> {
+    this.assertRunning()
+    const found = await records.findBuildRecords(this.libp2p.services.dht, buildKey, this.log, { signal: this.dhtSignal(options.signal) })
+    if (found.length > 0) this.stats.dht.recordsFound++
+    this.init.metrics?.dhtRecords.inc({ op: 'get', outcome: found.length > 0 ? 'ok' : 'not_found' })
+    return found
+  }
+
+  async provideWasm (wasmHash: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.assertRunning()
+    await records.provideWasm(this.libp2p.services.dht, wasmHash, { signal: this.dhtSignal(options.signal) })
+    this.stats.dht.provides++
+  }
+
+  async findWasmProviders (wasmHash: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    this.assertRunning()
+    const found = await records.findWasmProviders(this.libp2p.services.dht, wasmHash, this.libp2p.peerId, this.log, { signal: this.dhtSignal(options.signal) })
+    for (const p of found) {
+      if (p.multiaddrs.length > 0) await this.libp2p.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
+    }
+    return found.map(p => p.id.toString())
+  }
+
+  async fetchWasm (wasmHash: string, options: FetchWasmOptions = {}): Promise<Uint8Array> {
+    this.assertRunning()
+    if (!isHex(wasmHash, 32)) throw new MeshError('BAD_INPUT', 'a wasm hash is 32 bytes of lowercase hex')
+    const maxBytes = Math.min(options.maxBytes ?? this.transferLimits.maxBytes, this.transferLimits.maxBytes)
+    const metrics = this.init.metrics
+    const started = Date.now()
+    const candidates = [...new Set([...(options.providers ?? []), ...await this.findWasmProviders(wasmHash, { signal: options.signal })])]
+      .filter(p => p !== this.peerId)
+    const attempts: WasmFetchError['attempts'] = []
+    for (const peer of candidates) {
+      const signal = options.signal != null
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(this.transferLimits.timeoutMs)])
+        : AbortSignal.timeout(this.transferLimits.timeoutMs)
+      try {
+        const bytes = await fetchFromPeer({ libp2p: this.libp2p, peer: peerIdFromString(peer), wasmHash, maxBytes, signal })
+        this.stats.transfer.fetched++
+        this.stats.transfer.fetchedBytes += bytes.length
+        metrics?.artifactFetches.inc({ outcome: 'ok' })
+        metrics?.artifactFetchBytes.inc(bytes.length)
+        metrics?.artifactFetchSeconds.observe((Date.now() - started) / 1000)
+        return bytes
+      } catch (err) {
+        const code: MeshErrorCode = err instanceof MeshError ? err.code : 'FETCH_FAILED'
+        attempts.push({ peer, code, message: (err as Error).message })
+        this.stats.transfer.fetchRefusals++
+        metrics?.artifactFetches.inc({ outcome: fetchOutcome(code) })
+        this.log.warn({ wasmHash, peer, code, err: (err as Error).message }, 'wasm fetch from provider refused')
+        if (options.signal?.aborted === true) break
+      }
+    }
+    if (candidates.length === 0) {
+      metrics?.artifactFetches.inc({ outcome: 'no_provider' })
+      throw new WasmFetchError('NO_PROVIDERS', `no provider found for wasm ${wasmHash}`)
+    }
+    throw new WasmFetchError(attempts.every(a => a.code === attempts[0]!.code) ? attempts[0]!.code : 'FETCH_FAILED',
+      `every provider of wasm ${wasmHash} failed: ${attempts.map(a => `${a.peer.slice(-8)}: ${a.code}`).join(', ')}`, attempts)
+  }
+
+  peers (): string[] {
+    return this.libp2p.getPeers().map(p => p.toString())
+  }
+
+  topicPeers (topic: GossipTopicName): string[] {
+    return this.libp2p.services.pubsub.getSubscribers(gossipTopic(this.init.network, topic)).map(p => p.toString())
+  }
+
+  peerScore (peerId: string): number {
+    return (this.libp2p.services.pubsub as unknown as { getScore: (id: string) => number }).getScore(peerId)
+  }
+
+  getStats (): MeshStats {
+    this.stats.peers = this.libp2p.getPeers().length
+    return snapshotStats(this.stats)
+  }
+
+  private assertRunning (): void {
+    if (!this.running) throw new MeshError('NOT_STARTED', 'the mesh node is not started')
+  }
+
+  private dhtSignal (signal?: AbortSignal): AbortSignal {
+    const timeout = AbortSignal.timeout(this.dhtTimeoutMs)
+    return signal != null ? AbortSignal.any([signal, timeout]) : timeout
+  }
+}
+
+function fetchOutcome (code: MeshErrorCode): string {
+  switch (code) {
+    case 'HASH_MISMATCH': return 'hash_mismatch'
+    case 'TOO_LARGE': return 'too_large'
+    case 'RATE_LIMITED': return 'rate_limited'
+    case 'NOT_FOUND': return 'not_found'
+    default: return 'error'
+  }
+}
