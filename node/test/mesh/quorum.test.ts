@@ -7,6 +7,7 @@ const att = (worker: string, output: string, timeMs = 1): AttestationPayload => 
   request_id: '1',
   worker_id: worker,
   success: true,
+  output: undefined,
   output_hash: output.padEnd(64, '0'),
   error: '',
   instructions: '100',

@@ -12,6 +12,7 @@ const attestation = (requestId: string, workerId: string): AttestationPayload =>
   request_id: requestId,
   worker_id: workerId,
   success: true,
+  output: undefined,
   output_hash: '00'.repeat(32),
   error: '',
   instructions: '10',

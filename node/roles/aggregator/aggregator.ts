@@ -1,0 +1,179 @@
+/**
+ * Collects attestations and resolves requests. The order of writes is what makes it safe to kill at any point:
+ * attestation stored → (Q agree) → chain still pending? → submission `pending` stored → transaction →
+ * submission `done`. A restart re-runs from the stored attestations; a `pending` submission is only re-sent after
+ * the chain says the request is still unresolved, and the contract refuses a second resolve anyway.
+ */
+import { EventEmitter } from 'node:events'
+import { LIMITS, type AttestationPayload, type ExecutionRequest } from '../../../protocol/index.js'
+import { ChainError, normaliseRequest, type ChainWorker, type ExecutionResponse } from '../../chain/index.js'
+import type { StoredSubmission } from '../../store/index.js'
+import { findQuorum, median } from './quorum.js'
+import { checkAttestation, outputBytes } from './verify.js'
+import type { AggregatorComponents, AggregatorEvents, AggregatorInit } from './index.js'
+
+const WORKER_TTL_MS = 30_000
+
+/** `get_request` says the request still waits for a resolve (it exists and carries no final status). */
+export function isPending (view: unknown): boolean {
+  if (view == null || typeof view !== 'object') return false
+  const v = view as { status?: unknown, resolved?: unknown, completed?: unknown }
+  if (v.resolved === true || v.completed === true) return false
+  if (typeof v.status === 'string' && !/^(pending|leased|running|requested|open)$/i.test(v.status)) return false
+  return true
+}
+
+export class Aggregator extends EventEmitter<AggregatorEvents> {
+  private readonly workers = new Map<string, { worker: ChainWorker | null, at: number }>()
+  private readonly busy = new Map<string, Promise<void>>()
+  private readonly log
+  private readonly inlineOutputBytes: number
+  private started = false
+
+  constructor (private readonly components: AggregatorComponents, init: AggregatorInit) {
+    super()
+    this.log = components.logger.child({ module: 'aggregator' })
+    this.inlineOutputBytes = init.inlineOutputBytes ?? LIMITS.inlineOutputBytes
+  }
+
+  /** Re-evaluates every open request: a restart finishes what a kill interrupted. */
+  async start (): Promise<void> {
+    this.started = true
+    for (const r of await this.components.store.openRequests()) this.evaluate(r.request_id)
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    await Promise.allSettled([...this.busy.values()])
+  }
+
+  /** An attestation from gossip or from this node's worker. Never throws: bad input is logged and counted. */
+  async onAttestation (a: AttestationPayload): Promise<void> {
+    if (!this.started) return
+    const { store, metrics, client } = this.components
+    try {
+      const request = await this.request(a.request_id)
+      if (request == null) return // unknown or already resolved: nothing to aggregate
+      const reason = checkAttestation(a, client.contractId, await this.worker(a.worker_id))
+      if (reason != null) {
+        metrics?.attestations.inc({ outcome: 'invalid' })
+        this.log.warn({ requestId: a.request_id, workerId: a.worker_id, reason }, 'attestation refused')
+        this.emit('attestation:invalid', { requestId: a.request_id, workerId: a.worker_id, reason })
+        return
+      }
+      if (!await store.addAttestation(a)) return
+      this.evaluate(a.request_id)
+    } catch (err) {
+      this.log.warn({ err, requestId: a.request_id }, 'attestation not processed')
+    }
+  }
+
+  /** A request seen on chain: remember it (an aggregator-only node has no worker to do so), then evaluate. */
+  async onRequest ({ request, raw, height }: { request: ExecutionRequest, raw: unknown, height: number }): Promise<void> {
+    if (!this.started) return
+    const id = request.request_id.toString()
+    await this.components.store.addRequest({ request_id: id, raw, seen_at: height })
+    this.evaluate(id)
+  }
+
+  /** Runs at most one evaluation per request at a time; a later call waits and re-checks. */
+  evaluate (requestId: string): void {
+    const previous = this.busy.get(requestId) ?? Promise.resolve()
+    const next = previous.then(async () => await this.tryResolve(requestId)).catch(err => {
+      this.log.error({ err, requestId }, 'resolve attempt failed')
+    })
+    this.busy.set(requestId, next)
+    void next.finally(() => { if (this.busy.get(requestId) === next) this.busy.delete(requestId) })
+  }
+
+  /** resolves when every evaluation started so far has finished (tests, shutdown) */
+  async idle (): Promise<void> {
+    while (this.busy.size > 0) await Promise.allSettled([...this.busy.values()])
+  }
+
+  private async request (requestId: string): Promise<ExecutionRequest | undefined> {
+    const { store, client } = this.components
+    const stored = await store.getRequest(requestId)
+    if (stored?.state === 'resolved') return undefined
+    const fromStore = stored != null ? normaliseRequest(stored.raw) : undefined
+    if (fromStore != null) return fromStore.request
+    const fromChain = normaliseRequest(await client.getRequest(requestId))
+    if (fromChain == null) return undefined
+    await store.addRequest({ request_id: requestId, raw: fromChain.raw, seen_at: Number(fromChain.request.block_height) })
+    return fromChain.request
+  }
+
+  private async worker (accountId: string): Promise<ChainWorker | null> {
+    const hit = this.workers.get(accountId)
+    if (hit != null && (hit.worker != null || Date.now() - hit.at < 2_000) && Date.now() - hit.at < WORKER_TTL_MS) return hit.worker
+    const worker = await this.components.client.getWorker(accountId)
+    this.workers.set(accountId, { worker, at: Date.now() })
+    return worker
+  }
+
+  private async tryResolve (requestId: string): Promise<void> {
+    if (!this.started) return
+    const { store, client, metrics } = this.components
+    const previous = await store.getSubmission(requestId)
+    if (previous?.state === 'done') return
+    const request = await this.request(requestId)
+    if (request == null) return
+    const quorum = findQuorum(await store.attestations(requestId), request.redundancy.quorum)
+    if (quorum == null) return
+
+    // check before: another aggregator (or our own pre-crash self) may have resolved it already
+    if (!isPending(await client.getRequest(requestId))) {
+      await this.finish(previous, requestId, quorum.agreeing, { duplicate: true })
+      return
+    }
+    const submission: StoredSubmission = {
+      request_id: requestId, state: 'pending', workers: quorum.agreeing.map(a => a.worker_id),
+      attempts: (previous?.attempts ?? 0) + 1, duplicates: previous?.duplicates ?? 0, updated_ms: Date.now()
+    }
+    await store.putSubmission(submission)
+    for (const liar of quorum.disagreeing) {
+      metrics?.attestations.inc({ outcome: 'disagree' })
+      this.log.warn({ requestId, workerId: liar.worker_id }, 'worker disagrees with the quorum')
+      this.emit('worker:disagreed', { requestId, workerId: liar.worker_id })
+    }
+    metrics?.attestations.inc({ outcome: 'agree' }, quorum.agreeing.length)
+
+    const first = quorum.agreeing[0]!
+    const output = outputBytes(first) ?? new Uint8Array(0)
+    const response: ExecutionResponse = {
+      success: first.success,
+      ...(output.length > 0 ? { output: Buffer.from(output).toString('base64') } : {}),
+      error: first.error,
+      resources_used: { instructions: first.instructions, time_ms: median(quorum.agreeing.map(a => a.time_ms)), compile_time_ms: 0 }
+    }
+    const entries = quorum.agreeing.map(a => ({ worker_id: a.worker_id, signature: a.signature }))
+    try {
+      const outcome = output.length >= this.inlineOutputBytes
+        ? await client.submitExecutionOutput(requestId, response, entries)
+        : await client.resolveExecution(requestId, response, entries)
+      await store.putSubmission({ ...submission, state: 'done', tx_hash: outcome.txHash, updated_ms: Date.now() })
+      metrics?.resolveSubmits.inc({ outcome: 'ok' })
+      this.log.info({ requestId, workers: submission.workers, txHash: outcome.txHash }, 'resolved')
+      this.emit('request:submitted', { requestId, txHash: outcome.txHash, workers: submission.workers })
+    } catch (err) {
+      // check after: a refusal because someone else resolved first is a harmless duplicate
+      if (err instanceof ChainError && err.code === 'CALL_REFUSED' && !isPending(await client.getRequest(requestId).catch(() => ({})))) {
+        await this.finish(submission, requestId, quorum.agreeing, { duplicate: true })
+        return
+      }
+      metrics?.resolveSubmits.inc({ outcome: 'error' })
+      await store.putSubmission({ ...submission, state: 'failed', error: (err as Error).message, updated_ms: Date.now() })
+      throw err
+    }
+  }
+
+  private async finish (previous: StoredSubmission | undefined, requestId: string, agreeing: AttestationPayload[], { duplicate }: { duplicate: boolean }): Promise<void> {
+    const base: StoredSubmission = previous ?? { request_id: requestId, state: 'done', workers: agreeing.map(a => a.worker_id), attempts: 0, duplicates: 0, updated_ms: Date.now() }
+    await this.components.store.putSubmission({ ...base, state: 'done', duplicates: base.duplicates + (duplicate ? 1 : 0), updated_ms: Date.now() })
+    if (duplicate) {
+      this.components.metrics?.resolveSubmits.inc({ outcome: 'duplicate' })
+      this.log.info({ requestId }, 'already resolved on chain; counted as duplicate')
+      this.emit('request:duplicate', { requestId })
+    }
+  }
+}

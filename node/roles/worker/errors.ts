@@ -1,0 +1,19 @@
+/** Why a worker did not produce an attestation for a request; fixed codes, safe as metric labels. */
+export type WorkerErrorCode =
+  /** the source kind is not in this node's allowedSources, or not supported yet */
+  | 'SOURCE_UNSUPPORTED'
+  /** the wasm could not be obtained: download failed, too large, or no trusted build and no builder here */
+  | 'WASM_UNAVAILABLE'
+  /** bytes whose sha256 is not the pinned or trusted hash */
+  | 'WASM_HASH_MISMATCH'
+  /** the executor reported a local failure (timeout, host error): nothing deterministic to attest */
+  | 'LOCAL_FAILURE'
+  /** the input lives in contract state and could not be read */
+  | 'INPUT_UNAVAILABLE'
+
+export class WorkerError extends Error {
+  override readonly name = 'WorkerError'
+  constructor (readonly code: WorkerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Worker state machine per request: seen → (rank wait) → lease → working → attested → resolved, or skipped.
+ * Every step is persisted before the side effect it enables, so a restarted worker picks up where it stopped:
+ * a request it was `working` on is re-run (execution is deterministic, the lease is still its own), and an
+ * `attested` result is re-gossiped on reconciliation until the request resolves.
+ */
+import { EventEmitter } from 'node:events'
+import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
+import { ChainError, type ChainLease } from '../../chain/index.js'
+import { SOURCE_KINDS, type SourceKind } from '../../config.js'
+import { attest } from './attest.js'
+import { WorkerError } from './errors.js'
+import { workerRank } from './rank.js'
+import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
+
+interface Queued { request: ExecutionRequest, notBefore: number }
+
+export interface WorkerStatus {
+  running: number
+  queued: number
+  capacity: number
+  height: number
+}
+
+const sourceKind = (request: ExecutionRequest): SourceKind => Object.keys(request.source)[0] as SourceKind
+
+export class Worker extends EventEmitter<WorkerEvents> {
+  private readonly queue = new Map<string, Queued>()
+  private readonly running = new Map<string, AbortController>()
+  private height = 0
+  private workers: { list: string[], at: number } | undefined
+  private started = false
+  private readonly capacity: number
+  private readonly allowed: ReadonlySet<SourceKind>
+  private readonly log
+
+  constructor (private readonly components: WorkerComponents, private readonly init: WorkerInit) {
+    super()
+    this.capacity = init.capacity ?? 2
+    this.allowed = new Set(init.allowedSources ?? SOURCE_KINDS)
+    this.log = components.logger.child({ module: 'worker' })
+  }
+
+  start (): void { this.started = true }
+
+  async stop (): Promise<void> {
+    this.started = false
+    this.queue.clear()
+    for (const ctrl of this.running.values()) ctrl.abort()
+  }
+
+  status (): WorkerStatus {
+    return { running: this.running.size, queued: this.queue.size, capacity: this.capacity, height: this.height }
+  }
+
+  /** The chain advanced: deferred requests whose wait is over may start. */
+  onBlock (height: number): void {
+    this.height = Math.max(this.height, height)
+    this.pump()
+  }
+
+  /** The request is resolved on chain: drop it everywhere. */
+  async onResolved (requestId: string): Promise<void> {
+    this.queue.delete(requestId)
+    this.running.get(requestId)?.abort()
+    const stored = await this.components.store.getRequest(requestId)
+    if (stored == null || stored.state === 'resolved') return
+    await this.components.store.setRequestState(requestId, 'resolved')
+    await this.components.store.forget(requestId)
+    this.components.metrics?.jobs.inc({ status: 'resolved' })
+  }
+
+  /** A request from the feed, gossip or reconciliation. Idempotent: repeats are cheap. */
+  async consider ({ request, raw, height, origin }: { request: ExecutionRequest, raw: unknown, height: number, origin: string }): Promise<void> {
+    if (!this.started) return
+    this.height = Math.max(this.height, height)
+    const { store, metrics } = this.components
+    const id = request.request_id.toString()
+    if (await store.addRequest({ request_id: id, raw, seen_at: height })) metrics?.jobs.inc({ status: 'seen' })
+    const stored = await store.getRequest(id)
+    if (stored == null || stored.state === 'resolved' || stored.state === 'skipped') return
+    if (stored.state === 'attested') {
+      // the aggregator may have missed our gossip (partition, restart): repeat it when the chain says still pending
+      if (origin === 'reconcile') await this.republish(id)
+      return
+    }
+    if (this.running.has(id) || this.queue.has(id)) return
+    if (!this.allowed.has(sourceKind(request))) {
+      await this.skip(id, 'SOURCE_UNSUPPORTED', `source ${sourceKind(request)} is not allowed on this node`)
+      return
+    }
+    const rank = workerRank(request.request_id, this.components.client.accountId, await this.workerList())
+    const first = rank < request.redundancy.replicas || stored.state === 'working'
+    this.queue.set(id, { request, notBefore: first ? 0 : stored.seen_at + this.init.leaseBlocks })
+    this.log.debug({ requestId: id, rank, origin }, first ? 'request queued' : 'request deferred one lease period')
+    this.pump()
+  }
+
+  private async workerList (): Promise<string[]> {
+    const ttl = this.init.workerListTtlMs ?? 10_000
+    if (this.workers == null || Date.now() - this.workers.at > ttl) {
+      const list = await this.components.client.listWorkers()
+      this.workers = { list: list.map(w => w.account_id), at: Date.now() }
+    }
+    return this.workers.list
+  }
+
+  private pump (): void {
+    if (!this.started) return
+    for (const [id, q] of this.queue) {
+      if (this.running.size >= this.capacity) break
+      if (q.notBefore > this.height) continue
+      this.queue.delete(id)
+      const ctrl = new AbortController()
+      this.running.set(id, ctrl)
+      this.run(q.request, ctrl.signal)
+        .catch(err => this.log.error({ err, requestId: id }, 'job crashed'))
+        .finally(() => { this.running.delete(id); this.pump() })
+    }
+  }
+
+  private isActive (lease: ChainLease): boolean {
+    if (lease.active != null) return lease.active
+    return Number(lease.expires_at) > this.height
+  }
+
+  /** true when this worker holds an active lease (claimed now, or still ours from before a restart) */
+  private async ensureLease (request: ExecutionRequest): Promise<boolean> {
+    const { client, store, metrics } = this.components
+    const id = request.request_id.toString()
+    const leases = await client.getLeases(id)
+    if (leases.some(l => l.worker_id === client.accountId && this.isActive(l))) return true
+    if (leases.filter(l => this.isActive(l)).length >= request.redundancy.replicas) {
+      metrics?.leaseClaims.inc({ outcome: 'lost' })
+      return false
+    }
+    try {
+      await client.claimLease(id)
+    } catch (err) {
+      if (err instanceof ChainError && err.code === 'CALL_REFUSED') {
+        metrics?.leaseClaims.inc({ outcome: 'lost' })
+        this.log.debug({ requestId: id, err: err.message }, 'lease refused')
+        return false
+      }
+      metrics?.leaseClaims.inc({ outcome: 'error' })
+      throw err
+    }
+    metrics?.leaseClaims.inc({ outcome: 'won' })
+    await store.putLease({ request_id: id, claimed_at_block: this.height })
+    return true
+  }
+
+  private async run (request: ExecutionRequest, signal: AbortSignal): Promise<void> {
+    const { client, store, metrics, wasm, execute } = this.components
+    const id = request.request_id.toString()
+    try {
+      if (!await this.ensureLease(request)) return // full: reconciliation brings it back if a lease expires
+      this.emit('lease:won', { requestId: id })
+      await store.setRequestState(id, 'working')
+      metrics?.jobs.inc({ status: 'claimed' })
+      const input = await this.input(request)
+      const code = await wasm.resolve(request.source, signal)
+      if (signal.aborted) return
+      const limits = request.resource_limits
+      const result = await execute(code.wasm, {
+        input,
+        fuel: limits.max_instructions,
+        memoryMb: limits.max_memory_mb,
+        timeoutMs: limits.max_execution_seconds * 1000,
+        seed: request.seed,
+        timestampNs: request.timestamp_ns
+      })
+      metrics?.executionFuel.observe(Number(result.fuel_used))
+      metrics?.executionSeconds.observe(result.wall_ms / 1000)
+      metrics?.jobs.inc({ status: 'executed' })
+      const attestation = attest({ contractId: client.contractId, requestId: request.request_id, workerId: client.accountId, result, key: this.init.signingKey })
+      await store.putResult(attestation)
+      await store.setRequestState(id, 'attested')
+      metrics?.jobs.inc({ status: 'attested' })
+      this.emit('result:attested', { attestation })
+      this.log.info({ requestId: id, success: attestation.success, instructions: attestation.instructions, wasmFrom: code.from }, 'attested')
+      await this.components.publish(attestation)
+    } catch (err) {
+      if (err instanceof WorkerError) {
+        await this.skip(id, err.code, err.message)
+      } else {
+        // chain or transport trouble: leave it `seen`, reconciliation offers it again
+        const code = err instanceof ChainError ? err.code : 'ERROR'
+        metrics?.jobs.inc({ status: 'failed' })
+        this.log.warn({ requestId: id, err }, 'job failed; will retry on reconciliation')
+        this.emit('job:failed', { requestId: id, code, message: (err as Error).message })
+        const stored = await store.getRequest(id)
+        if (stored?.state === 'working') await store.setRequestState(id, 'seen', code)
+      }
+    }
+  }
+
+  private async input (request: ExecutionRequest): Promise<string> {
+    if (request.input_data_in_state !== true) return request.input_data ?? ''
+    const full = await this.components.client.getRequest(request.request_id.toString()) as { input_data?: unknown } | null
+    if (typeof full?.input_data !== 'string') throw new WorkerError('INPUT_UNAVAILABLE', `request ${request.request_id} keeps its input in state, and get_request did not return it`)
+    return full.input_data
+  }
+
+  private async skip (id: string, code: string, message: string): Promise<void> {
+    await this.components.store.setRequestState(id, 'skipped', `${code}: ${message}`)
+    this.components.metrics?.jobs.inc({ status: 'skipped' })
+    this.log.info({ requestId: id, code, reason: message }, 'request skipped')
+    this.emit('job:failed', { requestId: id, code, message })
+  }
+
+  private async republish (id: string): Promise<void> {
+    const mine: AttestationPayload | undefined = await this.components.store.getResult(id)
+    if (mine != null) await this.components.publish(mine)
+  }
+}
