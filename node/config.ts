@@ -3,7 +3,9 @@
  * defaults filled for everything that has a sensible default. Secrets live here, so it is written 0600.
  */
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { homedir } from 'node:os'
+import { multiaddr } from '@multiformats/multiaddr'
+import { dirname, join } from 'node:path'
 import {
   array, fail, int, object, ok, oneOf, optional, str, validateAccountId,
   type Check, type ProtocolError
@@ -79,6 +81,25 @@ export const CONFIG_DEFAULTS = {
   chain: { reconcileEveryBlocks: 10, pollMs: 500 }
 } as const
 
+export const CONFIG_FILE_NAME = 'config.json'
+
+/** Where `outlayer init` writes and the other commands look by default: $OUTLAYER_HOME or ~/.outlayer. */
+export function defaultConfigDir (env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.OUTLAYER_HOME?.trim()
+  return home != null && home !== '' ? home : join(homedir(), '.outlayer')
+}
+
+export function defaultConfigPath (env: NodeJS.ProcessEnv = process.env): string {
+  return join(defaultConfigDir(env), CONFIG_FILE_NAME)
+}
+
+/** Public endpoints per network; localnet is `outlayer localnet`'s default port. */
+export const NETWORK_DEFAULTS: Record<string, { rpcUrl: string, feedUrl?: string }> = {
+  localnet: { rpcUrl: 'http://127.0.0.1:3030' },
+  testnet: { rpcUrl: 'https://rpc.testnet.near.org', feedUrl: 'https://testnet.neardata.xyz' },
+  mainnet: { rpcUrl: 'https://rpc.mainnet.near.org', feedUrl: 'https://mainnet.neardata.xyz' }
+}
+
 /** A complete config from a partial one; nested sections are merged field by field. Does not validate. */
 export function defaultConfig (partial: NodeConfigInput = {}): NodeConfig {
   const network = partial.network ?? CONFIG_DEFAULTS.network
@@ -86,7 +107,7 @@ export function defaultConfig (partial: NodeConfigInput = {}): NodeConfig {
     network,
     dataDir: partial.dataDir ?? CONFIG_DEFAULTS.dataDir,
     near: {
-      rpcUrl: CONFIG_DEFAULTS.rpcUrl,
+      ...NETWORK_DEFAULTS[network] ?? { rpcUrl: CONFIG_DEFAULTS.rpcUrl },
       networkId: network,
       contractId: '',
       accountId: '',
@@ -107,7 +128,15 @@ const url: Check<string> = (v, path) => typeof v === 'string' && /^https?:\/\/[^
   : fail('INVALID', 'must be an http(s) URL like http://127.0.0.1:3030', path)
 const ed25519Secret: Check<string> = str({ min: 1, pattern: /^ed25519:[1-9A-HJ-NP-Za-km-z]+$/ })
 const accountId: Check<string> = (v, path) => validateAccountId(v, path)
-const multiaddr: Check<string> = str({ min: 2, max: 1024, pattern: /^\// })
+const multiaddrCheck: Check<string> = (v, path) => {
+  if (typeof v !== 'string' || v.length > 1024) return fail('INVALID', 'expected a multiaddr string', path)
+  try {
+    multiaddr(v)
+    return ok(v)
+  } catch {
+    return fail('INVALID', `"${v}" is not a multiaddr (like /ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...)`, path)
+  }
+}
 
 const configCheck = object({
   network: str({ min: 1, max: 64, pattern: /^[a-z0-9-]+$/ }),
@@ -124,8 +153,8 @@ const configCheck = object({
   }),
   p2p: object({
     privateKey: str({ min: 1 }),
-    listen: array(multiaddr, { max: 32 }),
-    bootstrap: array(multiaddr, { max: 256 })
+    listen: array(multiaddrCheck, { max: 32 }),
+    bootstrap: array(multiaddrCheck, { max: 256 })
   }),
   signingKey: ed25519Secret,
   roles: array(oneOf(ROLES), { max: ROLES.length }),

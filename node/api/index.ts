@@ -4,3 +4,5 @@ export { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError, Status
 export type { ApiErrorCode } from './errors.js'
 export { JOB_STATES } from './types.js'
 export type { JobState, JobStatus, LeaseStatus, NodeStatus, PeerStatus, StatusSource } from './types.js'
+export { fetchStatus, StatusClientError } from './client.js'
+export type { FetchStatusOptions, StatusClientErrorCode } from './client.js'

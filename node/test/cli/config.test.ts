@@ -1,0 +1,94 @@
+/** node/config.ts: what `init` writes and every command loads. */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
+import { generateNearKey, generateP2pKey } from '../../keys.js'
+
+describe('node config', () => {
+  let dir: string
+  let valid: NodeConfig
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'outlayer-config-'))
+    valid = defaultConfig({
+      near: { contractId: 'outlayer.test.near', accountId: 'worker0.test.near', secretKey: generateNearKey().secretKey },
+      p2p: { privateKey: await generateP2pKey() },
+      signingKey: generateNearKey().secretKey
+    })
+  })
+  after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('fills defaults for everything but keys, account and contract', () => {
+    const cfg = defaultConfig({ network: 'testnet', worker: { capacity: 8 } })
+    assert.equal(cfg.near.networkId, 'testnet')
+    assert.equal(cfg.near.rpcUrl, 'https://rpc.testnet.near.org')
+    assert.equal(cfg.worker.capacity, 8)
+    assert.deepEqual(cfg.worker.allowedSources, ['GitHub', 'WasmUrl', 'Project'])
+    assert.deepEqual(cfg.roles, ['worker'])
+    assert.equal(cfg.signingKey, '')
+    assert.throws(() => validateConfig(cfg), (e: ConfigError) => e.code === 'CONFIG_INVALID' && e.field === 'near.contractId')
+  })
+
+  it('round-trips through saveConfig/loadConfig, written 0600, and fills defaults for missing sections', async () => {
+    const path = join(dir, 'a', 'config.json')
+    await saveConfig(path, valid)
+    assert.equal((await stat(path)).mode & 0o777, 0o600)
+    assert.deepEqual(await loadConfig(path), valid)
+    const { worker: _w, chain: _c, http: _h, ...partial } = valid
+    await writeFile(join(dir, 'partial.json'), JSON.stringify(partial))
+    const loaded = await loadConfig(join(dir, 'partial.json'))
+    assert.deepEqual(loaded.chain, valid.chain)
+    assert.deepEqual(loaded.http, valid.http)
+  })
+
+  it('saveConfig refuses to replace a config unless asked to', async () => {
+    const path = join(dir, 'b.json')
+    await saveConfig(path, valid)
+    await assert.rejects(saveConfig(path, valid), (e: ConfigError) => e.code === 'CONFIG_EXISTS')
+    await saveConfig(path, { ...valid, roles: ['builder'] }, { overwrite: true })
+    assert.deepEqual((await loadConfig(path)).roles, ['builder'])
+  })
+
+  const broken: Array<[string, (c: NodeConfig) => unknown, string | undefined]> = [
+    ['rpc URL', c => ({ ...c, near: { ...c.near, rpcUrl: 'ws://x' } }), 'near.rpcUrl'],
+    ['NEAR key', c => ({ ...c, near: { ...c.near, secretKey: 'ed25519:111' } }), 'near.secretKey'],
+    ['signing key', c => ({ ...c, signingKey: 'secret' }), 'signingKey'],
+    ['libp2p key', c => ({ ...c, p2p: { ...c.p2p, privateKey: 'bm90IGEga2V5' } }), 'p2p.privateKey'],
+    ['listen address', c => ({ ...c, p2p: { ...c.p2p, listen: ['0.0.0.0:4001'] } }), 'p2p.listen[0]'],
+    ['role', c => ({ ...c, roles: ['worker', 'oracle'] }), 'roles[1]'],
+    ['empty roles', c => ({ ...c, roles: [] }), 'roles'],
+    ['duplicate roles', c => ({ ...c, roles: ['worker', 'worker'] }), 'roles'],
+    ['aggregator without operator', c => ({ ...c, roles: ['aggregator'] }), 'near.operatorSecretKey'],
+    ['port', c => ({ ...c, http: { ...c.http, port: -1 } }), 'http.port'],
+    ['capacity', c => ({ ...c, worker: { ...c.worker, capacity: 0 } }), 'worker.capacity'],
+    ['source kind', c => ({ ...c, worker: { ...c.worker, allowedSources: ['Docker'] } }), 'worker.allowedSources[0]'],
+    ['unknown field', c => ({ ...c, colour: 'blue' }), undefined],
+    ['unknown nested field', c => ({ ...c, chain: { ...c.chain, poll: 5 } }), 'chain']
+  ]
+  it('refuses each broken field with a ConfigError naming it', () => {
+    for (const [what, breakIt, field] of broken) {
+      assert.throws(() => validateConfig(breakIt(valid), 'node.json'), (e: unknown) => {
+        assert.ok(e instanceof ConfigError, what)
+        assert.equal(e.code, 'CONFIG_INVALID', what)
+        assert.equal(e.field, field, what)
+        assert.match(e.message, /^node\.json: /, what)
+        if (field != null) assert.ok(e.message.includes(field), `${what}: message names ${field}: ${e.message}`)
+        return true
+      }, what)
+    }
+  })
+
+  it('loadConfig reports a missing file and bad JSON with their own codes', async () => {
+    await assert.rejects(loadConfig(join(dir, 'nope.json')), (e: ConfigError) => e.code === 'CONFIG_NOT_FOUND' && /outlayer init/.test(e.message))
+    await writeFile(join(dir, 'bad.json'), '{ "network": ')
+    await assert.rejects(loadConfig(join(dir, 'bad.json')), (e: ConfigError) => e.code === 'CONFIG_NOT_JSON')
+    await writeFile(join(dir, 'array.json'), '[]')
+    await assert.rejects(loadConfig(join(dir, 'array.json')), (e: ConfigError) => e.code === 'CONFIG_INVALID')
+  })
+
+  it('the default location honours OUTLAYER_HOME', () => {
+    assert.equal(defaultConfigPath({ OUTLAYER_HOME: '/srv/node1' }), '/srv/node1/config.json')
+    assert.match(defaultConfigPath({}), /\.outlayer\/config\.json$/)
+  })
+})
