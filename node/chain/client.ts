@@ -81,8 +81,8 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     claimLease: async (requestId) => await call(worker, 'claim_lease', { request_id: Number(requestId) }, { gas: GAS.claim }),
     resolveExecution: async (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) =>
       await call(operator, 'resolve_execution', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
-    submitExecutionOutput: async (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) =>
-      await call(operator, 'submit_execution_output', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
+    submitExecutionOutput: async (requestId: string, output: string) =>
+      await call(operator, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve }),
     requestExecution: async (args, deposit, waitUntil = 'INCLUDED_FINAL') => await call(worker, 'request_execution', args, { gas: GAS.request, deposit, waitUntil })
   }
 }

@@ -9,7 +9,8 @@ const PREFIX = 'EVENT_JSON:'
 export type OutlayerEvent =
   | { event: 'execution_requested', request: ExecutionRequest, raw: unknown }
   | { event: 'lease_claimed', requestId: string, workerId: string }
-  | { event: 'execution_completed', requestId: string, success: boolean }
+  /** the request left the pending set: resolved (`execution_resolved`), called back (`execution_completed`) or cancelled */
+  | { event: 'request_closed', requestId: string, via: 'execution_resolved' | 'execution_completed' | 'execution_cancelled' }
   | { event: 'worker_disagreed', requestId: string, workerId: string }
 
 interface Nep297 { standard?: unknown, version?: unknown, event?: unknown, data?: unknown }
@@ -49,8 +50,10 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
       const workerId = item.worker_id
       return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId } : undefined
     }
+    case 'execution_resolved':
     case 'execution_completed':
-      return requestId != null ? { event: name, requestId, success: item.success === true } : undefined
+    case 'execution_cancelled':
+      return requestId != null ? { event: 'request_closed', requestId, via: name } : undefined
     default:
       return undefined
   }

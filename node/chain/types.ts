@@ -25,12 +25,13 @@ export interface ChainLease {
   /** block heights */
   claimed_at: number | string
   expires_at: number | string
-  active?: boolean
 }
 
 export interface ChainWorker {
   account_id: string
   public_key: string
+  /** 'active' | 'unregistered' */
+  status?: string
   [field: string]: unknown
 }
 
@@ -47,6 +48,8 @@ export interface AttestationEntry {
   worker_id: string
   /** base64, 64 bytes */
   signature: string
+  /** a dissenter's own attested result; without it the signature is checked against the main response */
+  response?: { success: boolean, output?: string, error: string, instructions: string }
 }
 
 export interface OutlayerClient {
@@ -68,7 +71,8 @@ export interface OutlayerClient {
   registerWorker: (publicKey: string, bond: bigint) => Promise<CallOutcome>
   claimLease: (requestId: string) => Promise<CallOutcome>
   resolveExecution: (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) => Promise<CallOutcome>
-  submitExecutionOutput: (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) => Promise<CallOutcome>
+  /** the first step of OutLayer's big-output flow: store the output; resolve_execution then omits it */
+  submitExecutionOutput: (requestId: string, outputBase64: string) => Promise<CallOutcome>
   /**
    * as a user: sends request_execution. By default returns once the transaction is included, since the yield
    * stays open until resumed; pass 'FINAL' to wait for the callback's value.

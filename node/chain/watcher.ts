@@ -17,7 +17,7 @@ import type { OutlayerClient } from './types.js'
 export interface ChainWatcherEvents {
   /** a request seen in the feed (`feed`) or in the pending view (`reconcile`); may repeat, handlers dedupe */
   'request:new': [{ request: ExecutionRequest, raw: unknown, height: number, origin: 'feed' | 'reconcile' }]
-  /** the contract finished a request (completed event, or gone from the pending view) */
+  /** the request left the pending set (resolved, called back or cancelled event, or gone from the pending view) */
   'request:resolved': [{ requestId: string, height: number }]
   'lease:claimed': [{ requestId: string, workerId: string, height: number }]
   'worker:disagreed': [{ requestId: string, workerId: string, height: number }]
@@ -116,7 +116,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
       for (const e of parseOutlayerEvents(logsOf(block, this.init.contractId))) {
         switch (e.event) {
           case 'execution_requested': this.emit('request:new', { request: e.request, raw: e.raw, height, origin: 'feed' }); break
-          case 'execution_completed': this.emit('request:resolved', { requestId: e.requestId, height }); break
+          case 'request_closed': this.emit('request:resolved', { requestId: e.requestId, height }); break
           case 'lease_claimed': this.emit('lease:claimed', { requestId: e.requestId, workerId: e.workerId, height }); break
           case 'worker_disagreed': this.emit('worker:disagreed', { requestId: e.requestId, workerId: e.workerId, height }); break
           default: e satisfies never

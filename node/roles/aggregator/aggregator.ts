@@ -6,9 +6,9 @@
  */
 import { EventEmitter } from 'node:events'
 import { LIMITS, type AttestationPayload, type ExecutionRequest } from '../../../protocol/index.js'
-import { ChainError, normaliseRequest, type ChainWorker, type ExecutionResponse } from '../../chain/index.js'
+import { ChainError, normaliseRequest, type AttestationEntry, type ChainWorker, type ExecutionResponse } from '../../chain/index.js'
 import type { StoredSubmission } from '../../store/index.js'
-import { findQuorum, median } from './quorum.js'
+import { agreementKey, findQuorum, median, type QuorumOutcome } from './quorum.js'
 import { checkAttestation, outputBytes } from './verify.js'
 import type { AggregatorComponents, AggregatorEvents, AggregatorInit } from './index.js'
 
@@ -113,19 +113,30 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
 
   private async tryResolve (requestId: string): Promise<void> {
     if (!this.started) return
-    const { store, client, metrics } = this.components
+    const { store, client } = this.components
     const previous = await store.getSubmission(requestId)
     if (previous?.state === 'done') return
     const request = await this.request(requestId)
     if (request == null) return
-    const quorum = findQuorum(await store.attestations(requestId), request.redundancy.quorum)
-    if (quorum == null) return
+    const stored = await store.attestations(requestId)
+    const { quorum: q, aggregation } = request.redundancy
+    if (findQuorum(stored, q, aggregation) == null) return
 
     // check before: another aggregator (or our own pre-crash self) may have resolved it already
-    if (!isPending(await client.getRequest(requestId))) {
-      await this.finish(previous, requestId, quorum.agreeing, { duplicate: true })
+    const view = await client.getRequest(requestId)
+    if (!isPending(view)) {
+      await this.finish(previous, requestId, { duplicate: previous?.state === 'pending' || previous?.state === 'failed' })
       return
     }
+    // the contract refuses the whole call if any signer holds no lease, so only lease holders count
+    const holders = new Set(((view as { leases?: Array<{ worker_id?: unknown }> }).leases ?? []).map(l => l.worker_id))
+    const quorum = findQuorum(stored.filter(a => holders.has(a.worker_id)), q, aggregation)
+    if (quorum == null) return
+    await this.submit(requestId, quorum, previous)
+  }
+
+  private async submit (requestId: string, quorum: QuorumOutcome, previous: StoredSubmission | undefined): Promise<void> {
+    const { store, client, metrics } = this.components
     const submission: StoredSubmission = {
       request_id: requestId, state: 'pending', workers: quorum.agreeing.map(a => a.worker_id),
       attempts: (previous?.attempts ?? 0) + 1, duplicates: previous?.duplicates ?? 0, updated_ms: Date.now()
@@ -138,19 +149,23 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     metrics?.attestations.inc({ outcome: 'agree' }, quorum.agreeing.length)
 
-    const first = quorum.agreeing[0]!
-    const output = outputBytes(first) ?? new Uint8Array(0)
+    const { winner } = quorum
+    const output = outputBytes(winner) ?? new Uint8Array(0)
+    const big = output.length >= this.inlineOutputBytes
     const response: ExecutionResponse = {
-      success: first.success,
-      ...(output.length > 0 ? { output: Buffer.from(output).toString('base64') } : {}),
-      error: first.error,
-      resources_used: { instructions: first.instructions, time_ms: median(quorum.agreeing.map(a => a.time_ms)), compile_time_ms: 0 }
+      success: winner.success,
+      ...(output.length > 0 && !big ? { output: Buffer.from(output).toString('base64') } : {}),
+      error: winner.error,
+      resources_used: { instructions: winner.instructions, time_ms: median(quorum.agreeing.map(a => a.time_ms)), compile_time_ms: 0 }
     }
-    const entries = quorum.agreeing.map(a => ({ worker_id: a.worker_id, signature: a.signature }))
+    const winnerKey = agreementKey(winner)
+    const entries: AttestationEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
+      ? { worker_id: a.worker_id, signature: a.signature }
+      : { worker_id: a.worker_id, signature: a.signature, response: { success: a.success, ...(a.output != null && a.output !== '' ? { output: a.output } : {}), error: a.error, instructions: a.instructions } })
     try {
-      const outcome = output.length >= this.inlineOutputBytes
-        ? await client.submitExecutionOutput(requestId, response, entries)
-        : await client.resolveExecution(requestId, response, entries)
+      // OutLayer's two-step flow for big outputs: store the output, then resolve without it
+      if (big) await client.submitExecutionOutput(requestId, Buffer.from(output).toString('base64'))
+      const outcome = await client.resolveExecution(requestId, response, entries)
       await store.putSubmission({ ...submission, state: 'done', tx_hash: outcome.txHash, updated_ms: Date.now() })
       metrics?.resolveSubmits.inc({ outcome: 'ok' })
       this.log.info({ requestId, workers: submission.workers, txHash: outcome.txHash }, 'resolved')
@@ -158,7 +173,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     } catch (err) {
       // check after: a refusal because someone else resolved first is a harmless duplicate
       if (err instanceof ChainError && err.code === 'CALL_REFUSED' && !isPending(await client.getRequest(requestId).catch(() => ({})))) {
-        await this.finish(submission, requestId, quorum.agreeing, { duplicate: true })
+        await this.finish(submission, requestId, { duplicate: true })
         return
       }
       metrics?.resolveSubmits.inc({ outcome: 'error' })
@@ -167,8 +182,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
   }
 
-  private async finish (previous: StoredSubmission | undefined, requestId: string, agreeing: AttestationPayload[], { duplicate }: { duplicate: boolean }): Promise<void> {
-    const base: StoredSubmission = previous ?? { request_id: requestId, state: 'done', workers: agreeing.map(a => a.worker_id), attempts: 0, duplicates: 0, updated_ms: Date.now() }
+  private async finish (previous: StoredSubmission | undefined, requestId: string, { duplicate }: { duplicate: boolean }): Promise<void> {
+    const base: StoredSubmission = previous ?? { request_id: requestId, state: 'done', workers: [], attempts: 0, duplicates: 0, updated_ms: Date.now() }
     await this.components.store.putSubmission({ ...base, state: 'done', duplicates: base.duplicates + (duplicate ? 1 : 0), updated_ms: Date.now() })
     if (duplicate) {
       this.components.metrics?.resolveSubmits.inc({ outcome: 'duplicate' })

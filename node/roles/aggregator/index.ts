@@ -11,7 +11,7 @@ import type { Metrics } from '../../metrics.js'
 import type { NodeStore } from '../../store/index.js'
 import { Aggregator } from './aggregator.js'
 
-export { findQuorum, median, agreementKey, type QuorumOutcome } from './quorum.js'
+export { findQuorum, median, agreementKey, numericOutput, type QuorumOutcome, type Aggregation } from './quorum.js'
 export type { Aggregator } from './aggregator.js'
 
 export interface AggregatorInit {

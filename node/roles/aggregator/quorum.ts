@@ -1,36 +1,68 @@
 /**
- * Which attestations agree, and what response the quorum resolves with. Two attestations agree when they attest
- * the same signed fields: success, output hash, error and instructions (protocol/attestation.ts). `time_ms` is not
- * signed, so the response carries the median of the agreeing workers' times.
+ * Which attestations agree, mirroring the contract's rule (contract/src/quorum.ts) so that what we submit is what
+ * it accepts:
+ *  - identical: group by the signed fields (success, output hash, error, instructions); the biggest group wins
+ *    when it has at least Q members.
+ *  - median: the successful attestations whose output (ASCII whitespace trimmed) is one JSON number are the
+ *    candidates; with at least Q of them, ordered by value (ties keep submission order), the lower median
+ *    (index ⌊(n−1)/2⌋) wins and every candidate agrees. With fewer than Q candidates the identical rule applies.
+ * `time_ms` is not signed, so the response carries the median of the agreeing workers' times.
  */
 import type { AttestationPayload } from '../../../protocol/index.js'
+
+export type Aggregation = 'identical' | 'median'
 
 export function agreementKey (a: Pick<AttestationPayload, 'success' | 'output_hash' | 'error' | 'instructions'>): string {
   return `${a.success ? 1 : 0}|${a.output_hash}|${a.instructions}|${a.error}`
 }
 
 export interface QuorumOutcome {
-  /** the agreeing attestations, sorted by worker id, at least `quorum` of them */
+  /** the attestation whose result the contract returns */
+  winner: AttestationPayload
+  /** the agreeing attestations, at least `quorum` of them */
   agreeing: AttestationPayload[]
-  /** workers whose attestation differs from the quorum's */
+  /** attestations that differ from the quorum (their workers are recorded and slashed on chain) */
   disagreeing: AttestationPayload[]
+  /** every vote in the order to submit them: the winner's group first, so the contract's tie rules agree */
+  ordered: AttestationPayload[]
 }
 
-/** The largest agreeing group when it reaches `quorum`; ties between equal groups cannot both reach a majority quorum. */
-export function findQuorum (attestations: readonly AttestationPayload[], quorum: number): QuorumOutcome | undefined {
-  // one vote per worker: the first attestation seen from it counts
-  const votes = new Map<string, AttestationPayload>()
-  for (const a of attestations) if (!votes.has(a.worker_id)) votes.set(a.worker_id, a)
+const NUMBER = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
+
+/** The output as a JSON number (ASCII whitespace trimmed), or undefined. */
+export function numericOutput (a: AttestationPayload): number | undefined {
+  if (!a.success || a.output == null) return undefined
+  const text = Buffer.from(a.output, 'base64').toString('latin1').replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '')
+  return NUMBER.test(text) ? parseFloat(text) : undefined
+}
+
+function identical (votes: AttestationPayload[], quorum: number): QuorumOutcome | undefined {
   const groups = new Map<string, AttestationPayload[]>()
-  for (const a of votes.values()) groups.set(agreementKey(a), [...(groups.get(agreementKey(a)) ?? []), a])
+  for (const a of votes) groups.set(agreementKey(a), [...(groups.get(agreementKey(a)) ?? []), a])
   let best: AttestationPayload[] = []
   for (const group of groups.values()) if (group.length > best.length) best = group
   if (best.length === 0 || best.length < quorum) return undefined
-  const winners = new Set(best.map(a => a.worker_id))
-  return {
-    agreeing: [...best].sort((a, b) => a.worker_id < b.worker_id ? -1 : 1),
-    disagreeing: [...votes.values()].filter(a => !winners.has(a.worker_id))
-  }
+  const winners = new Set(best)
+  const disagreeing = votes.filter(a => !winners.has(a))
+  return { winner: best[0]!, agreeing: best, disagreeing, ordered: [...best, ...disagreeing] }
+}
+
+function medianRule (votes: AttestationPayload[], quorum: number): QuorumOutcome | undefined {
+  const candidates = votes.map(a => ({ a, v: numericOutput(a) })).filter((c): c is { a: AttestationPayload, v: number } => c.v != null)
+  if (candidates.length < quorum) return undefined
+  const sorted = [...candidates].sort((x, y) => x.v - y.v) // stable: ties keep vote order
+  const winner = sorted[Math.floor((sorted.length - 1) / 2)]!.a
+  const agreeing = candidates.map(c => c.a)
+  const disagreeing = votes.filter(a => !agreeing.includes(a))
+  return { winner, agreeing, disagreeing, ordered: [...agreeing, ...disagreeing] }
+}
+
+/** One vote per worker (the first seen), in worker-id order so every aggregator builds the same submission. */
+export function findQuorum (attestations: readonly AttestationPayload[], quorum: number, aggregation: Aggregation = 'identical'): QuorumOutcome | undefined {
+  const byWorker = new Map<string, AttestationPayload>()
+  for (const a of attestations) if (!byWorker.has(a.worker_id)) byWorker.set(a.worker_id, a)
+  const votes = [...byWorker.values()].sort((a, b) => a.worker_id < b.worker_id ? -1 : a.worker_id > b.worker_id ? 1 : 0)
+  return (aggregation === 'median' ? medianRule(votes, quorum) : undefined) ?? identical(votes, quorum)
 }
 
 /** Median of integers; the lower middle for an even count, so the result is always one of the inputs. */

@@ -100,7 +100,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const ttl = this.init.workerListTtlMs ?? 10_000
     if (this.workers == null || Date.now() - this.workers.at > ttl) {
       const list = await this.components.client.listWorkers()
-      this.workers = { list: list.map(w => w.account_id), at: Date.now() }
+      this.workers = { list: list.filter(w => w.status == null || w.status === 'active').map(w => w.account_id), at: Date.now() }
     }
     return this.workers.list
   }
@@ -120,7 +120,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private isActive (lease: ChainLease): boolean {
-    if (lease.active != null) return lease.active
     return Number(lease.expires_at) > this.height
   }
 

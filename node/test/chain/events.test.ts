@@ -34,12 +34,14 @@ describe('chain events', () => {
   it('parses lease, completion and disagreement events', () => {
     const events = parseOutlayerEvents([
       event('lease_claimed', [{ request_id: 3, worker_id: 'w1.test.near' }]),
+      event('execution_resolved', [{ request_id: 3, resolution: {} }]),
       event('execution_completed', [{ request_id: '3', success: true }]),
       event('worker_disagreed', [{ request_id: '3', worker_id: 'liar.test.near' }])
     ])
     assert.deepEqual(events, [
       { event: 'lease_claimed', requestId: '3', workerId: 'w1.test.near' },
-      { event: 'execution_completed', requestId: '3', success: true },
+      { event: 'request_closed', requestId: '3', via: 'execution_resolved' },
+      { event: 'request_closed', requestId: '3', via: 'execution_completed' },
       { event: 'worker_disagreed', requestId: '3', workerId: 'liar.test.near' }
     ])
   })

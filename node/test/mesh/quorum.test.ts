@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert'
 import type { AttestationPayload } from '../../../protocol/index.js'
 import { findQuorum, median } from '../../roles/aggregator/quorum.js'
 
+const num = (worker: string, text: string): AttestationPayload => ({ ...att(worker, Buffer.from(text).toString('hex').slice(0, 64)), output: Buffer.from(text).toString('base64') })
 const att = (worker: string, output: string, timeMs = 1): AttestationPayload => ({
   contract_id: 'outlayer.test.near',
   request_id: '1',
@@ -38,6 +39,23 @@ describe('quorum', () => {
   it('treats a different error or fuel count as disagreement', () => {
     const other = { ...att('b.near', 'aa'), instructions: '101' }
     assert.equal(findQuorum([att('a.near', 'aa'), other], 2), undefined)
+  })
+
+  it('median: the lower median of numeric outputs wins and every numeric output agrees', () => {
+    const q = findQuorum([num('a.near', '5'), num('b.near', ' 1\n'), num('c.near', '3'), num('d.near', 'x')], 2, 'median')
+    assert.equal(q?.winner.worker_id, 'c.near')
+    assert.deepEqual(q?.agreeing.map(a => a.worker_id), ['a.near', 'b.near', 'c.near'])
+    assert.deepEqual(q?.disagreeing.map(a => a.worker_id), ['d.near'])
+  })
+
+  it('median: too few numeric outputs falls back to identical', () => {
+    const q = findQuorum([num('a.near', 'x'), num('b.near', 'x'), num('c.near', '3')], 2, 'median')
+    assert.deepEqual(q?.agreeing.map(a => a.worker_id), ['a.near', 'b.near'])
+  })
+
+  it('orders the winning group first for submission', () => {
+    const q = findQuorum([att('a.near', 'bb'), att('b.near', 'aa'), att('c.near', 'aa')], 2)
+    assert.deepEqual(q?.ordered.map(a => a.worker_id), ['b.near', 'c.near', 'a.near'])
   })
 
   it('takes the lower median of times', () => {
