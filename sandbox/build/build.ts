@@ -1,0 +1,122 @@
+/**
+ * buildFromGit: (repo, commit or ref, target) → a wasm in the artifact store, built in a fresh container of
+ * the builder image, recorded under its build key so the next request for the same key is a cache hit.
+ */
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildKey, normaliseRepo } from '../../protocol/build.js'
+import { createArtifactStore } from './artifact-store.js'
+import { ensureBuilderImage } from './builder-image.js'
+import { runBuildContainer, type ContainerOutcome } from './container.js'
+import { containerEnv, containerScript, SCRIPT_EXIT } from './container-script.js'
+import { connectDocker } from './docker.js'
+import { BuildError } from './errors.js'
+import { fetchSource, resolveCommit } from './git-source.js'
+import { triedNetwork } from './log-tail.js'
+import { DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, DEFAULT_LIMITS, DEFAULT_STORE_BYTES, type BuildLimits } from './options.js'
+import { noProgress, type OnProgress } from './progress.js'
+import { planBuild } from './project.js'
+
+export interface BuildFromGitInit {
+  /** git URL, path, or `owner/repo` (GitHub) */
+  repo: string
+  /** full 40-hex sha, or a branch or tag (resolved with `git ls-remote`; the commit is what is built) */
+  commit: string
+  /** @default 'wasm32-wasip1' ('wasm32-wasi' is the same target) */
+  buildTarget?: string
+  /** keeps `wasm/` (artifact store) and `builds/` (build records) @default ~/.outlayer */
+  dataDir?: string
+  limits?: Partial<BuildLimits>
+  /** reuse a recorded build of the same build key @default true */
+  useCache?: boolean
+  onProgress?: OnProgress
+}
+
+export interface BuildResult {
+  /** sha256 hex of the wasm */
+  wasm_hash: string
+  size: number
+  /** the wasm in the artifact store */
+  path: string
+  build_key: string
+  seconds: number
+  log_tail: string
+  /** the commit built (a branch or tag resolved) */
+  commit: string
+  build_target: string
+  /** content id of the builder image (in the build key) */
+  builder_image: string
+  /** true when a recorded build was reused and nothing ran */
+  cached: boolean
+}
+
+/** `wasm32-wasip1` for the build key; `wasm32-wasi` is the name rustc 1.63 knows it by. */
+function checkTarget (target: string): { buildTarget: string, rustTarget: string } {
+  if (target === 'wasm32-wasip1' || target === 'wasm32-wasi') return { buildTarget: 'wasm32-wasip1', rustTarget: 'wasm32-wasi' }
+  throw new BuildError('UNSUPPORTED_TARGET', `build target ${JSON.stringify(target)} is not supported; use wasm32-wasip1`)
+}
+
+function failure (outcome: ContainerOutcome, limits: BuildLimits): BuildError | undefined {
+  const log = outcome.log.text()
+  if (outcome.timedOut) return new BuildError('TIMEOUT', `the build ran over its ${limits.timeoutMs} ms limit`, log)
+  if (outcome.oomKilled) return new BuildError('OOM', `the build ran out of its ${limits.memoryBytes} bytes of memory`, log)
+  if (outcome.outputTooLarge || outcome.exitCode === SCRIPT_EXIT.tooLarge) return new BuildError('TOO_LARGE', `the output is over the cap of ${limits.maxWasmBytes} bytes`, log)
+  if (outcome.exitCode === 0) return undefined
+  if (triedNetwork(log)) return new BuildError('NETWORK_DENIED', 'the build tried to use the network, which builds do not have (vendor dependencies)', log)
+  return new BuildError('COMPILE_FAILED', `the build failed with exit code ${outcome.exitCode}`, log)
+}
+
+export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult> {
+  const started = performance.now()
+  const onProgress = init.onProgress ?? noProgress
+  const limits: BuildLimits = { ...DEFAULT_LIMITS, ...init.limits }
+  const { buildTarget, rustTarget } = checkTarget(init.buildTarget ?? DEFAULT_BUILD_TARGET)
+  const repo = normaliseRepo(init.repo)
+  const dataDir = init.dataDir ?? DEFAULT_DATA_DIR
+  const store = createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
+  const docker = await connectDocker()
+  const image = await ensureBuilderImage({ onProgress })
+  const commit = await resolveCommit({ url: repo, ref: init.commit, timeoutMs: limits.fetchTimeoutMs })
+  const key = buildKey({ repo, commit, build_target: buildTarget, builder_image: image.contentId })
+  const result = (wasmHash: string, size: number, logTail: string, cached: boolean): BuildResult => ({
+    wasm_hash: wasmHash, size, path: store.path(wasmHash), build_key: key, seconds: (performance.now() - started) / 1000,
+    log_tail: logTail, commit, build_target: buildTarget, builder_image: image.contentId, cached
+  })
+
+  const recordPath = join(dataDir, 'builds', `${key}.json`)
+  if (init.useCache !== false) {
+    const record = await readFile(recordPath, 'utf8').then(t => JSON.parse(t) as { wasm_hash: string, size: number, log_tail: string }).catch(() => undefined)
+    if (record != null && await store.has(record.wasm_hash)) {
+      onProgress(`cache hit: build ${key.slice(0, 12)} → ${record.wasm_hash.slice(0, 12)}`)
+      return result(record.wasm_hash, record.size, record.log_tail, true)
+    }
+  }
+
+  const work = await mkdtemp(join(tmpdir(), 'outlayer-build-'))
+  try {
+    const source = await fetchSource({ url: repo, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress })
+    const plan = await planBuild(source.srcDir, rustTarget)
+    onProgress(`building ${plan.kind} project at ${commit.slice(0, 12)} in ${image.image}`)
+    const outDir = join(work, 'out')
+    await mkdir(outDir)
+    await chmod(outDir, 0o777) // the build user (nobody) writes the wasm here
+    const outcome = await runBuildContainer({
+      docker, imageId: image.imageId, srcDir: source.srcDir, outDir, limits,
+      script: containerScript(plan, limits.maxWasmBytes), env: containerEnv(source.commitTime), onLine: line => onProgress(`  | ${line}`)
+    })
+    const error = failure(outcome, limits)
+    if (error != null) throw error
+    const logTail = outcome.log.text()
+    const wasm = await readFile(join(outDir, 'out.wasm')).catch(() => undefined)
+    if (wasm == null || wasm.length < 8 || wasm.readUInt32BE(0) !== 0x0061736d) throw new BuildError('COMPILE_FAILED', 'the build did not produce a wasm module', logTail)
+    if (wasm.length > limits.maxWasmBytes) throw new BuildError('TOO_LARGE', `the wasm is ${wasm.length} bytes, over the cap of ${limits.maxWasmBytes}`, logTail)
+    const wasmHash = await store.put(wasm)
+    await mkdir(join(dataDir, 'builds'), { recursive: true })
+    await writeFile(recordPath, JSON.stringify({ repo, commit, build_target: buildTarget, builder_image: image.contentId, wasm_hash: wasmHash, size: wasm.length, log_tail: logTail }))
+    onProgress(`built ${wasmHash} (${wasm.length} bytes)`)
+    return result(wasmHash, wasm.length, logTail, false)
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
