@@ -2,6 +2,7 @@
  * The MeshNode: one libp2p node plus our gossip router, DHT records and wasm transfer, wired in order and torn
  * down in reverse. Public surface and options are documented in index.ts.
  */
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { WASM_TRANSFER_PROTOCOL, gossipTopic, isHex, publicKeyToString, type BuildAttestation, type GossipTopicName, type MessageType, type PayloadOf } from '../../protocol/index.js'
@@ -206,6 +207,7 @@ export class MeshNodeImpl implements MeshNode {
 
   getStats (): MeshStats {
     this.stats.peers = this.libp2p.getPeers().length
+    this.stats.dht.routingTable = (this.libp2p.services.dht as Partial<SingleKadDHT>).routingTable?.size ?? 0
     return snapshotStats(this.stats)
   }
 

@@ -16,7 +16,8 @@ export interface TopicStats {
 export interface MeshStats {
   peers: number
   gossip: Record<GossipTopicName, TopicStats>
-  dht: { recordsPut: number, recordsFound: number, provides: number }
+  /** routingTable: peers in the kad-dht routing table (0 until identify has run with a DHT peer) */
+  dht: { routingTable: number, recordsPut: number, recordsFound: number, provides: number }
   transfer: { served: number, servedBytes: number, refusedRequests: number, fetched: number, fetchedBytes: number, fetchRefusals: number }
 }
 
@@ -25,7 +26,7 @@ export function emptyStats (): MeshStats {
   return {
     peers: 0,
     gossip: { tasks: topic(), attestations: topic(), builds: topic() },
-    dht: { recordsPut: 0, recordsFound: 0, provides: 0 },
+    dht: { routingTable: 0, recordsPut: 0, recordsFound: 0, provides: 0 },
     transfer: { served: 0, servedBytes: 0, refusedRequests: 0, fetched: 0, fetchedBytes: 0, fetchRefusals: 0 }
   }
 }

@@ -39,9 +39,9 @@ export function createTransferHandler (args: TransferServerArgs) {
     const signal = AbortSignal.timeout(limits.timeoutMs)
     const lp = lpStream(stream, { maxDataLength: MAX_CONTROL_FRAME_BYTES })
     try {
-      let hash: string
+      let hash: string, maxBytes: number
       try {
-        hash = decodeRequest((await lp.read({ signal })).subarray()).hash
+        ({ hash, max_bytes: maxBytes } = decodeRequest((await lp.read({ signal })).subarray()))
       } catch (err) {
         if (!(err instanceof MeshError)) throw err
         await refuse(lp, stream, 'bad_request', signal); return
@@ -54,7 +54,7 @@ export function createTransferHandler (args: TransferServerArgs) {
         log.error({ wasmHash: hash }, 'artifact source returned bytes that do not match their hash')
         await refuse(lp, stream, 'not_found', signal); return
       }
-      if (bytes.length > limits.maxBytes) { await refuse(lp, stream, 'too_large', signal); return }
+      if (bytes.length > Math.min(maxBytes, limits.maxBytes)) { await refuse(lp, stream, 'too_large', signal); return }
       if (!limiter.trySend(peer, bytes.length)) { await refuse(lp, stream, 'rate_limited', signal); return }
       await lp.write(encodeFrame({ status: 'ok', size: bytes.length }), { signal })
       for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {

@@ -38,6 +38,26 @@ export async function waitForTopicMesh (nodes: MeshNode[], topic: GossipTopicNam
   await new Promise(resolve => setTimeout(resolve, 500))
 }
 
-export async function stopAll (nodes: Array<{ stop: () => Promise<void> } | undefined>): Promise<void> {
+export async function stopAll (nodes: Array<{ stop: () => unknown } | undefined>): Promise<void> {
   await Promise.allSettled(nodes.map(async n => await n?.stop()))
+}
+
+/** n nodes in a line: node i bootstraps from node i-1 only, so the ends start with no direct connection. */
+export async function startLine (n: number, opts: (i: number) => NodeOptions = () => ({})): Promise<MeshNode[]> {
+  const nodes: MeshNode[] = []
+  for (let i = 0; i < n; i++) {
+    nodes.push(await startNode({ ...(i > 0 ? { bootstrap: nodes[i - 1]!.multiaddrs() } : {}), ...opts(i) }))
+  }
+  await waitFor(() => nodes.every((node, i) => i === 0 || node.peers().includes(nodes[i - 1]!.peerId)), 'each node connected to its predecessor')
+  await waitForRouting(nodes)
+  return nodes
+}
+
+export function randomHex (bytes: number): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
+}
+
+/** Until every node has a DHT peer in its routing table (identify must have run first). */
+export async function waitForRouting (nodes: MeshNode[]): Promise<void> {
+  await waitFor(() => nodes.every(n => n.getStats().dht.routingTable > 0), 'a kad-dht routing table entry on every node')
 }
