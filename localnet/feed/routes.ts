@@ -1,6 +1,7 @@
 /**
  * The block feed in the shape of FASTNEAR's neardata server, so an indexer reads localnet and testnet the same way:
- *   /v0/block/:height          final block (null when no block has that height; waits when it is just ahead)
+ *   /v0/block/:height          final block (null when no block has that height; waits when it is just ahead,
+ *                              408 if it does not come in time)
  *   /v0/block_opt/:height      the same for optimistic blocks
  *   /v0/last_block/final       302 → /v0/block/<final height>
  *   /v0/last_block/optimistic  302 → /v0/block_opt/<head height>
@@ -13,7 +14,7 @@ export interface FeedReply { status: number, body?: unknown, location?: string }
 export interface FeedOptions {
   /** a request for a height at most this far past the limit waits for it; further is refused. Default 20 */
   maxBlocksAhead?: number
-  /** how long such a request waits before answering 404. Default 30 s */
+  /** how long such a request waits before answering 408 (never 404: clients read 404 as a skipped height). Default 8 s */
   waitMs?: number
 }
 
@@ -34,8 +35,8 @@ export async function handleFeed (path: string, chain: Chain, opts: FeedOptions,
   if (height > limit() + (opts.maxBlocksAhead ?? 20)) {
     return { status: 400, body: { error: `block ${height} is too far in the future (latest ${limit()})`, type: 'BLOCK_HEIGHT_TOO_HIGH' } }
   }
-  if (height > limit() && !await waitForHeight(chain, height, limit, opts.waitMs ?? 30_000, signal)) {
-    return { status: 404, body: { error: `block ${height} is not produced yet (latest ${limit()})`, type: 'BLOCK_NOT_PRODUCED_YET' } }
+  if (height > limit() && !await waitForHeight(chain, height, limit, opts.waitMs ?? 8_000, signal)) {
+    return { status: 408, body: { error: `block ${height} is not produced yet (latest ${limit()})`, type: 'BLOCK_NOT_PRODUCED_YET' } }
   }
   return { status: 200, body: chain.feedBlock(height) ?? null }
 }

@@ -32,6 +32,7 @@ export interface RpcServer {
 }
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
+const CORS = { 'access-control-allow-origin': '*' }
 
 class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError'
@@ -56,11 +57,16 @@ export async function startRpcServer (opts: RpcServerOptions): Promise<RpcServer
 
   async function route (req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
+    if (req.method === 'OPTIONS') {
+      // CORS preflight: nearcore allows any origin, so a browser page (the dashboard) can call the RPC
+      res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type' }).end()
+      return
+    }
     if (req.method === 'POST' && path === '/') return await serveJsonRpc(req, res)
     if (req.method === 'GET' && path.startsWith('/v0/')) {
       const reply = await handleFeed(path, opts.chain, opts.feed ?? {}, closing.signal)
       if (reply.location !== undefined) {
-        res.writeHead(reply.status, { location: reply.location, 'content-length': 0 }).end()
+        res.writeHead(reply.status, { ...CORS, location: reply.location, 'content-length': 0 }).end()
         return
       }
       return sendJson(res, reply.status, reply.body)
@@ -74,14 +80,19 @@ export async function startRpcServer (opts: RpcServerOptions): Promise<RpcServer
   async function serveJsonRpc (req: IncomingMessage, res: ServerResponse): Promise<void> {
     let text: string
     try {
-      text = await readBody(req, maxBody)
+      text = await readBody(req, res, maxBody)
     } catch (err) {
       const message = err instanceof BodyTooLargeError ? err.message : `could not read the request body: ${String(err)}`
       const { error } = toWireError(parseError(message))
       return sendJson(res, err instanceof BodyTooLargeError ? 413 : 400, { jsonrpc: '2.0', id: null, error })
     }
     const reply = await handleJsonRpc(text, METHODS, ctx)
-    sendJson(res, reply.status, reply.body)
+    try {
+      sendJson(res, reply.status, reply.body)
+    } catch (err) {
+      // a view the JSON encoder cannot write (a bigint left in it) is our bug: answer INTERNAL_ERROR, keep serving
+      sendJson(res, 500, { jsonrpc: '2.0', id: reply.body.id ?? null, error: toWireError(err).error })
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -110,26 +121,34 @@ export async function startRpcServer (opts: RpcServerOptions): Promise<RpcServer
 function sendJson (res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
   res.end(text)
 }
 
 /**
  * Reads the body as utf-8 up to `max` bytes. Past the cap it keeps draining (so the client sees our answer
- * rather than a reset) and then rejects with BodyTooLargeError.
+ * rather than a reset) up to 4× the cap, then rejects with BodyTooLargeError; beyond that it answers at once
+ * and the connection is closed after the answer.
  */
-async function readBody (req: IncomingMessage, max: number): Promise<string> {
+async function readBody (req: IncomingMessage, res: ServerResponse, max: number): Promise<string> {
   return await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const tooLarge = (): BodyTooLargeError => new BodyTooLargeError(`request body of ${size} bytes is over the ${max} byte limit`)
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size <= max) chunks.push(chunk)
       else chunks.length = 0
+      if (size > 4 * max) {
+        req.removeAllListeners('data')
+        res.once('finish', () => req.destroy())
+        res.setHeader('connection', 'close')
+        reject(tooLarge())
+      }
     })
     req.on('error', reject)
     req.on('end', () => {
-      if (size > max) reject(new BodyTooLargeError(`request body of ${size} bytes is over the ${max} byte limit`))
+      if (size > max) reject(tooLarge())
       else resolve(Buffer.concat(chunks).toString('utf8'))
     })
   })

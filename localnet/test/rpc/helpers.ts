@@ -1,7 +1,7 @@
 /** Shared set-up for the RPC tests: a real localnet, near-api-js clients, raw JSON-RPC calls, schema checks. */
 import { VALIDATION_SCHEMA_MAP } from '@near-js/jsonrpc-types'
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -72,18 +72,22 @@ export function assertSchema (method: string, body: unknown): void {
 
 const run = promisify(execFile)
 
-/** Builds fixtures/notes.ts with asc (cached by source hash in the temp dir). */
-export async function notesWasm (): Promise<Uint8Array> {
-  const source = join(here, 'fixtures', 'notes.ts')
+/** Builds fixtures/<name>.ts with asc, MVP + sign-extension as nearcore admits (cached by source hash in the temp dir). */
+export async function fixtureWasm (name: 'notes' | 'yielder'): Promise<Uint8Array> {
+  const source = join(here, 'fixtures', `${name}.ts`)
   const dir = join(tmpdir(), 'outlayer-localnet-rpc-fixtures')
-  const out = join(dir, `notes-${sha256Hex(await readFile(source)).slice(0, 16)}.wasm`)
+  const out = join(dir, `${name}-${sha256Hex(await readFile(source)).slice(0, 16)}.wasm`)
   if (!await stat(out).then(() => true, () => false)) {
     await mkdir(dir, { recursive: true })
+    const tmp = `${out}.${process.pid}.tmp`
     await run(process.execPath, [join(repoRoot, 'node_modules/assemblyscript/bin/asc.js'), source, '-O3', '--runtime', 'stub',
-      '--disable', 'bulk-memory,nontrapping-f2i,mutable-globals', '-o', out])
+      '--disable', 'bulk-memory,nontrapping-f2i,mutable-globals', '-o', tmp])
+    await rename(tmp, out)
   }
   return new Uint8Array(await readFile(out))
 }
+
+export const notesWasm = async (): Promise<Uint8Array> => await fixtureWasm('notes')
 
 export async function nearHelloWasm (): Promise<Uint8Array> {
   return new Uint8Array(await readFile(join(repoRoot, 'node_modules/near-hello/dist/main.wasm')))
