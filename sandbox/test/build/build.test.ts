@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict'
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type Docker from 'dockerode'
+import { buildKey } from '../../../protocol/build.js'
+import { sha256Hex } from '../../../protocol/hash.js'
+import { buildFromGit, type BuilderImage } from '../../build/index.js'
+import { AS_UPPER, C_CMAKE, C_SUM, RUST_RANDOM } from './fixture-sources.js'
+import { leftoverBuildContainers, requireBuilder } from './docker-gate.js'
+import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
+import { runWasi } from './wasi-run.js'
+
+describe('sandbox/build buildFromGit (real Docker)', function () {
+  this.timeout(180_000)
+  let root: string
+  let docker: Docker
+  let image: BuilderImage
+  let daemon: GitDaemon
+  const repos: Record<string, TestRepo> = {}
+
+  before(async function () {
+    ({ docker, image } = await requireBuilder(this))
+    root = tempRoot('build')
+    const served = join(root, 'served')
+    for (const [name, files] of Object.entries({ rust: RUST_RANDOM, as: AS_UPPER, c: C_SUM, cmake: C_CMAKE })) repos[name] = makeRepo(served, name, files)
+    daemon = await startGitDaemon(served)
+  })
+  after(async () => {
+    await daemon?.stop()
+    if (root != null) rmSync(root, { recursive: true, force: true })
+  })
+
+  it('builds the Rust random crate from file:// into a working WASI program', async () => {
+    const repo = repos.rust!
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-rust') })
+    const wasm = readFileSync(r.path)
+    assert.equal(r.wasm_hash, sha256Hex(wasm))
+    assert.equal(r.size, wasm.length)
+    assert.equal(r.commit, repo.commit)
+    assert.equal(r.cached, false)
+    assert.equal(r.builder_image, image.contentId)
+    assert.equal(r.build_key, buildKey({ repo: repo.url, commit: repo.commit, build_target: 'wasm32-wasip1', builder_image: image.contentId }))
+    assert.match(r.log_tail, /outlayer: wasm of \d+ bytes/)
+    const run = await runWasi(wasm, '{"min":10,"max":20,"count":50}', root)
+    assert.equal(run.code, 0)
+    const numbers = (JSON.parse(run.stdout) as { numbers: number[] }).numbers
+    assert.equal(numbers.length, 50)
+    assert.ok(numbers.every(n => n >= 10 && n <= 20), run.stdout)
+    assert.equal(await leftoverBuildContainers(docker), 0)
+  })
+
+  it('is reproducible: the same commit twice, in fresh containers, gives the same wasm', async () => {
+    for (const name of ['rust', 'c']) {
+      const repo = repos[name]!
+      const a = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `rep-a-${name}`), useCache: false })
+      const b = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `rep-b-${name}`), useCache: false })
+      assert.equal(a.cached || b.cached, false)
+      assert.equal(a.wasm_hash, b.wasm_hash, `${name} build is not reproducible`)
+      assert.equal(a.build_key, b.build_key)
+    }
+  })
+
+  it('resolves a branch over git daemon, records the commit, and serves the tag as a cache hit', async () => {
+    const repo = repos.rust!
+    const url = `${daemon.baseUrl}rust`
+    const dataDir = join(root, 'd-daemon')
+    const cold = await buildFromGit({ repo: url, commit: 'main', dataDir })
+    assert.equal(cold.commit, repo.commit)
+    assert.equal(cold.cached, false)
+    const hit = await buildFromGit({ repo: url, commit: 'v1', dataDir })
+    assert.equal(hit.cached, true)
+    assert.equal(hit.commit, repo.commit)
+    assert.equal(hit.wasm_hash, cold.wasm_hash)
+    assert.equal(hit.build_key, cold.build_key)
+    assert.equal(hit.path, cold.path)
+  })
+
+  it('builds an AssemblyScript project with the WASI shim', async () => {
+    const repo = repos.as!
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-as') })
+    const run = await runWasi(readFileSync(r.path), 'hello from git', root)
+    assert.deepEqual(run, { code: 0, stdout: 'HELLO FROM GIT' })
+  })
+
+  it('builds C with a Makefile and with CMake (clang for wasm32-wasi)', async () => {
+    for (const name of ['c', 'cmake']) {
+      const repo = repos[name]!
+      const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `d-${name}`) })
+      const run = await runWasi(readFileSync(r.path), 'abc', root)
+      assert.deepEqual(run, { code: 0, stdout: '{"bytes":3,"sum":294}' }, name)
+    }
+  })
+})
