@@ -1,0 +1,37 @@
+/** An executor: the preparer (admission, instrumentation, caches) in front of a worker pool. */
+import { availableParallelism } from 'node:os'
+import type { ExecutionResult } from '../../protocol/result.js'
+import { defaultCacheDir } from './cache.js'
+import { normalise, type ExecuteOptions } from './options.js'
+import { WorkerPool } from './pool.js'
+import { Preparer } from './prepare.js'
+
+export interface ExecutorInit {
+  /** worker threads; default min(2, cores) */
+  workers?: number
+  /** instrumented-module cache; default $OUTLAYER_CACHE_DIR or <repo>/.cache/instrumented */
+  cacheDir?: string
+}
+
+export interface Executor {
+  /**
+   * Runs a WASI command deterministically. Resolves with the result for every outcome, including local
+   * failures (`timeout`, `host_error`); rejects with AdmissionError for a refused module and ExecutorError
+   * for bad options.
+   */
+  execute: (wasm: Uint8Array, opts?: ExecuteOptions) => Promise<ExecutionResult>
+  close: () => Promise<void>
+}
+
+export function createExecutor (init: ExecutorInit = {}): Executor {
+  const preparer = new Preparer(init.cacheDir ?? defaultCacheDir())
+  const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()))
+  return {
+    async execute (wasm, opts = {}) {
+      const { request, timeoutMs } = normalise(opts)
+      const { module } = await preparer.prepare(wasm)
+      return await pool.run(module, request, timeoutMs)
+    },
+    close: async () => { await pool.close() }
+  }
+}

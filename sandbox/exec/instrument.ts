@@ -1,0 +1,242 @@
+/**
+ * The instrumentation pass (binaryen.js). What it bakes in is consensus, versioned by INSTRUMENTER_VERSION:
+ * - fuel: an inline i64 global, charged at function entries and loop headers with the node count of the code
+ *   up to the next loop (both `if` arms counted); memory.grow and bulk memory pay by size before they run;
+ * - call depth: a global charged 4 + locals per frame at entry and refunded at every exit; over the budget traps;
+ * - NaN canonicalisation where NaN bits become observable: float stores, reinterpretations, copysign's sign;
+ * - memory: turned into an import, so the host hands in a memory whose maximum is the request's limit and
+ *   memory.grow past it returns -1 on every machine. A failed grow is remembered (memory_limit).
+ * The host reads the results back through three exported globals (INTERNAL_EXPORT_PREFIX + fuel|depth|grow_failed).
+ */
+import type { Binaryen } from './binaryen.js'
+import { quietly } from './binaryen.js'
+import { executorFeatures } from './admission.js'
+import { METERING } from './limits.js'
+import { slotsOf } from './walker.js'
+import { INTERNAL_EXPORT_PREFIX, INTERNAL_MODULE } from './wasi-signatures.js'
+
+type Module = InstanceType<Binaryen['Module']>
+
+export const INTERNAL = {
+  fuelImport: 'fuel',
+  memoryImport: 'memory',
+  fuelExport: `${INTERNAL_EXPORT_PREFIX}fuel`,
+  depthExport: `${INTERNAL_EXPORT_PREFIX}depth`,
+  growFailedExport: `${INTERNAL_EXPORT_PREFIX}grow_failed`,
+  startExport: `${INTERNAL_EXPORT_PREFIX}start`,
+  metaSection: 'outlayer'
+} as const
+
+/** Stored in the instrumented module's `outlayer` custom section: what the host needs to instantiate it. */
+export interface InstrumentedMeta {
+  memory: { initial: number, max: number | null } | null
+}
+
+const G = { fuelInit: '__outlayer_fuel_init', fuel: '__outlayer_fuel', depth: '__outlayer_depth', growFailed: '__outlayer_grow_failed' }
+
+class FunctionRewriter {
+  private readonly tmps = new Map<string, number>()
+
+  constructor (private readonly B: Binaryen, private readonly mod: Module, private readonly func: number) {}
+
+  private tmp (type: number, slot = ''): number {
+    const key = `${type}${slot}`
+    let index = this.tmps.get(key)
+    if (index == null) {
+      index = (this.B as unknown as { _BinaryenFunctionAddVar: (f: number, t: number) => number })._BinaryenFunctionAddVar(this.func, type)
+      this.tmps.set(key, index)
+    }
+    return index
+  }
+
+  private fuel (): number { return this.mod.global.get(G.fuel, this.B.i64) }
+
+  /** fuel -= cost; trap when it goes below zero */
+  charge (cost: number): number {
+    return this.chargeBy(this.mod.i64.const(BigInt(cost)))
+  }
+
+  private chargeBy (cost: number): number {
+    const { mod, B } = this
+    return mod.block(null, [
+      mod.global.set(G.fuel, mod.i64.sub(this.fuel(), cost)),
+      mod.if(mod.i64.lt_s(this.fuel(), mod.i64.const(0n)), mod.unreachable())
+    ], B.none)
+  }
+
+  private depthBy (delta: number): number {
+    const { mod, B } = this
+    return mod.global.set(G.depth, mod.i32.add(mod.global.get(G.depth, B.i32), mod.i32.const(delta)))
+  }
+
+  enter (weight: number): number {
+    const { mod, B } = this
+    return mod.block(null, [
+      this.depthBy(weight),
+      mod.if(mod.i32.gt_u(mod.global.get(G.depth, B.i32), mod.i32.const(METERING.depthLimit)), mod.unreachable())
+    ], B.none)
+  }
+
+  leave (weight: number): number { return this.depthBy(-weight) }
+
+  /** The expression's replacement and the fuel its straight-line part costs (nested loops charge themselves). */
+  visit (expr: number, weight: number): [number, number] {
+    const { B, mod } = this
+    const id = B.getExpressionId(expr)
+    if (id === B.LoopId) {
+      const [body, cost] = this.visit(B.Loop.getBody(expr), weight)
+      B.Loop.setBody(expr, mod.block(null, [this.charge(cost + 1), body], B.getExpressionType(body)))
+      return [expr, 1]
+    }
+    let cost = 1
+    for (const slot of slotsOf(B, expr)) {
+      const child = slot.get()
+      const [replacement, childCost] = this.visit(child, weight)
+      if (replacement !== child) slot.set(replacement)
+      cost += childCost
+    }
+    return [this.rewrite(expr, id, weight), cost]
+  }
+
+  private rewrite (expr: number, id: number, weight: number): number {
+    const { B, mod } = this
+    switch (id) {
+      case B.ReturnId:
+        // refund the frame on the way out; the returned value is computed after the refund, which only
+        // lowers the depth seen while computing it, the same way on every machine
+        return mod.block(null, [this.leave(weight), expr], B.unreachable)
+      case B.MemoryGrowId: {
+        const delta = this.tmp(B.i32, 'a')
+        const result = this.tmp(B.i32, 'b')
+        const original = B.MemoryGrow.getDelta(expr)
+        B.MemoryGrow.setDelta(expr, mod.local.get(delta, B.i32))
+        return mod.block(null, [
+          mod.local.set(delta, original),
+          this.chargeBy(mod.i64.mul(mod.i64.extend_u(mod.local.get(delta, B.i32)), mod.i64.const(METERING.growCostPerPage))),
+          mod.if(mod.i32.eq(mod.local.tee(result, expr, B.i32), mod.i32.const(-1)), mod.global.set(G.growFailed, mod.i32.const(1))),
+          mod.local.get(result, B.i32)
+        ], B.i32)
+      }
+      case B.MemoryFillId:
+        B.MemoryFill.setSize(expr, this.bulkSize(B.MemoryFill.getSize(expr)))
+        return expr
+      case B.MemoryCopyId:
+        B.MemoryCopy.setSize(expr, this.bulkSize(B.MemoryCopy.getSize(expr)))
+        return expr
+      case B.MemoryInitId:
+        B.MemoryInit.setSize(expr, this.bulkSize(B.MemoryInit.getSize(expr)))
+        return expr
+      case B.StoreId: {
+        const type = B.Store.getValueType(expr)
+        if (type === B.f32 || type === B.f64) B.Store.setValue(expr, this.canonical(B.Store.getValue(expr), type))
+        return expr
+      }
+      case B.UnaryId: {
+        const op = B.Unary.getOp(expr)
+        if (op === B.ReinterpretFloat32) B.Unary.setValue(expr, this.canonical(B.Unary.getValue(expr), B.f32))
+        if (op === B.ReinterpretFloat64) B.Unary.setValue(expr, this.canonical(B.Unary.getValue(expr), B.f64))
+        return expr
+      }
+      case B.BinaryId: {
+        const op = B.Binary.getOp(expr)
+        if (op === B.CopySignFloat32) B.Binary.setRight(expr, this.canonical(B.Binary.getRight(expr), B.f32))
+        if (op === B.CopySignFloat64) B.Binary.setRight(expr, this.canonical(B.Binary.getRight(expr), B.f64))
+        return expr
+      }
+      default:
+        return expr
+    }
+  }
+
+  /** size → (size; fuel -= size >> bulkByteShift) */
+  private bulkSize (size: number): number {
+    const { B, mod } = this
+    const t = this.tmp(B.i32, 'a')
+    return mod.block(null, [
+      mod.local.set(t, size),
+      this.chargeBy(mod.i64.shr_u(mod.i64.extend_u(mod.local.get(t, B.i32)), mod.i64.const(METERING.bulkByteShift))),
+      mod.local.get(t, B.i32)
+    ], B.i32)
+  }
+
+  /** x → (x != x ? canonical NaN : x), the positive quiet NaN, the same on every CPU */
+  private canonical (value: number, type: number): number {
+    const { B, mod } = this
+    const t = this.tmp(type)
+    const get = (): number => mod.local.get(t, type)
+    const isF32 = type === B.f32
+    const nan = isF32 ? mod.f32.const_bits(0x7fc00000) : mod.f64.const_bits(0x7ff8000000000000n)
+    const ne = isF32 ? mod.f32.ne(get(), get()) : mod.f64.ne(get(), get())
+    return mod.block(null, [mod.local.set(t, value), mod.select(ne, nan, get())], type)
+  }
+
+  /** Wraps the whole body: charge, enter, body, leave (keeping the body's value in a temporary). */
+  wrapBody (body: number, cost: number, results: number, weight: number): number {
+    const { B, mod } = this
+    const head = [this.charge(cost), this.enter(weight)]
+    if (results === B.none) return mod.block(null, [...head, body, this.leave(weight)], B.none)
+    const t = this.tmp(results, 'ret')
+    return mod.block(null, [...head, mod.local.set(t, body), this.leave(weight), mod.local.get(t, results)], results)
+  }
+}
+
+function addGlobals (B: Binaryen, mod: Module): void {
+  mod.addGlobalImport(G.fuelInit, INTERNAL_MODULE, INTERNAL.fuelImport, B.i64, false)
+  mod.addGlobal(G.fuel, B.i64, true, mod.global.get(G.fuelInit, B.i64))
+  mod.addGlobal(G.depth, B.i32, true, mod.i32.const(0))
+  mod.addGlobal(G.growFailed, B.i32, true, mod.i32.const(0))
+  mod.addGlobalExport(G.fuel, INTERNAL.fuelExport)
+  mod.addGlobalExport(G.depth, INTERNAL.depthExport)
+  mod.addGlobalExport(G.growFailed, INTERNAL.growFailedExport)
+}
+
+/** Turns the module's own memory into an import the host provides; returns its declared limits. */
+function importMemory (B: Binaryen, mod: Module): InstrumentedMeta['memory'] {
+  if (!mod.hasMemory()) return null
+  const info = mod.getMemoryInfo()
+  let internalName: string | null = null
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = B.getExportInfo(mod.getExportByIndex(i))
+    if (e.kind === B.ExternalMemory) internalName = e.value
+  }
+  if (internalName == null) throw new Error('admission guarantees an exported memory')
+  mod.addMemoryImport(internalName, INTERNAL_MODULE, INTERNAL.memoryImport, false)
+  return { initial: info.initial, max: info.max ?? null }
+}
+
+/**
+ * A wasm start function runs inside instantiation, before the host can read the fuel global back; we export it
+ * instead and the host calls it right after instantiating, which is the same order of effects.
+ */
+function moveStart (B: Binaryen, mod: Module): void {
+  const start = mod.getStart()
+  if (start === 0) return
+  mod.addFunctionExport(B.getFunctionInfo(start).name, INTERNAL.startExport)
+  mod.setStart(0)
+}
+
+/** Instruments an admitted module in place and returns the new binary. */
+export function instrumentModule (B: Binaryen, mod: Module): Uint8Array {
+  const defined: number[] = []
+  for (let i = 0; i < mod.getNumFunctions(); i++) {
+    const ref = mod.getFunctionByIndex(i)
+    const info = B.getFunctionInfo(ref)
+    if (info.module === '' || info.module == null) defined.push(ref)
+  }
+  addGlobals(B, mod)
+  const memory = importMemory(B, mod)
+  for (const ref of defined) {
+    const info = B.getFunctionInfo(ref)
+    const weight = METERING.depthFrameBase + B.Function.getNumLocals(ref)
+    const rewriter = new FunctionRewriter(B, mod, ref)
+    const [body, cost] = rewriter.visit(info.body, weight)
+    B.Function.setBody(ref, rewriter.wrapBody(body, cost, info.results, weight))
+  }
+  moveStart(B, mod)
+  const meta: InstrumentedMeta = { memory }
+  mod.addCustomSection(INTERNAL.metaSection, new TextEncoder().encode(JSON.stringify(meta)))
+  mod.setFeatures(executorFeatures(B))
+  const { value: valid, printed } = quietly(() => mod.validate())
+  if (valid === 0) throw new Error(`instrumented module does not validate: ${printed.join(' ').slice(0, 300)}`)
+  return mod.emitBinary()
+}
