@@ -1,0 +1,271 @@
+/**
+ * `npm start`: a whole outlayer-mesh on this machine, end to end. Starts localnet, deploys the contract,
+ * registers 3 workers, starts 3 nodes in-process over TCP on 127.0.0.1 (one of them the aggregator), serves the
+ * random example over HTTP, sends a request with R=3, Q=2 as a user, prints the result when the contract resumes,
+ * and exits 0 (or keeps running with --keep). Progress goes to stderr, the result to stdout.
+ *
+ * `startLocalMesh` is the same set-up as a function: the mesh tests and `npm run bench:mesh` build on it.
+ */
+import { createServer, type Server } from 'node:http'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { pathToFileURL } from 'node:url'
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
+import { startLocalnet, type Localnet } from '../localnet/index.js'
+import { parseSecretKey, publicKeyToString, sha256Hex } from '../protocol/index.js'
+import { createOutlayerClient, type OutlayerClient } from '../node/chain/index.js'
+import { defaultConfig, type NodeConfig, type Role } from '../node/config.js'
+import { generateNearKey, generateP2pKey } from '../node/keys.js'
+import { createLogger } from '../node/log.js'
+import { createNode, type NodeOverrides, type OutlayerNode } from '../node/node.js'
+import { deployOutlayer } from './deploy.js'
+import { ensureExamples } from './build-examples.js'
+
+const YOCTO_PER_NEAR = 10n ** 24n
+const BOND = YOCTO_PER_NEAR
+
+export interface LocalMeshOptions {
+  /** nodes (= registered workers) @default 3 */
+  nodes?: number
+  /** roles of node i @default worker everywhere, plus aggregator on node 0 */
+  roles?: (i: number) => Role[]
+  /** nodes that get a config but are not started here (e.g. started as a child process by a test) */
+  external?: number[]
+  /** nodes that start with no bootstrap peers and nobody dials: they see the chain only */
+  partitioned?: number[]
+  blockTimeMs?: number
+  leaseBlocks?: number
+  yieldTimeoutBlocks?: number
+  /** reconcile every N blocks @default 10 */
+  reconcileEveryBlocks?: number
+  overrides?: (i: number) => NodeOverrides
+  /** progress lines @default stderr */
+  progress?: (line: string) => void
+  /** pino level for the nodes @default warn (OUTLAYER_LOG_LEVEL wins) */
+  logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+}
+
+export interface LocalMesh {
+  net: Localnet
+  contractId: string
+  /** node configs, by index; external nodes too */
+  configs: NodeConfig[]
+  /** started nodes by index (undefined for external ones) */
+  nodes: Array<OutlayerNode | undefined>
+  /** the requester's account */
+  user: { accountId: string, secretKey: string, client: OutlayerClient }
+  /** http URL and sha256 of an example wasm served to the workers */
+  example: (name: string) => Promise<{ url: string, hash: string }>
+  /** starts node i from its config (again, e.g. after a crash) */
+  startNode: (i: number) => Promise<OutlayerNode>
+  /** sends request_execution as the user; resolves with the request id once the contract has emitted it */
+  request: (args: RequestArgs) => Promise<{ requestId: string, txHash: string }>
+  /** waits until get_request says the request is no longer pending; returns that view */
+  waitClosed: (requestId: string, timeoutMs?: number) => Promise<Record<string, unknown>>
+  /** the callback's return value (the output per response_format), from the request transaction */
+  result: (txHash: string) => Promise<unknown>
+  stop: () => Promise<void>
+}
+
+export interface RequestArgs {
+  source: Record<string, unknown>
+  input_data?: string
+  replicas?: number
+  quorum?: number
+  aggregation?: 'identical' | 'median'
+  response_format?: 'Bytes' | 'Text' | 'Json'
+  resource_limits?: { max_instructions: string | number, max_memory_mb: number, max_execution_seconds: number }
+}
+
+async function serveDir (files: Record<string, string>): Promise<{ server: Server, base: string }> {
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '/').slice(1)
+    const path = files[name]
+    if (path == null) { res.writeHead(404).end(); return }
+    readFile(path).then(body => res.writeHead(200, { 'content-type': 'application/wasm' }).end(body), () => res.writeHead(500).end())
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<LocalMesh> {
+  const say = opts.progress ?? ((line: string) => process.stderr.write(`start: ${line}\n`))
+  const n = opts.nodes ?? 3
+  const cleanups: Array<() => Promise<void>> = []
+  const stop = async (): Promise<void> => {
+    for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {})
+  }
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'outlayer-mesh-'))
+    cleanups.push(async () => await rm(dir, { recursive: true, force: true }))
+    const net = await startLocalnet({ port: 0, blockTimeMs: opts.blockTimeMs ?? 500, accounts: n + 1, ...(opts.yieldTimeoutBlocks != null ? { yieldTimeoutBlocks: opts.yieldTimeoutBlocks } : {}) })
+    cleanups.push(async () => await net.stop())
+    say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
+
+    const operator = generateNearKey()
+    const { contractId } = await deployOutlayer({
+      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
+      operatorPublicKey: operator.publicKey,
+      config: { lease_blocks: opts.leaseBlocks ?? 20, min_bond: BOND.toString() }
+    })
+    say(`contract deployed at ${contractId}`)
+
+    const configs: NodeConfig[] = []
+    for (let i = 0; i < n; i++) {
+      const account = net.accounts[i]!
+      const signing = generateNearKey()
+      const roles = opts.roles?.(i) ?? (i === 0 ? ['worker', 'aggregator'] : ['worker'])
+      configs.push(defaultConfig({
+        network: 'localnet',
+        dataDir: join(dir, `node${i}`),
+        near: {
+          rpcUrl: net.rpcUrl, feedUrl: net.feedUrl, networkId: net.networkId, contractId,
+          accountId: account.accountId, secretKey: account.secretKey,
+          ...(roles.includes('aggregator') ? { operatorAccountId: contractId, operatorSecretKey: operator.secretKey } : {})
+        },
+        p2p: { privateKey: await generateP2pKey(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] },
+        signingKey: signing.secretKey,
+        roles,
+        http: { host: '127.0.0.1', port: 0 },
+        worker: { capacity: 4, allowedSources: ['GitHub', 'WasmUrl', 'Project'], trustBuilders: 1 },
+        chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)) }
+      }))
+      const client = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: account.accountId, secretKey: account.secretKey })
+      await client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), BOND)
+    }
+    say(`${n} workers registered (bond 1 NEAR each)`)
+
+    const userKeys = net.accounts[n]!
+    const user = { ...userKeys, client: createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: userKeys.accountId, secretKey: userKeys.secretKey }) }
+    const examples = await ensureExamples()
+    const served = await serveDir(Object.fromEntries(Object.entries(examples).map(([name, path]) => [`${name}.wasm`, path])))
+    cleanups.push(async () => await new Promise<void>(resolve => served.server.close(() => resolve())))
+
+    const nodes: Array<OutlayerNode | undefined> = new Array(n).fill(undefined)
+    const partitioned = new Set(opts.partitioned ?? [])
+    const bootstrapOf = (i: number): string[] => {
+      if (partitioned.has(i)) return []
+      const first = nodes.find((node, j) => node != null && j !== i && !partitioned.has(j))
+      return first?.mesh.multiaddrs() ?? []
+    }
+    const startNode = async (i: number): Promise<OutlayerNode> => {
+      const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap: bootstrapOf(i) } }
+      const logger = createLogger(`node${i}`, { level: opts.logLevel ?? (process.env.OUTLAYER_LOG_LEVEL as 'warn' | undefined) ?? 'warn', base: { node: `n${i}` } })
+      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, ...opts.overrides?.(i) })
+      await node.start()
+      nodes[i] = node
+      return node
+    }
+    cleanups.push(async () => { for (const node of nodes) await node?.stop() })
+    const external = new Set(opts.external ?? [])
+    for (let i = 0; i < n; i++) if (!external.has(i)) await startNode(i)
+    say(`${n - external.size} nodes started in-process (aggregator: ${configs.map((c, i) => c.roles.includes('aggregator') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
+
+    const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 3, wait: 200, backoff: 1.5 })
+    const userAccount = new Account(user.accountId, provider, new KeyPairSigner(KeyPair.fromString(user.secretKey as KeyPairString)))
+
+    const mesh: LocalMesh = {
+      net, contractId, configs, nodes, user, startNode, stop,
+      example: async (name) => {
+        const path = (examples as Record<string, string>)[name]
+        if (path == null) throw new Error(`no example named ${name}`)
+        return { url: `${served.base}/${name}.wasm`, hash: sha256Hex(await readFile(path)) }
+      },
+      request: async (args) => {
+        const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
+        const cost = BigInt(await user.client.view<string>('estimate_execution_cost', { resource_limits: limits }))
+        const outcome = await userAccount.callFunctionRaw({
+          contractId,
+          methodName: 'request_execution',
+          args: {
+            source: args.source,
+            resource_limits: limits,
+            ...(args.input_data != null ? { input_data: args.input_data } : {}),
+            response_format: args.response_format ?? 'Text',
+            redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
+          },
+          deposit: cost * 2n,
+          gas: 300n * 10n ** 12n,
+          waitUntil: 'INCLUDED_FINAL'
+        })
+        const txHash = outcome.transaction_outcome.id
+        const requestId = await requestIdOf(provider, txHash, user.accountId)
+        return { requestId, txHash }
+      },
+      waitClosed: async (requestId, timeoutMs = 60_000) => {
+        const deadline = Date.now() + timeoutMs
+        for (;;) {
+          const view = await user.client.getRequest(requestId) as Record<string, unknown> | null
+          if (view != null && view.status !== 'pending') return view
+          if (Date.now() > deadline) throw new Error(`request ${requestId} still pending after ${timeoutMs} ms`)
+          await new Promise(resolve => setTimeout(resolve, 100))
+        }
+      },
+      result: async (txHash) => {
+        const tx = await provider.viewTransactionStatus({ txHash, accountId: user.accountId, waitUntil: 'FINAL' })
+        const value = (tx.status as { SuccessValue?: string }).SuccessValue
+        if (value == null) throw new Error(`request transaction ${txHash} failed: ${JSON.stringify(tx.status)}`)
+        const text = Buffer.from(value, 'base64').toString('utf8')
+        try { return JSON.parse(text) } catch { return text }
+      }
+    }
+    return mesh
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** The request id from the `execution_requested` event in the transaction's receipts (polls until it ran). */
+async function requestIdOf (provider: JsonRpcProvider, txHash: string, accountId: string): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const tx = await provider.viewTransactionStatusWithReceipts({ txHash, accountId, waitUntil: 'INCLUDED_FINAL' })
+    for (const r of tx.receipts_outcome ?? []) {
+      for (const log of r.outcome.logs) {
+        if (!log.startsWith('EVENT_JSON:')) continue
+        const e = JSON.parse(log.slice('EVENT_JSON:'.length)) as { event?: string, data?: Array<{ request_id?: number | string }> }
+        if (e.event === 'execution_requested' && e.data?.[0]?.request_id != null) return String(e.data[0].request_id)
+      }
+    }
+    const failure = (tx.status as { Failure?: unknown }).Failure
+    if (failure != null) throw new Error(`request_execution failed: ${JSON.stringify(failure)}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`no execution_requested event in ${txHash}`)
+}
+
+async function main (): Promise<void> {
+  const keep = process.argv.includes('--keep')
+  const started = Date.now()
+  const say = (line: string): void => { process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`) }
+  const mesh = await startLocalMesh({ progress: say })
+  const shutdown = async (): Promise<void> => { await mesh.stop() }
+  process.once('SIGINT', () => { void shutdown().then(() => process.exit(130)) })
+  try {
+    const random = await mesh.example('random')
+    const input = JSON.stringify({ count: 5, min: 1, max: 100 })
+    const { requestId, txHash } = await mesh.request({ source: { WasmUrl: { url: random.url, hash: random.hash } }, input_data: input, replicas: 3, quorum: 2 })
+    say(`request ${requestId} sent (random example, R=3 Q=2, input ${input})`)
+    const view = await mesh.waitClosed(requestId)
+    const result = await mesh.result(txHash)
+    const resolution = view.resolution as { workers?: string[] } | null
+    say(`request ${requestId} resumed by the contract; agreeing workers: ${resolution?.workers?.join(', ') ?? '?'}`)
+    process.stdout.write(`${typeof result === 'string' ? result : JSON.stringify(result)}\n`)
+    if (keep) {
+      say(`--keep: mesh running (rpc ${mesh.net.rpcUrl}); Ctrl-C to stop`)
+      await new Promise(() => {})
+    }
+  } finally {
+    if (!keep) await shutdown()
+  }
+}
+
+if (process.argv[1] != null && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(() => process.exit(0), (err: Error) => {
+    process.stderr.write(`start failed: ${err.stack ?? err.message}\n`)
+    process.exit(1)
+  })
+}
+
