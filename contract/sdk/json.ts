@@ -1,0 +1,434 @@
+// A small JSON reader (into a JValue tree) and writer. Numbers keep their source text so u64/u128 stay exact.
+import { fail } from "./panic";
+import { U128 } from "./u128";
+
+export const enum JType { Null, Bool, Num, Str, Arr, Obj }
+
+export class JValue {
+  type: JType = JType.Null;
+  bool: bool = false;
+  /** decoded string, or a number's source text */
+  text: string = "";
+  items: JValue[] = [];
+  keys: string[] = [];
+
+  isNull(): bool { return this.type == JType.Null; }
+  isObj(): bool { return this.type == JType.Obj; }
+  isStr(): bool { return this.type == JType.Str; }
+
+  get(key: string): JValue | null {
+    if (this.type != JType.Obj) return null;
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] == key) return this.items[i];
+    return null;
+  }
+
+  /** A field that is present and not null. */
+  has(key: string): bool {
+    const v = this.get(key);
+    return v != null && v.type != JType.Null;
+  }
+}
+
+const MAX_DEPTH = 32;
+
+class Reader {
+  pos: i32 = 0;
+  constructor(public src: Uint8Array) {}
+
+  error(what: string): void {
+    fail("invalid JSON: " + what + " at byte " + this.pos.toString());
+  }
+
+  peek(): i32 { return this.pos < this.src.length ? <i32>this.src[this.pos] : -1; }
+
+  skipWs(): void {
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos];
+      if (c == 32 || c == 9 || c == 10 || c == 13) this.pos++;
+      else break;
+    }
+  }
+
+  expect(c: i32): void {
+    if (this.peek() != c) this.error("expected '" + String.fromCharCode(c) + "'");
+    this.pos++;
+  }
+
+  literal(word: string): void {
+    for (let i = 0; i < word.length; i++) this.expect(word.charCodeAt(i));
+  }
+
+  value(depth: i32): JValue {
+    if (depth > MAX_DEPTH) this.error("nesting too deep");
+    this.skipWs();
+    const v = new JValue();
+    const c = this.peek();
+    if (c == 123) this.object(v, depth);
+    else if (c == 91) this.array(v, depth);
+    else if (c == 34) { v.type = JType.Str; v.text = this.string(); }
+    else if (c == 116) { this.literal("true"); v.type = JType.Bool; v.bool = true; }
+    else if (c == 102) { this.literal("false"); v.type = JType.Bool; }
+    else if (c == 110) { this.literal("null"); }
+    else if (c == 45 || (c >= 48 && c <= 57)) { v.type = JType.Num; v.text = this.number(); }
+    else this.error("unexpected character");
+    return v;
+  }
+
+  object(v: JValue, depth: i32): void {
+    v.type = JType.Obj;
+    this.pos++;
+    this.skipWs();
+    if (this.peek() == 125) { this.pos++; return; }
+    while (true) {
+      this.skipWs();
+      if (this.peek() != 34) this.error("expected a key");
+      const key = this.string();
+      for (let i = 0; i < v.keys.length; i++) if (v.keys[i] == key) this.error("duplicate key \"" + key + "\"");
+      this.skipWs();
+      this.expect(58);
+      v.keys.push(key);
+      v.items.push(this.value(depth + 1));
+      this.skipWs();
+      if (this.peek() == 44) { this.pos++; continue; }
+      this.expect(125);
+      return;
+    }
+  }
+
+  array(v: JValue, depth: i32): void {
+    v.type = JType.Arr;
+    this.pos++;
+    this.skipWs();
+    if (this.peek() == 93) { this.pos++; return; }
+    while (true) {
+      v.items.push(this.value(depth + 1));
+      this.skipWs();
+      if (this.peek() == 44) { this.pos++; continue; }
+      this.expect(93);
+      return;
+    }
+  }
+
+  number(): string {
+    const start = this.pos;
+    if (this.peek() == 45) this.pos++;
+    let digits = 0;
+    while (this.peek() >= 48 && this.peek() <= 57) { this.pos++; digits++; }
+    if (digits == 0) this.error("bad number");
+    if (this.peek() == 46) {
+      this.pos++;
+      let frac = 0;
+      while (this.peek() >= 48 && this.peek() <= 57) { this.pos++; frac++; }
+      if (frac == 0) this.error("bad number");
+    }
+    if (this.peek() == 101 || this.peek() == 69) {
+      this.pos++;
+      if (this.peek() == 43 || this.peek() == 45) this.pos++;
+      let exp = 0;
+      while (this.peek() >= 48 && this.peek() <= 57) { this.pos++; exp++; }
+      if (exp == 0) this.error("bad number");
+    }
+    return String.UTF8.decodeUnsafe(this.src.dataStart + start, this.pos - start);
+  }
+
+  hex4(): i32 {
+    let n = 0;
+    for (let i = 0; i < 4; i++) {
+      const c = this.peek();
+      let d = -1;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (c >= 97 && c <= 102) d = c - 87;
+      else if (c >= 65 && c <= 70) d = c - 55;
+      if (d < 0) this.error("bad \\u escape");
+      n = (n << 4) | d;
+      this.pos++;
+    }
+    return n;
+  }
+
+  string(): string {
+    this.pos++;
+    const start = this.pos;
+    // fast path: no escapes
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos];
+      if (c == 34) {
+        const s = String.UTF8.decodeUnsafe(this.src.dataStart + start, this.pos - start);
+        this.pos++;
+        return s;
+      }
+      if (c == 92) break;
+      if (c < 32) this.error("control character in string");
+      this.pos++;
+    }
+    const parts = new Array<string>();
+    parts.push(String.UTF8.decodeUnsafe(this.src.dataStart + start, this.pos - start));
+    while (true) {
+      if (this.pos >= this.src.length) this.error("unterminated string");
+      const c = <i32>this.src[this.pos];
+      if (c == 34) { this.pos++; break; }
+      if (c == 92) {
+        this.pos++;
+        const e = this.peek();
+        this.pos++;
+        if (e == 34) parts.push("\"");
+        else if (e == 92) parts.push("\\");
+        else if (e == 47) parts.push("/");
+        else if (e == 98) parts.push("\b");
+        else if (e == 102) parts.push("\f");
+        else if (e == 110) parts.push("\n");
+        else if (e == 114) parts.push("\r");
+        else if (e == 116) parts.push("\t");
+        else if (e == 117) parts.push(String.fromCharCode(this.hex4()));
+        else this.error("bad escape");
+        continue;
+      }
+      if (c < 32) this.error("control character in string");
+      const runStart = this.pos;
+      while (this.pos < this.src.length && this.src[this.pos] != 34 && this.src[this.pos] != 92) this.pos++;
+      parts.push(String.UTF8.decodeUnsafe(this.src.dataStart + runStart, this.pos - runStart));
+    }
+    return parts.join("");
+  }
+}
+
+export function parseJson(src: Uint8Array): JValue {
+  const r = new Reader(src);
+  const v = r.value(0);
+  r.skipWs();
+  if (r.pos != src.length) r.error("trailing data");
+  return v;
+}
+
+/** True when the bytes are one complete JSON value. Never panics (guest output is untrusted). */
+export function isJson(src: Uint8Array): bool {
+  const r = new SoftReader(src);
+  const ok = r.check(0);
+  r.skipWs();
+  return ok && r.pos == src.length;
+}
+
+/** A non-panicking validator with the same grammar as Reader (used to decide how to return guest output). */
+class SoftReader {
+  pos: i32 = 0;
+  constructor(public src: Uint8Array) {}
+  peek(): i32 { return this.pos < this.src.length ? <i32>this.src[this.pos] : -1; }
+  skipWs(): void {
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos];
+      if (c == 32 || c == 9 || c == 10 || c == 13) this.pos++;
+      else break;
+    }
+  }
+  eat(c: i32): bool {
+    if (this.peek() != c) return false;
+    this.pos++;
+    return true;
+  }
+  word(w: string): bool {
+    for (let i = 0; i < w.length; i++) if (!this.eat(w.charCodeAt(i))) return false;
+    return true;
+  }
+  digits(): i32 {
+    let n = 0;
+    while (this.peek() >= 48 && this.peek() <= 57) { this.pos++; n++; }
+    return n;
+  }
+  check(depth: i32): bool {
+    if (depth > MAX_DEPTH) return false;
+    this.skipWs();
+    const c = this.peek();
+    if (c == 123 || c == 91) {
+      const close = c == 123 ? 125 : 93;
+      this.pos++;
+      this.skipWs();
+      if (this.eat(close)) return true;
+      while (true) {
+        if (c == 123) {
+          this.skipWs();
+          if (this.peek() != 34 || !this.str()) return false;
+          this.skipWs();
+          if (!this.eat(58)) return false;
+        }
+        if (!this.check(depth + 1)) return false;
+        this.skipWs();
+        if (this.eat(44)) continue;
+        return this.eat(close);
+      }
+    }
+    if (c == 34) return this.str();
+    if (c == 116) return this.word("true");
+    if (c == 102) return this.word("false");
+    if (c == 110) return this.word("null");
+    if (c == 45 || (c >= 48 && c <= 57)) {
+      this.eat(45);
+      if (this.digits() == 0) return false;
+      if (this.eat(46) && this.digits() == 0) return false;
+      if (this.eat(101) || this.eat(69)) {
+        if (!this.eat(43)) this.eat(45);
+        if (this.digits() == 0) return false;
+      }
+      return true;
+    }
+    return false;
+  }
+  str(): bool {
+    this.pos++;
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos++];
+      if (c == 34) return true;
+      if (c < 32) return false;
+      if (c == 92) this.pos++;
+    }
+    return false;
+  }
+}
+
+// ---- typed field access: each panics with the field's name when the shape is wrong ----
+
+export function field(obj: JValue, key: string): JValue {
+  const v = obj.get(key);
+  if (v == null || v.type == JType.Null) fail("missing field \"" + key + "\"");
+  return v!;
+}
+
+export function str(obj: JValue, key: string): string {
+  const v = field(obj, key);
+  if (v.type != JType.Str) fail("field \"" + key + "\" must be a string");
+  return v.text;
+}
+
+export function optStr(obj: JValue, key: string, fallback: string): string {
+  return obj.has(key) ? str(obj, key) : fallback;
+}
+
+export function boolean(obj: JValue, key: string): bool {
+  const v = field(obj, key);
+  if (v.type != JType.Bool) fail("field \"" + key + "\" must be a boolean");
+  return v.bool;
+}
+
+export function optBool(obj: JValue, key: string, fallback: bool): bool {
+  return obj.has(key) ? boolean(obj, key) : fallback;
+}
+
+/** An unsigned integer given as a JSON number or a decimal string. */
+export function u64Of(v: JValue, name: string): u64 {
+  if (v.type != JType.Num && v.type != JType.Str) fail("field \"" + name + "\" must be an unsigned integer");
+  const t = v.text;
+  if (t.length == 0 || t.length > 20) fail("field \"" + name + "\" must be an unsigned integer");
+  let n: u64 = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) fail("field \"" + name + "\" must be an unsigned integer");
+    const next = n * 10 + <u64>c;
+    if (n > 1844674407370955161 || next < n) fail("field \"" + name + "\" is too large");
+    n = next;
+  }
+  return n;
+}
+
+export function u64Field(obj: JValue, key: string): u64 {
+  return u64Of(field(obj, key), key);
+}
+
+export function optU64(obj: JValue, key: string, fallback: u64): u64 {
+  return obj.has(key) ? u64Field(obj, key) : fallback;
+}
+
+/** A yocto amount: decimal string (numbers are accepted when exact). */
+export function u128Field(obj: JValue, key: string): U128 {
+  const v = field(obj, key);
+  if (v.type != JType.Num && v.type != JType.Str) fail("field \"" + key + "\" must be a decimal string");
+  const r = U128.parse(v.text);
+  if (r == null) fail("field \"" + key + "\" must be an unsigned decimal amount");
+  return r!;
+}
+
+export function arr(obj: JValue, key: string): JValue[] {
+  const v = field(obj, key);
+  if (v.type != JType.Arr) fail("field \"" + key + "\" must be an array");
+  return v.items;
+}
+
+export function obj(parent: JValue, key: string): JValue {
+  const v = field(parent, key);
+  if (v.type != JType.Obj) fail("field \"" + key + "\" must be an object");
+  return v;
+}
+
+/** Refuses fields outside `allowed`, so typos do not pass silently. */
+export function onlyKeys(o: JValue, allowed: string[], what: string): void {
+  for (let i = 0; i < o.keys.length; i++) {
+    if (!allowed.includes(o.keys[i])) fail("unknown field \"" + o.keys[i] + "\" in " + what);
+  }
+}
+
+/** The variant name of a serde externally tagged enum: `"Unit"` or `{"Variant": {...}}`. */
+export function variant(v: JValue, what: string): string {
+  if (v.type == JType.Str) return v.text;
+  if (v.type != JType.Obj || v.keys.length != 1) fail(what + " must be an object with exactly one variant");
+  return v.keys[0];
+}
+
+// ---- writer ----
+
+export function quote(s: string): string {
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c == 34 || c == 92) { plain = false; break; }
+  }
+  if (plain) return "\"" + s + "\"";
+  const parts = new Array<string>();
+  parts.push("\"");
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 34) parts.push("\\\"");
+    else if (c == 92) parts.push("\\\\");
+    else if (c == 10) parts.push("\\n");
+    else if (c == 13) parts.push("\\r");
+    else if (c == 9) parts.push("\\t");
+    else if (c < 32) parts.push("\\u00" + (c < 16 ? "0" : "1") + "0123456789abcdef".charAt(c & 15));
+    else parts.push(String.fromCharCode(c));
+  }
+  parts.push("\"");
+  return parts.join("");
+}
+
+/** Builds one JSON object: `new Obj().str("a", x).num("b", 1).done()`. */
+export class Obj {
+  parts: string[] = [];
+
+  raw(key: string, json: string): Obj {
+    this.parts.push(quote(key) + ":" + json);
+    return this;
+  }
+  str(key: string, value: string): Obj { return this.raw(key, quote(value)); }
+  num(key: string, value: u64): Obj { return this.raw(key, value.toString()); }
+  /** u64 that may exceed 2^53, written as a decimal string */
+  big(key: string, value: u64): Obj { return this.raw(key, quote(value.toString())); }
+  amount(key: string, value: U128): Obj { return this.raw(key, quote(value.toString())); }
+  bool(key: string, value: bool): Obj { return this.raw(key, value ? "true" : "false"); }
+  optStr(key: string, value: string | null): Obj { return value == null ? this : this.str(key, value!); }
+  done(): string { return "{" + this.parts.join(",") + "}"; }
+}
+
+export function jsonArray(items: string[]): string {
+  return "[" + items.join(",") + "]";
+}
+
+/** Writes a parsed value back (used to store sub-objects the caller gave us, e.g. access conditions). */
+export function stringify(v: JValue): string {
+  if (v.type == JType.Null) return "null";
+  if (v.type == JType.Bool) return v.bool ? "true" : "false";
+  if (v.type == JType.Num) return v.text;
+  if (v.type == JType.Str) return quote(v.text);
+  const parts = new Array<string>(v.items.length);
+  if (v.type == JType.Arr) {
+    for (let i = 0; i < v.items.length; i++) parts[i] = stringify(v.items[i]);
+    return "[" + parts.join(",") + "]";
+  }
+  for (let i = 0; i < v.items.length; i++) parts[i] = quote(v.keys[i]) + ":" + stringify(v.items[i]);
+  return "{" + parts.join(",") + "}";
+}

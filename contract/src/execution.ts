@@ -1,0 +1,129 @@
+// request_execution: OutLayer's call shape plus `redundancy`; yields until a quorum resolves it or 200 blocks pass.
+import {
+  JValue, Obj, attachedDeposit, blockHeight, blockTimestamp, concat, fail, field, obj, onlyKeys,
+  optBool, optStr, optU64, predecessor, quote, randomSeed, readU64, requireAccountId, returnPromise, sha256,
+  signer, str, stringify, toHex, u64le, utf8, writeU64, yieldCreate, u64Field
+} from "../sdk";
+import { args } from "./args";
+import { loadConfig } from "./config";
+import {
+  CALLBACK_GAS, CALLBACK_METHOD, DATA_ID_REGISTER, DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS,
+  DEFAULT_MEMORY_MB, INLINE_INPUT_BYTES, MAX_EXECUTION_SECONDS, MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
+} from "./constants";
+import { emit } from "./events";
+import { requireNotPaused } from "./guards";
+import { pendingRequests } from "./pending";
+import { worstCaseCost } from "./pricing";
+import { resolveProjectSource } from "./projects";
+import { ExecRequest, saveInput, saveRequest } from "./request";
+import { concreteSource, projectRef } from "./source";
+import { bump } from "./stats";
+
+const SEED_DOMAIN = "outlayer-mesh/seed/v1";
+
+/** seed = sha256("outlayer-mesh/seed/v1" ‖ 0x00 ‖ u64le request_id ‖ random_seed()) — protocol/README.md */
+function executionSeed(requestId: u64): string {
+  const zero = new Uint8Array(1);
+  return toHex(sha256(concat([utf8(SEED_DOMAIN), zero, u64le(requestId), randomSeed()])));
+}
+
+function parseLimits(r: ExecRequest, a: JValue): void {
+  r.maxInstructions = DEFAULT_INSTRUCTIONS;
+  r.maxMemoryMb = DEFAULT_MEMORY_MB;
+  r.maxSeconds = DEFAULT_EXECUTION_SECONDS;
+  if (!a.has("resource_limits")) return;
+  const l = obj(a, "resource_limits");
+  onlyKeys(l, ["max_instructions", "max_memory_mb", "max_execution_seconds"], "resource_limits");
+  r.maxInstructions = optU64(l, "max_instructions", DEFAULT_INSTRUCTIONS);
+  r.maxMemoryMb = optU64(l, "max_memory_mb", DEFAULT_MEMORY_MB);
+  r.maxSeconds = optU64(l, "max_execution_seconds", DEFAULT_EXECUTION_SECONDS);
+  if (r.maxInstructions < 1 || r.maxInstructions > MAX_INSTRUCTIONS) fail("max_instructions must be 1.." + MAX_INSTRUCTIONS.toString());
+  if (r.maxMemoryMb < 1 || r.maxMemoryMb > MAX_MEMORY_MB) fail("max_memory_mb must be 1.." + MAX_MEMORY_MB.toString());
+  if (r.maxSeconds < 1 || r.maxSeconds > MAX_EXECUTION_SECONDS) fail("max_execution_seconds must be 1.." + MAX_EXECUTION_SECONDS.toString());
+}
+
+function parseRedundancy(r: ExecRequest, a: JValue): void {
+  if (!a.has("redundancy")) return;
+  const red = obj(a, "redundancy");
+  onlyKeys(red, ["replicas", "quorum", "aggregation"], "redundancy");
+  r.replicas = u64Field(red, "replicas");
+  r.quorum = optU64(red, "quorum", r.replicas / 2 + 1);
+  r.aggregation = optStr(red, "aggregation", "identical");
+  if (r.replicas < 1 || r.replicas > <u64>MAX_REPLICAS) fail("redundancy.replicas must be 1.." + MAX_REPLICAS.toString());
+  if (r.quorum > r.replicas || r.quorum * 2 <= r.replicas) fail("redundancy.quorum must be > replicas/2 and <= replicas");
+  if (r.aggregation != "identical" && r.aggregation != "median") fail("redundancy.aggregation must be identical or median");
+}
+
+function parseSecretsRef(r: ExecRequest, a: JValue): void {
+  if (!a.has("secrets_ref")) return;
+  const s = obj(a, "secrets_ref");
+  onlyKeys(s, ["profile", "account_id"], "secrets_ref");
+  const profile = str(s, "profile");
+  if (profile.length < 1 || profile.length > 64) fail("secrets_ref.profile must be 1..64 characters");
+  const account = requireAccountId(str(s, "account_id"), "secrets_ref.account_id");
+  r.secretsRef = new Obj().str("profile", profile).str("account_id", account).done();
+}
+
+function parseParams(r: ExecRequest, a: JValue): void {
+  if (!a.has("params")) return;
+  const p = obj(a, "params");
+  r.compileOnly = optBool(p, "compile_only", false);
+  optBool(p, "force_rebuild", false);
+  r.params = stringify(p);
+}
+
+function parseSource(r: ExecRequest, a: JValue): void {
+  const source = field(a, "source");
+  const ref = projectRef(source);
+  if (ref == null) {
+    r.source = concreteSource(source);
+    return;
+  }
+  const resolved = resolveProjectSource(ref.projectId, ref.versionKey);
+  r.source = resolved.source;
+  r.projectId = ref.projectId;
+  r.versionKey = resolved.versionKey;
+}
+
+export function request_execution(): void {
+  const config = loadConfig();
+  requireNotPaused(config);
+  const a = args();
+  onlyKeys(a, ["source", "resource_limits", "input_data", "secrets_ref", "response_format", "payer_account_id", "params", "redundancy"], "request_execution");
+
+  const r = new ExecRequest();
+  parseSource(r, a);
+  parseLimits(r, a);
+  parseRedundancy(r, a);
+  parseSecretsRef(r, a);
+  parseParams(r, a);
+  r.responseFormat = optStr(a, "response_format", "Text");
+  if (r.responseFormat != "Bytes" && r.responseFormat != "Text" && r.responseFormat != "Json") fail("response_format must be Bytes, Text or Json");
+  const input = optStr(a, "input_data", "");
+  if (r.compileOnly && input.length > 0) fail("a compile-only request takes no input_data");
+
+  r.senderId = signer();
+  r.predecessorId = predecessor();
+  r.payerId = requireAccountId(optStr(a, "payer_account_id", r.predecessorId), "payer_account_id");
+  r.pricing = config.pricing;
+  r.deposit = attachedDeposit();
+  const required = worstCaseCost(r.pricing, r.maxInstructions, r.maxSeconds, r.compileOnly);
+  if (r.deposit.lt(required)) fail("attached deposit " + r.deposit.toString() + " does not cover the worst-case cost " + required.toString());
+
+  r.id = readU64("next_request_id", 1);
+  writeU64("next_request_id", r.id + 1);
+  const y = yieldCreate(CALLBACK_METHOD, new Obj().num("request_id", r.id).done(), CALLBACK_GAS, DATA_ID_REGISTER);
+  r.dataId = toHex(y.dataId);
+  r.blockHeight = blockHeight();
+  r.timestampNs = blockTimestamp();
+  r.seed = executionSeed(r.id);
+  // the event must fit one 16 KiB log line: big (or escape-heavy) inputs stay in state
+  r.inputInState = utf8(input).length >= INLINE_INPUT_BYTES || quote(input).length > INLINE_INPUT_BYTES + 2;
+  saveInput(r.id, input);
+  saveRequest(r);
+  pendingRequests().add(r.id.toString());
+  bump("requests");
+
+  emit("execution_requested", r.toEventJson(false));
+  returnPromise(y.promise);
+}

@@ -1,0 +1,156 @@
+// One execution request as stored, and as emitted in `execution_requested` (the shape of protocol/request.ts
+// ExecutionRequest, which workers check with validateExecutionRequest).
+import {
+  JValue, Obj, U128, fail, optStr, parseJson, read, readBytes, remove, str, stringify, u128Field, u64Field,
+  utf8, write, writeBytes, boolean, field, obj
+} from "../sdk";
+import { Pricing } from "./config";
+
+export const STATUS_PENDING = "pending";
+export const STATUS_RESOLVED = "resolved";
+export const STATUS_COMPLETED = "completed";
+export const STATUS_CANCELLED = "cancelled";
+
+export class ExecRequest {
+  id: u64 = 0;
+  dataId: string = "";
+  senderId: string = "";
+  predecessorId: string = "";
+  payerId: string = "";
+  /** canonical JSON of a GitHub or WasmUrl source */
+  source: string = "";
+  projectId: string = "";
+  versionKey: string = "";
+  maxInstructions: u64 = 0;
+  maxMemoryMb: u64 = 0;
+  maxSeconds: u64 = 0;
+  inputInState: bool = false;
+  /** JSON or "" */
+  secretsRef: string = "";
+  responseFormat: string = "Text";
+  replicas: u64 = 1;
+  quorum: u64 = 1;
+  aggregation: string = "identical";
+  /** JSON or "" */
+  params: string = "";
+  compileOnly: bool = false;
+  blockHeight: u64 = 0;
+  timestampNs: u64 = 0;
+  seed: string = "";
+  deposit: U128 = U128.zero();
+  pricing: Pricing = new Pricing();
+  status: string = STATUS_PENDING;
+
+  /** The event/worker view. The input is inlined unless it lives in state and `withInput` is false. */
+  toEventJson(withInput: bool): string {
+    const o = new Obj()
+      .num("request_id", this.id)
+      .str("data_id", this.dataId)
+      .str("sender_id", this.senderId)
+      .str("predecessor_id", this.predecessorId)
+      .str("payer_account_id", this.payerId)
+      .raw("source", this.source);
+    if (this.projectId.length > 0) o.str("project_id", this.projectId).str("version_key", this.versionKey);
+    o.raw("resource_limits", new Obj()
+      .num("max_instructions", this.maxInstructions)
+      .num("max_memory_mb", this.maxMemoryMb)
+      .num("max_execution_seconds", this.maxSeconds).done());
+    if (this.inputInState) o.bool("input_data_in_state", true);
+    if (!this.inputInState || withInput) o.str("input_data", loadInput(this.id));
+    if (this.secretsRef.length > 0) o.raw("secrets_ref", this.secretsRef);
+    o.str("response_format", this.responseFormat)
+      .raw("redundancy", new Obj().num("replicas", this.replicas).num("quorum", this.quorum).str("aggregation", this.aggregation).done());
+    if (this.params.length > 0) o.raw("params", this.params);
+    return o.num("block_height", this.blockHeight)
+      .big("timestamp_ns", this.timestampNs)
+      .str("seed", this.seed)
+      .amount("deposit", this.deposit)
+      .done();
+  }
+
+  toRecordJson(): string {
+    return new Obj()
+      .raw("request", this.toEventJson(false))
+      .raw("pricing", this.pricing.toJson())
+      .bool("compile_only", this.compileOnly)
+      .str("status", this.status)
+      .done();
+  }
+
+  static fromRecord(v: JValue): ExecRequest {
+    const q = obj(v, "request");
+    const r = new ExecRequest();
+    r.id = u64Field(q, "request_id");
+    r.dataId = str(q, "data_id");
+    r.senderId = str(q, "sender_id");
+    r.predecessorId = str(q, "predecessor_id");
+    r.payerId = str(q, "payer_account_id");
+    r.source = stringify(field(q, "source"));
+    r.projectId = optStr(q, "project_id", "");
+    r.versionKey = optStr(q, "version_key", "");
+    const limits = obj(q, "resource_limits");
+    r.maxInstructions = u64Field(limits, "max_instructions");
+    r.maxMemoryMb = u64Field(limits, "max_memory_mb");
+    r.maxSeconds = u64Field(limits, "max_execution_seconds");
+    r.inputInState = q.has("input_data_in_state");
+    r.secretsRef = q.has("secrets_ref") ? stringify(field(q, "secrets_ref")) : "";
+    r.responseFormat = str(q, "response_format");
+    const red = obj(q, "redundancy");
+    r.replicas = u64Field(red, "replicas");
+    r.quorum = u64Field(red, "quorum");
+    r.aggregation = str(red, "aggregation");
+    r.params = q.has("params") ? stringify(field(q, "params")) : "";
+    r.blockHeight = u64Field(q, "block_height");
+    r.timestampNs = u64Field(q, "timestamp_ns");
+    r.seed = str(q, "seed");
+    r.deposit = u128Field(q, "deposit");
+    r.pricing = Pricing.fromJson(obj(v, "pricing"));
+    r.compileOnly = boolean(v, "compile_only");
+    r.status = str(v, "status");
+    return r;
+  }
+}
+
+function recordKey(id: u64): string { return "r:" + id.toString(); }
+function inputKey(id: u64): string { return "in:" + id.toString(); }
+function outputKey(id: u64): string { return "o:" + id.toString(); }
+
+export function findRequest(id: u64): ExecRequest | null {
+  const text = read(recordKey(id));
+  return text == null ? null : ExecRequest.fromRecord(parseJson(utf8(text!)));
+}
+
+export function loadRequest(id: u64): ExecRequest {
+  const r = findRequest(id);
+  if (r == null) fail("request " + id.toString() + " does not exist");
+  return r!;
+}
+
+export function saveRequest(r: ExecRequest): void {
+  write(recordKey(r.id), r.toRecordJson());
+}
+
+export function saveInput(id: u64, input: string): void {
+  write(inputKey(id), input);
+}
+
+export function loadInput(id: u64): string {
+  const v = read(inputKey(id));
+  return v == null ? "" : v!;
+}
+
+/** Outputs too big for the yield payload (or sent with submit_execution_output) wait here for the callback. */
+export function saveOutput(id: u64, output: Uint8Array): void {
+  writeBytes(outputKey(id), output);
+}
+
+export function loadOutput(id: u64): Uint8Array | null {
+  return readBytes(outputKey(id));
+}
+
+/** Input, output and leases are only needed while the request is open. */
+export function dropRequestData(id: u64): void {
+  remove(inputKey(id));
+  remove(outputKey(id));
+  remove("l:" + id.toString());
+}

@@ -1,0 +1,101 @@
+// Encrypted secrets, stored per (owner, accessor, profile) for the keystore, which comes later. The caller pays
+// for the storage; deleting refunds what was paid.
+import {
+  JValue, Obj, U128, field, fromBase64, obj, onlyKeys, optStr, parseJson, predecessor, read, remove, requireAccountId,
+  returnString, str, stringify, storageUsage, transfer, u128Field, utf8, write, blockHeight, fail, variant, fromHex
+} from "../sdk";
+import { validateAccess } from "./access";
+import { args } from "./args";
+import { emit } from "./events";
+import { chargeStorage } from "./storage-fee";
+
+const MAX_SECRETS_BYTES = 64 * 1024;
+
+/** A canonical key for the accessor: `repo:<repo>[@branch]`, `wasm:<hash>` or `project:<id>`. */
+function accessorKey(v: JValue): string {
+  const kind = variant(v, "accessor");
+  const o = obj(v, kind);
+  if (kind == "Repo") {
+    onlyKeys(o, ["repo", "branch"], "Repo accessor");
+    const repo = str(o, "repo");
+    if (repo.length < 1 || repo.length > 256) fail("accessor: repo must be 1..256 characters");
+    return "repo:" + repo + (o.has("branch") ? "@" + str(o, "branch") : "");
+  }
+  if (kind == "WasmHash") {
+    onlyKeys(o, ["hash"], "WasmHash accessor");
+    const hash = str(o, "hash");
+    if (fromHex(hash, 32) == null) fail("accessor: hash must be 64 lowercase hex characters");
+    return "wasm:" + hash;
+  }
+  if (kind == "Project") {
+    onlyKeys(o, ["project_id"], "Project accessor");
+    return "project:" + str(o, "project_id");
+  }
+  fail("accessor must be Repo, WasmHash or Project");
+  return "";
+}
+
+function checkProfile(profile: string): string {
+  if (profile.length < 1 || profile.length > 64) fail("profile must be 1..64 characters");
+  return profile;
+}
+
+function key(owner: string, accessor: string, profile: string): string {
+  return "s:" + owner + "|" + accessor + "|" + profile;
+}
+
+function fixedWidth(amount: U128): string {
+  const digits = amount.toString();
+  return "0000000000000000000000000000000000000000".substring(0, 40 - digits.length) + digits;
+}
+
+function secretRecord(owner: string, accessor: JValue, profile: string, secrets: string, access: JValue, deposit: U128): string {
+  return new Obj().str("owner", owner).raw("accessor", stringify(accessor)).str("profile", profile)
+    .str("encrypted_secrets_base64", secrets).raw("access", stringify(access))
+    .str("storage_deposit", fixedWidth(deposit)).num("updated_at", blockHeight()).done();
+}
+
+export function store_secrets(): void {
+  const before = storageUsage();
+  const a = args();
+  onlyKeys(a, ["accessor", "profile", "encrypted_secrets_base64", "access"], "store_secrets");
+  const owner = predecessor();
+  const accessor = field(a, "accessor");
+  const profile = checkProfile(str(a, "profile"));
+  const k = key(owner, accessorKey(accessor), profile);
+  const secrets = str(a, "encrypted_secrets_base64");
+  const decoded = fromBase64(secrets);
+  if (decoded == null || decoded.length == 0) fail("encrypted_secrets_base64 must be non-empty base64");
+  if (decoded!.length > MAX_SECRETS_BYTES) fail("encrypted secrets are limited to " + MAX_SECRETS_BYTES.toString() + " bytes");
+  const access = field(a, "access");
+  validateAccess(access);
+
+  // replacing a record: its old bytes were paid for already, so only growth is charged. The deposit is written
+  // at a fixed width, so rewriting it after the charge does not change the record's size.
+  const previous = read(k);
+  const paid = previous == null ? U128.zero() : u128Field(parseJson(utf8(previous!)), "storage_deposit");
+  write(k, secretRecord(owner, accessor, profile, secrets, access, paid));
+  const charged = chargeStorage(before);
+  write(k, secretRecord(owner, accessor, profile, secrets, access, paid.add(charged)));
+  emit("secrets_stored", new Obj().str("owner", owner).raw("accessor", stringify(accessor)).str("profile", profile).done());
+}
+
+export function delete_secrets(): void {
+  const a = args();
+  const owner = predecessor();
+  const k = key(owner, accessorKey(field(a, "accessor")), checkProfile(str(a, "profile")));
+  const previous = read(k);
+  if (previous == null) fail("no secrets stored for this accessor and profile");
+  const paid = u128Field(parseJson(utf8(previous!)), "storage_deposit");
+  remove(k);
+  transfer(owner, paid);
+  emit("secrets_deleted", new Obj().str("owner", owner).raw("accessor", stringify(field(a, "accessor"))).str("profile", str(a, "profile")).done());
+}
+
+/** `get_secrets{accessor, profile, owner}` → the record or null. */
+export function get_secrets(): void {
+  const a = args();
+  const owner = requireAccountId(str(a, "owner"), "owner");
+  const text = read(key(owner, accessorKey(field(a, "accessor")), checkProfile(optStr(a, "profile", "default"))));
+  returnString(text == null ? "null" : text!);
+}

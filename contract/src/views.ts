@@ -1,0 +1,69 @@
+// Read-only methods.
+import { JValue, Obj, field, jsonArray, obj, optBool, optU64, quote, returnString, u64Of } from "../sdk";
+import { args } from "./args";
+import { loadConfig } from "./config";
+import {
+  DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS, DEFAULT_MEMORY_MB, MAX_COMPILATION_SECONDS, MAX_EXECUTION_SECONDS,
+  MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
+} from "./constants";
+import { leasesJson, loadLeases } from "./leases";
+import { pendingRequests } from "./pending";
+import { worstCaseCost } from "./pricing";
+import { ExecRequest, findRequest, loadRequest } from "./request";
+import { resolutionJson } from "./resolution";
+import { statsJson } from "./stats";
+
+/** The event shape plus status, leases and (once resolved) the resolution. */
+function requestView(r: ExecRequest, withInput: bool): string {
+  const event = r.toEventJson(withInput);
+  return event.substring(0, event.length - 1) + "," + quote("status") + ":" + quote(r.status) +
+    "," + quote("leases") + ":" + leasesJson(loadLeases(r.id)) +
+    "," + quote("resolution") + ":" + resolutionJson(r.id) + "}";
+}
+
+export function get_request(): void {
+  const r = findRequest(u64Of(field(args(), "request_id"), "request_id"));
+  returnString(r == null ? "null" : requestView(r!, true));
+}
+
+/** Big inputs are left out (input_data_in_state: true); fetch them with get_request. */
+export function get_pending_requests(): void {
+  const a = args();
+  const ids = pendingRequests().page(optU64(a, "from_index", 0), optU64(a, "limit", 50));
+  const out = new Array<string>(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = requestView(loadRequest(U64.parseInt(ids[i])), false);
+  returnString(jsonArray(out));
+}
+
+export function get_pricing(): void {
+  returnString(loadConfig().pricing.toJson());
+}
+
+export function get_config(): void {
+  returnString(loadConfig().toJson());
+}
+
+function limitsOf(a: JValue, key: string, fallback: u64): u64 {
+  if (!a.has("resource_limits")) return fallback;
+  return optU64(obj(a, "resource_limits"), key, fallback);
+}
+
+/** The worst-case cost, which the deposit of request_execution must cover (a yocto amount as a JSON string). */
+export function estimate_execution_cost(): void {
+  const a = args();
+  const compileOnly = a.has("params") && optBool(obj(a, "params"), "compile_only", false);
+  const cost = worstCaseCost(loadConfig().pricing, limitsOf(a, "max_instructions", DEFAULT_INSTRUCTIONS),
+    limitsOf(a, "max_execution_seconds", DEFAULT_EXECUTION_SECONDS), compileOnly);
+  returnString(quote(cost.toString()));
+}
+
+export function get_max_limits(): void {
+  returnString(new Obj().num("max_instructions", MAX_INSTRUCTIONS).num("max_execution_seconds", MAX_EXECUTION_SECONDS)
+    .num("max_compilation_seconds", MAX_COMPILATION_SECONDS).num("max_memory_mb", MAX_MEMORY_MB)
+    .num("max_replicas", <u64>MAX_REPLICAS).num("default_instructions", DEFAULT_INSTRUCTIONS)
+    .num("default_memory_mb", DEFAULT_MEMORY_MB).num("default_execution_seconds", DEFAULT_EXECUTION_SECONDS).done());
+}
+
+export function get_stats(): void {
+  returnString(statsJson());
+}

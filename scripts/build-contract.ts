@@ -1,0 +1,92 @@
+/**
+ * Builds the AssemblyScript contracts into NEAR wasm: contract/build/outlayer.wasm and contract/build/coin-flip.wasm.
+ * Only features nearcore accepts (MVP + sign-extension): bulk memory, non-trapping float-to-int and mutable-global
+ * imports are switched off, the stub runtime needs no GC, and asc's `abort` goes to our panic_utf8 handler so every
+ * import is a NEAR host function (`env.*`). A contract is rebuilt only when a source is newer than its wasm.
+ *
+ *   npm run build:contract        (tsx scripts/build-contract.ts)
+ */
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const BUILD_DIR = join(ROOT, 'contract', 'build')
+
+export interface ContractPaths {
+  outlayer: string
+  coinFlip: string
+}
+
+interface Target {
+  entry: string
+  out: string
+  /** folders whose .ts files the wasm depends on */
+  sources: string[]
+}
+
+const TARGETS: Record<keyof ContractPaths, Target> = {
+  outlayer: { entry: 'contract/src/index.ts', out: 'outlayer.wasm', sources: ['contract/sdk', 'contract/src'] },
+  coinFlip: { entry: 'contract/examples/coin-flip/index.ts', out: 'coin-flip.wasm', sources: ['contract/sdk', 'contract/examples/coin-flip'] }
+}
+
+/** The asc flags every contract is built with (kept in one place so the feature test and the README agree). */
+export const ASC_FLAGS = [
+  '--runtime', 'stub',
+  '--disable', 'bulk-memory,nontrapping-f2i,mutable-globals',
+  '--use', 'abort=contract/sdk/panic/abortHandler',
+  '-O3', '--noAssert'
+]
+
+export class ContractBuildError extends Error {
+  override readonly name = 'ContractBuildError'
+  readonly code = 'CONTRACT_BUILD_FAILED'
+}
+
+async function newestSource (folders: string[]): Promise<number> {
+  let newest = (await stat(fileURLToPath(import.meta.url))).mtimeMs
+  for (const folder of folders) {
+    const entries = await readdir(join(ROOT, folder), { recursive: true, withFileTypes: true })
+    for (const e of entries) {
+      if (!e.isFile() || !e.name.endsWith('.ts')) continue
+      newest = Math.max(newest, (await stat(join(e.parentPath, e.name))).mtimeMs)
+    }
+  }
+  return newest
+}
+
+async function upToDate (target: Target, out: string): Promise<boolean> {
+  try {
+    return (await stat(out)).mtimeMs >= await newestSource(target.sources)
+  } catch {
+    return false
+  }
+}
+
+async function compile (target: Target, out: string): Promise<void> {
+  const asc = await import('assemblyscript/asc')
+  let log = ''
+  const sink = { write: (chunk: string | Uint8Array): boolean => { log += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(); return true } }
+  const result = await asc.main([target.entry, ...ASC_FLAGS, '--baseDir', ROOT, '--outFile', relative(ROOT, out)], { stdout: sink, stderr: sink })
+  if (result.error != null) throw new ContractBuildError(`asc failed for ${target.entry}: ${result.error.message}\n${log.split('\n').filter(l => /ERROR|error/.test(l) || l.startsWith(' ')).slice(0, 40).join('\n')}`)
+}
+
+/** Builds what is missing or stale and returns the wasm paths (asc resolves paths against the repo root). */
+export async function ensureContracts (): Promise<ContractPaths> {
+  await mkdir(BUILD_DIR, { recursive: true })
+  const paths = { outlayer: join(BUILD_DIR, TARGETS.outlayer.out), coinFlip: join(BUILD_DIR, TARGETS.coinFlip.out) }
+  for (const name of Object.keys(TARGETS) as Array<keyof ContractPaths>) {
+    const target = TARGETS[name]
+    if (await upToDate(target, paths[name])) continue
+    process.stderr.write(`build-contract: compiling ${target.entry}\n`)
+    await compile(target, paths[name])
+  }
+  return paths
+}
+
+if (process.argv[1] != null && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  ensureContracts().then(
+    (paths) => { process.stdout.write(`${JSON.stringify(paths)}\n`) },
+    (err: unknown) => { process.stderr.write(`${(err as Error).message}\n`); process.exitCode = 1 }
+  )
+}

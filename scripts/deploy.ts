@@ -1,0 +1,164 @@
+/**
+ * Deploys the outlayer contract with near-api-js 7.2: creates the contract's sub-account, deploys
+ * contract/build/outlayer.wasm, calls `new` and adds the operator's function-call key limited to the resolve methods.
+ *
+ *   tsx scripts/deploy.ts --network local --keys-file <localnet-keys.json>
+ *   tsx scripts/deploy.ts --network testnet --master me.testnet [--contract outlayer.me.testnet] [--operator-key ed25519:...]
+ *
+ * The master's key comes from --master-key, $NEAR_MASTER_SECRET_KEY, or near-cli's
+ * ~/.near-credentials/<network>/<master>.json. See contract/README.md.
+ */
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, PublicKey, actions, type KeyPairString } from 'near-api-js'
+import { ensureContracts } from './build-contract.js'
+
+/** The methods the operator's function-call key may call. */
+export const RESOLVE_METHODS = ['resolve_execution', 'submit_execution_output']
+
+const TGAS = 10n ** 12n
+const YOCTO_PER_NEAR = 10n ** 24n
+const RPC_URLS: Record<string, string> = {
+  testnet: 'https://rpc.testnet.near.org',
+  mainnet: 'https://rpc.mainnet.near.org'
+}
+
+/** Settings passed to `new`: any of lease_blocks, min_bond, slash_share_bps, bond_cooldown_blocks, stale_seconds, pricing. */
+export interface DeployConfig {
+  lease_blocks?: number
+  min_bond?: string
+  slash_share_bps?: number
+  bond_cooldown_blocks?: number
+  stale_seconds?: number
+  pricing?: { base_fee: string, per_million_instructions_fee: string, per_ms_fee: string, per_compile_ms_fee: string }
+}
+
+export interface DeployOutlayerArgs {
+  rpcUrl: string
+  networkId: string
+  masterAccountId: string
+  masterSecretKey: string
+  /** default `outlayer.<master>` */
+  contractId?: string
+  /** default the master account */
+  ownerId?: string
+  /** the account allowed to resolve; default the contract itself (through the operator's function-call key) */
+  operatorId?: string
+  /** `ed25519:…` public key added to the contract account, limited to RESOLVE_METHODS */
+  operatorPublicKey?: string
+  config?: DeployConfig
+  /** NEAR moved to the new account (storage for the code and state). Default 10 NEAR */
+  initialBalance?: bigint
+  /** another wasm than contract/build/outlayer.wasm */
+  wasmPath?: string
+}
+
+export class DeployError extends Error {
+  override readonly name = 'DeployError'
+  constructor (readonly code: 'BAD_ARGS' | 'NO_KEY' | 'DEPLOY_FAILED', message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+function signerFor (secretKey: string): KeyPairSigner {
+  return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
+}
+
+export async function deployOutlayer (args: DeployOutlayerArgs): Promise<{ contractId: string }> {
+  const contractId = args.contractId ?? `outlayer.${args.masterAccountId}`
+  if (!contractId.endsWith(`.${args.masterAccountId}`)) throw new DeployError('BAD_ARGS', `${contractId} is not a sub-account of ${args.masterAccountId}`)
+  const provider = new JsonRpcProvider({ url: args.rpcUrl }, { retries: 3, wait: 250, backoff: 1.5 })
+  const masterSigner = signerFor(args.masterSecretKey)
+  const master = new Account(args.masterAccountId, provider, masterSigner)
+  const masterKey = await masterSigner.getPublicKey()
+  const wasm = await readFile(args.wasmPath ?? (await ensureContracts()).outlayer)
+
+  try {
+    // 1. the account, with the master's key as its full-access key
+    await master.signAndSendTransaction({
+      receiverId: contractId,
+      actions: [actions.createAccount(), actions.transfer(args.initialBalance ?? 10n * YOCTO_PER_NEAR), actions.addFullAccessKey(masterKey)],
+      waitUntil: 'FINAL'
+    })
+    // 2. signed by the contract account itself, so `new` sees the contract as predecessor and nobody can front-run it
+    const contract = new Account(contractId, provider, masterSigner)
+    const init = {
+      owner_id: args.ownerId ?? args.masterAccountId,
+      operator_id: args.operatorId ?? contractId,
+      config: { ...args.config, pricing: undefined },  // JSON.stringify drops the undefined
+      ...(args.config?.pricing != null ? { pricing: args.config.pricing } : {})
+    }
+    const batch = [actions.deployContract(wasm), actions.functionCall('new', init, 100n * TGAS, 0n)]
+    if (args.operatorPublicKey != null) {
+      batch.push(actions.addFunctionCallAccessKey(PublicKey.fromString(args.operatorPublicKey), contractId, RESOLVE_METHODS))
+    }
+    await contract.signAndSendTransaction({ receiverId: contractId, actions: batch, waitUntil: 'FINAL' })
+  } catch (err) {
+    if (err instanceof DeployError) throw err
+    throw new DeployError('DEPLOY_FAILED', `deploying ${contractId} on ${args.networkId}: ${(err as Error).message}`, { cause: err })
+  }
+  return { contractId }
+}
+
+// ---- CLI ----
+
+async function masterKeyFor (network: string, accountId: string, given?: string): Promise<string> {
+  if (given != null) return given
+  if (process.env.NEAR_MASTER_SECRET_KEY != null) return process.env.NEAR_MASTER_SECRET_KEY
+  const file = join(homedir(), '.near-credentials', network, `${accountId}.json`)
+  try {
+    const creds = JSON.parse(await readFile(file, 'utf8')) as { private_key?: string, secret_key?: string }
+    const key = creds.private_key ?? creds.secret_key
+    if (key != null) return key
+  } catch { /* reported below */ }
+  throw new DeployError('NO_KEY', `no key for ${accountId}: pass --master-key, set NEAR_MASTER_SECRET_KEY, or log in with near-cli (${file})`)
+}
+
+async function main (): Promise<void> {
+  const { Command } = await import('commander')
+  const program = new Command('deploy')
+    .requiredOption('--network <name>', 'local | testnet | mainnet')
+    .option('--rpc <url>', 'RPC URL (default per network; local reads it from --keys-file)')
+    .option('--keys-file <path>', 'localnet keys file (local: the master is its root account)')
+    .option('--master <accountId>', 'the account the contract becomes a sub-account of')
+    .option('--master-key <ed25519:...>', 'its secret key')
+    .option('--contract <accountId>', 'contract account (default outlayer.<master>)')
+    .option('--owner <accountId>', 'owner (default the master)')
+    .option('--operator <accountId>', 'operator account (default the contract, through --operator-key)')
+    .option('--operator-key <ed25519:...>', 'public key allowed to call only the resolve methods')
+    .option('--config <json>', 'settings for new: {"lease_blocks":60,"min_bond":"...","pricing":{...}}')
+    .parse()
+  const o = program.opts<Record<string, string | undefined>>()
+  const network = o.network!
+  let rpcUrl = o.rpc ?? RPC_URLS[network]
+  let master = o.master
+  let masterKey = o.masterKey
+  let networkId = network
+  if (network === 'local') {
+    if (o.keysFile == null) throw new DeployError('BAD_ARGS', '--network local needs --keys-file (written by `outlayer localnet`)')
+    const keys = JSON.parse(await readFile(o.keysFile, 'utf8')) as { network_id: string, rpc_url: string, root: { account_id: string, private_key: string } }
+    rpcUrl = rpcUrl ?? keys.rpc_url
+    master = master ?? keys.root.account_id
+    masterKey = masterKey ?? keys.root.private_key
+    networkId = keys.network_id
+  }
+  if (rpcUrl == null || master == null) throw new DeployError('BAD_ARGS', '--rpc and --master are required for this network')
+  const result = await deployOutlayer({
+    rpcUrl,
+    networkId,
+    masterAccountId: master,
+    masterSecretKey: await masterKeyFor(network, master, masterKey),
+    contractId: o.contract,
+    ownerId: o.owner,
+    operatorId: o.operator,
+    operatorPublicKey: o.operatorKey,
+    config: o.config != null ? JSON.parse(o.config) as DeployConfig : undefined
+  })
+  process.stdout.write(`${JSON.stringify({ network: networkId, ...result })}\n`)
+}
+
+if (process.argv[1] != null && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => { process.stderr.write(`${(err as Error).message}\n`); process.exitCode = 1 })
+}
