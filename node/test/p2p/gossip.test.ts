@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { pino } from 'pino'
 import type { TaskPayload } from '../../../protocol/index.js'
 import type { MeshNode } from '../../p2p/index.js'
 import { startStar, stopAll, waitFor, waitForTopicMesh } from './helpers.js'
@@ -8,7 +9,8 @@ describe('p2p gossip', function () {
   let nodes: MeshNode[] = []
 
   before(async () => {
-    nodes = await startStar(4)
+    // a real pino logger (silent) checks that pino satisfies MeshLogger
+    nodes = await startStar(4, i => ({ logger: pino({ level: 'silent' }).child({ module: 'p2p', node: i }) }))
     await waitForTopicMesh(nodes, 'tasks')
   })
 
