@@ -97,6 +97,7 @@ main { padding: 0 20px 20px }
 table { border-collapse: collapse; width: 100%; background: #1a2129 }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #26303b }
 td.empty { color: #7b8794; font-style: italic }
+footer { margin-top: 20px; color: #7b8794 } a { color: #88c0d0 }
 .live { color: #8fbf7f } .offline { color: #e06c75 }
 .state-resolved { color: #8fbf7f } .state-failed, .state-expired { color: #e06c75 } .state-claimed, .state-executed, .state-attested { color: #e5c07b }
 `
@@ -123,6 +124,7 @@ const BODY = `
   <table><thead><tr><th>request</th><th>expires</th></tr></thead><tbody id="leases"></tbody></table>
   <h2>Jobs</h2>
   <table><thead><tr><th>request</th><th>state</th><th>source</th><th>updated</th><th>reason</th></tr></thead><tbody id="jobs"></tbody></table>
+  <footer><a href="./status">status JSON</a> · <a href="./metrics">Prometheus metrics</a> · <a href="./health">health</a></footer>
 </main>
 `
 
