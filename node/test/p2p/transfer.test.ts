@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
-import { sha256Hex } from '../../../protocol/index.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import { WASM_TRANSFER_PROTOCOL, sha256Hex } from '../../../protocol/index.js'
+import { decodeHeader } from '../../p2p/transfer/wire.js'
 import type { MeshNode, WasmFetchError } from '../../p2p/index.js'
 import type { MeshLibp2p } from '../../p2p/libp2p.js'
 import { provideFrom, serveLies, startAttacker } from './attacker.js'
@@ -79,6 +82,16 @@ describe('p2p wasm transfer', function () {
     attackers.push(liar)
     await serveLies(liar, { body: wasmOf(10, 3), announcedSize: 10 * 1024 * 1024 })
     await assert.rejects(nodes[2]!.fetchWasm(sha256Hex('x'), { providers: [liar.peerId.toString()], maxBytes: 1024 * 1024 }), isFetchError('TOO_LARGE'))
+  })
+
+  it('answers a garbage request with bad_request and keeps serving', async () => {
+    const client = await startAttacker([nodes[0]!.multiaddrs()[0]!])
+    attackers.push(client)
+    const stream = await client.dialProtocol(peerIdFromString(nodes[0]!.peerId), WASM_TRANSFER_PROTOCOL)
+    const lp = lpStream(stream)
+    await lp.write(new TextEncoder().encode('{"hash": 12'))
+    assert.deepEqual(decodeHeader((await lp.read()).subarray()), { status: 'bad_request' })
+    assert.equal(sha256Hex(await nodes[2]!.fetchWasm(sha256Hex(small))), sha256Hex(small))
   })
 
   it('rate-limits one peer\'s requests per window', async () => {
