@@ -109,6 +109,8 @@ export interface CreateChainOptions {
   /** genesis block time; later blocks use max(now, prev + 1ms). Default Date.now() */
   genesisTimeMs?: number
   networkId?: string
+  /** blocks a transaction's block hash stays valid. Default 86400 (NEAR's); lower only in tests */
+  txValidityBlocks?: number
 }
 
 export interface CreatedChain { chain: Chain, root: KeyedAccount, accounts: KeyedAccount[] }

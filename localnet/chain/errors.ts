@@ -18,8 +18,9 @@ export class ChainError extends Error {
   }
 }
 
+/** `data` is what nearcore puts in the error's `data` field (often a human sentence). */
 export function handlerError (cause: string, info: Record<string, unknown>, data?: unknown): ChainError {
-  return new ChainError({ name: 'HANDLER_ERROR', cause: { name: cause, info }, data })
+  return new ChainError({ name: 'HANDLER_ERROR', cause: { name: cause, info }, data }, typeof data === 'string' ? data : undefined)
 }
 
 /** send_tx refusal: `invalidTx({ InvalidNonce: { tx_nonce, ak_nonce } })` */

@@ -1,0 +1,108 @@
+/**
+ * Admission and gas metering of contract wasm, the way nearcore historically prepared contracts:
+ * only MVP + sign-extension is admitted (sandbox's checkFeatures), and a call to the imported
+ * `env.gas(i32)` is injected at the start of every metered block (function entry, loop body, each `if`
+ * arm) with the number of instructions that block runs before its next branch point.
+ * The host charges regular_op_cost per instruction.
+ */
+import type binaryen from 'binaryen'
+import { checkFeatures, parseModule } from '../../sandbox/exec/admission.js'
+import { loadBinaryen, quietly, type Binaryen } from '../../sandbox/exec/binaryen.js'
+import { PrepareError } from './errors.js'
+
+type Ref = binaryen.ExpressionRef
+type Mod = binaryen.Module
+/** Accessors binaryen.js has but its typings lack. */
+interface Extra {
+  Function: { setBody: (f: binaryen.FunctionRef, body: Ref) => void }
+  Loop: { getBody: (e: Ref) => Ref, setBody: (e: Ref, body: Ref) => void }
+  If: { getCondition: (e: Ref) => Ref, getIfTrue: (e: Ref) => Ref, setIfTrue: (e: Ref, x: Ref) => void, getIfFalse: (e: Ref) => Ref, setIfFalse: (e: Ref, x: Ref) => void }
+}
+
+const GAS_FN = '__near_gas'
+const MAX_FUNCTIONS = 10_000
+let B: Binaryen
+let X: Extra
+
+/** Loads binaryen once; prepareContract needs it. */
+export async function initInstrumenter (): Promise<void> {
+  B ??= await loadBinaryen()
+  X = B as unknown as Extra
+}
+
+export function prepareContract (code: Uint8Array): Uint8Array {
+  if (B == null) throw new PrepareError('Instantiate', 'initInstrumenter() was not awaited')
+  let mod: Mod
+  try {
+    mod = parseModule(B, code)
+  } catch {
+    throw new PrepareError('Deserialization', 'the code is not a valid wasm module')
+  }
+  try {
+    const check = checkFeatures(B, mod, B.Features.MVP | B.Features.SignExt)
+    if (!check.ok) throw new PrepareError('Deserialization', `wasm feature "${check.feature}" is not supported by NEAR (MVP + sign-extension only)`)
+    if (mod.getNumFunctions() > MAX_FUNCTIONS) throw new PrepareError('TooManyFunctions', `more than ${MAX_FUNCTIONS} functions`)
+    mod.addFunctionImport(GAS_FN, 'env', 'gas', B.i32, B.none)
+    const n = mod.getNumFunctions()
+    for (let i = 0; i < n; i++) meterFunction(mod, mod.getFunctionByIndex(i))
+    if (quietly(() => mod.validate()).value === 0) throw new PrepareError('Instantiate', 'instrumentation produced an invalid module')
+    return mod.emitBinary()
+  } finally {
+    mod.dispose()
+  }
+}
+
+function meterFunction (mod: Mod, fn: binaryen.FunctionRef): void {
+  const info = B.getFunctionInfo(fn)
+  if ((info.module ?? '') !== '' || info.body === 0) return
+  const cost = meterRegion(mod, info.body)
+  X.Function.setBody(fn, charged(mod, cost, info.body))
+}
+
+/** Prefixes `expr` with a gas call of `cost` ops, keeping its type. */
+function charged (mod: Mod, cost: number, expr: Ref): Ref {
+  const call = mod.call(GAS_FN, [mod.i32.const(cost)], B.none)
+  return mod.block(null, [call, expr], B.getExpressionType(expr))
+}
+
+/**
+ * Counts the ops of the region that starts at `expr`, not descending into loop bodies or if arms:
+ * those are regions of their own and get their own gas call, added on the way.
+ */
+function meterRegion (mod: Mod, expr: Ref): number {
+  const id = B.getExpressionId(expr)
+  if (id === B.LoopId) {
+    const body = X.Loop.getBody(expr)
+    X.Loop.setBody(expr, charged(mod, meterRegion(mod, body), body))
+    return 1
+  }
+  if (id === B.IfId) {
+    const ifTrue = X.If.getIfTrue(expr)
+    X.If.setIfTrue(expr, charged(mod, meterRegion(mod, ifTrue), ifTrue))
+    const ifFalse = X.If.getIfFalse(expr)
+    if (ifFalse !== 0) X.If.setIfFalse(expr, charged(mod, meterRegion(mod, ifFalse), ifFalse))
+    return 1 + meterRegion(mod, X.If.getCondition(expr))
+  }
+  let cost = id === B.BlockId ? 0 : 1
+  for (const child of children(expr, id)) cost += meterRegion(mod, child)
+  return cost
+}
+
+function children (expr: Ref, id: number): Ref[] {
+  if (id === B.UnreachableId) return [] // getExpressionInfo throws for it
+  const i = B.getExpressionInfo(expr) as unknown as Record<string, unknown>
+  const pick = (...names: string[]): Ref[] => names.map(n => i[n] as number).filter(x => typeof x === 'number' && x !== 0)
+  switch (id) {
+    case B.BlockId: return [...(i.children as number[])]
+    case B.BreakId: case B.SwitchId: return pick('condition', 'value')
+    case B.CallId: return [...(i.operands as number[])]
+    case B.CallIndirectId: return [...(i.operands as number[]), ...pick('target')]
+    case B.LocalSetId: case B.GlobalSetId: case B.UnaryId: case B.DropId: case B.ReturnId: return pick('value')
+    case B.LoadId: return pick('ptr')
+    case B.StoreId: return pick('ptr', 'value')
+    case B.BinaryId: return pick('left', 'right')
+    case B.SelectId: return pick('ifTrue', 'ifFalse', 'condition')
+    case B.MemoryGrowId: return pick('delta')
+    default: return []
+  }
+}
