@@ -64,7 +64,9 @@ export class ExecRequest {
     return o.num("block_height", this.blockHeight)
       .big("timestamp_ns", this.timestampNs)
       .str("seed", this.seed)
-      .amount("deposit", this.deposit)
+      // named attached_deposit, not deposit: protocol/request.ts checks `deposit` as a u64 of at most 20 digits,
+      // which refuses any yocto amount above 1e20 (see contract/README.md)
+      .amount("attached_deposit", this.deposit)
       .done();
   }
 
@@ -103,7 +105,7 @@ export class ExecRequest {
     r.blockHeight = u64Field(q, "block_height");
     r.timestampNs = u64Field(q, "timestamp_ns");
     r.seed = str(q, "seed");
-    r.deposit = u128Field(q, "deposit");
+    r.deposit = u128Field(q, "attached_deposit");
     r.pricing = Pricing.fromJson(obj(v, "pricing"));
     r.compileOnly = boolean(v, "compile_only");
     r.status = str(v, "status");
