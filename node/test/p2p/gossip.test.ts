@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { pino } from 'pino'
-import type { TaskPayload } from '../../../protocol/index.js'
+import { generateKeyPair, sha256Hex, signBuildAttestation, type AttestationPayload, type BuildPayload, type TaskPayload } from '../../../protocol/index.js'
 import type { MeshNode } from '../../p2p/index.js'
-import { startStar, stopAll, waitFor, waitForTopicMesh } from './helpers.js'
+import { startLine, startStar, stopAll, waitFor, waitForTopicMesh } from './helpers.js'
 
 describe('p2p gossip', function () {
   this.timeout(60_000)
@@ -37,5 +37,41 @@ describe('p2p gossip', function () {
   it('refuses to publish a payload that peers would reject', async () => {
     await assert.rejects(nodes[0]!.publish('task', { contract_id: 'NOT VALID', request_id: '1', block_height: '1' }),
       (err: Error & { code?: string }) => err.name === 'MeshError' && err.code === 'BAD_INPUT')
+  })
+})
+
+describe('p2p gossip over a 5-node line (multi-hop)', function () {
+  this.timeout(60_000)
+  let nodes: MeshNode[] = []
+
+  before(async () => {
+    nodes = await startLine(5)
+    await waitForTopicMesh(nodes, 'attestations')
+    await waitForTopicMesh(nodes, 'builds')
+  })
+
+  after(async () => { await stopAll(nodes) })
+
+  it('an attestation from one end of the line reaches every node (the DHT may add shortcuts)', async () => {
+    const got = nodes.map(() => 0)
+    nodes.forEach((n, i) => n.on('attestation', () => { got[i]!++ }))
+    const payload: AttestationPayload = {
+      contract_id: 'outlayer.test.near', request_id: '9', worker_id: 'worker0.test.near', success: true,
+      output: Buffer.from('heads').toString('base64'), output_hash: sha256Hex('heads'), error: '', instructions: '12345',
+      time_ms: 3, result_hash: sha256Hex('result'), signature: Buffer.alloc(64, 1).toString('base64')
+    }
+    await nodes[0]!.publish('attestation', payload)
+    await waitFor(() => got.slice(1).every(n => n === 1), 'the attestation on every other node')
+    assert.equal(got[0], 0)
+  })
+
+  it('a build announcement from the far end reaches the first node', async () => {
+    const attestation = signBuildAttestation({ repo: 'outlayer/examples', commit: 'ab'.repeat(20), build_target: 'wasm32-wasip1', builder_image: 'outlayer/builder:1', wasm_hash: sha256Hex('w'), size: 1 }, generateKeyPair())
+    let got: BuildPayload | undefined
+    nodes[0]!.on('build', (p) => { got = p })
+    await nodes[4]!.publish('build', { ...attestation, peer_id: nodes[4]!.peerId })
+    await waitFor(() => got != null, 'the build announcement at the first node')
+    assert.equal(got!.peer_id, nodes[4]!.peerId)
+    assert.equal(got!.wasm_hash, attestation.wasm_hash)
   })
 })
