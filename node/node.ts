@@ -257,7 +257,7 @@ function wireEvents ({ watcher, mesh, client, store, worker, aggregator, metrics
       }
     })())
   })
-  watcher.on('block', ({ height }) => { markBlock(); worker?.onBlock(height) })
+  watcher.on('block', ({ height }) => { markBlock(); worker?.onBlock(height); aggregator?.onBlock(height) })
 
   mesh.on('task', (payload) => {
     if (payload.contract_id !== client.contractId || worker == null) return

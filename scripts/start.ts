@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { startLocalnet, type Localnet } from '../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../protocol/index.js'
-import { createOutlayerClient, type OutlayerClient } from '../node/chain/index.js'
+import { createBlockFeed, createOutlayerClient, findRequestId, type OutlayerClient } from '../node/chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../node/config.js'
 import { generateNearKey, generateP2pKey } from '../node/keys.js'
 import { createLogger } from '../node/log.js'
@@ -163,8 +162,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     for (let i = 0; i < n; i++) if (!external.has(i)) await startNode(i)
     say(`${n - external.size} nodes started in-process (aggregator: ${configs.map((c, i) => c.roles.includes('aggregator') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
 
-    const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 3, wait: 200, backoff: 1.5 })
-    const userAccount = new Account(user.accountId, provider, new KeyPairSigner(KeyPair.fromString(user.secretKey as KeyPairString)))
+    const provider = user.client.provider
+    const feed = createBlockFeed(net.feedUrl)
 
     const mesh: LocalMesh = {
       net, contractId, configs, nodes, user, startNode, stop,
@@ -176,22 +175,15 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
       request: async (args) => {
         const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
         const cost = BigInt(await user.client.view<string>('estimate_execution_cost', { resource_limits: limits }))
-        const outcome = await userAccount.callFunctionRaw({
-          contractId,
-          methodName: 'request_execution',
-          args: {
-            source: args.source,
-            resource_limits: limits,
-            ...(args.input_data != null ? { input_data: args.input_data } : {}),
-            response_format: args.response_format ?? 'Text',
-            redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
-          },
-          deposit: cost * 2n,
-          gas: 300n * 10n ** 12n,
-          waitUntil: 'INCLUDED_FINAL'
-        })
-        const txHash = outcome.transaction_outcome.id
-        const requestId = await requestIdOf(provider, txHash, user.accountId)
+        const fromHeight = await feed.finalHeight()
+        const { txHash } = await user.client.requestExecution({
+          source: args.source,
+          resource_limits: limits,
+          ...(args.input_data != null ? { input_data: args.input_data } : {}),
+          response_format: args.response_format ?? 'Text',
+          redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
+        }, cost * 2n)
+        const requestId = await findRequestId({ feed, contractId, txHash, fromHeight })
         return { requestId, txHash }
       },
       waitClosed: async (requestId, timeoutMs = 60_000) => {
@@ -216,24 +208,6 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     await stop()
     throw err
   }
-}
-
-/** The request id from the `execution_requested` event in the transaction's receipts (polls until it ran). */
-async function requestIdOf (provider: JsonRpcProvider, txHash: string, accountId: string): Promise<string> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const tx = await provider.viewTransactionStatusWithReceipts({ txHash, accountId, waitUntil: 'INCLUDED_FINAL' })
-    for (const r of tx.receipts_outcome ?? []) {
-      for (const log of r.outcome.logs) {
-        if (!log.startsWith('EVENT_JSON:')) continue
-        const e = JSON.parse(log.slice('EVENT_JSON:'.length)) as { event?: string, data?: Array<{ request_id?: number | string }> }
-        if (e.event === 'execution_requested' && e.data?.[0]?.request_id != null) return String(e.data[0].request_id)
-      }
-    }
-    const failure = (tx.status as { Failure?: unknown }).Failure
-    if (failure != null) throw new Error(`request_execution failed: ${JSON.stringify(failure)}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error(`no execution_requested event in ${txHash}`)
 }
 
 async function main (): Promise<void> {

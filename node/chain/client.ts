@@ -3,7 +3,9 @@
  * through here, never ad-hoc `callFunction` calls in the roles. Two signers: the worker's account (leases,
  * registration) and, on an aggregator, the operator's function-call key (resolve methods).
  */
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString, type TxExecutionStatus } from 'near-api-js'
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, type KeyPairString, type TxExecutionStatus } from 'near-api-js'
+import { base58 } from '@scure/base'
+import { sha256 } from '../../protocol/index.js'
 import { ChainError } from './errors.js'
 import type { AttestationEntry, ChainLease, ChainWorker, ExecutionResponse, OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
 
@@ -56,6 +58,21 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     } catch (err) { throw wrap(err, `call ${method}`) }
   }
 
+  /**
+   * Signs and sends without waiting for the outcome (INCLUDED / INCLUDED_FINAL answers carry no outcome, so the
+   * hash is computed here: sha256 of the borsh transaction, base58).
+   */
+  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }): Promise<CallOutcome> {
+    try {
+      const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] })
+      const txHash = base58.encode(sha256(signed.transaction.encode()))
+      const response = await provider.sendTransactionUntil(signed, opts.waitUntil)
+      const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
+      if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
+      return { value: successValue(response), txHash }
+    } catch (err) { throw wrap(err, `call ${method}`) }
+  }
+
   return {
     contractId,
     accountId: init.accountId,
@@ -83,6 +100,6 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
       await call(operator, 'resolve_execution', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
     submitExecutionOutput: async (requestId: string, output: string) =>
       await call(operator, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve }),
-    requestExecution: async (args, deposit, waitUntil = 'INCLUDED_FINAL') => await call(worker, 'request_execution', args, { gas: GAS.request, deposit, waitUntil })
+    requestExecution: async (args, deposit, waitUntil = 'INCLUDED_FINAL') => await send(worker, 'request_execution', args, { gas: GAS.request, deposit, waitUntil })
   }
 }

@@ -9,6 +9,8 @@ export interface FeedBlock {
   shards?: Array<{
     receipt_execution_outcomes?: Array<{
       execution_outcome?: { outcome?: { executor_id?: string, logs?: string[] } }
+      /** the transaction the receipt descends from */
+      tx_hash?: string
     }>
   }>
 }
@@ -50,13 +52,13 @@ export function createBlockFeed (feedUrl: string): BlockFeed {
   }
 }
 
-/** Logs of receipts executed by `accountId` in a block, in feed order. */
-export function logsOf (block: FeedBlock, accountId: string): string[] {
+/** Logs of receipts executed by `accountId` in a block, in feed order; only those of one transaction when `txHash` is given. */
+export function logsOf (block: FeedBlock, accountId: string, txHash?: string): string[] {
   const logs: string[] = []
   for (const shard of block.shards ?? []) {
     for (const r of shard.receipt_execution_outcomes ?? []) {
       const outcome = r.execution_outcome?.outcome
-      if (outcome?.executor_id === accountId) logs.push(...(outcome.logs ?? []))
+      if (outcome?.executor_id === accountId && (txHash == null || r.tx_hash === txHash)) logs.push(...(outcome.logs ?? []))
     }
   }
   return logs

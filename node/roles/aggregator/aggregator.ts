@@ -28,12 +28,23 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly busy = new Map<string, Promise<void>>()
   private readonly log
   private readonly inlineOutputBytes: number
+  private readonly graceBlocks: number
+  /** request id → height at which Q first agreed, while waiting for the remaining lease holders */
+  private readonly quorumAt = new Map<string, number>()
+  private height = 0
   private started = false
 
   constructor (private readonly components: AggregatorComponents, init: AggregatorInit) {
     super()
     this.log = components.logger.child({ module: 'aggregator' })
     this.inlineOutputBytes = init.inlineOutputBytes ?? LIMITS.inlineOutputBytes
+    this.graceBlocks = init.graceBlocks ?? 2
+  }
+
+  /** The chain advanced: requests waiting out their grace period may be due. */
+  onBlock (height: number): void {
+    this.height = Math.max(this.height, height)
+    for (const [id, at] of this.quorumAt) if (height >= at + this.graceBlocks) this.evaluate(id)
   }
 
   /** Re-evaluates every open request: a restart finishes what a kill interrupted. */
@@ -130,8 +141,15 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     // the contract refuses the whole call if any signer holds no lease, so only lease holders count
     const holders = new Set(((view as { leases?: Array<{ worker_id?: unknown }> }).leases ?? []).map(l => l.worker_id))
-    const quorum = findQuorum(stored.filter(a => holders.has(a.worker_id)), q, aggregation)
+    const counted = stored.filter(a => holders.has(a.worker_id))
+    const quorum = findQuorum(counted, q, aggregation)
     if (quorum == null) return
+    const at = this.quorumAt.get(requestId) ?? this.height
+    if (counted.length < holders.size && this.height < at + this.graceBlocks) {
+      this.quorumAt.set(requestId, at) // onBlock re-evaluates when the grace period is over
+      return
+    }
+    this.quorumAt.delete(requestId)
     await this.submit(requestId, quorum, previous)
   }
 

@@ -15,6 +15,12 @@ export { findQuorum, median, agreementKey, numericOutput, type QuorumOutcome, ty
 export type { Aggregator } from './aggregator.js'
 
 export interface AggregatorInit {
+  /**
+   * once Q agree, wait up to this many blocks for the other lease holders' attestations, so that a dissenter is
+   * in the submission and recorded (slashed) on chain; submits at once when every lease holder has attested.
+   * @default 2
+   */
+  graceBlocks?: number
   /** outputs this large or larger go through submit_execution_output @default LIMITS.inlineOutputBytes (1024) */
   inlineOutputBytes?: number
 }
