@@ -1,6 +1,6 @@
 /**
  * The shell a build container runs, around the project's own build: a writable copy of the source at a
- * fixed path with fixed mtimes, then a deterministic wasm-opt pass, a size check, and the copy to /out.
+ * fixed path with fixed mtimes, then a deterministic wasm-opt pass (unless the plan says no), a size check, and the copy to /out.
  * Everything that can differ between machines (paths, dates, locale, timezone) is pinned here or in the env.
  */
 import type { BuildPlan } from './project.js'
@@ -11,8 +11,12 @@ export const SCRIPT_EXIT = { tooLarge: 97, noArtifact: 98 } as const
 /** Features the optimiser may use: what Node 20's V8 and our executor's metering accept. */
 const WASM_OPT_FEATURES = '--enable-sign-ext --enable-mutable-globals --enable-bulk-memory --enable-nontrapping-float-to-int'
 
+const optimiseStep = `if ! wasm-opt -O2 ${WASM_OPT_FEATURES} --strip-debug --strip-producers "$ARTIFACT" -o /work/final.wasm; then
+  echo "outlayer: wasm-opt refused the module; keeping it as built"
+  cp "$ARTIFACT" /work/final.wasm
+fi`
+
 export function containerScript (plan: BuildPlan, maxWasmBytes: number): string {
-  const opt = plan.optimise ? `-O2 ${WASM_OPT_FEATURES}` : WASM_OPT_FEATURES
   return `set -eu
 echo "outlayer: ${plan.kind} build"
 mkdir -p /work/home /work/cargo
@@ -22,10 +26,7 @@ touch /work/.started
 cd /work/src
 ${plan.script}
 [ -f "$ARTIFACT" ] || { echo "outlayer: the build did not produce $ARTIFACT"; exit ${SCRIPT_EXIT.noArtifact}; }
-if ! wasm-opt ${opt} --strip-debug --strip-producers "$ARTIFACT" -o /work/final.wasm; then
-  echo "outlayer: wasm-opt refused the module; keeping it as built"
-  cp "$ARTIFACT" /work/final.wasm
-fi
+${plan.optimise ? optimiseStep : 'cp "$ARTIFACT" /work/final.wasm'}
 size=$(stat -c %s /work/final.wasm)
 [ "$size" -le ${maxWasmBytes} ] || { echo "outlayer: the wasm is $size bytes, over the cap of ${maxWasmBytes}"; exit ${SCRIPT_EXIT.tooLarge}; }
 cp /work/final.wasm /out/out.wasm

@@ -14,7 +14,7 @@ export interface BuildPlan {
   kind: ProjectKind
   /** shell run in /work/src (a writable copy of the source); leaves the wasm path in $ARTIFACT */
   script: string
-  /** run `wasm-opt -O2` (else only strip debug info and producers) */
+  /** run `wasm-opt -O2 --strip-debug --strip-producers`; else the wasm is kept byte for byte as built */
   optimise: boolean
 }
 
@@ -73,7 +73,7 @@ export async function planBuild (src: string, rustTarget: string): Promise<Build
     const config = has('asconfig.json') ? 'asconfig.json' : 'node_modules/@assemblyscript/wasi-shim/asconfig.json'
     return {
       kind: 'assemblyscript',
-      optimise: false, // asc -O3 has optimised already
+      optimise: false, // asc -O3 has optimised already, and the bytes then equal a host asc build
       script: `[ -e node_modules ] || ln -s /opt/outlayer/node_modules node_modules\nasc assembly/index.ts --config ${config} -O3 --outFile /work/as-out.wasm\nARTIFACT=/work/as-out.wasm`
     }
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { buildKey } from '../../../protocol/build.js'
@@ -75,11 +76,19 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     assert.equal(hit.path, cold.path)
   })
 
-  it('builds an AssemblyScript project with the WASI shim', async () => {
+  it('builds an AssemblyScript project with the WASI shim, byte-identical to asc on the host', async () => {
     const repo = repos.as!
     const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-as') })
-    const run = await runWasi(readFileSync(r.path), 'hello from git', root)
+    const wasm = readFileSync(r.path)
+    const run = await runWasi(wasm, 'hello from git', root)
     assert.deepEqual(run, { code: 0, stdout: 'HELLO FROM GIT' })
+    // the same asc and flags outside Docker (the image carries our node_modules' assemblyscript and Node);
+    // the link is untracked, so the served commit does not change
+    const hostOut = join(root, 'host-as.wasm')
+    if (!existsSync(join(repo.dir, 'node_modules'))) symlinkSync(join(process.cwd(), 'node_modules'), join(repo.dir, 'node_modules'))
+    execFileSync(process.execPath, [join(process.cwd(), 'node_modules/assemblyscript/bin/asc.js'), 'assembly/index.ts',
+      '--config', 'node_modules/@assemblyscript/wasi-shim/asconfig.json', '-O3', '--outFile', hostOut], { cwd: repo.dir, stdio: 'ignore' })
+    assert.equal(sha256Hex(readFileSync(hostOut)), r.wasm_hash)
   })
 
   it('builds C with a Makefile and with CMake (clang for wasm32-wasi)', async () => {
