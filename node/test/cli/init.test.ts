@@ -2,16 +2,20 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CommanderError } from 'commander'
+import { register } from '../../cli/commands/init.js'
+import { UsageError } from '../../cli/exit-codes.js'
 import { loadConfig } from '../../config.js'
 import { decodeP2pKey, generateNearKey, peerIdOfP2pKey, publicKeyOfNearKey } from '../../keys.js'
 import { runCli } from './run-cli.js'
+import { runInProcess } from './run-in-process.js'
 
 describe('outlayer init', () => {
   let dir: string
   before(async () => { dir = await mkdtemp(join(tmpdir(), 'outlayer-init-')) })
   after(async () => { await rm(dir, { recursive: true, force: true }) })
 
-  it('creates keys and a valid 0600 config.json, and prints the public keys', async () => {
+  it('creates keys and a valid 0600 config.json, and prints the public keys (spawned CLI)', async () => {
     const node = join(dir, 'n1')
     const boot = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWDro1L9qpBm72rSU2FgJpUCYX5YZmaYkhKozcuRVZ7V49'
     const r = await runCli(['init', '--dir', node, '--contract-id', 'outlayer.test.near', '--account-id', 'worker1.test.near',
@@ -21,6 +25,7 @@ describe('outlayer init', () => {
     const path = join(node, 'config.json')
     assert.equal(summary.configPath, path)
     assert.equal((await stat(path)).mode & 0o777, 0o600)
+    assert.equal((await stat(node)).mode & 0o777, 0o700)
 
     const cfg = await loadConfig(path)
     assert.equal(cfg.network, 'localnet')
@@ -38,9 +43,21 @@ describe('outlayer init', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /ed25519:\w{80,}/, 'secret keys are never printed')
   })
 
+  it('refuses to overwrite an existing config without --force (spawned CLI: exit 2), replaces it with --force', async () => {
+    const path = join(dir, 'n1', 'config.json')
+    const before = await readFile(path, 'utf8')
+    const refused = await runCli(['init', '--dir', join(dir, 'n1'), '--contract-id', 'outlayer.test.near'])
+    assert.equal(refused.code, 2)
+    assert.match(refused.stderr, /already exists.*--force/)
+    assert.equal(await readFile(path, 'utf8'), before, 'the old config is untouched')
+    const forced = await runInProcess(register, ['init', '--dir', join(dir, 'n1'), '--contract-id', 'outlayer.test.near', '--force'])
+    assert.equal(forced.error, undefined)
+    assert.notEqual(await readFile(path, 'utf8'), before)
+  })
+
   it('defaults the account to the implicit account of the new key and says what to do next', async () => {
-    const r = await runCli(['init', '--dir', join(dir, 'n2'), '--contract-id', 'outlayer.test.near'])
-    assert.equal(r.code, 0, r.stderr)
+    const r = await runInProcess(register, ['init', '--dir', join(dir, 'n2'), '--contract-id', 'outlayer.test.near'])
+    assert.equal(r.error, undefined)
     const cfg = await loadConfig(join(dir, 'n2', 'config.json'))
     assert.match(cfg.near.accountId, /^[0-9a-f]{64}$/)
     assert.match(r.stdout, /register_worker/)
@@ -51,57 +68,45 @@ describe('outlayer init', () => {
 
   it('uses --secret-key as the NEAR account key', async () => {
     const key = generateNearKey()
-    const r = await runCli(['init', '--dir', join(dir, 'n3'), '--contract-id', 'outlayer.test.near', '--secret-key', key.secretKey, '--json'])
-    assert.equal(r.code, 0, r.stderr)
+    const r = await runInProcess(register, ['init', '--dir', join(dir, 'n3'), '--contract-id', 'outlayer.test.near', '--secret-key', key.secretKey, '--json'])
+    assert.equal(r.error, undefined)
     const cfg = await loadConfig(join(dir, 'n3', 'config.json'))
     assert.equal(cfg.near.secretKey, key.secretKey)
     assert.equal((JSON.parse(r.stdout) as { nearPublicKey: string }).nearPublicKey, key.publicKey)
   })
 
-  it('refuses to overwrite an existing config without --force (exit 2), replaces it with --force', async () => {
-    const path = join(dir, 'n1', 'config.json')
-    const before = await readFile(path, 'utf8')
-    const refused = await runCli(['init', '--dir', join(dir, 'n1'), '--contract-id', 'outlayer.test.near'])
-    assert.equal(refused.code, 2)
-    assert.match(refused.stderr, /already exists.*--force/)
-    assert.equal(await readFile(path, 'utf8'), before, 'the old config is untouched')
-    const forced = await runCli(['init', '--dir', join(dir, 'n1'), '--contract-id', 'outlayer.test.near', '--force'])
-    assert.equal(forced.code, 0, forced.stderr)
-    assert.notEqual(await readFile(path, 'utf8'), before)
-  })
-
-  it('sets up an aggregator with the operator key', async () => {
+  it('sets up a testnet aggregator with the operator key and the network\'s endpoints', async () => {
     const operator = generateNearKey()
-    const r = await runCli(['init', '--dir', join(dir, 'agg'), '--contract-id', 'outlayer.test.near', '--roles', 'worker,aggregator',
-      '--operator-account-id', 'operator.test.near', '--operator-secret-key', operator.secretKey])
-    assert.equal(r.code, 0, r.stderr)
+    const r = await runInProcess(register, ['init', '--dir', join(dir, 'agg'), '--network', 'testnet', '--contract-id', 'outlayer.testnet',
+      '--roles', 'worker,aggregator', '--operator-account-id', 'outlayer.testnet', '--operator-secret-key', operator.secretKey])
+    assert.equal(r.error, undefined)
     const cfg = await loadConfig(join(dir, 'agg', 'config.json'))
     assert.deepEqual(cfg.roles, ['worker', 'aggregator'])
     assert.equal(cfg.near.operatorSecretKey, operator.secretKey)
+    assert.equal(cfg.near.networkId, 'testnet')
+    assert.equal(cfg.near.rpcUrl, 'https://rpc.testnet.near.org')
+    assert.match(r.stdout, /--networkId testnet/)
   })
 
-  const refusals: Array<[string, string[], RegExp]> = [
-    ['no contract id', [], /--contract-id is required/],
-    ['an unknown role', ['--contract-id', 'c.test.near', '--roles', 'worker,miner'], /unknown role "miner"/],
-    ['an aggregator without the operator key', ['--contract-id', 'c.test.near', '--roles', 'aggregator'], /near\.operatorSecretKey.*aggregator/],
-    ['a bad bootstrap address', ['--contract-id', 'c.test.near', '--bootstrap', 'peer1:4001'], /p2p\.bootstrap\[0\].*not a multiaddr/],
-    ['a bad secret key', ['--contract-id', 'c.test.near', '--secret-key', 'ed25519:abc'], /--secret-key/],
-    ['a bad account id', ['--contract-id', 'c.test.near', '--account-id', 'Bad Account'], /near\.accountId/],
-    ['a bad RPC URL', ['--contract-id', 'c.test.near', '--rpc-url', 'localhost:3030'], /near\.rpcUrl.*http/],
-    ['a bad port', ['--contract-id', 'c.test.near', '--http-port', '70000'], /--http-port/],
-    ['an unknown flag', ['--contract-id', 'c.test.near', '--colour'], /unknown option/]
-  ]
-  it('refuses bad flags with exit 2, a message naming the flag or field, and writes nothing', async () => {
-    // Independent processes: run them side by side.
-    const results = await Promise.all(refusals.map(async ([what, args]) => {
+  it('refuses bad flags with a UsageError naming the flag or field, and writes nothing', async () => {
+    const refusals: Array<[string, string[], RegExp]> = [
+      ['no contract id', [], /--contract-id is required/],
+      ['an unknown role', ['--contract-id', 'c.test.near', '--roles', 'worker,miner'], /unknown role "miner"/],
+      ['an aggregator without the operator key', ['--contract-id', 'c.test.near', '--roles', 'aggregator'], /near\.operatorSecretKey.*aggregator/],
+      ['a bad bootstrap address', ['--contract-id', 'c.test.near', '--bootstrap', 'peer1:4001'], /p2p\.bootstrap\[0\].*not a multiaddr/],
+      ['a bad secret key', ['--contract-id', 'c.test.near', '--secret-key', 'ed25519:abc'], /--secret-key/],
+      ['a bad account id', ['--contract-id', 'c.test.near', '--account-id', 'Bad Account'], /near\.accountId/],
+      ['a bad RPC URL', ['--contract-id', 'c.test.near', '--rpc-url', 'localhost:3030'], /near\.rpcUrl.*http/],
+      ['a bad port', ['--contract-id', 'c.test.near', '--http-port', '70000'], /--http-port/]
+    ]
+    for (const [what, args, message] of refusals) {
       const target = join(dir, `bad-${what.replace(/\W+/g, '-')}`)
-      return { target, r: await runCli(['init', '--dir', target, ...args]) }
-    }))
-    for (const [i, [what, , message]] of refusals.entries()) {
-      const { target, r } = results[i]!
-      assert.equal(r.code, 2, `${what}: ${r.stderr}`)
-      assert.match(r.stderr, message, what)
+      const { error } = await runInProcess(register, ['init', '--dir', target, ...args])
+      assert.ok(error instanceof UsageError, `${what}: ${String(error)}`)
+      assert.match(error.message, message, what)
       await assert.rejects(stat(target), `${what}: nothing written`)
     }
+    const { error } = await runInProcess(register, ['init', '--dir', join(dir, 'x'), '--colour'])
+    assert.ok(error instanceof CommanderError && error.code === 'commander.unknownOption', 'an unknown flag is refused')
   })
 })

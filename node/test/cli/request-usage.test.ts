@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { parseSource } from '../../cli/commands/request.js'
+import { CommanderError } from 'commander'
+import { parseSource, register } from '../../cli/commands/request.js'
 import { UsageError } from '../../cli/exit-codes.js'
 import { generateNearKey } from '../../keys.js'
 import { runCli } from './run-cli.js'
+import { runInProcess } from './run-in-process.js'
 
 const HASH = 'ab'.repeat(32)
 const PAYER_KEY = generateNearKey().secretKey
@@ -26,46 +28,43 @@ describe('outlayer request: input', () => {
     assert.throws(() => parseSource('owner/repo'), /owner\/repo@commit/)
   })
 
-  it('refuses bad flags with exit 2 and a message naming the problem', async () => {
-    const base = ['request', '--contract-id', 'outlayer.test.near', '--account-id', 'user0.test.near',
-      '--secret-key', PAYER_KEY,
-      '--rpc-url', 'http://127.0.0.1:9']
+  it('refuses bad flags with a UsageError naming the problem, before any network traffic', async () => {
+    const base = ['request', '--contract-id', 'outlayer.test.near', '--account-id', 'user0.test.near', '--secret-key', PAYER_KEY, '--rpc-url', 'http://127.0.0.1:1']
     const cases: Array<[string, string[], RegExp]> = [
       ['a bad source', ['--source', 'nonsense'], /--source/],
       ['a quorum too small', ['--source', 'o/r@c', '--replicas', '3', '--quorum', '1'], /quorum must be > replicas\/2/],
       ['too many replicas', ['--source', 'o/r@c', '--replicas', '9'], /replicas/],
       ['a quorum alone', ['--source', 'o/r@c', '--quorum', '2'], /--quorum needs --replicas/],
       ['input that is not JSON', ['--source', 'o/r@c', '--input', '{oops'], /--input is not valid JSON/],
+      ['two inputs', ['--source', 'o/r@c', '--input', '1', '--input-file', '/etc/hostname'], /either --input or --input-file/],
+      ['a missing input file', ['--source', 'o/r@c', '--input-file', '/nonexistent/input'], /--input-file/],
       ['limits over the caps', ['--source', 'o/r@c', '--max-seconds', '999'], /max_execution_seconds/],
       ['a bad deposit', ['--source', 'o/r@c', '--deposit', 'lots'], /--deposit/],
       ['a bad response format', ['--source', 'o/r@c', '--response-format', 'Xml'], /--response-format/],
-      ['a bad contract id', ['--source', 'o/r@c', '--contract-id', 'Not Valid'], /--contract-id/]
+      ['a bad contract id', ['--source', 'o/r@c', '--contract-id', 'Not Valid'], /--contract-id/],
+      ['a bad timeout', ['--source', 'o/r@c', '--timeout-s', '0'], /--timeout-s/],
+      ['a key and a keys file', ['--source', 'o/r@c', '--keys-file', '/nonexistent'], /either --secret-key or --keys-file/]
     ]
-    const results = await Promise.all(cases.map(async ([, args]) => await runCli([...base, ...args])))
-    for (const [i, [what, , message]] of cases.entries()) {
-      assert.equal(results[i]!.code, 2, `${what}: ${results[i]!.stderr}`)
-      assert.match(results[i]!.stderr, message, what)
+    for (const [what, args, message] of cases) {
+      const { error } = await runInProcess(register, [...base, ...args])
+      assert.ok(error instanceof UsageError, `${what}: ${String(error)}`)
+      assert.match(error.message, message, what)
     }
   })
 
-  it('refuses a request without a payer, and one without --source or --contract-id (exit 2)', async () => {
-    const [noPayer, noSource, noContract, missingKeys] = await Promise.all([
-      runCli(['request', '--source', 'o/r@c', '--contract-id', 'outlayer.test.near']),
-      runCli(['request', '--contract-id', 'outlayer.test.near']),
-      runCli(['request', '--source', 'o/r@c']),
-      runCli(['request', '--source', 'o/r@c', '--contract-id', 'outlayer.test.near', '--keys-file', '/nonexistent/keys.json'])
-    ])
+  it('refuses a request without a payer (spawned CLI: exit 2), or without --source / --contract-id', async () => {
+    const noPayer = await runCli(['request', '--source', 'o/r@c', '--contract-id', 'outlayer.test.near'])
     assert.equal(noPayer.code, 2, noPayer.stderr)
     assert.match(noPayer.stderr, /who pays/)
-    assert.equal(noSource.code, 2)
-    assert.match(noSource.stderr, /--source/)
-    assert.equal(noContract.code, 2)
-    assert.match(noContract.stderr, /--contract-id/)
-    assert.equal(missingKeys.code, 2)
-    assert.match(missingKeys.stderr, /--keys-file/)
+    const noSource = await runInProcess(register, ['request', '--contract-id', 'outlayer.test.near'])
+    assert.ok(noSource.error instanceof CommanderError && /--source/.test(noSource.error.message), String(noSource.error))
+    const noContract = await runInProcess(register, ['request', '--source', 'o/r@c'])
+    assert.ok(noContract.error instanceof CommanderError && /--contract-id/.test(noContract.error.message), String(noContract.error))
+    const missingKeys = await runInProcess(register, ['request', '--source', 'o/r@c', '--contract-id', 'outlayer.test.near', '--keys-file', '/nonexistent/keys.json'])
+    assert.ok(missingKeys.error instanceof UsageError && /--keys-file/.test(missingKeys.error.message), String(missingKeys.error))
   })
 
-  it('an unreachable RPC is a local failure (exit 1) that names the URL, not a hang', async () => {
+  it('an unreachable RPC is a local failure (spawned CLI: exit 1) that names the URL, not a hang', async () => {
     const closed = createServer()
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
     const rpcUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`

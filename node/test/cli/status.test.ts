@@ -9,6 +9,10 @@ import { defaultConfig, saveConfig } from '../../config.js'
 import { generateNearKey, generateP2pKey } from '../../keys.js'
 import { sampleStatus } from '../api/fixtures.js'
 import { runCli } from './run-cli.js'
+import { runInProcess } from './run-in-process.js'
+import { register } from '../../cli/commands/status.js'
+import { UsageError } from '../../cli/exit-codes.js'
+import { StatusClientError } from '../../api/client.js'
 
 describe('outlayer status', () => {
   let server: ApiServer
@@ -30,7 +34,7 @@ describe('outlayer status', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('prints peers, chain height, leases and jobs of the node at --url', async () => {
+  it('prints peers, chain height, leases and jobs of the node at --url (spawned CLI)', async () => {
     current = sampleStatus()
     const r = await runCli(['status', '--url', server.url])
     assert.equal(r.code, 0, r.stderr)
@@ -43,8 +47,8 @@ describe('outlayer status', () => {
   })
 
   it('--json prints the status as the node reported it', async () => {
-    const r = await runCli(['status', '--url', server.url, '--json'])
-    assert.equal(r.code, 0, r.stderr)
+    const r = await runInProcess(register, ['status', '--url', server.url, '--json'])
+    assert.equal(r.error, undefined)
     assert.deepEqual(JSON.parse(r.stdout), JSON.parse(JSON.stringify(current)))
   })
 
@@ -56,12 +60,12 @@ describe('outlayer status', () => {
       signingKey: generateNearKey().secretKey,
       http: { host: '0.0.0.0', port: Number(new URL(server.url).port) }
     }))
-    const r = await runCli(['status', '--config', path, '--json'])
-    assert.equal(r.code, 0, r.stderr)
+    const r = await runInProcess(register, ['status', '--config', path, '--json'])
+    assert.equal(r.error, undefined)
     assert.equal((JSON.parse(r.stdout) as NodeStatus).peerId, '12D3KooWSamplePeer')
   })
 
-  it('a node that is not running is a clear local failure (exit 1)', async () => {
+  it('a node that is not running is a clear local failure (spawned CLI: exit 1)', async () => {
     const closed = await createApiServer({ port: 0, status: () => sampleStatus() })
     await closed.close()
     const r = await runCli(['status', '--url', closed.url])
@@ -69,38 +73,33 @@ describe('outlayer status', () => {
     assert.match(r.stderr, /cannot reach a node at .*outlayer start/)
   })
 
-  it('a node that cannot report yet is a clear local failure (exit 1)', async () => {
+  it('a node that cannot report yet, and something that is not a node, are said so', async () => {
     current = new Error('starting')
-    const r = await runCli(['status', '--url', server.url])
+    const starting = await runInProcess(register, ['status', '--url', server.url])
     current = sampleStatus()
-    assert.equal(r.code, 1)
-    assert.match(r.stderr, /503: node status is unavailable/)
-  })
+    assert.ok(starting.error instanceof StatusClientError && starting.error.code === 'HTTP_ERROR', String(starting.error))
+    assert.match(starting.error.message, /503: node status is unavailable/)
 
-  it('something that is not an outlayer node is reported as such (exit 1)', async () => {
     const other = createServer((_req, res) => res.end('{"hello":"world"}'))
     await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve))
     const { port } = other.address() as { port: number }
-    const r = await runCli(['status', '--url', `http://127.0.0.1:${port}`])
+    const notANode = await runInProcess(register, ['status', '--url', `http://127.0.0.1:${port}`])
     other.close()
-    assert.equal(r.code, 1)
-    assert.match(r.stderr, /did not return a node status/)
+    assert.ok(notANode.error instanceof StatusClientError && notANode.error.code === 'BAD_RESPONSE', String(notANode.error))
+    assert.match(notANode.error.message, /did not return a node status/)
   })
 
-  it('bad usage exits 2', async () => {
-    const [both, badUrl, missing, badTimeout] = await Promise.all([
-      runCli(['status', '--url', server.url, '--config', join(dir, 'config.json')]),
-      runCli(['status', '--url', 'localhost:7700']),
-      runCli(['status', '--config', join(dir, 'missing.json')]),
-      runCli(['status', '--url', server.url, '--timeout-ms', 'soon'])
-    ])
-    assert.equal(both.code, 2, both.stderr)
-    assert.match(both.stderr, /either --url or --config/)
-    assert.equal(badUrl.code, 2, badUrl.stderr)
-    assert.match(badUrl.stderr, /--url/)
-    assert.equal(missing.code, 2, missing.stderr)
-    assert.match(missing.stderr, /no config file.*outlayer init/)
-    assert.equal(badTimeout.code, 2, badTimeout.stderr)
-    assert.match(badTimeout.stderr, /--timeout-ms/)
+  it('refuses bad usage with a UsageError', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--url', server.url, '--config', join(dir, 'config.json')], /either --url or --config/],
+      [['--url', 'localhost:7700'], /--url/],
+      [['--config', join(dir, 'missing.json')], /no config file.*outlayer init/],
+      [['--url', server.url, '--timeout-ms', 'soon'], /--timeout-ms/]
+    ]
+    for (const [args, message] of cases) {
+      const { error } = await runInProcess(register, ['status', ...args])
+      assert.ok(error instanceof UsageError, `${args.join(' ')}: ${String(error)}`)
+      assert.match(error.message, message)
+    }
   })
 })
