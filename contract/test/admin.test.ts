@@ -1,0 +1,86 @@
+/** Admin methods, request validation, views, and scripts/deploy.ts as a command. */
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { NEAR, WASM_SOURCE, attest, call, claim, ok, refused, request, responseOf, startWorld, type World } from './world.js'
+
+const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
+
+describe('contract admin, validation and views', function () {
+  this.timeout(120_000)
+  let w: World
+  before(async () => { w = await startWorld({ workers: 1 }) })
+  after(async () => { await w?.stop() })
+
+  it('estimates the worst case as OutLayer does and refuses a smaller deposit', async () => {
+    const limits = await w.view<Record<string, number>>('get_max_limits')
+    assert.equal(limits.max_instructions, 500_000_000_000)
+    assert.equal(limits.max_execution_seconds, 180)
+    assert.equal(limits.max_compilation_seconds, 300)
+    const worst = 10n ** 21n + 1_000_000n * 10n ** 14n / 1_000_000n + 2n * 1000n * 10n ** 20n
+    assert.equal(await w.view('estimate_execution_cost', { resource_limits: LIMITS }), worst.toString())
+    await refused(call(w, w.users[0]!, 'request_execution', { source: WASM_SOURCE, resource_limits: LIMITS }, worst - 1n), 'does not cover the worst-case cost')
+    const defaults = 10n ** 21n + 10n ** 9n * 10n ** 14n / 1_000_000n + 60n * 1000n * 10n ** 20n
+    assert.equal(await w.view('estimate_execution_cost', {}), defaults.toString())
+  })
+
+  it('refuses limits above the caps, bad redundancy, bad sources and unknown fields', async () => {
+    const u = w.users[0]!
+    const send = async (args: Record<string, unknown>): Promise<unknown> => await call(w, u, 'request_execution', { source: WASM_SOURCE, resource_limits: LIMITS, ...args }, 10n * NEAR)
+    await refused(send({ resource_limits: { ...LIMITS, max_instructions: 500_000_000_001 } }), 'max_instructions must be')
+    await refused(send({ resource_limits: { ...LIMITS, max_execution_seconds: 181 } }), 'max_execution_seconds must be')
+    await refused(send({ redundancy: { replicas: 8, quorum: 5, aggregation: 'identical' } }), 'replicas must be 1..7')
+    await refused(send({ redundancy: { replicas: 4, quorum: 2, aggregation: 'identical' } }), 'quorum must be > replicas/2')
+    await refused(send({ redundancy: { replicas: 3, quorum: 2, aggregation: 'mean' } }), 'identical or median')
+    await refused(send({ source: { WasmUrl: { url: 'https://x/y.wasm', hash: 'zz' } } }), 'hash must be 64 lowercase hex')
+    await refused(send({ source: { GitHub: { repo: 'https://github.com/a/b', commit: 'bad commit!' } } }), 'bad character')
+    await refused(send({ source: { Docker: {} } }), 'unknown source')
+    await refused(send({ response_format: 'Xml' }), 'Bytes, Text or Json')
+    await refused(send({ colour: 'red' }), 'unknown field "colour"')
+    await refused(send({ params: { compile_only: true }, input_data: 'x' }), 'compile-only request takes no input_data')
+  })
+
+  it('pauses and unpauses; only the owner changes settings', async () => {
+    const u = w.users[0]!
+    await refused(call(w, u, 'set_paused', { paused: true }), 'only the owner')
+    await call(w, w.root, 'set_paused', { paused: true })
+    await refused(call(w, u, 'request_execution', { source: WASM_SOURCE, resource_limits: LIMITS }, NEAR), 'the contract is paused')
+    await call(w, w.root, 'set_paused', { paused: false })
+
+    const pricing = { base_fee: '5', per_million_instructions_fee: '7', per_ms_fee: '11', per_compile_ms_fee: '13' }
+    await refused(call(w, u, 'set_pricing', pricing), 'only the owner')
+    await call(w, w.root, 'set_pricing', pricing)
+    assert.deepEqual(await w.view('get_pricing'), pricing)
+    assert.equal(await w.view('estimate_execution_cost', { resource_limits: LIMITS }), (5n + 7n + 2000n * 11n).toString())
+    await call(w, w.root, 'set_config', { lease_blocks: 9, slash_share_bps: 2500 })
+    const config = await w.view<Record<string, unknown>>('get_config')
+    assert.equal(config.lease_blocks, 9)
+    assert.equal(config.slash_share_bps, 2500)
+    await refused(call(w, w.root, 'set_config', { slash_share_bps: 10_001 }), 'at most 10000')
+    await refused(call(w, w.root, 'new', { owner_id: u.accountId }), 'only be called by the contract account itself')
+  })
+
+  it('hands the operator role to another account, and the owner role too', async () => {
+    const [u, op] = w.users
+    await call(w, w.root, 'set_operator', { operator_id: op!.accountId })
+    const r = await request(w, u!, { source: WASM_SOURCE, resource_limits: LIMITS }, NEAR)
+    await claim(w, w.workers[0]!, r.requestId)
+    const result = ok('by the new operator')
+    await call(w, op!, 'resolve_execution', { request_id: r.requestId, response: responseOf(result, 1), attestations: [attest(w, w.workers[0]!, r.requestId, result)] })
+    assert.equal((await r.done).value, 'by the new operator')
+    await call(w, w.root, 'set_owner', { owner_id: u!.accountId })
+    await refused(call(w, w.root, 'set_paused', { paused: true }), 'only the owner')
+    await call(w, u!, 'set_owner', { owner_id: w.root.accountId })
+  })
+
+  it('deploys with `tsx scripts/deploy.ts --network local`', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--no-liftoff', '--import', 'tsx', '--import', './polyfill.mjs', 'scripts/deploy.ts',
+      '--network', 'local', '--keys-file', w.net.keysFile, '--contract', 'second.test.near', '--config', '{"lease_blocks":7}'
+    ], { cwd: new URL('../..', import.meta.url).pathname })
+    assert.deepEqual(JSON.parse(stdout), { network: w.net.networkId, contractId: 'second.test.near' })
+    const config = await w.provider.callFunction({ contractId: 'second.test.near', method: 'get_config', args: {} }) as Record<string, unknown>
+    assert.equal(config.lease_blocks, 7)
+    assert.equal(config.owner_id, w.root.accountId)
+  })
+})
