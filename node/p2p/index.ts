@@ -61,13 +61,13 @@ export interface MeshNode {
   /** idempotent */
   stop: () => Promise<void>
   /** dial a peer by multiaddr (with /p2p/) */
-  dial: (multiaddr: string) => Promise<void>
+  dial: (multiaddr: string, options?: { signal?: AbortSignal }) => Promise<void>
   /** sign and gossip; resolves with how many peers it was sent to; MeshError BAD_INPUT/TOO_LARGE before sending */
   publish: <T extends MessageType>(type: T, payload: PayloadOf<T>) => Promise<number>
   /** only validated envelopes; returns an unsubscribe function */
   on: <T extends MessageType>(type: T, handler: EnvelopeHandler<T>) => () => void
   /** merges the attestation (verified first) into `/outlayer-build/<build_key>`; returns how many peers stored it */
-  putBuildRecord: (attestation: BuildAttestation) => Promise<number>
+  putBuildRecord: (attestation: BuildAttestation, options?: { signal?: AbortSignal }) => Promise<number>
   /** every verified attestation the network holds for the build key (one per builder); [] when none */
   findBuildRecords: (buildKey: string, options?: { signal?: AbortSignal }) => Promise<BuildAttestation[]>
   /** announce that this node serves the wasm (its artifactSource must return it) */

@@ -105,7 +105,7 @@ export class MeshNodeImpl implements MeshNode {
     return this.libp2p.getMultiaddrs().map(a => a.toString())
   }
 
-  async dial (address: string): Promise<void> {
+  async dial (address: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     this.assertRunning()
     let target
     try {
@@ -113,7 +113,7 @@ export class MeshNodeImpl implements MeshNode {
     } catch (err) {
       throw new MeshError('BAD_INPUT', `not a multiaddr: ${address}`, { cause: err })
     }
-    await this.libp2p.dial(target)
+    await this.libp2p.dial(target, options)
   }
 
   async publish<T extends MessageType> (type: T, payload: PayloadOf<T>): Promise<number> {
@@ -124,9 +124,9 @@ export class MeshNodeImpl implements MeshNode {
     return this.gossip.on(type, handler)
   }
 
-  async putBuildRecord (attestation: BuildAttestation): Promise<number> {
+  async putBuildRecord (attestation: BuildAttestation, options: { signal?: AbortSignal } = {}): Promise<number> {
     this.assertRunning()
-    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal() })
+    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal(options.signal) })
     this.stats.dht.recordsPut++
     this.init.metrics?.dhtRecords.inc({ op: 'put', outcome: 'ok' })
     return stored
@@ -159,38 +159,43 @@ export class MeshNodeImpl implements MeshNode {
     this.assertRunning()
     if (!isHex(wasmHash, 32)) throw new MeshError('BAD_INPUT', 'a wasm hash is 32 bytes of lowercase hex')
     const maxBytes = Math.min(options.maxBytes ?? this.transferLimits.maxBytes, this.transferLimits.maxBytes)
-    const metrics = this.init.metrics
     const started = Date.now()
-    const candidates = [...new Set([...(options.providers ?? []), ...await this.findWasmProviders(wasmHash, { signal: options.signal })])]
-      .filter(p => p !== this.peerId)
+    const tried = new Set([this.peerId])
     const attempts: WasmFetchError['attempts'] = []
-    for (const peer of candidates) {
-      const signal = options.signal != null
-        ? AbortSignal.any([options.signal, AbortSignal.timeout(this.transferLimits.timeoutMs)])
-        : AbortSignal.timeout(this.transferLimits.timeoutMs)
-      try {
-        const bytes = await fetchFromPeer({ libp2p: this.libp2p, peer: peerIdFromString(peer), wasmHash, maxBytes, signal })
-        this.stats.transfer.fetched++
-        this.stats.transfer.fetchedBytes += bytes.length
-        metrics?.artifactFetches.inc({ outcome: 'ok' })
-        metrics?.artifactFetchBytes.inc(bytes.length)
-        metrics?.artifactFetchSeconds.observe((Date.now() - started) / 1000)
-        return bytes
-      } catch (err) {
-        const code: MeshErrorCode = err instanceof MeshError ? err.code : 'FETCH_FAILED'
-        attempts.push({ peer, code, message: (err as Error).message })
-        this.stats.transfer.fetchRefusals++
-        metrics?.artifactFetches.inc({ outcome: fetchOutcome(code) })
-        this.log.warn({ wasmHash, peer, code, err: (err as Error).message }, 'wasm fetch from provider refused')
-        if (options.signal?.aborted === true) break
+    // the caller's hints first (e.g. the builder named in a build gossip); the DHT only if none of them serves it
+    const rounds = [async () => options.providers ?? [], async () => await this.findWasmProviders(wasmHash, { signal: options.signal })]
+    for (const round of rounds) {
+      for (const peer of await round()) {
+        if (tried.has(peer) || options.signal?.aborted === true) continue
+        tried.add(peer)
+        try {
+          const bytes = await fetchFromPeer({ libp2p: this.libp2p, peer: peerIdFromString(peer), wasmHash, maxBytes, signal: withTimeout(this.transferLimits.timeoutMs, options.signal) })
+          this.countFetch(bytes.length, started)
+          return bytes
+        } catch (err) {
+          const code: MeshErrorCode = err instanceof MeshError ? err.code : 'FETCH_FAILED'
+          attempts.push({ peer, code, message: (err as Error).message })
+          this.stats.transfer.fetchRefusals++
+          this.init.metrics?.artifactFetches.inc({ outcome: fetchOutcome(code) })
+          this.log.warn({ wasmHash, peer, code, err: (err as Error).message }, 'wasm fetch from provider refused')
+        }
       }
     }
-    if (candidates.length === 0) {
-      metrics?.artifactFetches.inc({ outcome: 'no_provider' })
+    if (options.signal?.aborted === true) throw new WasmFetchError('FETCH_FAILED', `fetch of wasm ${wasmHash} aborted`, attempts)
+    if (attempts.length === 0) {
+      this.init.metrics?.artifactFetches.inc({ outcome: 'no_provider' })
       throw new WasmFetchError('NO_PROVIDERS', `no provider found for wasm ${wasmHash}`)
     }
     throw new WasmFetchError(attempts.every(a => a.code === attempts[0]!.code) ? attempts[0]!.code : 'FETCH_FAILED',
       `every provider of wasm ${wasmHash} failed: ${attempts.map(a => `${a.peer.slice(-8)}: ${a.code}`).join(', ')}`, attempts)
+  }
+
+  private countFetch (bytes: number, started: number): void {
+    this.stats.transfer.fetched++
+    this.stats.transfer.fetchedBytes += bytes
+    this.init.metrics?.artifactFetches.inc({ outcome: 'ok' })
+    this.init.metrics?.artifactFetchBytes.inc(bytes)
+    this.init.metrics?.artifactFetchSeconds.observe((Date.now() - started) / 1000)
   }
 
   peers (): string[] {
@@ -216,9 +221,14 @@ export class MeshNodeImpl implements MeshNode {
   }
 
   private dhtSignal (signal?: AbortSignal): AbortSignal {
-    const timeout = AbortSignal.timeout(this.dhtTimeoutMs)
-    return signal != null ? AbortSignal.any([signal, timeout]) : timeout
+    return withTimeout(this.dhtTimeoutMs, signal)
   }
+}
+
+/** The caller's signal, bounded by our own timeout. */
+function withTimeout (ms: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(ms)
+  return signal != null ? AbortSignal.any([signal, timeout]) : timeout
 }
 
 function fetchOutcome (code: MeshErrorCode): string {
