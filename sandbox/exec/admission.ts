@@ -65,9 +65,9 @@ export function checkFeatures (B: Binaryen, module: Module, allowed: number): Fe
 }
 
 /** Parses with binaryen; throws AdmissionError('invalid_wasm') instead of binaryen's own errors. */
-export function parseModule (B: Binaryen, wasm: Uint8Array): Module {
-  if (wasm.byteLength > ADMISSION.maxModuleBytes) {
-    throw new AdmissionError('too_large', `module is ${wasm.byteLength} bytes, the cap is ${ADMISSION.maxModuleBytes}`)
+export function parseModule (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
+  if (wasm.byteLength > caps.maxModuleBytes) {
+    throw new AdmissionError('too_large', `module is ${wasm.byteLength} bytes, the cap is ${caps.maxModuleBytes}`)
   }
   try {
     return quietly(() => B.readBinary(wasm)).value
@@ -110,21 +110,23 @@ function checkImports (B: Binaryen, module: Module): boolean {
   return importsWasi
 }
 
-function checkCaps (B: Binaryen, module: Module): void {
+export type AdmissionCaps = { readonly [K in keyof typeof ADMISSION]: number }
+
+function checkCaps (B: Binaryen, module: Module, caps: AdmissionCaps): void {
   const functions = module.getNumFunctions()
-  if (functions > ADMISSION.maxFunctions) throw new AdmissionError('too_many_functions', `${functions} > ${ADMISSION.maxFunctions}`)
+  if (functions > caps.maxFunctions) throw new AdmissionError('too_many_functions', `${functions} > ${caps.maxFunctions}`)
   for (let i = 0; i < functions; i++) {
     const ref = module.getFunctionByIndex(i)
     const locals = B.Function.getNumLocals(ref)
-    if (locals > ADMISSION.maxLocalsPerFunction) {
-      throw new AdmissionError('too_many_locals', `${B.Function.getName(ref)} has ${locals} locals > ${ADMISSION.maxLocalsPerFunction}`)
+    if (locals > caps.maxLocalsPerFunction) {
+      throw new AdmissionError('too_many_locals', `${B.Function.getName(ref)} has ${locals} locals > ${caps.maxLocalsPerFunction}`)
     }
   }
-  if (module.getNumGlobals() > ADMISSION.maxGlobals) throw new AdmissionError('too_many_globals', `${module.getNumGlobals()} > ${ADMISSION.maxGlobals}`)
-  if (module.getNumTables() > ADMISSION.maxTables) throw new AdmissionError('too_many_tables', `${module.getNumTables()} > ${ADMISSION.maxTables}`)
+  if (module.getNumGlobals() > caps.maxGlobals) throw new AdmissionError('too_many_globals', `${module.getNumGlobals()} > ${caps.maxGlobals}`)
+  if (module.getNumTables() > caps.maxTables) throw new AdmissionError('too_many_tables', `${module.getNumTables()} > ${caps.maxTables}`)
   for (let i = 0; i < module.getNumTables(); i++) {
     const t = B.getTableInfo(module.getTableByIndex(i))
-    if (t.initial > ADMISSION.maxTableElements) throw new AdmissionError('table_too_large', `${t.initial} elements > ${ADMISSION.maxTableElements}`)
+    if (t.initial > caps.maxTableElements) throw new AdmissionError('table_too_large', `${t.initial} elements > ${caps.maxTableElements}`)
   }
   if (module.hasMemory()) {
     const maxPages = LIMITS.maxMemoryMb * 1024 * 1024 / PAGE_BYTES
@@ -152,8 +154,8 @@ function checkExports (B: Binaryen, module: Module, importsWasi: boolean): void 
  * Every check in order, cheapest first: size, parse, features, imports, caps, exports, then V8's own validation.
  * Returns the parsed module (features set to the executor's) for the instrumenter; the caller disposes it.
  */
-export function admitParsed (B: Binaryen, wasm: Uint8Array): Module {
-  const module = parseModule(B, wasm)
+export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
+  const module = parseModule(B, wasm, caps)
   try {
     const features = checkFeatures(B, module, executorFeatures(B))
     if (!features.ok) {
@@ -162,7 +164,7 @@ export function admitParsed (B: Binaryen, wasm: Uint8Array): Module {
     }
     if (!module.getNumFunctions() && !module.hasMemory()) throw new AdmissionError('missing_start', 'empty module')
     const importsWasi = checkImports(B, module)
-    checkCaps(B, module)
+    checkCaps(B, module, caps)
     checkExports(B, module, importsWasi)
     if (!Wasm.validate(wasm)) throw new AdmissionError('invalid_wasm', 'V8 rejects the module')
     return module
@@ -174,11 +176,11 @@ export function admitParsed (B: Binaryen, wasm: Uint8Array): Module {
 
 export type AdmissionResult = { ok: true, reason: null } | { ok: false, reason: AdmissionError['code'], error: AdmissionError }
 
-/** Would this module be admitted? Never throws for bad input. */
-export async function admitModule (wasm: Uint8Array): Promise<AdmissionResult> {
+/** Would this module be admitted (under `caps`, by default the executor's)? Never throws for bad input. */
+export async function admitModule (wasm: Uint8Array, caps: Partial<AdmissionCaps> = {}): Promise<AdmissionResult> {
   const B = await loadBinaryen()
   try {
-    admitParsed(B, wasm).dispose()
+    admitParsed(B, wasm, { ...ADMISSION, ...caps }).dispose()
     return { ok: true, reason: null }
   } catch (err) {
     if (err instanceof AdmissionError) return { ok: false, reason: err.code, error: err }

@@ -12,11 +12,15 @@ export type Binaryen = typeof binaryenType & Record<string, any>
 let sink: string[] | null = null
 let loading: Promise<Binaryen> | null = null
 
+type Print = (...args: unknown[]) => void
+
 function routeConsole (): void {
-  const log = console.log
-  const error = console.error
-  console.log = (...args: unknown[]) => { if (sink != null) sink.push(args.join(' ')); else log(...args) }
-  console.error = (...args: unknown[]) => { if (sink != null) sink.push(args.join(' ')); else error(...args) }
+  // typed locally: another folder's ambient declarations may narrow `console`
+  const target = globalThis.console as unknown as { log: Print, error: Print }
+  for (const name of ['log', 'error'] as const) {
+    const original = target[name].bind(target)
+    target[name] = (...args: unknown[]) => { if (sink != null) sink.push(args.join(' ')); else original(...args) }
+  }
 }
 
 export async function loadBinaryen (): Promise<Binaryen> {

@@ -11,11 +11,12 @@ import type { ExecuteOptions } from './options.js'
 
 export { createExecutor, type Executor, type ExecutorInit } from './executor.js'
 export type { ExecuteOptions } from './options.js'
-export { admitModule, checkFeatures, executorFeatures, type AdmissionResult, type FeatureCheck } from './admission.js'
+export { admitModule, checkFeatures, executorFeatures, type AdmissionCaps, type AdmissionResult, type FeatureCheck } from './admission.js'
 export { loadBinaryen, type Binaryen } from './binaryen.js'
 export { AdmissionError, ExecutorError, type AdmissionReason, type ExecutorErrorCode } from './errors.js'
 export { INSTRUMENTER_VERSION } from './version.js'
-export { DEFAULTS, METERING, OUTPUT } from './limits.js'
+export { resultToJson } from './result-json.js'
+export { ADMISSION, DEFAULTS, METERING, OUTPUT } from './limits.js'
 
 let shared: Executor | null = null
 
