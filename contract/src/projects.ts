@@ -74,8 +74,8 @@ export function create_project(): void {
   const key = versionKeyOf(source);
   addVersion(id, concreteSource(source), key);
   projects().set(id, projectJson(id, owner, name, key, blockHeight()));
-  chargeStorage(before);
-  emit("project_created", new Obj().str("project_id", id).str("version_key", key).done());
+  const cost = chargeStorage(before);
+  emit("project_created", new Obj().str("project_id", id).str("version_key", key).amount("storage_cost", cost).done());
   returnString(new Obj().str("project_id", id).str("version_key", key).done());
 }
 
@@ -93,8 +93,8 @@ export function add_version(): void {
   const key = versionKeyOf(source);
   addVersion(id, concreteSource(source), key);
   if (optBool(a, "set_active", true)) setActive(p, key);
-  chargeStorage(before);
-  emit("project_version_added", new Obj().str("project_id", id).str("version_key", key).done());
+  const cost = chargeStorage(before);
+  emit("project_version_added", new Obj().str("project_id", id).str("version_key", key).amount("storage_cost", cost).done());
 }
 
 export function set_active_version(): void {

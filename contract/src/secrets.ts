@@ -46,7 +46,8 @@ function key(owner: string, accessor: string, profile: string): string {
 
 function fixedWidth(amount: U128): string {
   const digits = amount.toString();
-  return "0000000000000000000000000000000000000000".substring(0, 40 - digits.length) + digits;
+  // 39 digits hold any u128
+  return "000000000000000000000000000000000000000".substring(0, 39 - digits.length) + digits;
 }
 
 function secretRecord(owner: string, accessor: JValue, profile: string, secrets: string, access: JValue, deposit: U128): string {
@@ -77,7 +78,8 @@ export function store_secrets(): void {
   write(k, secretRecord(owner, accessor, profile, secrets, access, paid));
   const charged = chargeStorage(before);
   write(k, secretRecord(owner, accessor, profile, secrets, access, paid.add(charged)));
-  emit("secrets_stored", new Obj().str("owner", owner).raw("accessor", stringify(accessor)).str("profile", profile).done());
+  emit("secrets_stored", new Obj().str("owner", owner).raw("accessor", stringify(accessor)).str("profile", profile)
+    .amount("storage_cost", charged).done());
 }
 
 export function delete_secrets(): void {
@@ -89,7 +91,8 @@ export function delete_secrets(): void {
   const paid = u128Field(parseJson(utf8(previous!)), "storage_deposit");
   remove(k);
   transfer(owner, paid);
-  emit("secrets_deleted", new Obj().str("owner", owner).raw("accessor", stringify(field(a, "accessor"))).str("profile", str(a, "profile")).done());
+  emit("secrets_deleted", new Obj().str("owner", owner).raw("accessor", stringify(field(a, "accessor"))).str("profile", str(a, "profile"))
+    .amount("refunded", paid).done());
 }
 
 /** `get_secrets{accessor, profile, owner}` → the record or null. */
