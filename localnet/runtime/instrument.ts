@@ -88,21 +88,32 @@ function meterRegion (mod: Mod, expr: Ref): number {
   return cost
 }
 
+/** Expression kinds with children that MVP + sign-ext modules contain; every other kind is a leaf. */
+const CHILDREN: Record<string, string[]> = {
+  Break: ['condition', 'value'],
+  Switch: ['condition', 'value'],
+  CallIndirect: ['target'],
+  LocalSet: ['value'],
+  GlobalSet: ['value'],
+  Unary: ['value'],
+  Drop: ['value'],
+  Return: ['value'],
+  Load: ['ptr'],
+  Store: ['ptr', 'value'],
+  Binary: ['left', 'right'],
+  Select: ['ifTrue', 'ifFalse', 'condition'],
+  MemoryGrow: ['delta']
+}
+let byId: Map<number, string> | undefined
+
 function children (expr: Ref, id: number): Ref[] {
-  if (id === B.UnreachableId) return [] // getExpressionInfo throws for it
+  byId ??= new Map(['Block', 'Call', ...Object.keys(CHILDREN)].map(k => [(B as unknown as Record<string, number>)[k + 'Id']!, k]))
+  const kind = byId.get(id)
+  if (kind == null) return []
   const i = B.getExpressionInfo(expr) as unknown as Record<string, unknown>
-  const pick = (...names: string[]): Ref[] => names.map(n => i[n] as number).filter(x => typeof x === 'number' && x !== 0)
-  switch (id) {
-    case B.BlockId: return [...(i.children as number[])]
-    case B.BreakId: case B.SwitchId: return pick('condition', 'value')
-    case B.CallId: return [...(i.operands as number[])]
-    case B.CallIndirectId: return [...(i.operands as number[]), ...pick('target')]
-    case B.LocalSetId: case B.GlobalSetId: case B.UnaryId: case B.DropId: case B.ReturnId: return pick('value')
-    case B.LoadId: return pick('ptr')
-    case B.StoreId: return pick('ptr', 'value')
-    case B.BinaryId: return pick('left', 'right')
-    case B.SelectId: return pick('ifTrue', 'ifFalse', 'condition')
-    case B.MemoryGrowId: return pick('delta')
-    default: return []
-  }
+  if (kind === 'Block') return [...(i.children as number[])]
+  const fields = kind === 'Call' ? [] : CHILDREN[kind]!
+  const list = kind === 'Call' || kind === 'CallIndirect' ? [...(i.operands as number[])] : []
+  for (const f of fields) { const x = i[f]; if (typeof x === 'number' && x !== 0) list.push(x) }
+  return list
 }
