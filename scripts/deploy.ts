@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, PublicKey, actions, type KeyPairString } from 'near-api-js'
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, PublicKey, actions, type Action, type KeyPairString } from 'near-api-js'
 import { ensureContracts } from './build-contract.js'
 
 /** The methods the operator's function-call key may call. */
@@ -66,39 +66,65 @@ function signerFor (secretKey: string): KeyPairSigner {
   return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
 }
 
-export async function deployOutlayer (args: DeployOutlayerArgs): Promise<{ contractId: string }> {
-  const contractId = args.contractId ?? `outlayer.${args.masterAccountId}`
+export interface DeployContractArgs {
+  rpcUrl: string
+  masterAccountId: string
+  masterSecretKey: string
+  /** a sub-account of the master, created here */
+  contractId: string
+  wasm: Uint8Array
+  /** arguments of `new`, which runs signed by the contract account itself */
+  initArgs: Record<string, unknown>
+  initialBalance?: bigint
+  /** more actions for the deploy batch (e.g. access keys) */
+  extraActions?: Action[]
+}
+
+/** Creates the sub-account (the master's key becomes its full-access key), deploys `wasm` and calls `new`. */
+export async function deployContract (args: DeployContractArgs): Promise<void> {
+  const { contractId } = args
   if (!contractId.endsWith(`.${args.masterAccountId}`)) throw new DeployError('BAD_ARGS', `${contractId} is not a sub-account of ${args.masterAccountId}`)
   const provider = new JsonRpcProvider({ url: args.rpcUrl }, { retries: 3, wait: 250, backoff: 1.5 })
   const masterSigner = signerFor(args.masterSecretKey)
   const master = new Account(args.masterAccountId, provider, masterSigner)
-  const masterKey = await masterSigner.getPublicKey()
-  const wasm = await readFile(args.wasmPath ?? (await ensureContracts()).outlayer)
-
   try {
-    // 1. the account, with the master's key as its full-access key
     await master.signAndSendTransaction({
       receiverId: contractId,
-      actions: [actions.createAccount(), actions.transfer(args.initialBalance ?? 10n * YOCTO_PER_NEAR), actions.addFullAccessKey(masterKey)],
+      actions: [actions.createAccount(), actions.transfer(args.initialBalance ?? 10n * YOCTO_PER_NEAR), actions.addFullAccessKey(await masterSigner.getPublicKey())],
       waitUntil: 'FINAL'
     })
-    // 2. signed by the contract account itself, so `new` sees the contract as predecessor and nobody can front-run it
+    // signed by the contract account itself, so `new` sees the contract as predecessor and nobody can front-run it
     const contract = new Account(contractId, provider, masterSigner)
-    const init = {
+    await contract.signAndSendTransaction({
+      receiverId: contractId,
+      actions: [actions.deployContract(args.wasm), actions.functionCall('new', args.initArgs, 100n * TGAS, 0n), ...args.extraActions ?? []],
+      waitUntil: 'FINAL'
+    })
+  } catch (err) {
+    throw new DeployError('DEPLOY_FAILED', `deploying ${contractId}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+export async function deployOutlayer (args: DeployOutlayerArgs): Promise<{ contractId: string }> {
+  const contractId = args.contractId ?? `outlayer.${args.masterAccountId}`
+  const { pricing, ...settings } = args.config ?? {}
+  await deployContract({
+    rpcUrl: args.rpcUrl,
+    masterAccountId: args.masterAccountId,
+    masterSecretKey: args.masterSecretKey,
+    contractId,
+    wasm: await readFile(args.wasmPath ?? (await ensureContracts()).outlayer),
+    initArgs: {
       owner_id: args.ownerId ?? args.masterAccountId,
       operator_id: args.operatorId ?? contractId,
-      config: { ...args.config, pricing: undefined },  // JSON.stringify drops the undefined
-      ...(args.config?.pricing != null ? { pricing: args.config.pricing } : {})
-    }
-    const batch = [actions.deployContract(wasm), actions.functionCall('new', init, 100n * TGAS, 0n)]
-    if (args.operatorPublicKey != null) {
-      batch.push(actions.addFunctionCallAccessKey(PublicKey.fromString(args.operatorPublicKey), contractId, RESOLVE_METHODS))
-    }
-    await contract.signAndSendTransaction({ receiverId: contractId, actions: batch, waitUntil: 'FINAL' })
-  } catch (err) {
-    if (err instanceof DeployError) throw err
-    throw new DeployError('DEPLOY_FAILED', `deploying ${contractId} on ${args.networkId}: ${(err as Error).message}`, { cause: err })
-  }
+      config: settings,
+      ...(pricing != null ? { pricing } : {})
+    },
+    initialBalance: args.initialBalance,
+    extraActions: args.operatorPublicKey == null
+      ? []
+      : [actions.addFunctionCallAccessKey(PublicKey.fromString(args.operatorPublicKey), contractId, RESOLVE_METHODS)]
+  })
   return { contractId }
 }
 

@@ -143,9 +143,14 @@ export interface PendingRequest {
 
 /** Sends request_execution and returns as soon as the request is on chain (the yield keeps the tx open). */
 export async function request (w: World, from: Account, args: Record<string, unknown>, deposit: bigint): Promise<PendingRequest> {
+  return await requestVia(w, async () => await call(w, from, 'request_execution', args, deposit))
+}
+
+/** Runs `send` (a transaction that leads to one request_execution) and returns once that request is on chain. */
+export async function requestVia (w: World, send: () => Promise<{ value: unknown, logs: string[], gasBurnt: bigint }>): Promise<PendingRequest> {
   const before = (await w.view<{ requests: number }>('get_stats')).requests
   const requestId = before + 1
-  const done = call(w, from, 'request_execution', args, deposit)
+  const done = send()
   done.catch(() => {})
   for (;;) {
     const settled = await Promise.race([done.then(() => 'settled', () => 'settled'), sleep(50).then(() => 'waiting')])
