@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'outlayer.mjs')
 
 describe('outlayer localnet (CLI)', function () {
+  // the first chain in a process loads binaryen (tens of seconds on a loaded 2-core box); no timing is asserted
+  this.timeout(180_000)
   it('prints the RPC URL, feed URL and keys file, serves, and stops on SIGINT', async () => {
     const child = spawn(process.execPath, [bin, 'localnet', '--port', '0', '--block-time-ms', '100', '--accounts', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
     try {

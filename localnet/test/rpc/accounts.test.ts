@@ -1,0 +1,124 @@
+/** Accounts, transfers, access keys and refused transactions, through near-api-js 7.2 against a real localnet. */
+import assert from 'node:assert/strict'
+import { Account, actions, createTransaction, KeyPair, KeyPairSigner, nearToYocto, type Provider } from 'near-api-js'
+import {
+  AccessKeyDoesNotExistError, AccessKeyMethodNameMismatchActionError, AccessKeyReceiverMismatchActionError,
+  AccountDoesNotExistError, InvalidNonceError, InvalidSignatureError, NotEnoughBalanceError, TransactionExpiredError
+} from 'near-api-js/rpc-errors'
+import { base58 } from '@scure/base'
+import type { Localnet } from '../../index.js'
+import { account, createSubAccount, notesWasm, provider, startTestNet } from './helpers.js'
+
+describe('localnet rpc: accounts and keys (near-api-js 7.2)', function () {
+  // the first chain in a process loads binaryen (tens of seconds on a loaded 2-core box); no timing is asserted
+  this.timeout(180_000)
+  let net: Localnet
+  let root: Account
+  let rpc: Provider
+
+  before(async () => {
+    net = await startTestNet()
+    root = account(net, net.root)
+    rpc = provider(net)
+  })
+  after(async () => { await net?.stop() })
+
+  it('creates an account and transfers to it', async () => {
+    const { account: alice } = await createSubAccount(root, net, 'alice', nearToYocto(10))
+    const before = await rpc.viewAccount({ accountId: alice.accountId })
+    assert.equal(before.amount, nearToYocto(10), 'alice starts with what root sent')
+    const user0 = net.accounts[0]!
+    await alice.transfer({ receiverId: user0.accountId, amount: nearToYocto(1) })
+    const after = await rpc.viewAccount({ accountId: alice.accountId })
+    assert.ok(after.amount < nearToYocto(9), `alice paid 1 NEAR plus gas (now ${after.amount})`)
+    assert.ok(after.amount > nearToYocto(8.99), `gas is far below 0.01 NEAR (now ${after.amount})`)
+    const state = await alice.getState()
+    assert.equal(state.balance.total, after.amount)
+  })
+
+  it('prefunds the genesis accounts and writes their keys', async () => {
+    for (const key of net.accounts) {
+      const view = await rpc.viewAccount({ accountId: key.accountId })
+      assert.equal(view.amount >= nearToYocto(999), true, `${key.accountId} is prefunded`)
+      const signer = KeyPairSigner.fromSecretKey(key.secretKey as `ed25519:${string}`)
+      const ak = await rpc.viewAccessKey({ accountId: key.accountId, publicKey: await signer.getPublicKey() })
+      assert.equal(ak.permission, 'FullAccess', `${key.accountId} key is full access`)
+    }
+  })
+
+  it('raises AccountDoesNotExistError and AccessKeyDoesNotExistError for unknown ones', async () => {
+    await assert.rejects(rpc.viewAccount({ accountId: 'nobody.test.near' }), (err: unknown) => {
+      assert.ok(err instanceof AccountDoesNotExistError, String(err))
+      assert.equal(err.accountId, 'nobody.test.near')
+      return true
+    })
+    const stranger = KeyPair.fromRandom('ed25519').getPublicKey()
+    await assert.rejects(rpc.viewAccessKey({ accountId: net.root.accountId, publicKey: stranger }),
+      (err: unknown) => err instanceof AccessKeyDoesNotExistError)
+  })
+
+  it('lets a function-call key call its method and refuses others', async () => {
+    const { account: owner } = await createSubAccount(root, net, 'owner', nearToYocto(20))
+    await owner.deployContract(await notesWasm())
+    const fcKey = KeyPair.fromRandom('ed25519')
+    await owner.addFunctionCallAccessKey({ publicKey: fcKey.getPublicKey(), contractId: owner.accountId, methodNames: ['set'], allowance: nearToYocto(1) })
+    const keys = await rpc.viewAccessKeyList({ accountId: owner.accountId })
+    const listed = keys.keys.find(k => k.public_key === fcKey.getPublicKey().toString())
+    assert.deepEqual(listed?.access_key.permission, {
+      FunctionCall: { allowance: nearToYocto(1).toString(), receiver_id: owner.accountId, method_names: ['set'] }
+    })
+
+    const limited = new Account(owner.accountId, rpc, new KeyPairSigner(fcKey))
+    const out = await limited.callFunction({ contractId: owner.accountId, methodName: 'set', args: new TextEncoder().encode('"by key"') })
+    assert.equal(out, 'by key')
+    await assert.rejects(limited.callFunction({ contractId: owner.accountId, methodName: 'get', args: {} }),
+      (err: unknown) => err instanceof AccessKeyMethodNameMismatchActionError)
+    await assert.rejects(limited.transfer({ receiverId: net.root.accountId, amount: 1n }),
+      (err: unknown) => err instanceof AccessKeyReceiverMismatchActionError || err instanceof Error && err.name.includes('AccessKey'))
+  })
+
+  describe('refused transactions', () => {
+    /** Signs a one-yocto transfer from user0 with the given nonce, block hash and signature tweak. */
+    async function signedTransfer ({ nonceDelta = 1n, blockHash, corrupt = false }: { nonceDelta?: bigint, blockHash?: Uint8Array, corrupt?: boolean }) {
+      const key = net.accounts[1]!
+      const signer = KeyPairSigner.fromSecretKey(key.secretKey as `ed25519:${string}`)
+      const publicKey = await signer.getPublicKey()
+      const ak = await rpc.viewAccessKey({ accountId: key.accountId, publicKey })
+      const block = await rpc.viewBlock({ finality: 'final' })
+      const tx = createTransaction(key.accountId, publicKey, net.root.accountId, ak.nonce + nonceDelta,
+        [actions.transfer(1n)], blockHash ?? base58.decode(block.header.hash))
+      const { signedTransaction } = await signer.signTransaction(tx)
+      if (corrupt) signedTransaction.signature.ed25519Signature!.data[0]! ^= 0xff
+      return signedTransaction
+    }
+
+    it('refuses a bad signature with InvalidSignatureError', async () => {
+      await assert.rejects(rpc.sendTransaction(await signedTransfer({ corrupt: true })), (err: unknown) => err instanceof InvalidSignatureError)
+    })
+
+    it('refuses a stale nonce with InvalidNonceError', async () => {
+      await rpc.sendTransaction(await signedTransfer({}))
+      await assert.rejects(rpc.sendTransaction(await signedTransfer({ nonceDelta: 0n })), (err: unknown) => {
+        assert.ok(err instanceof InvalidNonceError, String(err))
+        return true
+      })
+    })
+
+    it('refuses an unknown or expired block hash with TransactionExpiredError', async () => {
+      // nearcore (chain/chain/src/store/utils.rs check_transaction_validity_period) answers Expired both for a
+      // base block it does not know and for one older than the validity period; 86400 blocks cannot be waited for
+      // in a test, so the unknown hash stands in for both
+      const unknown = new Uint8Array(32).fill(7)
+      await assert.rejects(rpc.sendTransaction(await signedTransfer({ blockHash: unknown })), (err: unknown) => {
+        assert.ok(err instanceof TransactionExpiredError, `expected TransactionExpiredError as nearcore raises, got ${String(err)}`)
+        return true
+      })
+    })
+
+    it('refuses a transfer above the balance with NotEnoughBalanceError', async () => {
+      const { account: poor } = await createSubAccount(root, net, 'poor', nearToYocto(1))
+      await assert.rejects(poor.transfer({ receiverId: net.root.accountId, amount: nearToYocto(5) }),
+        (err: unknown) => err instanceof NotEnoughBalanceError)
+    })
+  })
+})
