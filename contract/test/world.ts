@@ -60,6 +60,10 @@ export function workerKey (n: number): WorkerKey {
   return keyPairFromSeed(sha256(`contract-test/worker/${n}`))
 }
 
+export function publicKeyOf (key: WorkerKey): string {
+  return publicKeyToString(key.publicKey)
+}
+
 export async function startWorld (opts: WorldOptions = {}): Promise<World> {
   const workerCount = opts.workers ?? 4
   const net = await startLocalnet({
