@@ -131,10 +131,11 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         worker: { capacity: 4, allowedSources: ['GitHub', 'WasmUrl', 'Project'], trustBuilders: 1 },
         chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)) }
       }))
+      if (!roles.includes('worker')) continue
       const client = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: account.accountId, secretKey: account.secretKey })
       await client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), BOND)
     }
-    say(`${n} workers registered (bond 1 NEAR each)`)
+    say(`${configs.filter(c => c.roles.includes('worker')).length} workers registered (bond 1 NEAR each)`)
 
     const userKeys = net.accounts[n]!
     const user = { ...userKeys, client: createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: userKeys.accountId, secretKey: userKeys.secretKey }) }

@@ -1,0 +1,215 @@
+/**
+ * The mesh end to end (issue 7 §9): localnet, the real contract, 4 workers in-process over TCP on 127.0.0.1 and
+ * the aggregator as a child process (`outlayer start`), real wasm. One mesh serves the cases in order; the last
+ * ones take nodes down.
+ */
+import { strict as assert } from 'node:assert'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createEnvelope, encodeEnvelope, generateKeyPair as generateEd25519, gossipTopic, resultHash, type ExecutionResult } from '../../../protocol/index.js'
+import { execute } from '../../../sandbox/exec/index.js'
+import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '../../p2p/dht/build-record.js'
+import { buildLibp2p } from '../../p2p/libp2p.js'
+import { createNode, type OutlayerNode } from '../../node.js'
+import type { Executor } from '../../roles/worker/index.js'
+import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
+
+const NODES = 5 // node 0: aggregator (child process); 1..4: workers
+const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })
+
+describe('mesh end to end', function () {
+  this.timeout(240_000)
+  let mesh: LocalMesh
+  let dir: string
+  let aggregator: ChildNode
+  let source: { WasmUrl: { url: string, hash: string } }
+  /** test switches read by the injected executors (the node code itself has no test modes) */
+  const mode = { lie: false, crash: false }
+  let liar: string | undefined
+  let crashed: number | undefined
+
+  const executorFor = (i: number): Executor => async (wasm, opts) => {
+    const result = await execute(wasm, opts)
+    if (mode.lie && liar == null && result.status === 'ok') {
+      liar = mesh.configs[i]!.near.accountId
+      const stdout = new TextEncoder().encode('{"numbers":[1,2,3,4,5]}')
+      return lied(result, stdout)
+    }
+    if (mode.crash && crashed == null) {
+      crashed = i
+      await mesh.nodes[i]!.stop() // claimed, then gone: nothing more from this node
+      return await new Promise<ExecutionResult>(() => {})
+    }
+    return result
+  }
+
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), 'outlayer-mesh-test-'))
+    mesh = await startLocalMesh({
+      nodes: NODES,
+      blockTimeMs: 200,
+      leaseBlocks: 10,
+      reconcileEveryBlocks: 5,
+      roles: i => i === 0 ? ['aggregator'] : ['worker'],
+      external: [0],
+      overrides: i => ({ execute: executorFor(i) }),
+      progress: line => { if (process.env.MESH_TEST_PROGRESS != null) process.stderr.write(`mesh: ${line}\n`) }
+    })
+    aggregator = await startAggregator()
+    const random = await mesh.example('random')
+    source = { WasmUrl: { url: random.url, hash: random.hash } }
+  })
+
+  after(async () => {
+    await aggregator?.stop()
+    await mesh?.stop()
+    if (dir != null) await rm(dir, { recursive: true, force: true })
+  })
+
+  async function startAggregator (): Promise<ChildNode> {
+    const peers = mesh.nodes.flatMap(n => n?.mesh.multiaddrs() ?? [])
+    const config = { ...mesh.configs[0]!, p2p: { ...mesh.configs[0]!.p2p, bootstrap: peers.slice(0, 2) }, http: { host: '127.0.0.1', port: 0 } }
+    const child = await startChildNode(config, dir)
+    // the workers publish to whoever subscribes; wait until one of them sees the aggregator on the attestations topic
+    await waitFor(() => mesh.nodes.some(n => n?.mesh.topicPeers('attestations').includes(child.peerId)), 'the aggregator in the attestation mesh')
+    return child
+  }
+
+  async function runRequest (args: { replicas: number, quorum: number }): Promise<{ requestId: string, view: Record<string, unknown>, output: unknown }> {
+    const { requestId, txHash } = await mesh.request({ source, input_data: INPUT, ...args })
+    const view = await mesh.waitClosed(requestId, 120_000)
+    const output = await mesh.result(txHash)
+    return { requestId, view, output }
+  }
+
+  const workersOf = (view: Record<string, unknown>): string[] => (view.resolution as { workers: string[] }).workers
+
+  it('resumes a request with R=3, Q=2 and returns the agreed output to the caller', async () => {
+    const { view, output } = await runRequest({ replicas: 3, quorum: 2 })
+    assert.equal(typeof output, 'string')
+    const numbers = (JSON.parse(output as string) as { numbers: number[] }).numbers
+    assert.equal(numbers.length, 5)
+    assert.ok(numbers.every(x => x >= 1 && x <= 100), `numbers in range: ${numbers.join(',')}`)
+    assert.ok(workersOf(view).length >= 2, `at least Q agreeing workers: ${workersOf(view).join(',')}`)
+    assert.equal((view.resolution as { success: boolean }).success, true)
+  })
+
+  it('outvotes a worker that returns a wrong but plausible output and records it on chain', async () => {
+    const disagreedBefore = await disagreed()
+    mode.lie = true
+    const { view, output } = await runRequest({ replicas: 3, quorum: 2 })
+    mode.lie = false
+    assert.ok(liar != null, 'one worker lied')
+    assert.notEqual(output, '{"numbers":[1,2,3,4,5]}', 'the lie did not win')
+    assert.ok(!workersOf(view).includes(liar), `the liar ${liar} is not among the agreeing workers`)
+    const after = await disagreed()
+    assert.equal(after.get(liar), (disagreedBefore.get(liar) ?? 0) + 1, `the contract counted ${liar}'s disagreement`)
+  })
+
+  it('refuses forged, replayed and oversized gossip, and the mesh keeps answering', async () => {
+    const target = mesh.nodes[1]!
+    const attacker = await buildLibp2p({
+      network: 'localnet', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [],
+      heartbeatMs: 100, maxRpcBytes: 4 * 1024 * 1024,
+      dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord }, dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord }
+    })
+    try {
+      await attacker.start()
+      await attacker.dial(multiaddr(target.mesh.multiaddrs()[0]!))
+      const topic = gossipTopic('localnet', 'attestations')
+      attacker.services.pubsub.subscribe(topic)
+      await waitFor(() => attacker.services.pubsub.getSubscribers(topic).some(p => p.toString() === target.mesh.peerId), 'the attacker seeing the target on the topic')
+      const refused = (): number => Object.values(target.mesh.getStats().gossip.attestations.refused).reduce((a, b) => a + (b ?? 0), 0)
+      const before = refused()
+      const key = generateEd25519()
+      const payload = { contract_id: mesh.contractId, request_id: '1', worker_id: 'user1.test.near', success: true, output: undefined, output_hash: '00'.repeat(32), error: '', instructions: '1', time_ms: 1, result_hash: '00'.repeat(32), signature: Buffer.alloc(64).toString('base64') }
+      const valid = createEnvelope('attestation', payload, key)
+      const forged = { ...valid, payload: { ...valid.payload, instructions: '2' } }
+      const stale = createEnvelope('attestation', payload, key, Date.now() - 3_600_000) // a replay of an old message
+      const oversized = new Uint8Array(300 * 1024).fill(0x20)
+      for (const data of [encodeEnvelope(forged), encodeEnvelope(stale), oversized]) await attacker.services.pubsub.publish(topic, data).catch(() => {})
+      await waitFor(() => refused() >= before + 3 || undefined, 'three refusals at the target', 20_000)
+      // nobody crashed: the whole mesh still answers a request
+      const { view } = await runRequest({ replicas: 3, quorum: 2 })
+      assert.equal((view.resolution as { success: boolean }).success, true)
+    } finally {
+      await attacker.stop()
+    }
+  })
+
+  it('completes a job when a worker crashes after claiming: its lease expires and another worker takes it', async () => {
+    mode.crash = true
+    const { view } = await runRequest({ replicas: 2, quorum: 2 })
+    mode.crash = false
+    assert.ok(crashed != null, 'a worker crashed')
+    const crashedId = mesh.configs[crashed]!.near.accountId
+    const leases = view.leases as Array<{ worker_id: string }>
+    assert.ok(leases.some(l => l.worker_id === crashedId), `${crashedId} had claimed a lease`)
+    assert.ok(!workersOf(view).includes(crashedId), 'the crashed worker is not among the agreeing ones')
+    assert.equal(workersOf(view).length, 2)
+    await mesh.startNode(crashed) // back for the next cases, from its own store
+  })
+
+  it('survives kill -9 of the aggregator mid-flight: after a restart the request is resumed exactly once', async () => {
+    const from = mesh.net.height()
+    const attested = new Promise<void>(resolve => {
+      for (const node of mesh.nodes) node?.worker?.once('result:attested', () => resolve())
+    })
+    const sent = mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })
+    await attested
+    await aggregator.kill9()
+    const { requestId } = await sent
+    aggregator = await startAggregator()
+    const view = await mesh.waitClosed(requestId, 120_000)
+    assert.equal((view.resolution as { success: boolean }).success, true)
+    const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, requestId, from, mesh.net.height())
+    assert.equal(events.filter(e => e === 'execution_resolved').length, 1, `events: ${events.join(', ')}`)
+  })
+
+  it('completes a request through chain reconciliation alone on a partitioned node that missed the event', async () => {
+    await aggregator.stop()
+    for (const node of mesh.nodes) await node?.stop()
+    const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 1, quorum: 1 })
+    // a lone node (no peers, so no gossip) whose cursor starts after the request: only the views can tell it
+    const worker = mesh.configs[1]!
+    const agg = mesh.configs[0]!
+    const config = {
+      ...worker,
+      dataDir: join(dir, 'partitioned'),
+      roles: ['worker', 'aggregator'] as Array<'worker' | 'aggregator'>,
+      near: { ...worker.near, operatorAccountId: agg.near.operatorAccountId!, operatorSecretKey: agg.near.operatorSecretKey! },
+      p2p: { ...worker.p2p, bootstrap: [] }
+    }
+    let node: OutlayerNode | undefined
+    try {
+      node = await createNode(config, { http: false, startHeight: mesh.net.height() + 1 })
+      let fromFeed = 0
+      node.watcher.on('request:new', e => { if (e.request.request_id.toString() === requestId && e.origin === 'feed') fromFeed++ })
+      await node.start()
+      const view = await mesh.waitClosed(requestId, 120_000)
+      assert.deepEqual(workersOf(view), [worker.near.accountId])
+      assert.equal(fromFeed, 0, 'the feed never showed this node the request')
+      assert.equal(node.mesh.peers().length, 0, 'the node had no peers')
+    } finally {
+      await node?.stop()
+    }
+  })
+
+  /** worker account → times the contract recorded it disagreeing */
+  async function disagreed (): Promise<Map<string, number>> {
+    const workers = await mesh.user.client.listWorkers()
+    return new Map(workers.map(w => [w.account_id, Number(w.disagreed ?? 0)]))
+  }
+})
+
+function lied (honest: ExecutionResult, stdout: Uint8Array): ExecutionResult {
+  return {
+    ...honest,
+    stdout,
+    result_hash: resultHash({ status: 'ok', exit_code: honest.exit_code, trap: honest.trap, stdout, fuel_used: honest.fuel_used, instrumenter_version: honest.instrumenter_version })
+  }
+}
