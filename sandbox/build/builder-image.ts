@@ -16,7 +16,7 @@ import { noProgress, timed, type OnProgress } from './progress.js'
 import { debootstrap, finishRootfs, REPO_ROOT, rootfsTar } from './rootfs.js'
 
 /** Bump when the package list, Node/AssemblyScript copy or rootfs clean-up changes. */
-export const BUILDER_IMAGE_VERSION = '1'
+export const BUILDER_IMAGE_VERSION = '2'
 export const BUILDER_IMAGE_REPO = 'outlayer-builder'
 export const BUILDER_IMAGE = `${BUILDER_IMAGE_REPO}:${BUILDER_IMAGE_VERSION}`
 

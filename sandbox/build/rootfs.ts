@@ -65,6 +65,7 @@ export async function debootstrap ({ dir, mirror, cacheDir, onProgress }: Rootfs
 
 /** Node and AssemblyScript, and removal of files that differ from run to run (logs, caches, dates). */
 export async function finishRootfs (dir: string): Promise<void> {
+  await chmod(dir, 0o755) // mkdtemp made it 0700, and the root's mode is in the tar
   await cp(process.execPath, join(dir, 'usr/local/bin/node'))
   await chmod(join(dir, 'usr/local/bin/node'), 0o755)
   for (const pkg of NODE_PACKAGES) {
@@ -76,6 +77,9 @@ export async function finishRootfs (dir: string): Promise<void> {
   }
   await mkdir(join(dir, 'tmp'), { mode: 0o1777 })
   await chmod(join(dir, 'tmp'), 0o1777)
+  // debootstrap copies these from the host
+  await writeFile(join(dir, 'etc/hostname'), 'outlayer-builder\n')
+  await writeFile(join(dir, 'etc/resolv.conf'), '')
   // shadow files carry the day the image was made (last password change): pin it
   for (const f of ['etc/shadow', 'etc/shadow-']) {
     const text = await readFile(join(dir, f), 'utf8').catch(() => undefined)

@@ -35,9 +35,9 @@ describe('outlayer build / builder-image (CLI, real Docker)', function () {
     const r = await outlayer(['builder-image', '--json'])
     assert.equal(r.code, 0, r.stderr)
     const image = JSON.parse(r.stdout) as { image: string, imageId: string, contentId: string }
-    assert.equal(image.image, 'outlayer-builder:1')
+    assert.equal(image.image, 'outlayer-builder:2')
     assert.match(image.imageId, /^sha256:[0-9a-f]{64}$/)
-    assert.match(image.contentId, /^outlayer-builder:1@sha256:[0-9a-f]{64}$/)
+    assert.match(image.contentId, /^outlayer-builder:2@sha256:[0-9a-f]{64}$/)
     assert.match(r.stderr, /present/)
   })
 
