@@ -4,11 +4,12 @@
  * ones take nodes down.
  */
 import { strict as assert } from 'node:assert'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
+import { Account, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { createEnvelope, encodeEnvelope, generateKeyPair as generateEd25519, gossipTopic, resultHash, type ExecutionResult } from '../../../protocol/index.js'
 import { execute } from '../../../sandbox/exec/index.js'
 import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '../../p2p/dht/build-record.js'
@@ -16,6 +17,8 @@ import { buildLibp2p } from '../../p2p/libp2p.js'
 import { createNode, type OutlayerNode } from '../../node.js'
 import type { Executor } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { ensureContracts } from '../../../scripts/build-contract.js'
+import { deployContract } from '../../../scripts/deploy.js'
 import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
 
 const NODES = 5 // node 0: aggregator (child process); 1..4: workers
@@ -96,6 +99,23 @@ describe('mesh end to end', function () {
     assert.ok(numbers.every(x => x >= 1 && x <= 100), `numbers in range: ${numbers.join(',')}`)
     assert.ok(workersOf(view).length >= 2, `at least Q agreeing workers: ${workersOf(view).join(',')}`)
     assert.equal((view.resolution as { success: boolean }).success, true)
+  })
+
+  it('settles a coin-flip bet: the consumer contract requests R=3 cross-contract and pays out from the quorum result', async () => {
+    const coinFlip = 'coinflip.test.near'
+    const NEAR = 10n ** 24n
+    await deployContract({
+      rpcUrl: mesh.net.rpcUrl, masterAccountId: mesh.net.root.accountId, masterSecretKey: mesh.net.root.secretKey,
+      contractId: coinFlip, wasm: await readFile((await ensureContracts()).coinFlip),
+      initArgs: { outlayer_id: mesh.contractId, source, execution_deposit: (2n * NEAR).toString() }, initialBalance: 20n * NEAR
+    })
+    const player = new Account(mesh.user.accountId, mesh.user.client.provider, new KeyPairSigner(KeyPair.fromString(mesh.user.secretKey as KeyPairString)))
+    const settled = await player.callFunction<Record<string, unknown>>({
+      contractId: coinFlip, methodName: 'flip', args: { guess: 'heads' }, deposit: 3n * NEAR, gas: 300n * 10n ** 12n, waitUntil: 'FINAL'
+    })
+    assert.equal(settled.status, 'settled', JSON.stringify(settled))
+    assert.equal(settled.outcome, Number(settled.number) % 2 === 0 ? 'heads' : 'tails')
+    assert.equal(settled.payout, settled.won === true ? (2n * NEAR).toString() : '0')
   })
 
   it('outvotes a worker that returns a wrong but plausible output and records it on chain', async () => {
