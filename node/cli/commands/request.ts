@@ -7,12 +7,12 @@ import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { base58 } from '@scure/base'
 import {
-  Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, encodeTransaction,
+  Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, encodeTransaction, yoctoToNear,
   type KeyPairString, type Provider
 } from 'near-api-js'
 import {
   codeSourceCheck, normaliseRepo, redundancyCheck, resourceLimitsCheck, sha256, validateAccountId, nearToYocto,
-  LIMITS, RESPONSE_FORMATS, YOCTO_PER_NEAR, TGAS, type CodeSource, type Check
+  LIMITS, RESPONSE_FORMATS, TGAS, type CodeSource, type Check
 } from '../../../protocol/index.js'
 import { NETWORK_DEFAULTS } from '../../config.js'
 import { EXIT, UsageError } from '../exit-codes.js'
@@ -85,46 +85,37 @@ async function request (opts: RequestOptions): Promise<number> {
   const timeoutMs = positiveInt(opts.timeoutS, '--timeout-s', 86_400) * 1000
   const explicitDeposit = opts.deposit != null ? parseNear(opts.deposit, '--deposit') : undefined
 
-  try {
-    return await send({ opts, contractId, args, creds, gas, timeoutMs, explicitDeposit })
-  } catch (err) {
-    // fetch() rejects with a TypeError when nothing answers: say which URL, not "fetch failed".
-    if (err instanceof TypeError) throw new RequestCommandError('RPC_UNREACHABLE', `cannot reach the NEAR RPC at ${creds.rpcUrl} (${(err.cause as Error | undefined)?.message ?? err.message})`, { cause: err })
-    throw err
-  }
-}
-
-interface SendArgs {
-  opts: RequestOptions
-  contractId: string
-  args: Record<string, unknown>
-  creds: Credentials
-  gas: bigint
-  timeoutMs: number
-  explicitDeposit: bigint | undefined
-}
-
-async function send ({ opts, contractId, args, creds, gas, timeoutMs, explicitDeposit }: SendArgs): Promise<number> {
   const provider = new JsonRpcProvider({ url: creds.rpcUrl }, { retries: 2, wait: 250, backoff: 1.5 })
   const account = new Account(creds.accountId, provider, new KeyPairSigner(KeyPair.fromString(creds.secretKey as KeyPairString)))
-  const deposit = explicitDeposit ?? await estimateDeposit(provider, contractId, args)
+  return await explainUnreachable(creds.rpcUrl, async () => {
+    const deposit = explicitDeposit ?? await estimateDeposit(provider, contractId, args)
+    const signed = await account.createSignedTransaction({
+      receiverId: contractId,
+      actions: [actions.functionCall('request_execution', args, gas, deposit)]
+    })
+    const txHash = base58.encode(sha256(encodeTransaction(signed.transaction)))
+    progress(`sending request_execution to ${contractId} as ${creds.accountId} (deposit ${yoctoToNear(deposit)} NEAR), tx ${txHash}`)
+    await provider.sendTransactionUntil(signed, 'INCLUDED')
 
-  const signed = await account.createSignedTransaction({
-    receiverId: contractId,
-    actions: [actions.functionCall('request_execution', args, gas, deposit)]
+    const final = await waitForOutcome(provider, txHash, creds.accountId, timeoutMs)
+    if (final == null) {
+      progress(`no final outcome within ${opts.timeoutS} s; the tx ${txHash} may still complete`)
+      return EXIT.jobLocal
+    }
+    const outcome = readOutcome(final, txHash)
+    process.stdout.write(opts.json === true ? JSON.stringify(outcome, null, 2) + '\n' : describe(outcome))
+    return outcome.exitCode
   })
-  const txHash = base58.encode(sha256(encodeTransaction(signed.transaction)))
-  progress(`sending request_execution to ${contractId} as ${creds.accountId} (deposit ${formatNear(deposit)} NEAR), tx ${txHash}`)
-  await provider.sendTransactionUntil(signed, 'INCLUDED')
+}
 
-  const final = await waitForOutcome(provider, txHash, creds.accountId, timeoutMs)
-  if (final == null) {
-    progress(`no final outcome within ${opts.timeoutS} s; the tx ${txHash} may still complete`)
-    return EXIT.jobLocal
+/** fetch() rejects with a TypeError when nothing answers: say which URL, not "fetch failed". */
+async function explainUnreachable<T> (rpcUrl: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof TypeError) throw new RequestCommandError('RPC_UNREACHABLE', `cannot reach the NEAR RPC at ${rpcUrl} (${(err.cause as Error | undefined)?.message ?? err.message})`, { cause: err })
+    throw err
   }
-  const outcome = readOutcome(final, txHash)
-  process.stdout.write(opts.json === true ? JSON.stringify(outcome, null, 2) + '\n' : describe(outcome))
-  return outcome.exitCode
 }
 
 // ── what the user asked for ───────────────────────────────────────────────────────────────────────────
@@ -374,7 +365,7 @@ function describe (o: Outcome): string {
     head,
     `  request ${o.requestId ?? '?'}  tx ${o.txHash}`,
     `  workers ${o.workers?.join(', ') || '(none)'}`,
-    `  charged ${formatNear(BigInt(o.paymentCharged ?? '0'))} NEAR, refunded ${formatNear(BigInt(o.paymentRefunded ?? '0'))} NEAR`,
+    `  charged ${yoctoToNear(BigInt(o.paymentCharged ?? '0'))} NEAR, refunded ${yoctoToNear(BigInt(o.paymentRefunded ?? '0'))} NEAR`,
     ''
   ].join('\n')
 }
@@ -384,12 +375,6 @@ function describe (o: Outcome): string {
 function parseNear (text: string, flag: string): bigint {
   if (!/^\d+(\.\d{1,24})?$/.test(text)) throw new UsageError(`${flag}: "${text}" is not an amount of NEAR like 0.5`)
   return nearToYocto(text)
-}
-
-function formatNear (yocto: bigint): string {
-  const whole = yocto / YOCTO_PER_NEAR
-  const frac = (yocto % YOCTO_PER_NEAR).toString().padStart(24, '0').replace(/0+$/, '')
-  return frac === '' ? whole.toString() : `${whole}.${frac}`
 }
 
 function optionalInt (text: string | undefined, flag: string): number | undefined {

@@ -1,9 +1,10 @@
 /**
  * The CLI against a real mesh: localnet, the contract and three in-process nodes over TCP (scripts/start.ts
  * startLocalMesh). `outlayer status` reads a node's API, `outlayer request` is answered by the workers and the
- * aggregator, and the dashboard's data source is the node's real status.
+ * aggregator, and the dashboard and /metrics show the node's real state.
  */
 import assert from 'node:assert/strict'
+import { chromium } from 'playwright-core'
 import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
 import { fetchStatus } from '../../api/client.js'
 import type { NodeStatus } from '../../api/types.js'
@@ -50,5 +51,29 @@ describe('outlayer status and request against a running mesh', function () {
 
     const status: NodeStatus = await fetchStatus(apiUrl)
     assert.ok(status.chain.height != null && status.chain.height > 0)
+  })
+
+  it('the dashboard renders the real node\'s status in headless chromium', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    })
+    try {
+      const page = await browser.newPage()
+      const errors: string[] = []
+      page.on('pageerror', err => { errors.push(err.message) })
+      await page.goto(`${apiUrl}/`)
+      await page.locator('#peer-id', { hasText: mesh.nodes[0]!.mesh.peerId }).waitFor({ timeout: 30_000 })
+      assert.equal(await page.textContent('#roles'), 'worker, aggregator')
+      assert.equal(await page.textContent('#peer-count'), '2')
+      assert.match(await page.textContent('#chain-height') ?? '', /^#\d+$/)
+      assert.equal(await page.textContent('#connection'), 'live')
+      const metrics = await (await fetch(`${apiUrl}/metrics`)).text()
+      assert.match(metrics, /^outlayer_p2p_peers 2$/m, 'the node\'s own registry is served')
+      assert.deepEqual(errors, [])
+    } finally {
+      await browser.close()
+    }
   })
 })
