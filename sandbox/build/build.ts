@@ -31,6 +31,8 @@ export interface BuildFromGitInit {
   /** reuse a recorded build of the same build key @default true */
   useCache?: boolean
   onProgress?: OnProgress
+  /** stops the fetch or kills the container; the build then fails with ABORTED */
+  signal?: AbortSignal
 }
 
 export interface BuildResult {
@@ -59,6 +61,7 @@ function checkTarget (target: string): { buildTarget: string, rustTarget: string
 
 function failure (outcome: ContainerOutcome, limits: BuildLimits): BuildError | undefined {
   const log = outcome.log.text()
+  if (outcome.aborted) return new BuildError('ABORTED', 'the build was aborted', log)
   if (outcome.timedOut) return new BuildError('TIMEOUT', `the build ran over its ${limits.timeoutMs} ms limit`, log)
   if (outcome.oomKilled) return new BuildError('OOM', `the build ran out of its ${limits.memoryBytes} bytes of memory`, log)
   if (outcome.outputTooLarge || outcome.exitCode === SCRIPT_EXIT.tooLarge) return new BuildError('TOO_LARGE', `the output is over the cap of ${limits.maxWasmBytes} bytes`, log)
@@ -95,7 +98,8 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
 
   const work = await mkdtemp(join(tmpdir(), 'outlayer-build-'))
   try {
-    const source = await fetchSource({ url: repo, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress })
+    const source = await fetchSource({ url: repo, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress, signal: init.signal })
+    if (init.signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted before it started')
     const plan = await planBuild(source.srcDir, rustTarget)
     onProgress(`building ${plan.kind} project at ${commit.slice(0, 12)} in ${image.image}`)
     const outDir = join(work, 'out')
@@ -103,8 +107,8 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
     await chmod(outDir, 0o777) // the build user (nobody) writes the wasm here
     const outcome = await runBuildContainer({
       docker, imageId: image.imageId, srcDir: source.srcDir, outDir, limits,
-      script: containerScript(plan, limits.maxWasmBytes), env: containerEnv(source.commitTime), onLine: line => onProgress(`  | ${line}`)
-    })
+      script: containerScript(plan, limits.maxWasmBytes), env: containerEnv(source.commitTime), onLine: line => onProgress(`  | ${line}`), signal: init.signal
+    }).catch(err => { throw new BuildError('ENGINE_FAILED', `the Docker engine failed the build: ${(err as Error).message}`) })
     const error = failure(outcome, limits)
     if (error != null) throw error
     const logTail = outcome.log.text()

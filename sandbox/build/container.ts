@@ -18,12 +18,14 @@ export interface RunContainerInit {
   env: Record<string, string>
   limits: BuildLimits
   onLine?: (line: string) => void
+  signal?: AbortSignal
 }
 
 export interface ContainerOutcome {
   exitCode: number
   oomKilled: boolean
   timedOut: boolean
+  aborted: boolean
   /** the output dir grew past the wasm cap while the build ran */
   outputTooLarge: boolean
   log: LogTail
@@ -57,9 +59,12 @@ export async function runBuildContainer (init: RunContainerInit): Promise<Contai
     }
   })
   let timedOut = false
+  let aborted = false
   let outputTooLarge = false
   const kill = (): void => { container.kill().catch(() => {}) }
   const timer = setTimeout(() => { timedOut = true; kill() }, limits.timeoutMs)
+  const onAbort = (): void => { aborted = true; kill() }
+  init.signal?.addEventListener('abort', onAbort)
   const stopWatching = watchDirSize(init.outDir, limits.maxWasmBytes + 1024 * 1024, () => { outputTooLarge = true; kill() })
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true })
@@ -68,13 +73,15 @@ export async function runBuildContainer (init: RunContainerInit): Promise<Contai
     docker.modem.demuxStream(stream, sink, sink)
     const ended = new Promise<void>(resolve => { stream.on('end', resolve); stream.on('close', resolve) })
     await container.start()
+    if (init.signal?.aborted === true) onAbort()
     const { StatusCode } = await container.wait() as { StatusCode: number }
     // the attach stream may still hold the last lines when wait() returns
     await Promise.race([ended, new Promise(resolve => setTimeout(resolve, 1000).unref())])
     const state = (await container.inspect()).State
-    return { exitCode: StatusCode, oomKilled: state.OOMKilled, timedOut, outputTooLarge, log }
+    return { exitCode: StatusCode, oomKilled: state.OOMKilled, timedOut, aborted, outputTooLarge, log }
   } finally {
     clearTimeout(timer)
+    init.signal?.removeEventListener('abort', onAbort)
     stopWatching()
     await container.remove({ force: true }).catch(() => {})
   }

@@ -20,6 +20,10 @@ export type BuildErrorCode =
   | 'NO_DOCKER'
   /** the builder image is missing and could not be made */
   | 'IMAGE_FAILED'
+  /** the engine answered the ping but failed a call (image removed meanwhile, daemon restarted, ...) */
+  | 'ENGINE_FAILED'
+  /** the caller's AbortSignal fired */
+  | 'ABORTED'
 
 export class BuildError extends Error {
   override readonly name = 'BuildError'

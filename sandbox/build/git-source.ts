@@ -22,6 +22,7 @@ export interface FetchSourceInit {
   maxRepoBytes: number
   timeoutMs: number
   onProgress: OnProgress
+  signal?: AbortSignal
 }
 
 export interface FetchedSource {
@@ -72,7 +73,7 @@ export async function resolveCommit ({ url, ref, timeoutMs }: { url: string, ref
   return commit
 }
 
-export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, onProgress }: FetchSourceInit): Promise<FetchedSource> {
+export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, onProgress, signal }: FetchSourceInit): Promise<FetchedSource> {
   checkInput(url, commit)
   if (!FULL_SHA.test(commit)) throw new BuildError('INVALID_INPUT', `not a full commit sha: ${JSON.stringify(commit)}`)
   const gitDir = join(dir, 'git')
@@ -84,8 +85,9 @@ export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, 
   let tooLarge = false
   let killCurrent = (): void => {}
   const stopWatching = watchDirSize(dir, maxRepoBytes, () => { tooLarge = true; killCurrent() })
-  const guarded = async (args: string[]): Promise<string> => await git({ args, timeoutMs, onSpawn: kill => { killCurrent = kill } })
+  const guarded = async (args: string[]): Promise<string> => await git({ args, timeoutMs, signal, onSpawn: kill => { killCurrent = kill } })
     .catch(err => {
+      if (signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted while fetching')
       if (tooLarge) throw new BuildError('TOO_LARGE', `${url} at ${commit} is over the repo cap of ${maxRepoBytes} bytes`)
       throw err
     })

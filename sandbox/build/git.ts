@@ -28,12 +28,14 @@ export interface GitRun {
   timeoutMs: number
   /** called with the child so a size watcher can kill it */
   onSpawn?: (kill: () => void) => void
+  signal?: AbortSignal
 }
 
-export async function git ({ args, timeoutMs, onSpawn }: GitRun): Promise<string> {
+export async function git ({ args, timeoutMs, onSpawn, signal }: GitRun): Promise<string> {
   return await new Promise((resolve, reject) => {
     const child = spawn('git', [...SAFE_CONFIG, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal != null ? { signal, killSignal: 'SIGKILL' as const } : {}),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...SAFE_ENV }
     })
     let stdout = ''

@@ -24,7 +24,7 @@ function exitCodeFor (code: BuildErrorCode): number {
       return EXIT.usage
     case 'TIMEOUT': case 'OOM':
       return EXIT.jobLocal
-    case 'NO_DOCKER': case 'IMAGE_FAILED':
+    case 'NO_DOCKER': case 'IMAGE_FAILED': case 'ENGINE_FAILED': case 'ABORTED':
       return EXIT.local
     default:
       return code satisfies never
@@ -55,10 +55,14 @@ export function register (program: Command): void {
       const memoryMb = positive('--memory-mb', opts.memoryMb)
       if (timeoutS != null) limits.timeoutMs = timeoutS * 1000
       if (memoryMb != null) limits.memoryBytes = memoryMb * 1024 ** 2
+      // Ctrl-C stops the build and removes its container instead of leaving it running
+      const controller = new AbortController()
+      const abort = (): void => controller.abort()
+      process.once('SIGINT', abort).once('SIGTERM', abort)
       try {
         const r = await buildFromGit({
           repo, commit: opts.commit, buildTarget: opts.target, dataDir: opts.dataDir, limits, useCache: opts.cache,
-          onProgress: m => process.stderr.write(`${m}\n`)
+          onProgress: m => process.stderr.write(`${m}\n`), signal: controller.signal
         })
         const summary = { wasm_hash: r.wasm_hash, size: r.size, path: r.path, build_key: r.build_key, seconds: Number(r.seconds.toFixed(3)), commit: r.commit, cached: r.cached }
         process.stdout.write(opts.json === true
@@ -69,6 +73,8 @@ export function register (program: Command): void {
         process.stderr.write(`error (${err.code}): ${err.message}\n`)
         if (opts.json === true) process.stdout.write(`${JSON.stringify({ error: err.code, message: err.message.split('\n')[0], log_tail: err.logTail })}\n`)
         process.exitCode = exitCodeFor(err.code)
+      } finally {
+        process.off('SIGINT', abort).off('SIGTERM', abort)
       }
     })
 }

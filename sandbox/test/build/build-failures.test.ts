@@ -63,6 +63,14 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
     await expectFailure('TIMEOUT', outlayerJson('echo started; sleep 60'), { limits: { timeoutMs: 2000 } })
   })
 
+  it('a build aborted by its caller once running', async () => {
+    const controller = new AbortController()
+    await expectFailure('ABORTED', outlayerJson('echo started; sleep 60'), {
+      signal: controller.signal,
+      onProgress: line => { if (line.includes('| started')) controller.abort() }
+    })
+  })
+
   it('a build over its memory limit', async () => {
     const e = await expectFailure('OOM', outlayerJson('echo allocating; node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'),
       { limits: { memoryBytes: 256 * 1024 ** 2 } })
