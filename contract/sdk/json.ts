@@ -31,13 +31,10 @@ export class JValue {
 
 const MAX_DEPTH = 32;
 
-class Reader {
+/** A position in the source bytes, shared by the strict reader and the soft validator. */
+class Cursor {
   pos: i32 = 0;
   constructor(public src: Uint8Array) {}
-
-  error(what: string): void {
-    fail("invalid JSON: " + what + " at byte " + this.pos.toString());
-  }
 
   peek(): i32 { return this.pos < this.src.length ? <i32>this.src[this.pos] : -1; }
 
@@ -47,6 +44,12 @@ class Reader {
       if (c == 32 || c == 9 || c == 10 || c == 13) this.pos++;
       else break;
     }
+  }
+}
+
+class Reader extends Cursor {
+  error(what: string): void {
+    fail("invalid JSON: " + what + " at byte " + this.pos.toString());
   }
 
   expect(c: i32): void {
@@ -209,17 +212,7 @@ export function isJson(src: Uint8Array): bool {
 }
 
 /** A non-panicking validator with the same grammar as Reader (used to decide how to return guest output). */
-class SoftReader {
-  pos: i32 = 0;
-  constructor(public src: Uint8Array) {}
-  peek(): i32 { return this.pos < this.src.length ? <i32>this.src[this.pos] : -1; }
-  skipWs(): void {
-    while (this.pos < this.src.length) {
-      const c = this.src[this.pos];
-      if (c == 32 || c == 9 || c == 10 || c == 13) this.pos++;
-      else break;
-    }
-  }
+class SoftReader extends Cursor {
   eat(c: i32): bool {
     if (this.peek() != c) return false;
     this.pos++;
