@@ -64,11 +64,21 @@ export function checkFeatures (B: Binaryen, module: Module, allowed: number): Fe
   return { ok: false, feature, detail: first.printed.find(l => l.trim() !== '')?.trim().slice(0, 200) ?? 'invalid' }
 }
 
-/** Parses with binaryen; throws AdmissionError('invalid_wasm') instead of binaryen's own errors. */
-export function parseModule (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]
+
+/** The checks that need no parser: size cap and the wasm header (so junk never loads binaryen). */
+export function precheck (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): void {
   if (wasm.byteLength > caps.maxModuleBytes) {
     throw new AdmissionError('too_large', `module is ${wasm.byteLength} bytes, the cap is ${caps.maxModuleBytes}`)
   }
+  if (wasm.byteLength < HEADER.length || HEADER.some((b, i) => wasm[i] !== b)) {
+    throw new AdmissionError('invalid_wasm', 'not a wasm module (bad magic or version)')
+  }
+}
+
+/** Parses with binaryen; throws AdmissionError('invalid_wasm') instead of binaryen's own errors. */
+export function parseModule (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
+  precheck(wasm, caps)
   try {
     return quietly(() => B.readBinary(wasm)).value
   } catch (err) {
@@ -178,9 +188,11 @@ export type AdmissionResult = { ok: true, reason: null } | { ok: false, reason: 
 
 /** Would this module be admitted (under `caps`, by default the executor's)? Never throws for bad input. */
 export async function admitModule (wasm: Uint8Array, caps: Partial<AdmissionCaps> = {}): Promise<AdmissionResult> {
-  const B = await loadBinaryen()
   try {
-    admitParsed(B, wasm, { ...ADMISSION, ...caps }).dispose()
+    const all = { ...ADMISSION, ...caps }
+    precheck(wasm, all)
+    const B = await loadBinaryen()
+    admitParsed(B, wasm, all).dispose()
     return { ok: true, reason: null }
   } catch (err) {
     if (err instanceof AdmissionError) return { ok: false, reason: err.code, error: err }

@@ -4,7 +4,7 @@
  * goes straight to instantiation.
  */
 import { sha256Hex } from '../../protocol/hash.js'
-import { admitParsed } from './admission.js'
+import { admitParsed, precheck } from './admission.js'
 import { loadBinaryen } from './binaryen.js'
 import { cacheKey, readCached, writeCached } from './cache.js'
 import { instrumentModule } from './instrument.js'
@@ -41,6 +41,7 @@ export class Preparer {
   }
 
   private async instrument (wasm: Uint8Array, key: string): Promise<Uint8Array> {
+    precheck(wasm)
     const B = await loadBinaryen()
     const mod = admitParsed(B, wasm)
     try {
