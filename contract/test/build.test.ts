@@ -4,6 +4,12 @@ import { readFile } from 'node:fs/promises'
 import wabt from 'wabt'
 import { ensureContracts } from '../../scripts/build-contract.js'
 
+/** The slice of the WebAssembly JS API used here (the project's libs do not declare WebAssembly). */
+interface Descriptor { module?: string, name: string, kind: string }
+const Wasm = (globalThis as unknown as {
+  WebAssembly: { Module: { new (bytes: Uint8Array): object, imports: (m: object) => Descriptor[], exports: (m: object) => Descriptor[] } }
+}).WebAssembly
+
 /** nearcore's host functions that our sdk binds (a subset of near-vm-runner's imports). */
 const NEAR_HOST_FUNCTIONS = new Set([
   'read_register', 'register_len', 'write_register', 'current_account_id', 'signer_account_id', 'predecessor_account_id',
@@ -56,18 +62,18 @@ describe('contract build', function () {
     })
 
     it(`${name}: imports only NEAR host functions from env, and memory is its own`, async () => {
-      const mod = new WebAssembly.Module(await readFile(paths[name]))
-      for (const imp of WebAssembly.Module.imports(mod)) {
+      const mod = new Wasm.Module(await readFile(paths[name]))
+      for (const imp of Wasm.Module.imports(mod)) {
         assert.equal(imp.module, 'env', `import ${imp.module}.${imp.name}`)
         assert.equal(imp.kind, 'function', `import ${imp.name}`)
         assert.ok(NEAR_HOST_FUNCTIONS.has(imp.name), `env.${imp.name} is a NEAR host function`)
       }
-      assert.ok(WebAssembly.Module.exports(mod).some(e => e.name === 'memory' && e.kind === 'memory'))
+      assert.ok(Wasm.Module.exports(mod).some(e => e.name === 'memory' && e.kind === 'memory'))
     })
   }
 
   it('outlayer exports every method of issue 5', async () => {
-    const exported = new Set(WebAssembly.Module.exports(new WebAssembly.Module(await readFile(paths.outlayer))).map(e => e.name))
+    const exported = new Set(Wasm.Module.exports(new Wasm.Module(await readFile(paths.outlayer))).map(e => e.name))
     for (const m of OUTLAYER_METHODS) assert.ok(exported.has(m), `exports ${m}`)
   })
 
