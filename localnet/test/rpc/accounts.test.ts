@@ -1,9 +1,10 @@
 /** Accounts, transfers, access keys and refused transactions, through near-api-js 7.2 against a real localnet. */
 import assert from 'node:assert/strict'
-import { Account, actions, createTransaction, KeyPair, KeyPairSigner, nearToYocto, type Provider } from 'near-api-js'
+import { Account, actions, createTransaction, JsonRpcProvider, KeyPair, KeyPairSigner, nearToYocto, type Provider } from 'near-api-js'
 import {
   AccessKeyDoesNotExistError, AccessKeyMethodNameMismatchActionError, AccessKeyReceiverMismatchActionError,
-  AccountDoesNotExistError, InvalidNonceError, InvalidSignatureError, NotEnoughBalanceError, TransactionExpiredError
+  AccountDoesNotExistError, InvalidNonceError, InvalidSignatureError, NotEnoughBalanceError, RpcMethodNotFoundError,
+  RpcRequestParseError, TransactionExpiredError, UnknownBlockError, UnknownTransactionError
 } from 'near-api-js/rpc-errors'
 import { base58 } from '@scure/base'
 import type { Localnet } from '../../index.js'
@@ -55,6 +56,18 @@ describe('localnet rpc: accounts and keys (near-api-js 7.2)', function () {
     const stranger = KeyPair.fromRandom('ed25519').getPublicKey()
     await assert.rejects(rpc.viewAccessKey({ accountId: net.root.accountId, publicKey: stranger }),
       (err: unknown) => err instanceof AccessKeyDoesNotExistError)
+  })
+
+  it('raises near-api-js typed errors for an unknown method, bad params and an unknown tx', async () => {
+    // `retries` counts attempts in near-api-js 7.2: 1 = one request, no retry
+    const json = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 1 })
+    const send = async (method: string, params: unknown): Promise<unknown> =>
+      await (json.sendJsonRpc as (m: string, p: unknown) => Promise<unknown>).call(json, method, params)
+    await assert.rejects(send('no_such_method', []), (err: unknown) => err instanceof RpcMethodNotFoundError)
+    await assert.rejects(send('query', { request_type: 'view_account', finality: 'final' }), (err: unknown) => err instanceof RpcRequestParseError)
+    await assert.rejects(json.viewTransactionStatus({ txHash: '11111111111111111111111111111111', accountId: net.root.accountId }),
+      (err: unknown) => err instanceof UnknownTransactionError)
+    await assert.rejects(json.viewBlock({ blockId: 99_999_999 }), (err: unknown) => err instanceof UnknownBlockError)
   })
 
   it('lets a function-call key call its method and refuses others', async () => {

@@ -110,6 +110,49 @@ describe('localnet rpc: contracts (near-api-js 7.2)', function () {
       assert.deepEqual(result, lastA)
     })
 
+    it('A->B->C', async () => {
+      const result = await callPromise(promiseArgs({
+        receiver: b.accountId,
+        methodName: 'callPromise',
+        args: promiseArgs({ receiver: c.accountId, methodName: 'callbackWithName', gas: '40000000000000', callbackGas: '20000000000000' }),
+        gas: '60000000000000',
+        callbackGas: '60000000000000'
+      }))
+      const lastC = await lastResult(c)
+      assert.deepEqual(lastC, { rs: [], n: c.accountId })
+      assert.deepEqual(result, lastC)
+    })
+
+    it('A->B->C=>A (one callback skipped)', async () => {
+      const result = await callPromise(promiseArgs({
+        receiver: b.accountId,
+        methodName: 'callPromise',
+        args: promiseArgs({ receiver: c.accountId, methodName: 'callbackWithName', gas: '20000000000000', callbackGas: '20000000000000' }),
+        gas: '50000000000000',
+        callback: 'callbackWithName',
+        callbackGas: '30000000000000'
+      }))
+      const lastC = await lastResult(c)
+      assert.deepEqual(lastC, { rs: [], n: c.accountId })
+      const lastA = await lastResult(a)
+      assert.deepEqual(lastA, { rs: [{ ok: true, r: lastC }], n: a.accountId })
+      assert.deepEqual(result, lastA)
+    })
+
+    it('A->B->C=>B', async () => {
+      const result = await callPromise(promiseArgs({
+        receiver: b.accountId,
+        methodName: 'callPromise',
+        args: promiseArgs({ receiver: c.accountId, methodName: 'callbackWithName', gas: '40000000000000', callback: 'callbackWithName', callbackGas: '40000000000000' }),
+        gas: '100000000000000'
+      }))
+      const lastC = await lastResult(c)
+      assert.deepEqual(lastC, { rs: [], n: c.accountId })
+      const lastB = await lastResult(b)
+      assert.deepEqual(lastB, { rs: [{ ok: true, r: lastC }], n: b.accountId })
+      assert.deepEqual(result, lastB)
+    })
+
     it('A->B->C=>B=>A', async () => {
       const result = await callPromise(promiseArgs({
         receiver: b.accountId,
