@@ -8,45 +8,34 @@ import { account, createSubAccount, nearHelloWasm, notesWasm, provider, startTes
 const utf8 = new TextEncoder()
 
 describe('localnet rpc: contracts (near-api-js 7.2)', function () {
-  // the first chain in a process loads binaryen (tens of seconds on a loaded 2-core box); no timing is asserted
-  this.timeout(180_000)
-  let net: Localnet
-  let root: Account
-  let rpc: Provider
-
-  before(async () => {
-    net = await startTestNet()
-    root = account(net, net.root)
-    rpc = provider(net)
-  })
-  after(async () => { await net?.stop() })
+  const t = useTestNet()
 
   describe('AssemblyScript fixture', () => {
     let notes: Account
 
     before(async () => {
-      notes = (await createSubAccount(root, net, 'notes', nearToYocto(20))).account
+      notes = (await createSubAccount(t.root, t.net, 'notes', nearToYocto(20))).account
       await notes.deployContract(await notesWasm())
     })
 
     it('stores, logs and emits a NEP-297 event in the tx outcome', async () => {
-      const outcome = await root.callFunctionRaw({ contractId: notes.accountId, methodName: 'set', args: utf8.encode('"hello"') })
+      const outcome = await t.root.callFunctionRaw({ contractId: notes.accountId, methodName: 'set', args: utf8.encode('"hello"') })
       const logs = outcome.receipts_outcome.flatMap(r => r.outcome.logs)
-      assert.deepEqual(logs.slice(0, 1), [`set by ${root.accountId}`])
+      assert.deepEqual(logs.slice(0, 1), [`set by ${t.root.accountId}`])
       const event = logs.find(l => l.startsWith('EVENT_JSON:'))
       assert.ok(event !== undefined, `an EVENT_JSON log among ${JSON.stringify(logs)}`)
       assert.deepEqual(JSON.parse(event.slice('EVENT_JSON:'.length)), {
-        standard: 'nep297-test', version: '1.0.0', event: 'note_set', data: [{ by: root.accountId, note: 'hello' }]
+        standard: 'nep297-test', version: '1.0.0', event: 'note_set', data: [{ by: t.root.accountId, note: 'hello' }]
       })
-      assert.equal(await rpc.callFunction({ contractId: notes.accountId, method: 'get', args: {} }), 'hello')
+      assert.equal(await t.rpc.callFunction({ contractId: notes.accountId, method: 'get', args: {} }), 'hello')
     })
 
     it('shows its state and code', async () => {
-      const state = await rpc.viewContractState({ contractId: notes.accountId, prefix: 'no' })
+      const state = await t.rpc.viewContractState({ contractId: notes.accountId, prefix: 'no' })
       assert.deepEqual(state.values.map(v => Buffer.from(v.key, 'base64').toString()), ['note'])
-      const code = await rpc.viewContractCode({ contractId: notes.accountId })
+      const code = await t.rpc.viewContractCode({ contractId: notes.accountId })
       assert.deepEqual(code.code, await notesWasm())
-      const view = await rpc.viewAccount({ accountId: notes.accountId })
+      const view = await t.rpc.viewAccount({ accountId: notes.accountId })
       assert.equal(view.code_hash, code.hash)
       assert.ok(view.storage_usage > (await notesWasm()).length, 'code counts in storage usage')
     })
@@ -54,12 +43,12 @@ describe('localnet rpc: contracts (near-api-js 7.2)', function () {
     it('surfaces the panic message: ExecutionError in a tx outcome, HostGuestPanicError in a view', async () => {
       // nearcore writes a failed receipt as { FunctionCallError: { ExecutionError: "Smart contract panicked: ..." } }
       // and a failed view call as CONTRACT_EXECUTION_ERROR with { HostError: { GuestPanic: { panic_msg } } }
-      await assert.rejects(root.callFunction({ contractId: notes.accountId, methodName: 'fail', args: {} }), (err: unknown) => {
+      await assert.rejects(t.root.callFunction({ contractId: notes.accountId, methodName: 'fail', args: {} }), (err: unknown) => {
         assert.ok(err instanceof ContractExecutionError, String(err))
         assert.equal(err.message, 'Smart contract panicked: refused on purpose')
         return true
       })
-      await assert.rejects(rpc.callFunction({ contractId: notes.accountId, method: 'fail', args: {} }), (err: unknown) => {
+      await assert.rejects(t.rpc.callFunction({ contractId: notes.accountId, method: 'fail', args: {} }), (err: unknown) => {
         assert.ok(err instanceof HostGuestPanicError, String(err))
         assert.equal(err.panicMessage, 'refused on purpose')
         return true
@@ -67,7 +56,7 @@ describe('localnet rpc: contracts (near-api-js 7.2)', function () {
     })
 
     it('fails a call that runs out of gas with HostGasExceededError', async () => {
-      await assert.rejects(root.callFunction({ contractId: notes.accountId, methodName: 'spin', args: {}, gas: 5_000_000_000_000n }),
+      await assert.rejects(t.root.callFunction({ contractId: notes.accountId, methodName: 'spin', args: {}, gas: 5_000_000_000_000n }),
         (err: unknown) => err instanceof HostGasExceededError || (err instanceof ContractExecutionError && /gas/i.test(err.message)))
     })
   })
@@ -79,18 +68,18 @@ describe('localnet rpc: contracts (near-api-js 7.2)', function () {
 
     before(async () => {
       const wasm = await nearHelloWasm()
-      a = (await createSubAccount(root, net, 'hello-a', nearToYocto(20))).account
-      b = (await createSubAccount(root, net, 'hello-b', nearToYocto(20))).account
-      c = (await createSubAccount(root, net, 'hello-c', nearToYocto(20))).account
+      a = (await createSubAccount(t.root, t.net, 'hello-a', nearToYocto(20))).account
+      b = (await createSubAccount(t.root, t.net, 'hello-b', nearToYocto(20))).account
+      c = (await createSubAccount(t.root, t.net, 'hello-c', nearToYocto(20))).account
       await Promise.all([a, b, c].map(async x => await x.deployContract(wasm)))
     })
 
-    const lastResult = async (x: Account): Promise<unknown> => await rpc.callFunction({ contractId: x.accountId, method: 'getLastResult', args: {} })
+    const lastResult = async (x: Account): Promise<unknown> => await t.rpc.callFunction({ contractId: x.accountId, method: 'getLastResult', args: {} })
     const promiseArgs = (p: Record<string, unknown>): Record<string, unknown> => ({
       args: null, gas: '3000000000000', balance: '0', callback: null, callbackArgs: null, callbackBalance: '0', callbackGas: '0', ...p
     })
     const callPromise = async (args: Record<string, unknown>, method = 'callPromise'): Promise<unknown> =>
-      await root.callFunction({ contractId: a.accountId, methodName: method, args: { args }, gas: GAS })
+      await t.root.callFunction({ contractId: a.accountId, methodName: method, args: { args }, gas: GAS })
 
     it('A->B', async () => {
       const result = await callPromise(promiseArgs({ receiver: b.accountId, methodName: 'callbackWithName' }))

@@ -18,6 +18,25 @@ export async function startTestNet (opts: LocalnetOptions = {}): Promise<Localne
   return await startLocalnet({ port: 0, blockTimeMs: 50, accounts: 2, ...opts })
 }
 
+export interface TestNet { net: Localnet, root: Account, rpc: JsonRpcProvider }
+
+/**
+ * Starts a localnet before the suite's tests and stops it after them; the fields are filled in by `before`.
+ * The first chain in a process loads binaryen (tens of seconds on a loaded 2-core box), hence the long hook
+ * timeout; no test asserts a timing.
+ */
+export function useTestNet (opts: LocalnetOptions = {}): TestNet {
+  const t = {} as TestNet
+  before(async function () {
+    this.timeout(180_000)
+    t.net = await startTestNet(opts)
+    t.root = account(t.net, t.net.root)
+    t.rpc = provider(t.net)
+  })
+  after(async () => { await t.net?.stop() })
+  return t
+}
+
 /** near-api-js's provider with few retries, so a broken server fails fast instead of backing off for minutes. */
 export function provider (net: Localnet): JsonRpcProvider {
   return new JsonRpcProvider({ url: net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })
