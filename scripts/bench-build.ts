@@ -47,9 +47,9 @@ async function main (): Promise<void> {
     for (const [name, files] of sources) {
       const repo = makeRepo(join(work, 'repos'), name.replace(/\W+/g, '-'), files)
       const dataDir = join(work, `data-${rows.length}`)
-      const cold = await timedBuild({ repo: repo.url, commit: repo.commit, dataDir, useCache: false })
-      const again = await timedBuild({ repo: repo.url, commit: repo.commit, dataDir: `${dataDir}-again`, useCache: false })
-      const hit = await timedBuild({ repo: repo.url, commit: repo.commit, dataDir })
+      const cold = await timedBuild({ repo: repo.url, commit: repo.commit, dataDir, useCache: false, allowLocalRepos: true })
+      const again = await timedBuild({ repo: repo.url, commit: repo.commit, dataDir: `${dataDir}-again`, useCache: false, allowLocalRepos: true })
+      const hit = await timedBuild({ repo: repo.url, commit: repo.commit, dataDir, allowLocalRepos: true })
       if (!hit.cached) throw new Error(`${name}: the third build was not a cache hit`)
       const hostBuild = join(root, 'examples', 'build', `${name}.wasm`)
       const hostHash = existsSync(hostBuild) ? createHash('sha256').update(readFileSync(hostBuild)).digest('hex') : null

@@ -28,9 +28,16 @@ export interface BuildFromGitInit {
   /** keeps `wasm/` (artifact store) and `builds/` (build records) @default ~/.outlayer */
   dataDir?: string
   limits?: Partial<BuildLimits>
+  /**
+   * accept file:// URLs and paths: for tests and the operator's own CLI, never for repos named by requests,
+   * which must not read this machine's disk @default false
+   */
+  allowLocalRepos?: boolean
   /** reuse a recorded build of the same build key @default true */
   useCache?: boolean
   onProgress?: OnProgress
+  /** extra labels on the build container (e.g. the node's id), to find one node's builds in a shared engine */
+  labels?: Record<string, string>
   /** stops the fetch or kills the container; the build then fails with ABORTED */
   signal?: AbortSignal
 }
@@ -59,6 +66,13 @@ function checkTarget (target: string): { buildTarget: string, rustTarget: string
   throw new BuildError('UNSUPPORTED_TARGET', `build target ${JSON.stringify(target)} is not supported; use wasm32-wasip1`)
 }
 
+/** Remote repos over https, http or git://; local ones only when allowed. */
+function checkRepo (repo: string, allowLocal: boolean): void {
+  if (/^(https?|git):\/\/[^/]/i.test(repo)) return
+  if (allowLocal && (/^file:\/\//i.test(repo) || repo.startsWith('/'))) return
+  throw new BuildError('INVALID_INPUT', `not a repo we fetch: ${JSON.stringify(repo.slice(0, 200))} (https://, http:// or git:// URLs, or owner/repo${allowLocal ? ', file:// or an absolute path' : ''})`)
+}
+
 function failure (outcome: ContainerOutcome, limits: BuildLimits): BuildError | undefined {
   const log = outcome.log.text()
   if (outcome.aborted) return new BuildError('ABORTED', 'the build was aborted', log)
@@ -76,6 +90,7 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
   const limits: BuildLimits = { ...DEFAULT_LIMITS, ...init.limits }
   const { buildTarget, rustTarget } = checkTarget(init.buildTarget ?? DEFAULT_BUILD_TARGET)
   const repo = normaliseRepo(init.repo)
+  checkRepo(repo, init.allowLocalRepos === true)
   const dataDir = init.dataDir ?? DEFAULT_DATA_DIR
   const store = createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
   const docker = await connectDocker()
@@ -107,7 +122,7 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
     await chmod(outDir, 0o777) // the build user (nobody) writes the wasm here
     const outcome = await runBuildContainer({
       docker, imageId: image.imageId, srcDir: source.srcDir, outDir, limits,
-      script: containerScript(plan, limits.maxWasmBytes), env: containerEnv(source.commitTime), onLine: line => onProgress(`  | ${line}`), signal: init.signal
+      script: containerScript(plan, limits.maxWasmBytes), env: containerEnv(source.commitTime), onLine: line => onProgress(`  | ${line}`), signal: init.signal, labels: init.labels
     }).catch(err => { throw new BuildError('ENGINE_FAILED', `the Docker engine failed the build: ${(err as Error).message}`) })
     const error = failure(outcome, limits)
     if (error != null) throw error

@@ -19,6 +19,8 @@ export interface RunContainerInit {
   limits: BuildLimits
   onLine?: (line: string) => void
   signal?: AbortSignal
+  /** added to the `outlayer.build` label */
+  labels?: Record<string, string>
 }
 
 export interface ContainerOutcome {
@@ -41,7 +43,7 @@ export async function runBuildContainer (init: RunContainerInit): Promise<Contai
     WorkingDir: '/', // not /work: Docker would re-create it root-owned over the tmpfs mode
     Env: Object.entries(init.env).map(([k, v]) => `${k}=${v}`),
     NetworkDisabled: true,
-    Labels: { 'outlayer.build': '1' },
+    Labels: { ...init.labels, 'outlayer.build': '1' },
     HostConfig: {
       NetworkMode: 'none',
       Binds: [`${init.srcDir}:/src:ro`, `${init.outDir}:/out:rw`],

@@ -61,7 +61,8 @@ export function register (program: Command): void {
       process.once('SIGINT', abort).once('SIGTERM', abort)
       try {
         const r = await buildFromGit({
-          repo, commit: opts.commit, buildTarget: opts.target, dataDir: opts.dataDir, limits, useCache: opts.cache,
+          // the operator names the repo here, so their own disk is fair game
+          repo, commit: opts.commit, buildTarget: opts.target, dataDir: opts.dataDir, limits, useCache: opts.cache, allowLocalRepos: true,
           onProgress: m => process.stderr.write(`${m}\n`), signal: controller.signal
         })
         const summary = { wasm_hash: r.wasm_hash, size: r.size, path: r.path, build_key: r.build_key, seconds: Number(r.seconds.toFixed(3)), commit: r.commit, cached: r.cached }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { BuildError, buildFromGit, type BuildErrorCode, type BuildFromGitInit } from '../../build/index.js'
 import { NO_BUILD, outlayerJson, RUST_COMPILE_ERROR, RUST_NEEDS_NETWORK, RUST_RANDOM, type RepoFiles } from './fixture-sources.js'
-import { leftoverBuildContainers, requireBuilder } from './docker-gate.js'
+import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
 import { makeRepo, tempRoot } from './git-fixtures.js'
 
 describe('sandbox/build refusals: clear error, log tail, no container left (real Docker)', function () {
@@ -24,7 +24,7 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
     const repo = makeRepo(join(root, 'repos'), `r${n++}`, files)
     let caught: unknown
     try {
-      await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'data'), ...over })
+      await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'data'), allowLocalRepos: true, labels: TEST_LABELS, ...over })
     } catch (err) {
       caught = err
     }
@@ -38,6 +38,13 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
     await expectFailure('REPO_NOT_FOUND', RUST_RANDOM, { repo: `file://${root}/no-such-repo` })
     await expectFailure('COMMIT_NOT_FOUND', RUST_RANDOM, { commit: 'e'.repeat(40) })
     await expectFailure('COMMIT_NOT_FOUND', RUST_RANDOM, { commit: 'no-such-branch' })
+  })
+
+  it('a local repo (file:// or a path) unless the caller allows local repos', async () => {
+    const e = await expectFailure('INVALID_INPUT', RUST_RANDOM, { allowLocalRepos: false })
+    assert.match(e.message, /not a repo we fetch/)
+    await expectFailure('INVALID_INPUT', RUST_RANDOM, { allowLocalRepos: false, repo: '/etc' })
+    await expectFailure('INVALID_INPUT', RUST_RANDOM, { repo: 'ext::sh -c touch% /tmp/pwned' })
   })
 
   it('a target we do not build, and a repo with no build we recognise', async () => {

@@ -7,7 +7,7 @@ import { buildKey } from '../../../protocol/build.js'
 import { sha256Hex } from '../../../protocol/hash.js'
 import { buildFromGit, type BuilderImage } from '../../build/index.js'
 import { AS_UPPER, C_CMAKE, C_SUM, RUST_RANDOM } from './fixture-sources.js'
-import { leftoverBuildContainers, requireBuilder } from './docker-gate.js'
+import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 import { runWasi } from './wasi-run.js'
 
@@ -33,7 +33,7 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
 
   it('builds the Rust random crate from file:// into a working WASI program', async () => {
     const repo = repos.rust!
-    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-rust') })
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-rust'), allowLocalRepos: true, labels: TEST_LABELS })
     const wasm = readFileSync(r.path)
     assert.equal(r.wasm_hash, sha256Hex(wasm))
     assert.equal(r.size, wasm.length)
@@ -53,8 +53,8 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
   it('is reproducible: the same commit twice, in fresh containers, gives the same wasm', async () => {
     for (const name of ['rust', 'c']) {
       const repo = repos[name]!
-      const a = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `rep-a-${name}`), useCache: false })
-      const b = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `rep-b-${name}`), useCache: false })
+      const a = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `rep-a-${name}`), useCache: false, allowLocalRepos: true })
+      const b = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `rep-b-${name}`), useCache: false, allowLocalRepos: true })
       assert.equal(a.cached || b.cached, false)
       assert.equal(a.wasm_hash, b.wasm_hash, `${name} build is not reproducible`)
       assert.equal(a.build_key, b.build_key)
@@ -78,7 +78,7 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
 
   it('builds an AssemblyScript project with the WASI shim, byte-identical to asc on the host', async () => {
     const repo = repos.as!
-    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-as') })
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-as'), allowLocalRepos: true })
     const wasm = readFileSync(r.path)
     const run = await runWasi(wasm, 'hello from git', root)
     assert.deepEqual(run, { code: 0, stdout: 'HELLO FROM GIT' })
@@ -94,7 +94,7 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
   it('builds C with a Makefile and with CMake (clang for wasm32-wasi)', async () => {
     for (const name of ['c', 'cmake']) {
       const repo = repos[name]!
-      const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `d-${name}`) })
+      const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, `d-${name}`), allowLocalRepos: true })
       const run = await runWasi(readFileSync(r.path), 'abc', root)
       assert.deepEqual(run, { code: 0, stdout: '{"bytes":3,"sum":294}' }, name)
     }

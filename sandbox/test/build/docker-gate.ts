@@ -19,7 +19,11 @@ export async function requireBuilder (ctx: Mocha.Context): Promise<{ docker: Doc
   return { docker, image }
 }
 
-/** Build containers still present (running or not): there must be none after a build, failed or not. */
+/** A label for one test run's builds: other processes (a bench, another suite) build on the same engine. */
+export const TEST_LABELS = { 'outlayer.test-run': `${process.pid}-${Date.now()}` }
+
+/** This run's build containers still present (running or not): there must be none after a build, failed or not. */
 export async function leftoverBuildContainers (docker: Docker): Promise<number> {
-  return (await docker.listContainers({ all: true, filters: { label: ['outlayer.build=1'] } })).length
+  const [key, value] = Object.entries(TEST_LABELS)[0]!
+  return (await docker.listContainers({ all: true, filters: { label: [`${key}=${value}`] } })).length
 }
