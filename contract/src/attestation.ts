@@ -3,6 +3,7 @@
 //          ‖ u8 success ‖ sha256(output) ‖ sha256(error utf8) ‖ u64le instructions)
 import { JValue, Obj, concat, fail, fromBase64, optStr, sha256, toHex, u64Field, u64le, utf8, boolean, field, returnString, currentAccount, u64Of } from "../sdk";
 import { args } from "./args";
+import { MAX_ERROR_BYTES, MAX_OUTPUT_BYTES } from "./constants";
 
 const DOMAIN = "outlayer-mesh/attestation/v1";
 
@@ -34,7 +35,9 @@ export function parseAttested(v: JValue, fallbackOutput: Uint8Array | null): Att
   } else {
     output = fallbackOutput != null ? fallbackOutput! : new Uint8Array(0);
   }
+  if (output.length > MAX_OUTPUT_BYTES) fail("output is limited to " + MAX_OUTPUT_BYTES.toString() + " bytes");
   const error = optStr(v, "error", "");
+  if (utf8(error).length > MAX_ERROR_BYTES) fail("error is limited to " + MAX_ERROR_BYTES.toString() + " bytes");
   const instructions = v.has("resources_used") ? u64Field(field(v, "resources_used"), "instructions") : u64Field(v, "instructions");
   return new AttestedResult(success, output, error, instructions);
 }

@@ -6,11 +6,13 @@ import { loadConfig } from "./config";
 import { emit } from "./events";
 import { requireOwner } from "./guards";
 import { pendingRequests } from "./pending";
-import { ExecRequest, STATUS_CANCELLED, STATUS_PENDING, dropRequestData, loadRequest, saveRequest } from "./request";
+import { ExecRequest, STATUS_CANCELLED, STATUS_PENDING, STATUS_RESOLVED, dropRequestData, loadRequest, saveRequest } from "./request";
 import { addAmount, bump } from "./stats";
 
-function cancel(r: ExecRequest, by: string): void {
-  if (r.status != STATUS_PENDING) fail("request " + r.id.toString() + " is " + r.status + " and cannot be cancelled");
+/** `alsoResolved`: the owner may also cancel a resolved request whose callback never settled (e.g. it failed). */
+function cancel(r: ExecRequest, by: string, alsoResolved: bool): void {
+  const open = r.status == STATUS_PENDING || (alsoResolved && r.status == STATUS_RESOLVED);
+  if (!open) fail("request " + r.id.toString() + " is " + r.status + " and cannot be cancelled");
   r.status = STATUS_CANCELLED;
   saveRequest(r);
   pendingRequests().delete(r.id.toString());
@@ -19,7 +21,7 @@ function cancel(r: ExecRequest, by: string): void {
   addAmount("refunded", r.deposit);
   bump("cancelled");
   emit("execution_cancelled", new Obj().num("request_id", r.id).str("cancelled_by", by).amount("refunded", r.deposit).done());
-  // false only if the yield already timed out; its callback then finds the request cancelled and does nothing
+  // false when the yield already timed out or was resumed; its callback then finds the request cancelled and does nothing
   yieldResume(fromHex(r.dataId, 32)!, utf8(new Obj().num("request_id", r.id).bool("cancelled", true).done()));
 }
 
@@ -29,10 +31,10 @@ export function cancel_stale_execution(): void {
   if (caller != r.predecessorId) fail("only " + r.predecessorId + ", who made the request, may cancel it");
   const staleAt = r.timestampNs + loadConfig().staleSeconds * 1_000_000_000;
   if (blockTimestamp() < staleAt) fail("request " + r.id.toString() + " is not stale yet: it may be cancelled from timestamp " + staleAt.toString());
-  cancel(r, caller);
+  cancel(r, caller, false);
 }
 
 export function emergency_cancel_execution(): void {
   requireOwner();
-  cancel(loadRequest(u64Of(field(args(), "request_id"), "request_id")), predecessor());
+  cancel(loadRequest(u64Of(field(args(), "request_id"), "request_id")), predecessor(), true);
 }

@@ -8,6 +8,8 @@ export const EVENT_VERSION = "1.0.0";
 export const DATA_ID_REGISTER: u64 = 37;
 export const CALLBACK_METHOD = "on_execution_response";
 export const CALLBACK_GAS: u64 = 50 * TGAS;
+/** request_execution itself needs well under 20 Tgas (contract/README.md, Gas) */
+export const MIN_REQUEST_GAS: u64 = CALLBACK_GAS + 20 * TGAS;
 
 export const MAX_INSTRUCTIONS: u64 = 500_000_000_000;
 export const MAX_EXECUTION_SECONDS: u64 = 180;
@@ -20,6 +22,10 @@ export const MAX_REPLICAS: i32 = 7;
 
 /** Inputs this large or larger stay in state: the event must fit nearcore's 16 KiB log line. */
 export const INLINE_INPUT_BYTES: i32 = 10 * 1024;
+/** Outputs above this cannot come back through a 4 MiB return value as base64, nor be staked cheaply while they wait. */
+export const MAX_OUTPUT_BYTES: i32 = 1024 * 1024;
+/** Errors are short (`exit(3)`, `trap(...)`); a long one could overflow the callback's 16 KiB of logs. */
+export const MAX_ERROR_BYTES: i32 = 1024;
 /** nearcore's max_yield_payload_size: outputs that do not fit go into state and the resume carries a reference. */
 export const MAX_YIELD_PAYLOAD: i32 = 1024;
 

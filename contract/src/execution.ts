@@ -1,13 +1,13 @@
 // request_execution: OutLayer's call shape plus `redundancy`; yields until a quorum resolves it or 200 blocks pass.
 import {
   JValue, Obj, attachedDeposit, blockHeight, blockTimestamp, concat, fail, field, obj, onlyKeys,
-  optBool, optStr, optU64, predecessor, quote, randomSeed, readU64, requireAccountId, returnPromise, sha256,
+  optBool, optStr, optU64, predecessor, prepaidGas, quote, TGAS, randomSeed, readU64, requireAccountId, returnPromise, sha256,
   signer, str, stringify, toHex, u64le, utf8, writeU64, yieldCreate, u64Field
 } from "../sdk";
 import { args } from "./args";
 import { loadConfig } from "./config";
 import {
-  CALLBACK_GAS, CALLBACK_METHOD, DATA_ID_REGISTER, DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS,
+  CALLBACK_GAS, CALLBACK_METHOD, DATA_ID_REGISTER, MIN_REQUEST_GAS, DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS,
   DEFAULT_MEMORY_MB, INLINE_INPUT_BYTES, MAX_EXECUTION_SECONDS, MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
 } from "./constants";
 import { emit } from "./events";
@@ -88,6 +88,8 @@ function parseSource(r: ExecRequest, a: JValue): void {
 export function request_execution(): void {
   const config = loadConfig();
   requireNotPaused(config);
+  // the yield reserves CALLBACK_GAS for the callback out of this call's gas: say so plainly instead of running out
+  if (prepaidGas() < MIN_REQUEST_GAS) fail("attach at least " + (MIN_REQUEST_GAS / TGAS).toString() + " Tgas: the callback alone reserves " + (CALLBACK_GAS / TGAS).toString());
   const a = args();
   onlyKeys(a, ["source", "resource_limits", "input_data", "secrets_ref", "response_format", "payer_account_id", "params", "redundancy"], "request_execution");
 
@@ -118,7 +120,7 @@ export function request_execution(): void {
   r.timestampNs = blockTimestamp();
   r.seed = executionSeed(r.id);
   // the event must fit one 16 KiB log line: big (or escape-heavy) inputs stay in state
-  r.inputInState = utf8(input).length >= INLINE_INPUT_BYTES || quote(input).length > INLINE_INPUT_BYTES + 2;
+  r.inputInState = utf8(input).length >= INLINE_INPUT_BYTES || utf8(quote(input)).length > INLINE_INPUT_BYTES + 2;
   saveInput(r.id, input);
   saveRequest(r);
   pendingRequests().add(r.id.toString());

@@ -52,6 +52,7 @@ export function claim_lease(): void {
   if (r.status != STATUS_PENDING) fail("request " + requestId.toString() + " is " + r.status + ", not pending");
   const worker = loadWorker(predecessor());
   if (!worker.active) fail(worker.accountId + " is unregistered and cannot claim leases");
+  if (worker.bond.lt(config.minBond)) fail(worker.accountId + "'s bond is below min_bond: top it up with register_worker");
 
   const height = blockHeight();
   const leases = loadLeases(requestId);

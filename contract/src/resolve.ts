@@ -8,7 +8,7 @@ import {
 import { args } from "./args";
 import { AttestedResult, attestationDigest, parseAttested } from "./attestation";
 import { Config } from "./config";
-import { MAX_COMPILATION_SECONDS, MAX_REPLICAS, MAX_YIELD_PAYLOAD } from "./constants";
+import { MAX_COMPILATION_SECONDS, MAX_OUTPUT_BYTES, MAX_REPLICAS, MAX_YIELD_PAYLOAD } from "./constants";
 import { emit } from "./events";
 import { requireOperator } from "./guards";
 import { findLease, loadLeases } from "./leases";
@@ -124,5 +124,6 @@ export function submit_execution_output(): void {
   const r = pendingRequest(a);
   const output = fromBase64(str(a, "output"));
   if (output == null) fail("output must be base64");
+  if (output!.length > MAX_OUTPUT_BYTES) fail("output is limited to " + MAX_OUTPUT_BYTES.toString() + " bytes");
   saveOutput(r.id, output!);
 }

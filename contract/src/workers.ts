@@ -84,14 +84,15 @@ export function register_worker(): void {
   const id = predecessor();
   const deposit = attachedDeposit();
   const existing = findWorker(id);
-  if (existing != null && existing.active) fail(id + " is already a registered worker");
+  // an active worker may top up its bond (e.g. after a slash) with the same key
+  if (existing != null && existing.active && existing.publicKey != key) fail(id + " is already a registered worker with another key: unregister first");
   const w = existing != null ? existing! : new Worker();
   w.bond = w.bond.add(deposit);
   if (w.bond.lt(config.minBond)) fail("the bond must be at least " + config.minBond.toString() + " yocto, got " + w.bond.toString());
+  if (!w.active || existing == null) w.registeredAt = blockHeight();
   w.accountId = id;
   w.publicKey = key;
   w.active = true;
-  w.registeredAt = blockHeight();
   w.unregisteredAt = 0;
   saveWorker(w);
   if (workerIndex().add(id)) bump("workers_registered");

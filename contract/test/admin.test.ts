@@ -38,6 +38,7 @@ describe('contract admin, validation and views', function () {
     await refused(send({ response_format: 'Xml' }), 'Bytes, Text or Json')
     await refused(send({ colour: 'red' }), 'unknown field "colour"')
     await refused(send({ params: { compile_only: true }, input_data: 'x' }), 'compile-only request takes no input_data')
+    await refused(u.callFunction({ contractId: w.contractId, methodName: 'request_execution', args: { source: WASM_SOURCE, resource_limits: LIMITS }, deposit: NEAR, gas: 60n * 10n ** 12n }), 'attach at least 70 Tgas')
   })
 
   it('pauses and unpauses; only the owner changes settings', async () => {

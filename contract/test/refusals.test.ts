@@ -75,6 +75,13 @@ describe('contract resolve refusals', function () {
     assert.equal(await snapshot(), before)
   })
 
+  it('refuses an oversized error string before it could break the callback\'s logs', async () => {
+    const before = await snapshot()
+    const long = { success: false, output: new Uint8Array(), error: 'x'.repeat(1025), instructions: 1n }
+    await refused(resolve(w, r.requestId, responseOf(long), [attest(w, w.workers[0]!, r.requestId, long), attest(w, w.workers[1]!, r.requestId, long)]), 'error is limited to 1024 bytes')
+    assert.equal(await snapshot(), before)
+  })
+
   it('refuses callers other than the operator; the operator key reaches only the resolve methods', async () => {
     const before = await snapshot()
     const attestations = [attest(w, w.workers[0]!, r.requestId, result), attest(w, w.workers[1]!, r.requestId, result)]

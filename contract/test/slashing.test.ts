@@ -1,6 +1,6 @@
 /** Dissenters are recorded and slashed for the agreeing workers; median aggregation picks the lower median. */
 import assert from 'node:assert/strict'
-import { NEAR, WASM_SOURCE, attest, claim, events, ok, refused, request, resolve, responseOf, startWorld, type Attested, type World, type Worker } from './world.js'
+import { NEAR, WASM_SOURCE, attest, call, claim, events, ok, publicKeyOf, refused, request, resolve, responseOf, startWorld, type Attested, type World, type Worker } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 const BASE = 10n ** 21n
@@ -47,6 +47,14 @@ describe('contract slashing and median', function () {
     assert.equal(cView.slashed, cut.toString())
     assert.equal(cView.disagreed, 1)
     assert.equal((await w.view<Record<string, unknown>>('get_stats')).slashed, cut.toString())
+
+    // below min_bond the dissenter cannot lease until it tops its bond up with the same key
+    const next = await request(w, w.users[0]!, { source: WASM_SOURCE, resource_limits: LIMITS }, NEAR)
+    await refused(claim(w, c, next.requestId), 'bond is below min_bond')
+    await call(w, c.account, 'register_worker', { public_key: publicKeyOf(c.key) }, cut)
+    assert.equal((await w.view<{ bond: string }>('get_worker', { account_id: c.id })).bond, NEAR.toString())
+    await claim(w, c, next.requestId)
+    await call(w, w.root, 'emergency_cancel_execution', { request_id: next.requestId })
   })
 
   it('median: the lower median of the numeric outputs wins, byte for byte, and nobody is slashed', async () => {

@@ -4,7 +4,7 @@
 import {
   JType, JValue, Obj, U128, attachedDeposit, currentAccount, fail, field, functionCall, parseJson, predecessor,
   promiseResult, read, readU64, requireAccountId, returnPromise, returnString, str, then, transfer, u128Field,
-  u64Of, write, writeU64, emitEvent, stringify, optU64, TGAS, inputBytes
+  u64Of, write, writeU64, emitEvent, stringify, optU64, TGAS, inputBytes, prepaidGas
 } from "../../sdk";
 
 const REQUEST_GAS: u64 = 150 * TGAS;
@@ -42,6 +42,7 @@ export { init as new };
 /** `flip{guess: "heads" | "tails"}`: attach execution_deposit + the bet. */
 export function flip(): void {
   const c = config();
+  if (prepaidGas() < REQUEST_GAS + CALLBACK_GAS + 20 * TGAS) fail("attach at least " + ((REQUEST_GAS + CALLBACK_GAS + 20 * TGAS) / TGAS).toString() + " Tgas");
   const guess = str(args(), "guess");
   if (guess != "heads" && guess != "tails") fail("guess must be heads or tails");
   const executionDeposit = u128Field(c, "execution_deposit");
