@@ -6,7 +6,7 @@ import type Docker from 'dockerode'
 import { buildKey } from '../../../protocol/build.js'
 import { sha256Hex } from '../../../protocol/hash.js'
 import { buildFromGit, type BuilderImage } from '../../build/index.js'
-import { AS_UPPER, C_CMAKE, C_SUM, RUST_RANDOM } from './fixture-sources.js'
+import { AS_UPPER, C_CMAKE, C_SUM, RUST_RANDOM, RUST_VENDORED } from './fixture-sources.js'
 import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 import { runWasi } from './wasi-run.js'
@@ -23,7 +23,7 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     ({ docker, image } = await requireBuilder(this))
     root = tempRoot('build')
     const served = join(root, 'served')
-    for (const [name, files] of Object.entries({ rust: RUST_RANDOM, as: AS_UPPER, c: C_SUM, cmake: C_CMAKE })) repos[name] = makeRepo(served, name, files)
+    for (const [name, files] of Object.entries({ rust: RUST_RANDOM, vendored: RUST_VENDORED, as: AS_UPPER, c: C_SUM, cmake: C_CMAKE })) repos[name] = makeRepo(served, name, files)
     daemon = await startGitDaemon(served)
   })
   after(async () => {
@@ -48,6 +48,12 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     assert.equal(numbers.length, 50)
     assert.ok(numbers.every(n => n >= 10 && n <= 20), run.stdout)
     assert.equal(await leftoverBuildContainers(docker), 0)
+  })
+
+  it('builds a crate whose dependencies are vendored, offline', async () => {
+    const repo = repos.vendored!
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-vendored'), allowLocalRepos: true })
+    assert.deepEqual(await runWasi(readFileSync(r.path), '', root), { code: 0, stdout: '42' })
   })
 
   it('is reproducible: the same commit twice, in fresh containers, gives the same wasm', async () => {

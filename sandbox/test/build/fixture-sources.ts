@@ -109,3 +109,13 @@ export const NO_BUILD: RepoFiles = { 'README.md': '# nothing to build here\n' }
 export function outlayerJson (build: string, artifact = 'out.wasm'): RepoFiles {
   return { 'outlayer.json': JSON.stringify({ build, artifact }) }
 }
+
+/** A crates.io dependency vendored in the repo (`cargo vendor` layout): builds offline. */
+export const RUST_VENDORED: RepoFiles = {
+  'Cargo.toml': '[package]\nname = "uses-vendored"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ntinydouble = "0.1"\n',
+  '.cargo/config.toml': '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n',
+  'vendor/tinydouble/Cargo.toml': '[package]\nname = "tinydouble"\nversion = "0.1.0"\nedition = "2021"\n',
+  'vendor/tinydouble/src/lib.rs': 'pub fn double(x: u64) -> u64 { x * 2 }\n',
+  'vendor/tinydouble/.cargo-checksum.json': '{"files":{},"package":null}\n',
+  'src/main.rs': 'fn main() { print!("{}", tinydouble::double(21)); }\n'
+}
