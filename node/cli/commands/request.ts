@@ -96,6 +96,7 @@ async function request (opts: RequestOptions): Promise<number> {
     const txHash = base58.encode(sha256(encodeTransaction(signed.transaction)))
     progress(`sending request_execution to ${contractId} as ${creds.accountId} (deposit ${yoctoToNear(deposit)} NEAR), tx ${txHash}`)
     await provider.sendTransactionUntil(signed, 'INCLUDED')
+    progress('included; waiting for the mesh to run it and the contract to resume (or to time out and refund)')
 
     const final = await waitForOutcome(provider, txHash, creds.accountId, timeoutMs)
     if (final == null) {
