@@ -58,7 +58,7 @@ function then (L: Logic, idx: bigint, receiverId: string): number {
     const dataId = L.ctx.newDataId()
     L.receipts[r]!.outputDataReceivers.push({ dataId, receiverId })
     inputDataIds.push(dataId)
-    payAction(L, ACTION.data_receipt_base)
+    L.burn(ACTION.data_receipt_base * 2n) // send and execution: data receipts have no outcome of their own to burn it in
   }
   return newReceipt(L, receiverId, inputDataIds)
 }

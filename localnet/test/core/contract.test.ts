@@ -107,6 +107,18 @@ describe('localnet core: contracts', function () {
     assert.deepEqual(status(f), { SuccessValue: b64('failed') })
   })
 
+  it('the signer pays exactly the gas burnt: unused gas is refunded', async () => {
+    const balance = (): bigint => BigInt(chain.viewAccount(user.accountId).amount)
+    for (const [method, args] of [['set_greeting', 'refund'], ['cross_call', B], ['cross_fail', B], ['write_then_fail', '']] as const) {
+      const before = balance()
+      const s = await call(A, method, args, { gas: 300n * TGAS })
+      const out = s.outcome as any
+      const burnt = [out.transaction_outcome, ...out.receipts_outcome].reduce((n: bigint, o: any) => n + BigInt(o.outcome.tokens_burnt), 0n)
+      assert.equal(before - balance(), burnt, `${method}: balance change equals tokens burnt`)
+      assert.ok(burnt < 300n * TGAS * 100_000_000n / 2n, `${method}: most of the 300 Tgas came back`)
+    }
+  })
+
   it('refuses a module with features NEAR does not admit', async () => {
     // (module (memory 1) (func (export "f") (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))
     const bulk = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 5, 1, 1, 102, 0, 0, 10, 14, 1, 12, 0, 65, 0, 65, 0, 65, 0, 252, 11, 0, 11])
