@@ -1,7 +1,8 @@
 /**
  * Loads binaryen.js once, lazily (it is ~100 MB of heap, and a cached module never needs it).
- * binaryen binds console.log/console.error when it loads and prints validator errors through them; we put a
- * switchable sink in front first, so admission can collect those messages instead of spraying them on stdout.
+ * binaryen.js prints validator errors through console.log/error, which it binds while it loads; we hand it our
+ * own printer instead (importQuiet), so admission collects those messages instead of spraying them on stdout.
+ * Load binaryen through here, before anything else in the process imports it.
  */
 import type binaryenType from 'binaryen'
 
@@ -14,21 +15,28 @@ let loading: Promise<Binaryen> | null = null
 
 type Print = (...args: unknown[]) => void
 
-function routeConsole (): void {
-  // typed locally: another folder's ambient declarations may narrow `console`
+/** What binaryen prints: kept while quietly() runs, otherwise dropped (it is only ever validator detail). */
+const binaryenPrint: Print = (...args) => { sink?.push(args.join(' ')) }
+
+/**
+ * binaryen binds console.log/error once, when its module is evaluated. We swap in our printer for exactly that
+ * moment and put the originals back, so binaryen keeps our printer and the rest of the process is untouched.
+ */
+async function importQuiet (): Promise<Binaryen> {
   const target = globalThis.console as unknown as { log: Print, error: Print }
-  for (const name of ['log', 'error'] as const) {
-    const original = target[name].bind(target)
-    target[name] = (...args: unknown[]) => { if (sink != null) sink.push(args.join(' ')); else original(...args) }
+  const { log, error } = target
+  target.log = binaryenPrint
+  target.error = binaryenPrint
+  try {
+    return (await import('binaryen')).default
+  } finally {
+    target.log = log
+    target.error = error
   }
 }
 
 export async function loadBinaryen (): Promise<Binaryen> {
-  loading ??= (async () => {
-    routeConsole()
-    const mod = await import('binaryen')
-    return mod.default
-  })()
+  loading ??= importQuiet()
   return await loading
 }
 

@@ -2,7 +2,8 @@
  * The instrumentation pass (binaryen.js). What it bakes in is consensus, versioned by INSTRUMENTER_VERSION:
  * - fuel: an inline i64 global, charged at function entries and loop headers with the node count of the code
  *   up to the next loop (both `if` arms counted); memory.grow and bulk memory pay by size before they run;
- * - call depth: a global charged 4 + locals per frame at entry and refunded at every exit; over the budget traps;
+ * - call depth: a global charged 4 + locals per frame at entry and refunded at every exit (functions that make
+ *   calls only); over the budget traps;
  * - NaN canonicalisation where NaN bits become observable: float stores, reinterpretations, copysign's sign;
  * - memory: turned into an import, so the host hands in a memory whose maximum is the request's limit and
  *   memory.grow past it returns -1 on every machine. A failed grow is remembered (memory_limit).
@@ -37,7 +38,7 @@ const G = { fuelInit: '__outlayer_fuel_init', fuel: '__outlayer_fuel', depth: '_
 class FunctionRewriter {
   private readonly tmps = new Map<string, number>()
 
-  constructor (private readonly B: Binaryen, private readonly mod: Module, private readonly func: number) {}
+  constructor (private readonly B: Binaryen, private readonly mod: Module, private readonly func: number, private readonly leaf: boolean) {}
 
   private tmp (type: number, slot = ''): number {
     const key = `${type}${slot}`
@@ -69,11 +70,15 @@ class FunctionRewriter {
     return mod.global.set(G.depth, mod.i32.add(mod.global.get(G.depth, B.i32), mod.i32.const(delta)))
   }
 
-  enter (weight: number): number {
+  /** depth += weight; one check for both meters: out of fuel or over the depth budget traps */
+  enterChecked (cost: number, weight: number): number {
     const { mod, B } = this
     return mod.block(null, [
+      mod.global.set(G.fuel, mod.i64.sub(this.fuel(), mod.i64.const(BigInt(cost)))),
       this.depthBy(weight),
-      mod.if(mod.i32.gt_u(mod.global.get(G.depth, B.i32), mod.i32.const(METERING.depthLimit)), mod.unreachable())
+      mod.if(mod.i32.or(
+        mod.i64.lt_s(this.fuel(), mod.i64.const(0n)),
+        mod.i32.gt_u(mod.global.get(G.depth, B.i32), mod.i32.const(METERING.depthLimit))), mod.unreachable())
     ], B.none)
   }
 
@@ -102,6 +107,7 @@ class FunctionRewriter {
     const { B, mod } = this
     switch (id) {
       case B.ReturnId:
+        if (this.leaf) return expr
         // refund the frame on the way out; the returned value is computed after the refund, which only
         // lowers the depth seen while computing it, the same way on every machine
         return mod.block(null, [this.leave(weight), expr], B.unreachable)
@@ -170,13 +176,18 @@ class FunctionRewriter {
     return mod.block(null, [mod.local.set(t, value), mod.select(ne, nan, get())], type)
   }
 
-  /** Wraps the whole body: charge, enter, body, leave (keeping the body's value in a temporary). */
-  wrapBody (body: number, cost: number, results: number, weight: number): number {
+  /**
+   * Wraps the whole body: charge (+ enter), body, (leave). A leaf function (no calls) skips the depth meter:
+   * it cannot recurse, so it adds at most one frame past the budget, and call-heavy code pays only where a
+   * frame can lead to more frames.
+   */
+  wrapBody (body: number, cost: number, results: number, weight: number, leaf: boolean): number {
     const { B, mod } = this
-    const head = [this.charge(cost), this.enter(weight)]
-    if (results === B.none) return mod.block(null, [...head, body, this.leave(weight)], B.none)
+    if (leaf) return mod.block(null, [this.charge(cost), body], results)
+    const head = this.enterChecked(cost, weight)
+    if (results === B.none) return mod.block(null, [head, body, this.leave(weight)], B.none)
     const t = this.tmp(results, 'ret')
-    return mod.block(null, [...head, mod.local.set(t, body), this.leave(weight), mod.local.get(t, results)], results)
+    return mod.block(null, [head, mod.local.set(t, body), this.leave(weight), mod.local.get(t, results)], results)
   }
 }
 
@@ -204,6 +215,12 @@ function importMemory (B: Binaryen, mod: Module): InstrumentedMeta['memory'] {
   return { initial: info.initial, max: info.max ?? null }
 }
 
+function hasCall (B: Binaryen, expr: number): boolean {
+  const id = B.getExpressionId(expr)
+  if (id === B.CallId || id === B.CallIndirectId) return true
+  return slotsOf(B, expr).some(slot => hasCall(B, slot.get()))
+}
+
 /**
  * A wasm start function runs inside instantiation, before the host can read the fuel global back; we export it
  * instead and the host calls it right after instantiating, which is the same order of effects.
@@ -228,9 +245,10 @@ export function instrumentModule (B: Binaryen, mod: Module): Uint8Array {
   for (const ref of defined) {
     const info = B.getFunctionInfo(ref)
     const weight = METERING.depthFrameBase + B.Function.getNumLocals(ref)
-    const rewriter = new FunctionRewriter(B, mod, ref)
+    const leaf = !hasCall(B, info.body)
+    const rewriter = new FunctionRewriter(B, mod, ref, leaf)
     const [body, cost] = rewriter.visit(info.body, weight)
-    B.Function.setBody(ref, rewriter.wrapBody(body, cost, info.results, weight))
+    B.Function.setBody(ref, rewriter.wrapBody(body, cost, info.results, weight, leaf))
   }
   moveStart(B, mod)
   const meta: InstrumentedMeta = { memory }
