@@ -61,6 +61,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** A comma-separated role list as the CLI takes it (`worker,aggregator`); throws ConfigError naming `roles`. */
+export function parseRoleList (text: string): Role[] {
+  const roles = text.split(',').map(r => r.trim()).filter(r => r !== '')
+  const unknown = roles.find(r => !(ROLES as readonly string[]).includes(r))
+  if (unknown != null) throw new ConfigError('CONFIG_INVALID', `roles: unknown role "${unknown}" (use ${ROLES.join(', ')})`, 'roles')
+  if (roles.length === 0) throw new ConfigError('CONFIG_INVALID', `roles: give at least one of ${ROLES.join(', ')}`, 'roles')
+  return [...new Set(roles)] as Role[]
+}
+
 export type NodeConfigInput = Partial<Omit<NodeConfig, 'near' | 'p2p' | 'http' | 'worker' | 'chain'>> & {
   near?: Partial<NodeConfig['near']>
   p2p?: Partial<NodeConfig['p2p']>

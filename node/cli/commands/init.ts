@@ -6,7 +6,7 @@ import { Command, Option } from 'commander'
 import { chmod, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import {
-  CONFIG_FILE_NAME, ConfigError, ROLES, defaultConfig, defaultConfigDir, saveConfig, validateConfig,
+  CONFIG_FILE_NAME, ConfigError, ROLES, defaultConfig, defaultConfigDir, parseRoleList, saveConfig, validateConfig,
   type NodeConfig, type Role
 } from '../../config.js'
 import { KeyError, generateNearKey, generateP2pKey, peerIdOfP2pKey, publicKeyOfNearKey } from '../../keys.js'
@@ -161,10 +161,12 @@ function usageKey (secretKey: string, flag: string): string {
 }
 
 function parseRoles (list: string): Role[] {
-  const roles = list.split(',').map(r => r.trim()).filter(r => r !== '')
-  const unknown = roles.find(r => !(ROLES as readonly string[]).includes(r))
-  if (unknown != null) throw new UsageError(`--roles: unknown role "${unknown}" (use ${ROLES.join(', ')})`)
-  return [...new Set(roles)] as Role[]
+  try {
+    return parseRoleList(list)
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`--${err.message}`)
+    throw err
+  }
 }
 
 function parsePort (text: string): number {

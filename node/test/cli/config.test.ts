@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
+import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, parseRoleList, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
 import { generateNearKey, generateP2pKey } from '../../keys.js'
 
 describe('node config', () => {
@@ -85,6 +85,12 @@ describe('node config', () => {
     await assert.rejects(loadConfig(join(dir, 'bad.json')), (e: ConfigError) => e.code === 'CONFIG_NOT_JSON')
     await writeFile(join(dir, 'array.json'), '[]')
     await assert.rejects(loadConfig(join(dir, 'array.json')), (e: ConfigError) => e.code === 'CONFIG_INVALID')
+  })
+
+  it('parses a role list as the CLI takes it', () => {
+    assert.deepEqual(parseRoleList(' worker, aggregator,worker '), ['worker', 'aggregator'])
+    assert.throws(() => parseRoleList('worker,miner'), (e: ConfigError) => e.field === 'roles' && /unknown role "miner"/.test(e.message))
+    assert.throws(() => parseRoleList(' , '), (e: ConfigError) => e.field === 'roles')
   })
 
   it('the default location honours OUTLAYER_HOME', () => {
