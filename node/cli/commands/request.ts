@@ -271,6 +271,8 @@ async function waitForOutcome (provider: Provider, txHash: string, accountId: st
       const res = await provider.viewTransactionStatus({ txHash, accountId, waitUntil: 'FINAL' })
       const status = res.status as { SuccessValue?: string, Failure?: unknown } | undefined
       if (status != null && (status.SuccessValue != null || status.Failure != null)) return res
+      // An RPC that answers before the outcome exists must not make this a busy loop.
+      await new Promise(resolve => setTimeout(resolve, 1000))
     } catch (err) {
       if (!isWaitTimeout(err)) throw err
     }
