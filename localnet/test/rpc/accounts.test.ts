@@ -1,14 +1,13 @@
 /** Accounts, transfers, access keys and refused transactions, through near-api-js 7.2 against a real localnet. */
 import assert from 'node:assert/strict'
-import { Account, actions, createTransaction, JsonRpcProvider, KeyPair, KeyPairSigner, nearToYocto, type Provider } from 'near-api-js'
+import { Account, actions, createTransaction, JsonRpcProvider, KeyPair, KeyPairSigner, nearToYocto } from 'near-api-js'
 import {
   AccessKeyDoesNotExistError, AccessKeyMethodNameMismatchActionError, AccessKeyReceiverMismatchActionError,
   AccountDoesNotExistError, InvalidNonceError, InvalidSignatureError, NotEnoughBalanceError, RpcMethodNotFoundError,
   RpcRequestParseError, TransactionExpiredError, UnknownBlockError, UnknownTransactionError
 } from 'near-api-js/rpc-errors'
 import { base58 } from '@scure/base'
-import type { Localnet } from '../../index.js'
-import { account, createSubAccount, notesWasm, provider, startTestNet } from './helpers.js'
+import { createSubAccount, notesWasm, useTestNet } from './helpers.js'
 
 describe('localnet rpc: accounts and keys (near-api-js 7.2)', function () {
   const t = useTestNet()
@@ -16,7 +15,7 @@ describe('localnet rpc: accounts and keys (near-api-js 7.2)', function () {
   it('creates an account and transfers to it', async () => {
     const { account: alice } = await createSubAccount(t.root, t.net, 'alice', nearToYocto(10))
     const before = await t.rpc.viewAccount({ accountId: alice.accountId })
-    assert.equal(before.amount, nearToYocto(10), 'alice starts with what t.root sent')
+    assert.equal(before.amount, nearToYocto(10), 'alice starts with what root sent')
     const user0 = t.net.accounts[0]!
     await alice.transfer({ receiverId: user0.accountId, amount: nearToYocto(1) })
     const after = await t.rpc.viewAccount({ accountId: alice.accountId })

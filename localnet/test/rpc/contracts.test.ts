@@ -1,9 +1,8 @@
 /** Contracts through the RPC: an AssemblyScript fixture (storage, logs, NEP-297 events, panics, gas) and near-hello's promise scenarios. */
 import assert from 'node:assert/strict'
-import { type Account, nearToYocto, type Provider } from 'near-api-js'
+import { type Account, nearToYocto } from 'near-api-js'
 import { ContractExecutionError, HostGasExceededError, HostGuestPanicError } from 'near-api-js/rpc-errors'
-import type { Localnet } from '../../index.js'
-import { account, createSubAccount, nearHelloWasm, notesWasm, provider, startTestNet } from './helpers.js'
+import { createSubAccount, nearHelloWasm, notesWasm, useTestNet } from './helpers.js'
 
 const utf8 = new TextEncoder()
 

@@ -1,8 +1,7 @@
 /** The neardata-shaped block feed: redirects, waiting for the next block, and receipt outcomes with logs and events. */
 import assert from 'node:assert/strict'
-import { type Account, nearToYocto, type Provider } from 'near-api-js'
-import type { Localnet } from '../../index.js'
-import { account, createSubAccount, notesWasm, provider, startTestNet } from './helpers.js'
+import { nearToYocto } from 'near-api-js'
+import { createSubAccount, notesWasm, useTestNet } from './helpers.js'
 
 interface FeedOutcome {
   execution_outcome: { id: string, block_hash: string, outcome: { executor_id: string, logs: string[], status: Record<string, unknown> } }

@@ -111,7 +111,8 @@ const run = promisify(execFile)
 export async function fixtureWasm (name: 'notes' | 'yielder'): Promise<Uint8Array> {
   const source = join(here, 'fixtures', `${name}.ts`)
   const dir = join(tmpdir(), 'outlayer-localnet-rpc-fixtures')
-  const out = join(dir, `${name}-${sha256Hex(await readFile(source)).slice(0, 16)}.wasm`)
+  const sources = await Promise.all([source, join(here, 'fixtures', 'host.ts')].map(async f => await readFile(f, 'utf8')))
+  const out = join(dir, `${name}-${sha256Hex(sources.join('\0')).slice(0, 16)}.wasm`)
   if (!await stat(out).then(() => true, () => false)) {
     await mkdir(dir, { recursive: true })
     const tmp = `${out}.${process.pid}.tmp`

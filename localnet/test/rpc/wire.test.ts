@@ -4,33 +4,26 @@
  */
 import assert from 'node:assert/strict'
 import { type Account, actions, KeyPairSigner, type KeyPairString, nearToYocto } from 'near-api-js'
-import type { Localnet } from '../../index.js'
-import { account, createSubAccount, notesWasm, rawRequest, rpc, startTestNet } from './helpers.js'
+import { account, createSubAccount, notesWasm, rawRequest, rpc, useTestNet } from './helpers.js'
 
 describe('localnet rpc: the wire', function () {
-  // the first chain in a process loads binaryen (tens of seconds on a loaded 2-core box); no timing is asserted
-  this.timeout(180_000)
-  let net: Localnet
-  let root: Account
+  const t = useTestNet()
   let notes: Account
 
   before(async () => {
-    net = await startTestNet()
-    root = account(net, net.root)
-    notes = (await createSubAccount(root, net, 'wire', nearToYocto(20))).account
+    notes = (await createSubAccount(t.root, t.net, 'wire', nearToYocto(20))).account
     await notes.deployContract(await notesWasm())
   })
-  after(async () => { await net?.stop() })
 
   type Result = Record<string, any>
   const ok = async (method: string, params: unknown): Promise<Result> => {
-    const { status, body } = await rpc(net, method, params)
+    const { status, body } = await rpc(t.net, method, params)
     assert.equal(status, 200, `${method} ${JSON.stringify(params)} → ${JSON.stringify(body)}`)
     assert.equal(body.error, undefined, `${method}: ${JSON.stringify(body.error)}`)
     return body.result as Result
   }
   const fails = async (method: string, params: unknown, cause: string): Promise<Result> => {
-    const { body } = await rpc(net, method, params)
+    const { body } = await rpc(t.net, method, params)
     const error = body.error as Result | undefined
     assert.equal(error?.cause?.name, cause, `${method} ${JSON.stringify(params)} → ${JSON.stringify(body)}`)
     return error!
@@ -39,17 +32,17 @@ describe('localnet rpc: the wire', function () {
   /** A signed transfer of 1 yocto from user0 to root, as base64 borsh; one Account so its nonce cache counts up. */
   let sender: Account | undefined
   async function signedTransferBase64 (): Promise<string> {
-    const key = net.accounts[0]!
-    sender ??= account(net, key)
+    const key = t.net.accounts[0]!
+    sender ??= account(t.net, key)
     const signer = KeyPairSigner.fromSecretKey(key.secretKey as KeyPairString)
-    const tx = await sender.createTransaction({ receiverId: net.root.accountId, actions: [actions.transfer(1n)], publicKey: await signer.getPublicKey() })
+    const tx = await sender.createTransaction({ receiverId: t.net.root.accountId, actions: [actions.transfer(1n)], publicKey: await signer.getPublicKey() })
     const { signedTransaction } = await signer.signTransaction(tx)
     return Buffer.from(signedTransaction.encode()).toString('base64')
   }
 
   it('status, gas_price, block and chunk validate', async () => {
     const status = await ok('status', [])
-    assert.equal(status.chain_id, net.networkId)
+    assert.equal(status.chain_id, t.net.networkId)
     await ok('health', [])
     const final = await ok('block', { finality: 'final' })
     const optimistic = await ok('block', { finality: 'optimistic' })
@@ -72,13 +65,13 @@ describe('localnet rpc: the wire', function () {
   it('every query request type validates, with finality and block_id', async () => {
     const final = await ok('block', { finality: 'final' })
     const refs = [{ finality: 'optimistic' }, { finality: 'final' }, { block_id: final.header.height }, { block_id: final.header.hash }]
-    const publicKey = (await KeyPairSigner.fromSecretKey(net.root.secretKey as KeyPairString).getPublicKey()).toString()
+    const publicKey = (await KeyPairSigner.fromSecretKey(t.net.root.secretKey as KeyPairString).getPublicKey()).toString()
     for (const ref of refs) {
       const acc = await ok('query', { request_type: 'view_account', account_id: notes.accountId, ...ref })
       assert.match(acc.amount, /^\d+$/, `view_account at ${JSON.stringify(ref)}`)
       assert.equal(typeof acc.block_height, 'number')
-      await ok('query', { request_type: 'view_access_key', account_id: net.root.accountId, public_key: publicKey, ...ref })
-      await ok('query', { request_type: 'view_access_key_list', account_id: net.root.accountId, ...ref })
+      await ok('query', { request_type: 'view_access_key', account_id: t.net.root.accountId, public_key: publicKey, ...ref })
+      await ok('query', { request_type: 'view_access_key_list', account_id: t.net.root.accountId, ...ref })
     }
     const call = await ok('query', { request_type: 'call_function', account_id: notes.accountId, method_name: 'get', args_base64: '', finality: 'optimistic' })
     assert.ok(Array.isArray(call.result) && Array.isArray(call.logs))
@@ -89,7 +82,7 @@ describe('localnet rpc: the wire', function () {
     const unknown = await fails('query', { request_type: 'view_account', account_id: 'ghost.test.near', finality: 'final' }, 'UNKNOWN_ACCOUNT')
     assert.equal(unknown.name, 'HANDLER_ERROR')
     assert.equal(unknown.cause.info.requested_account_id, 'ghost.test.near')
-    await fails('query', { request_type: 'view_code', account_id: net.accounts[0]!.accountId, finality: 'final' }, 'NO_CONTRACT_CODE')
+    await fails('query', { request_type: 'view_code', account_id: t.net.accounts[0]!.accountId, finality: 'final' }, 'NO_CONTRACT_CODE')
     await fails('query', { request_type: 'call_function', account_id: notes.accountId, method_name: 'fail', args_base64: '', finality: 'final' }, 'CONTRACT_EXECUTION_ERROR')
     await fails('query', { request_type: 'view_account', finality: 'final' }, 'PARSE_ERROR')
     await fails('query', { request_type: 'view_everything', account_id: notes.accountId, finality: 'final' }, 'PARSE_ERROR')
@@ -103,7 +96,7 @@ describe('localnet rpc: the wire', function () {
     }
     const hash = await ok('broadcast_tx_async', [await signedTransferBase64()])
     assert.equal(typeof hash, 'string')
-    const sender = net.accounts[0]!.accountId
+    const sender = t.net.accounts[0]!.accountId
     const done = await ok('tx', { tx_hash: hash, sender_account_id: sender, wait_until: 'FINAL' })
     assert.equal(done.final_execution_status, 'FINAL')
     assert.equal(done.transaction.hash, hash)
@@ -127,26 +120,26 @@ describe('localnet rpc: the wire', function () {
   })
 
   it('answers malformed JSON, an unknown method and a huge body with JSON-RPC errors, and keeps serving', async () => {
-    const malformed = await rawRequest(net.rpcUrl, '{"jsonrpc":"2.0","id":1,"method":')
+    const malformed = await rawRequest(t.net.rpcUrl, '{"jsonrpc":"2.0","id":1,"method":')
     assert.equal(malformed.status, 400)
     assert.equal((malformed.body.error as Result).cause.name, 'PARSE_ERROR')
     assert.equal((malformed.body.error as Result).code, -32700)
 
-    const unknown = await rawRequest(net.rpcUrl, JSON.stringify({ jsonrpc: '2.0', id: 'x', method: 'no_such_method', params: [] }))
+    const unknown = await rawRequest(t.net.rpcUrl, JSON.stringify({ jsonrpc: '2.0', id: 'x', method: 'no_such_method', params: [] }))
     assert.equal((unknown.body.error as Result).cause.name, 'METHOD_NOT_FOUND')
     assert.equal((unknown.body.error as Result).cause.info.method_name, 'no_such_method')
     assert.equal(unknown.body.id, 'x')
 
-    const batch = await rawRequest(net.rpcUrl, JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'status', params: [] }]))
+    const batch = await rawRequest(t.net.rpcUrl, JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'status', params: [] }]))
     assert.equal(batch.body.error !== undefined, true)
-    const proto = await rawRequest(net.rpcUrl, JSON.stringify({ jsonrpc: '2.0', id: 2, method: '__proto__', params: [] }))
+    const proto = await rawRequest(t.net.rpcUrl, JSON.stringify({ jsonrpc: '2.0', id: 2, method: '__proto__', params: [] }))
     assert.equal((proto.body.error as Result).cause.name, 'METHOD_NOT_FOUND')
 
     const huge = new Uint8Array(11 * 1024 * 1024).fill(0x20)
-    const tooBig = await rawRequest(net.rpcUrl, huge)
+    const tooBig = await rawRequest(t.net.rpcUrl, huge)
     assert.equal(tooBig.status, 413)
     assert.equal((tooBig.body.error as Result).name, 'REQUEST_VALIDATION_ERROR')
 
-    assert.equal((await ok('status', [])).chain_id, net.networkId, 'still serving')
+    assert.equal((await ok('status', [])).chain_id, t.net.networkId, 'still serving')
   })
 })
