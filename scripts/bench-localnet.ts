@@ -9,11 +9,11 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Account, actions, JsonRpcProvider, KeyPairSigner, type KeyPairString } from 'near-api-js'
+import { actions } from 'near-api-js'
 import { base58 } from '@scure/base'
 import { sha256 } from '../protocol/index.js'
 import { type Localnet, startLocalnet } from '../localnet/index.js'
-import { fixtureWasm, nearHelloWasm } from '../localnet/test/rpc/helpers.js'
+import { account, fixtureWasm, nearHelloWasm } from '../localnet/test/rpc/helpers.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SENDERS = 32
@@ -22,20 +22,15 @@ const PENDING_YIELDS = 100
 
 const log = (line: string): void => { process.stderr.write(`bench:localnet ${line}\n`) }
 
-function accountOf (net: Localnet, key: { accountId: string, secretKey: string }): Account {
-  const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })
-  return new Account(key.accountId, provider, KeyPairSigner.fromSecretKey(key.secretKey as KeyPairString))
-}
-
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN
 const round = (x: number, digits = 1): number => Number(x.toFixed(digits))
 
 async function benchFunctionCalls (): Promise<Record<string, number>> {
   const net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: SENDERS })
   try {
-    const contract = accountOf(net, net.root)
+    const contract = account(net, net.root)
     await contract.deployContract(await nearHelloWasm())
-    const senders = net.accounts.map(key => accountOf(net, key))
+    const senders = net.accounts.map(key => account(net, key))
     // warm-up: the first call compiles the contract, and each sender's first tx fetches its nonce
     await Promise.all(senders.map(async s => await s.callFunction({ contractId: contract.accountId, methodName: 'setValue', args: { value: 'warm' } })))
     log(`tx/s: ${SENDERS} senders, one tx in flight each, for ${TX_SECONDS} s, block time 100 ms`)
@@ -82,7 +77,7 @@ async function benchYields (): Promise<Record<string, number>> {
   try {
     const produce = async (): Promise<void> => { await net.produceBlocks(1) }
     const ticker = setInterval(() => { produce().catch(() => {}) }, 20)
-    const yielder = accountOf(net, net.root)
+    const yielder = account(net, net.root)
     try {
       await yielder.deployContract(await fixtureWasm('yielder'))
     } finally {
@@ -92,7 +87,7 @@ async function benchYields (): Promise<Record<string, number>> {
     log(`baseline block production: median ${baseline.median} ms`)
 
     // 100 yields: signed by near-api-js, sent with wait_until NONE, then included and executed up to the yield
-    const senders = net.accounts.map(key => accountOf(net, key))
+    const senders = net.accounts.map(key => account(net, key))
     const perSender = PENDING_YIELDS / senders.length
     const hashes: string[] = []
     await Promise.all(senders.map(async sender => {
