@@ -5,7 +5,7 @@
  */
 import { decodeSignedTransaction } from 'near-api-js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { verify } from '../../protocol/keys.js'
+import { verifyEd25519 } from './verify.js'
 import { fromBase58, toBase58 } from '../state/codec.js'
 import type { Action } from '../runtime/actions.js'
 import type { AccessKey } from '../state/records.js'
@@ -75,7 +75,7 @@ export function decodeTx (signed: Uint8Array): DecodedTx {
   const hash = sha256(unsigned)
   const t = d.transaction
   const publicKey = t.publicKey.toString() as string
-  if (!publicKey.startsWith('ed25519:') || !verify(sigBytes, hash, fromBase58(publicKey.slice(8)))) throw invalidTx('InvalidSignature')
+  if (!publicKey.startsWith('ed25519:') || !verifyEd25519(sigBytes, hash, fromBase58(publicKey.slice(8)))) throw invalidTx('InvalidSignature')
   return {
     hash: toBase58(hash),
     signerId: t.signerId,
