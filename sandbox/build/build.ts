@@ -16,6 +16,7 @@ import { fetchSource, resolveCommit } from './git-source.js'
 import { triedNetwork } from './log-tail.js'
 import { DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, DEFAULT_LIMITS, DEFAULT_STORE_BYTES, type BuildLimits } from './options.js'
 import { noProgress, type OnProgress } from './progress.js'
+import { readBuildOutput } from './output.js'
 import { planBuild } from './project.js'
 
 export interface BuildFromGitInit {
@@ -127,9 +128,7 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
     const error = failure(outcome, limits)
     if (error != null) throw error
     const logTail = outcome.log.text()
-    const wasm = await readFile(join(outDir, 'out.wasm')).catch(() => undefined)
-    if (wasm == null || wasm.length < 8 || wasm.readUInt32BE(0) !== 0x0061736d) throw new BuildError('COMPILE_FAILED', 'the build did not produce a wasm module', logTail)
-    if (wasm.length > limits.maxWasmBytes) throw new BuildError('TOO_LARGE', `the wasm is ${wasm.length} bytes, over the cap of ${limits.maxWasmBytes}`, logTail)
+    const wasm = await readBuildOutput(join(outDir, 'out.wasm'), limits.maxWasmBytes, logTail)
     const wasmHash = await store.put(wasm)
     await mkdir(join(dataDir, 'builds'), { recursive: true })
     await writeFile(recordPath, JSON.stringify({ repo, commit, build_target: buildTarget, builder_image: image.contentId, wasm_hash: wasmHash, size: wasm.length, log_tail: logTail }))

@@ -3,7 +3,7 @@
  * Detection runs on the host, so a repo we cannot build is refused before any container starts.
  * Precedence: outlayer.json, Cargo.toml, AssemblyScript, CMake, Makefile.
  */
-import { existsSync } from 'node:fs'
+import { lstatSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BuildError } from './errors.js'
@@ -34,10 +34,26 @@ const findOne = (dir: string): string => [
   `[ "$(echo "$ARTIFACT" | wc -l)" = 1 ] || { echo "outlayer: several .wasm files under ${dir}, name one in outlayer.json:"; echo "$ARTIFACT"; exit 98; }`
 ].join('\n')
 
+/**
+ * The checkout is untrusted and on the host: never follow its symlinks here (a link to a host file would let
+ * a repo probe or read this machine); inside the container they resolve to the image's files, harmlessly.
+ */
+function isEntry (path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) != null
+}
+
+async function readRegularFile (path: string): Promise<string | undefined> {
+  const st = lstatSync(path, { throwIfNoEntry: false })
+  if (st == null) return undefined
+  if (!st.isFile() || st.size > 1024 * 1024) throw new BuildError('INVALID_INPUT', `${path.split('/').pop()} must be a regular file under 1 MiB`)
+  return await readFile(path, 'utf8')
+}
+
 async function readOutlayerJson (path: string): Promise<OutlayerJson> {
   let parsed: unknown
+  const text = await readRegularFile(path) ?? ''
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'))
+    parsed = JSON.parse(text)
   } catch (err) {
     throw new BuildError('INVALID_INPUT', `outlayer.json is not valid JSON: ${(err as Error).message}`)
   }
@@ -50,14 +66,14 @@ async function readOutlayerJson (path: string): Promise<OutlayerJson> {
 }
 
 async function isAssemblyScript (src: string): Promise<boolean> {
-  if (!existsSync(join(src, 'assembly', 'index.ts'))) return false
-  if (existsSync(join(src, 'asconfig.json'))) return true
-  const pkg = await readFile(join(src, 'package.json'), 'utf8').catch(() => '')
+  if (!isEntry(join(src, 'assembly', 'index.ts'))) return false
+  if (isEntry(join(src, 'asconfig.json'))) return true
+  const pkg = await readRegularFile(join(src, 'package.json')).catch(() => undefined) ?? ''
   return pkg.includes('"assemblyscript"')
 }
 
 export async function planBuild (src: string, rustTarget: string): Promise<BuildPlan> {
-  const has = (f: string): boolean => existsSync(join(src, f))
+  const has = (f: string): boolean => isEntry(join(src, f))
   if (has('outlayer.json')) {
     const o = await readOutlayerJson(join(src, 'outlayer.json'))
     return { kind: 'outlayer-json', optimise: o.optimize ?? true, script: `${o.build}\nARTIFACT=/work/src/${o.artifact}` }

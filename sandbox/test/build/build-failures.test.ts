@@ -20,8 +20,8 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
   after(() => { if (root != null) rmSync(root, { recursive: true, force: true }) })
 
   /** Builds `files` (or the given repo/commit) and expects a BuildError with `code`; returns it. */
-  async function expectFailure (code: BuildErrorCode, files: RepoFiles, over: Partial<BuildFromGitInit> = {}): Promise<BuildError> {
-    const repo = makeRepo(join(root, 'repos'), `r${n++}`, files)
+  async function expectFailure (code: BuildErrorCode, files: RepoFiles, over: Partial<BuildFromGitInit> = {}, links: Record<string, string> = {}): Promise<BuildError> {
+    const repo = makeRepo(join(root, 'repos'), `r${n++}`, files, links)
     let caught: unknown
     try {
       await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'data'), allowLocalRepos: true, labels: TEST_LABELS, ...over })
@@ -91,5 +91,18 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
 
   it('an artifact that is not wasm', async () => {
     await expectFailure('COMPILE_FAILED', outlayerJson('echo not wasm > out.wasm'))
+  })
+
+  it('an output that is a symlink to a host device is never read (it would never end)', async () => {
+    const e = await expectFailure('COMPILE_FAILED', outlayerJson("printf '\\0asm\\1\\0\\0\\0' > real.wasm; ln -s /dev/zero /out/out.wasm", 'real.wasm'))
+    assert.match(e.message, /symlink/)
+  })
+
+  it('a checkout whose build files are symlinks to host files is refused on the host', async () => {
+    await expectFailure('INVALID_INPUT', {}, {}, { 'outlayer.json': '/etc/hostname' })
+    // whether the link's target exists on the host makes no difference: the host never looks
+    for (const target of ['/etc/hostname', '/nonexistent/Makefile-on-the-host']) {
+      await expectFailure('COMPILE_FAILED', { 'README.md': 'x' }, {}, { Makefile: target })
+    }
   })
 })

@@ -1,6 +1,6 @@
 /** Test repos made on the fly (fixed author and dates, so commits are the same every run) and a git daemon. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -24,8 +24,8 @@ function git (cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim()
 }
 
-/** A repo under `root`/`name` with one commit of `files` on branch main, tagged v1. */
-export function makeRepo (root: string, name: string, files: RepoFiles): TestRepo {
+/** A repo under `root`/`name` with one commit of `files` (and symlinks `links`: path → target) on branch main, tagged v1. */
+export function makeRepo (root: string, name: string, files: RepoFiles, links: Record<string, string> = {}): TestRepo {
   const dir = join(root, name)
   mkdirSync(dir, { recursive: true })
   git(dir, ['init', '-q', '-b', 'main'])
@@ -33,6 +33,7 @@ export function makeRepo (root: string, name: string, files: RepoFiles): TestRep
     mkdirSync(dirname(join(dir, path)), { recursive: true })
     writeFileSync(join(dir, path), text)
   }
+  for (const [path, target] of Object.entries(links)) symlinkSync(target, join(dir, path))
   git(dir, ['add', '-A'])
   git(dir, ['commit', '-q', '-m', name])
   git(dir, ['tag', '-a', 'v1', '-m', 'v1'])
