@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import { parseSecretKey, type AttestationPayload, type BuildAttestation } from '../protocol/index.js'
-import { BUILDER_IMAGE, createArtifactStore } from '../sandbox/build/index.js'
+import { BUILDER_IMAGE, buildFromGit as sandboxBuildFromGit, createArtifactStore } from '../sandbox/build/index.js'
 import { execute as sandboxExecute } from '../sandbox/exec/index.js'
 import { createApiServer, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
@@ -27,15 +27,6 @@ import { builder as createBuilder, type GitBuild } from './roles/builder/index.j
 import { nodeStatus } from './roles/status.js'
 import { WasmResolver, worker as createWorker, type Executor, type LocalBuild, type Worker } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
-
-export type NodeErrorCode = 'BUILDER_UNAVAILABLE' | 'NOT_STARTED'
-
-export class NodeError extends Error {
-  override readonly name = 'NodeError'
-  constructor (readonly code: NodeErrorCode, message: string) {
-    super(message)
-  }
-}
 
 /** Parts a caller may supply instead of the defaults (tests inject a lying executor; several nodes share a process). */
 export interface NodeOverrides {
@@ -74,12 +65,6 @@ export interface OutlayerNode {
 const DEFAULT_LEASE_BLOCKS = 60
 const ARTIFACT_CAP_BYTES = 2 * 1024 * 1024 * 1024
 
-async function defaultBuildFromGit (): Promise<GitBuild> {
-  const mod = await import('../sandbox/build/index.js') as Record<string, unknown>
-  if (typeof mod.buildFromGit !== 'function') throw new NodeError('BUILDER_UNAVAILABLE', 'the builder role needs sandbox/build buildFromGit, which this build does not have')
-  return mod.buildFromGit as GitBuild
-}
-
 export async function createNode (config: NodeConfig, overrides: NodeOverrides = {}): Promise<OutlayerNode> {
   const roles = new Set(config.roles)
   const logger = overrides.logger ?? createLogger(`outlayer:${config.near.accountId}`)
@@ -91,8 +76,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
   }
 
   try {
-    // fail at construction, not at the first git request, when the builder role cannot build
-    const buildFromGit = roles.has('builder') ? overrides.buildFromGit ?? await defaultBuildFromGit() : undefined
+    const buildFromGit: GitBuild | undefined = roles.has('builder') ? overrides.buildFromGit ?? sandboxBuildFromGit : undefined
     const store = await openStore(join(config.dataDir, 'store'))
     teardown.push(async () => await store.close())
     const artifacts = createArtifactStore(join(config.dataDir, 'artifacts'), { maxBytes: ARTIFACT_CAP_BYTES })

@@ -62,7 +62,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
    * Signs and sends without waiting for the outcome (INCLUDED / INCLUDED_FINAL answers carry no outcome, so the
    * hash is computed here: sha256 of the borsh transaction, base58).
    */
-  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }): Promise<CallOutcome> {
+  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }, retries = 3): Promise<CallOutcome> {
     try {
       const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] })
       const txHash = base58.encode(sha256(signed.transaction.encode()))
@@ -70,7 +70,14 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
       const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
       if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
       return { value: successValue(response), txHash }
-    } catch (err) { throw wrap(err, `call ${method}`) }
+    } catch (err) {
+      // someone else used the key (another process, another client): Account's nonce cache is stale; a fresh
+      // Account re-reads the nonce (signAndSendTransaction does the same, but it cannot tell us the hash early)
+      if ((err as Error)?.name === 'InvalidNonceError' && retries > 0) {
+        return await send(new Account(account.accountId, provider, signer(init.secretKey)), method, args, opts, retries - 1)
+      }
+      throw wrap(err, `call ${method}`)
+    }
   }
 
   return {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import { signBuildAttestation, type BuildAttestation, type KeyPair } from '../../../protocol/index.js'
 import type { ArtifactStore } from '../../../sandbox/build/index.js'
 import type { Metrics } from '../../metrics.js'
-import type { LocalBuild } from '../worker/index.js'
+import { WorkerError, type LocalBuild } from '../worker/index.js'
 
 /** sandbox/build's buildFromGit, as the builder calls it */
 export type GitBuild = (args: { repo: string, commit: string, buildTarget?: string, dataDir?: string }) =>
@@ -41,7 +41,7 @@ export function builder (init: BuilderInit): (components: BuilderComponents) => 
         built = await components.buildFromGit({ repo: source.repo, commit: source.commit, buildTarget: source.build_target, ...(init.dataDir != null ? { dataDir: init.dataDir } : {}) })
       } catch (err) {
         components.metrics?.artifactBuilds.inc({ outcome: 'error' })
-        throw err
+        throw new WorkerError('BUILD_FAILED', `build of ${source.repo}@${source.commit} failed: ${(err as Error).message}`, { cause: err })
       }
       components.metrics?.artifactBuilds.inc({ outcome: 'ok' })
       components.metrics?.artifactBuildSeconds.observe(built.seconds)

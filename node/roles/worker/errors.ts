@@ -4,6 +4,8 @@ export type WorkerErrorCode =
   | 'SOURCE_UNSUPPORTED'
   /** the wasm could not be obtained: download failed, too large, or no trusted build and no builder here */
   | 'WASM_UNAVAILABLE'
+  /** this node's build of the git source failed (bad repo, compile error, limits): deterministic, not retried */
+  | 'BUILD_FAILED'
   /** bytes whose sha256 is not the pinned or trusted hash */
   | 'WASM_HASH_MISMATCH'
   /** the executor reported a local failure (timeout, host error): nothing deterministic to attest */

@@ -15,6 +15,9 @@ import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 
 interface Queued { request: ExecutionRequest, notBefore: number }
 
+/** failures that may go away by themselves (a builder publishes the wasm later): retried, not skipped */
+const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE'])
+
 export interface WorkerStatus {
   running: number
   queued: number
@@ -153,13 +156,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { client, store, metrics, wasm, execute } = this.components
     const id = request.request_id.toString()
     try {
-      if (!await this.ensureLease(request)) return // full: reconciliation brings it back if a lease expires
+      // the wasm first, then the lease: a worker that cannot get the code (yet) holds no slot it cannot use, and a
+      // long build does not eat into the lease
+      const code = await wasm.resolve(request.source, signal)
+      const input = await this.input(request)
+      if (signal.aborted || !await this.ensureLease(request)) return // full: reconciliation brings it back if a lease expires
       this.emit('lease:won', { requestId: id })
       await store.setRequestState(id, 'working')
       metrics?.jobs.inc({ status: 'claimed' })
-      const input = await this.input(request)
-      const code = await wasm.resolve(request.source, signal)
-      if (signal.aborted) return
       const limits = request.resource_limits
       const result = await execute(code.wasm, {
         input,
@@ -180,13 +184,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.log.info({ requestId: id, success: attestation.success, instructions: attestation.instructions, wasmFrom: code.from }, 'attested')
       await this.components.publish(attestation)
     } catch (err) {
-      if (err instanceof WorkerError) {
+      if (err instanceof WorkerError && !RETRYABLE.has(err.code)) {
         await this.skip(id, err.code, err.message)
       } else {
-        // chain or transport trouble: leave it `seen`, reconciliation offers it again
-        const code = err instanceof ChainError ? err.code : 'ERROR'
+        // chain or transport trouble, or a wasm nobody has built yet: leave it `seen`, reconciliation offers it again
+        const code = err instanceof WorkerError || err instanceof ChainError ? err.code : 'ERROR'
         metrics?.jobs.inc({ status: 'failed' })
-        this.log.warn({ requestId: id, err }, 'job failed; will retry on reconciliation')
+        const level = code === 'WASM_UNAVAILABLE' ? 'debug' : 'warn' // expected while a builder is still at it
+        this.log[level]({ requestId: id, code, err: (err as Error).message }, 'job not done; will retry on reconciliation')
         this.emit('job:failed', { requestId: id, code, message: (err as Error).message })
         const stored = await store.getRequest(id)
         if (stored?.state === 'working') await store.setRequestState(id, 'seen', code)

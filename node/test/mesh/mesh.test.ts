@@ -20,6 +20,9 @@ import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
 import { deployContract } from '../../../scripts/deploy.js'
 import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
+import { requireBuilder } from '../../../sandbox/test/build/docker-gate.js'
+import { C_SUM } from '../../../sandbox/test/build/fixture-sources.js'
+import { makeRepo, startGitDaemon } from '../../../sandbox/test/build/git-fixtures.js'
 
 const NODES = 5 // node 0: aggregator (child process); 1..4: workers
 const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })
@@ -57,7 +60,7 @@ describe('mesh end to end', function () {
       blockTimeMs: 200,
       leaseBlocks: 10,
       reconcileEveryBlocks: 5,
-      roles: i => i === 0 ? ['aggregator'] : ['worker'],
+      roles: i => i === 0 ? ['aggregator'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
       overrides: i => ({ execute: executorFor(i) }),
       progress: line => { if (process.env.MESH_TEST_PROGRESS != null) process.stderr.write(`mesh: ${line}\n`) }
@@ -82,8 +85,8 @@ describe('mesh end to end', function () {
     return child
   }
 
-  async function runRequest (args: { replicas: number, quorum: number }): Promise<{ requestId: string, view: Record<string, unknown>, output: unknown }> {
-    const { requestId, txHash } = await mesh.request({ source, input_data: INPUT, ...args })
+  async function runRequest (args: { replicas: number, quorum: number, source?: Record<string, unknown>, input?: string }): Promise<{ requestId: string, view: Record<string, unknown>, output: unknown }> {
+    const { requestId, txHash } = await mesh.request({ source: args.source ?? source, input_data: args.input ?? INPUT, replicas: args.replicas, quorum: args.quorum })
     const view = await mesh.waitClosed(requestId, 120_000)
     const output = await mesh.result(txHash)
     return { requestId, view, output }
@@ -161,6 +164,20 @@ describe('mesh end to end', function () {
     }
   })
 
+  it('builds a git source once; the other workers fetch the wasm through the DHT', async function () {
+    await requireBuilder(this)
+    const repo = makeRepo(join(dir, 'repos'), 'sum', C_SUM)
+    const daemon = await startGitDaemon(join(dir, 'repos'))
+    const { view, output } = await runRequest({ replicas: 3, quorum: 2, source: { GitHub: { repo: `${daemon.baseUrl}sum`, commit: repo.commit, build_target: 'wasm32-wasip1' } }, input: 'hello' })
+      .finally(async () => await daemon.stop())
+    assert.equal((view.resolution as { success: boolean }).success, true)
+    assert.equal(output, '{"bytes":5,"sum":532}')
+    const builds = await sumCounter(n => n.metrics.artifactBuilds, 'ok')
+    const fetches = await sumCounter(n => n.metrics.artifactFetches, 'ok')
+    assert.equal(builds, 1, 'built once, on the builder')
+    assert.ok(fetches >= 1, `other workers fetched the wasm from a peer (${fetches} fetches)`)
+  })
+
   it('completes a job when a worker crashes after claiming: its lease expires and another worker takes it', async () => {
     mode.crash = true
     const { view } = await runRequest({ replicas: 2, quorum: 2 })
@@ -218,6 +235,16 @@ describe('mesh end to end', function () {
       await node?.stop()
     }
   })
+
+  /** a labelled counter summed over the running in-process nodes, for one `outcome` */
+  async function sumCounter (pick: (n: OutlayerNode) => { get: () => Promise<{ values: Array<{ value: number, labels: Record<string, unknown> }> }> }, outcome: string): Promise<number> {
+    let total = 0
+    for (const node of mesh.nodes) {
+      if (node == null) continue
+      for (const v of (await pick(node).get()).values) if (v.labels.outcome === outcome) total += v.value
+    }
+    return total
+  }
 
   /** worker account → times the contract recorded it disagreeing */
   async function disagreed (): Promise<Map<string, number>> {
