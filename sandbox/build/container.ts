@@ -57,7 +57,9 @@ export async function runBuildContainer (init: RunContainerInit): Promise<Contai
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
       CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges']
+      SecurityOpt: ['no-new-privileges'],
+      // we read the output through attach; the engine's own copy of a chatty build must not fill the disk
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } }
     }
   })
   let timedOut = false

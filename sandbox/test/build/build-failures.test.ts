@@ -78,6 +78,18 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
     })
   })
 
+  it('a chatty failing build keeps only the last lines of its log', async () => {
+    const e = await expectFailure('COMPILE_FAILED', outlayerJson('seq 1 100000; exit 3'))
+    const lines = e.logTail.split('\n')
+    assert.ok(lines.length <= 40, `${lines.length} lines kept`)
+    assert.equal(lines.at(-1), '100000')
+  })
+
+  it('a build over its process limit', async () => {
+    const e = await expectFailure('COMPILE_FAILED', outlayerJson('for i in $(seq 1 100); do sleep 30 & done; wait'), { limits: { pids: 16 } })
+    assert.match(e.logTail, /Cannot fork/)
+  })
+
   it('a build over its memory limit', async () => {
     const e = await expectFailure('OOM', outlayerJson('echo allocating; node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'),
       { limits: { memoryBytes: 256 * 1024 ** 2 } })
