@@ -180,7 +180,7 @@ export class LocalChain implements Chain {
 
   private checkBlockHash (tx: DecodedTx, head: number): void {
     const h = this.store.get<number>(BLOCK_BY_HASH, tx.blockHash)
-    if (h == null) throw invalidTx('InvalidChain')
+    if (h == null) throw invalidTx('Expired') // nearcore: an unknown base block maps to Expired too
     if (head - h > this.config.txValidityBlocks) throw invalidTx('Expired')
   }
 

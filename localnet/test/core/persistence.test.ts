@@ -57,7 +57,7 @@ describe('localnet core: persistence and transaction validity', function () {
       const expired = await signTx({ chain, signer: accounts[0]!, receiverId: 'test.near', actions: [actions.transfer(1n)], blockHash: old })
       assert.throws(() => chain.submitTx(expired), (e: ChainError) => (e.rpc.data as any).TxExecutionError.InvalidTxError === 'Expired')
       const unknown = await signTx({ chain, signer: accounts[0]!, receiverId: 'test.near', actions: [actions.transfer(1n)], blockHash: '11111111111111111111111111111112' })
-      assert.throws(() => chain.submitTx(unknown), (e: ChainError) => (e.rpc.data as any).TxExecutionError.InvalidTxError === 'InvalidChain')
+      assert.throws(() => chain.submitTx(unknown), (e: ChainError) => (e.rpc.data as any).TxExecutionError.InvalidTxError === 'Expired')
     } finally {
       await chain.close()
     }
