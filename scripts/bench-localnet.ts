@@ -35,6 +35,9 @@ async function benchFunctionCalls (): Promise<Record<string, number>> {
     await Promise.all(senders.map(async s => await s.callFunction({ contractId: contract.accountId, methodName: 'setValue', args: { value: 'warm' } })))
     log(`tx/s: ${SENDERS} senders, one tx in flight each, for ${TX_SECONDS} s, block time 100 ms`)
     const latencies: number[] = []
+    const intervals: number[] = []
+    let lastBlock = performance.now()
+    const off = net.chain.onBlock(() => { const now = performance.now(); intervals.push(now - lastBlock); lastBlock = now })
     const deadline = Date.now() + TX_SECONDS * 1000
     const started = Date.now()
     await Promise.all(senders.map(async (sender, i) => {
@@ -45,7 +48,9 @@ async function benchFunctionCalls (): Promise<Record<string, number>> {
       }
     }))
     const seconds = (Date.now() - started) / 1000
+    off()
     latencies.sort((a, b) => a - b)
+    intervals.sort((a, b) => a - b)
     return {
       senders: SENDERS,
       block_time_ms: 100,
@@ -53,7 +58,11 @@ async function benchFunctionCalls (): Promise<Record<string, number>> {
       seconds: round(seconds, 2),
       tx_per_second: round(latencies.length / seconds),
       latency_ms_p50: round(percentile(latencies, 0.5)),
-      latency_ms_p95: round(percentile(latencies, 0.95))
+      latency_ms_p95: round(percentile(latencies, 0.95)),
+      // the timer waits block_time_ms after each block is produced, so intervals above it are production time
+      blocks: intervals.length,
+      block_interval_ms_median: round(percentile(intervals, 0.5)),
+      block_interval_ms_p95: round(percentile(intervals, 0.95))
     }
   } finally {
     await net.stop()
