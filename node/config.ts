@@ -83,7 +83,10 @@ export const CONFIG_DEFAULTS = {
   network: 'localnet',
   dataDir: '.outlayer',
   rpcUrl: 'http://127.0.0.1:3030',
+  /** localnet: any free port (several nodes share a machine) */
   listen: ['/ip4/0.0.0.0/tcp/0'],
+  /** testnet/mainnet: a fixed port, so others can list this node as a bootstrap peer */
+  publicListen: ['/ip4/0.0.0.0/tcp/4001'],
   roles: ['worker'] as Role[],
   http: { host: '127.0.0.1', port: 7700 },
   worker: { capacity: 2, allowedSources: [...SOURCE_KINDS], trustBuilders: 1 },
@@ -123,7 +126,12 @@ export function defaultConfig (partial: NodeConfigInput = {}): NodeConfig {
       secretKey: '',
       ...dropUndefined(partial.near ?? {})
     },
-    p2p: { privateKey: '', listen: [...CONFIG_DEFAULTS.listen], bootstrap: [], ...dropUndefined(partial.p2p ?? {}) },
+    p2p: {
+      privateKey: '',
+      listen: [...(network === 'localnet' ? CONFIG_DEFAULTS.listen : CONFIG_DEFAULTS.publicListen)],
+      bootstrap: [],
+      ...dropUndefined(partial.p2p ?? {})
+    },
     signingKey: partial.signingKey ?? '',
     roles: partial.roles ?? [...CONFIG_DEFAULTS.roles],
     http: { ...CONFIG_DEFAULTS.http, ...dropUndefined(partial.http ?? {}) },

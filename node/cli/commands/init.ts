@@ -46,7 +46,7 @@ export function register (program: Command): void {
     .option('--operator-secret-key <K>', "aggregator only: the operator's function-call key")
     .addOption(new Option('--roles <list>', `comma-separated: ${ROLES.join(',')}`).default('worker'))
     .option('--bootstrap <multiaddr>', 'a bootstrap peer (repeatable)', collect, [])
-    .option('--listen <multiaddr>', 'a libp2p listen address (repeatable; default /ip4/0.0.0.0/tcp/0)', collect, [])
+    .option('--listen <multiaddr>', 'a libp2p listen address (repeatable; default tcp/0 on localnet, tcp/4001 elsewhere)', collect, [])
     .option('--http-host <host>', 'API/dashboard interface')
     .option('--http-port <port>', 'API/dashboard port')
     .option('--force', 'overwrite an existing config.json (its keys are lost)')

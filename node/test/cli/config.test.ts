@@ -23,6 +23,8 @@ describe('node config', () => {
     const cfg = defaultConfig({ network: 'testnet', worker: { capacity: 8 } })
     assert.equal(cfg.near.networkId, 'testnet')
     assert.equal(cfg.near.rpcUrl, 'https://rpc.testnet.near.org')
+    assert.deepEqual(cfg.p2p.listen, ['/ip4/0.0.0.0/tcp/4001'], 'a fixed port on public networks')
+    assert.deepEqual(defaultConfig().p2p.listen, ['/ip4/0.0.0.0/tcp/0'], 'any port on localnet')
     assert.equal(cfg.worker.capacity, 8)
     assert.deepEqual(cfg.worker.allowedSources, ['GitHub', 'WasmUrl', 'Project'])
     assert.deepEqual(cfg.roles, ['worker'])
