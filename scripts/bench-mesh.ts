@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:mesh` (issue 7 §10). On this machine, in one process, over TCP on 127.0.0.1:
+ *  - latency: request → resolve and request → callback, in blocks, at R=3 (goal: ≤ 4 blocks plus execution);
+ *  - gossip: dissemination p50 / p99 across N nodes (scripts/bench-mesh-gossip.ts);
+ *  - artifacts: fetching a built wasm from a peer against rebuilding it, as a ratio;
+ *  - throughput: sustained requests per second with 10 nodes.
+ * Progress on stderr; writes bench/results/mesh.json.
+ *
+ *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10]
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { buildFromGit } from '../sandbox/build/index.js'
+import { createBlockFeed, logsOf } from '../node/chain/index.js'
+import { startLocalMesh, type LocalMesh } from './start.js'
+import { benchGossip } from './bench-mesh-gossip.js'
+import { C_SUM } from '../sandbox/test/build/fixture-sources.js'
+import { makeRepo, startGitDaemon } from '../sandbox/test/build/git-fixtures.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const say = (line: string): void => { process.stderr.write(`[bench:mesh] ${line}\n`) }
+const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })
+
+function arg (name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`)
+  const n = i >= 0 ? Number(process.argv[i + 1]) : fallback
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} must be a positive integer`)
+  return n
+}
+
+function quantile (values: number[], q: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
+}
+
+/** request id → height of its execution_resolved and execution_completed events, from the feed */
+async function eventHeights (mesh: LocalMesh, from: number, to: number): Promise<Map<string, { resolved?: number, completed?: number }>> {
+  const feed = createBlockFeed(mesh.net.feedUrl)
+  const out = new Map<string, { resolved?: number, completed?: number }>()
+  for (let h = from; h <= to; h++) {
+    const block = await feed.block(h)
+    if (block == null) continue
+    for (const log of logsOf(block, mesh.contractId)) {
+      if (!log.startsWith('EVENT_JSON:')) continue
+      const e = JSON.parse(log.slice(11)) as { event: string, data: Array<{ request_id?: number | string }> }
+      const id = e.data?.[0]?.request_id
+      if (id == null) continue
+      const entry = out.get(String(id)) ?? {}
+      if (e.event === 'execution_resolved') entry.resolved = h
+      if (e.event === 'execution_completed') entry.completed = h
+      out.set(String(id), entry)
+    }
+  }
+  return out
+}
+
+async function latency (mesh: LocalMesh, source: Record<string, unknown>, requests: number): Promise<Record<string, unknown>> {
+  const from = mesh.net.height()
+  const rows: Array<{ id: string, requested: number, timeMs: number }> = []
+  for (let i = 0; i < requests; i++) {
+    const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })
+    const view = await mesh.waitClosed(requestId, 120_000)
+    rows.push({ id: requestId, requested: Number(view.block_height), timeMs: Number((view.resolution as { time_ms?: number } | null)?.time_ms ?? 0) })
+    say(`latency: request ${requestId} done (${i + 1}/${requests})`)
+  }
+  await mesh.net.produceBlocks(3) // let the callbacks land
+  const heights = await eventHeights(mesh, from, mesh.net.height())
+  const toResolve = rows.map(r => (heights.get(r.id)?.resolved ?? NaN) - r.requested)
+  const toCallback = rows.map(r => (heights.get(r.id)?.completed ?? NaN) - r.requested)
+  return {
+    requests,
+    replicas: 3,
+    quorum: 2,
+    blocks_to_resolve: { p50: quantile(toResolve, 0.5), max: Math.max(...toResolve), values: toResolve },
+    blocks_to_callback: { p50: quantile(toCallback, 0.5), max: Math.max(...toCallback), values: toCallback },
+    execution_time_ms_p50: quantile(rows.map(r => r.timeMs), 0.5),
+    goal: 'request → resolve ≤ 4 blocks plus execution time'
+  }
+}
+
+async function throughput (mesh: LocalMesh, source: Record<string, unknown>, burst: number): Promise<Record<string, unknown>> {
+  const t0 = performance.now()
+  const sent = await Promise.all(Array.from({ length: burst }, async () => await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })))
+  const sentS = (performance.now() - t0) / 1000
+  say(`throughput: ${burst} requests sent in ${sentS.toFixed(1)} s; waiting for all to resolve`)
+  const views = await Promise.all(sent.map(async s => await mesh.waitClosed(s.requestId, 300_000)))
+  const seconds = (performance.now() - t0) / 1000
+  const ok = views.filter(v => (v.resolution as { success?: boolean } | null)?.success === true).length
+  return { requests: burst, resolved_ok: ok, seconds: Number(seconds.toFixed(2)), requests_per_second: Number((burst / seconds).toFixed(2)), send_seconds: Number(sentS.toFixed(2)) }
+}
+
+/** A cold build of a small C program against a peer fetch of the result (both real: Docker, libp2p). */
+async function artifacts (mesh: LocalMesh, dir: string): Promise<Record<string, unknown>> {
+  const repo = makeRepo(join(dir, 'repos'), 'sum', C_SUM)
+  const daemon = await startGitDaemon(join(dir, 'repos'))
+  try {
+    const t0 = performance.now()
+    const built = await buildFromGit({ repo: `${daemon.baseUrl}sum`, commit: repo.commit, dataDir: join(dir, 'build'), useCache: false })
+    const buildMs = performance.now() - t0
+    const [a, b] = [mesh.nodes[1]!, mesh.nodes[2]!]
+    // node a serves it from its artifact store; b fetches it over /outlayer/wasm/1.0.0 after a DHT provider lookup
+    await a.mesh.provideWasm(built.wasm_hash).catch(() => {})
+    const wasm = new Uint8Array(await readFile(built.path))
+    await putArtifact(a, wasm)
+    const t1 = performance.now()
+    const fetched = await b.mesh.fetchWasm(built.wasm_hash, { providers: [a.mesh.peerId] })
+    const fetchMs = performance.now() - t1
+    if (fetched.length !== wasm.length) throw new Error('fetched wasm differs')
+    return { wasm_bytes: wasm.length, build_ms: Math.round(buildMs), fetch_ms: Number(fetchMs.toFixed(1)), rebuild_over_fetch: Number((buildMs / fetchMs).toFixed(1)) }
+  } finally {
+    await daemon.stop()
+  }
+}
+
+/** Puts bytes into a node's artifact store (the one its transfer server reads), the way a build or fetch would. */
+async function putArtifact (node: NonNullable<LocalMesh['nodes'][number]>, wasm: Uint8Array): Promise<void> {
+  const { createArtifactStore } = await import('../sandbox/build/index.js')
+  await createArtifactStore(join(node.config.dataDir, 'artifacts'), { maxBytes: 2 * 1024 * 1024 * 1024 }).put(wasm)
+}
+
+async function main (): Promise<void> {
+  const nodes = arg('nodes', 10)
+  const requests = arg('requests', 8)
+  const burst = arg('burst', 30)
+  const dir = await mkdtemp(join(tmpdir(), 'outlayer-bench-mesh-'))
+  const result: Record<string, unknown> = {
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg_at_start: loadavg().map(x => Number(x.toFixed(2))) }
+  }
+  say(`gossip dissemination across ${nodes} nodes`)
+  result.gossip = await benchGossip(nodes, { messages: 60 })
+
+  const blockTimeMs = 500
+  say(`starting a ${nodes}-node mesh (block every ${blockTimeMs} ms)`)
+  const mesh = await startLocalMesh({ nodes, blockTimeMs, leaseBlocks: 20, progress: line => say(line), logLevel: 'error' })
+  try {
+    const random = await mesh.example('random')
+    const source = { WasmUrl: { url: random.url, hash: random.hash } }
+    result.latency = { nodes, block_time_ms: blockTimeMs, ...await latency(mesh, source, requests) }
+    say(`latency: ${JSON.stringify(result.latency)}`)
+    result.throughput = { nodes, block_time_ms: blockTimeMs, ...await throughput(mesh, source, burst) }
+    say(`throughput: ${JSON.stringify(result.throughput)}`)
+    try {
+      result.artifacts = await artifacts(mesh, dir)
+    } catch (err) {
+      result.artifacts = { error: (err as Error).message }
+    }
+    say(`artifacts: ${JSON.stringify(result.artifacts)}`)
+  } finally {
+    await mesh.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+  result.loadavg_at_end = loadavg().map(x => Number(x.toFixed(2)))
+  const out = join(ROOT, 'bench', 'results', 'mesh.json')
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true })
+  await writeFile(out, JSON.stringify(result, null, 2) + '\n')
+  say(`wrote ${out}`)
+}
+
+main().then(() => process.exit(0), (err: Error) => {
+  process.stderr.write(`bench:mesh failed: ${err.stack ?? err.message}\n`)
+  process.exit(1)
+})
