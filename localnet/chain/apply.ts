@@ -59,6 +59,10 @@ export function applyActionReceipt (store: StateWriter, r: ActionReceipt, result
       setAccount(ov, r.receiverId, { amount: 0n, locked: 0n, codeHash: NO_CODE_HASH, storageUsage: ACCOUNT_BYTES })
       return undefined
     }
+    if (acct == null && a.type === 'Transfer' && index === 0 && IMPLICIT.test(r.receiverId)) {
+      createImplicitAccount(ov, r.receiverId, a.deposit, blk.height)
+      return undefined
+    }
     if (acct == null) return { index, kind: { AccountDoesNotExist: { account_id: r.receiverId } } }
     switch (a.type) {
       case 'Transfer':
@@ -195,6 +199,13 @@ export function applyActionReceipt (store: StateWriter, r: ActionReceipt, result
     },
     emitted
   }
+}
+
+/** A transfer to a 64-hex id creates that account, its full-access key being the id itself (NEAR's implicit accounts). */
+const IMPLICIT = /^[0-9a-f]{64}$/
+function createImplicitAccount (s: StateWriter, id: string, amount: bigint, height: number): void {
+  setAccount(s, id, { amount, locked: 0n, codeHash: NO_CODE_HASH, storageUsage: ACCOUNT_BYTES })
+  putAccessKey(s, id, 'ed25519:' + toBase58(Buffer.from(id, 'hex')), { nonce: BigInt(Math.max(0, height - 1)) * 1_000_000n, permission: 'FullAccess' })
 }
 
 function dataReceipt (r: ActionReceipt, dataId: string, receiverId: string, data: Uint8Array | null, isPromiseResume: boolean): DataReceipt {

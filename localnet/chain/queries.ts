@@ -1,7 +1,7 @@
 /** State queries (view_account, view_access_key(_list), call_function, view_state, view_code) as nearcore answers them. */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { runMethod } from '../runtime/vm.js'
-import { MAX_PREPAID_GAS } from '../runtime/fees.js'
+import { MAX_GAS_BURNT_VIEW } from '../runtime/fees.js'
 import { fromBase58, toBase58, toBase64, toHex, fromHex } from '../state/codec.js'
 import { NO_CODE_HASH, accessKeys, dataKeys, getAccessKey, getAccount, getCode, readData, readDataHex } from '../state/records.js'
 import { Overlay, type StateWriter } from '../state/store.js'
@@ -66,7 +66,7 @@ export function callView (s: StateWriter, id: string, method: string, args: Uint
       currentAccountId: id, signerAccountId: '', signerAccountPk: new Uint8Array(0), predecessorAccountId: '',
       input: args, blockHeight: BigInt(b.height), blockTimestampNs: b.timestampNs, epochHeight: BigInt(Math.floor(b.height / 43_200)),
       randomSeed: fromBase58(b.randomSeed), accountBalance: a.amount, accountLockedBalance: a.locked, attachedDeposit: 0n,
-      prepaidGas: MAX_PREPAID_GAS, isView: true, promiseResults: [],
+      prepaidGas: MAX_GAS_BURNT_VIEW, isView: true, promiseResults: [],
       storage: { read: key => readData(ov, id, key), write: () => undefined, remove: () => undefined, storageUsage: () => a.storageUsage },
       newDataId: () => '', yieldCreate: () => undefined, yieldResume: () => false
     }

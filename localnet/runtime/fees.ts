@@ -5,6 +5,8 @@
 export const GAS_PRICE = 100_000_000n // yocto per gas: nearcore's min_gas_price
 export const MAX_PREPAID_GAS = 1_000_000_000_000_000n // 1 PGas (nearcore 2.11)
 export const MAX_GAS_BURNT = MAX_PREPAID_GAS
+/** nearcore's max_gas_burnt_view: what a view call may burn */
+export const MAX_GAS_BURNT_VIEW = 300_000_000_000_000n
 
 /** ext costs, gas units */
 export const EXT = {

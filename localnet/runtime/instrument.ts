@@ -30,7 +30,10 @@ export async function initInstrumenter (): Promise<void> {
   X = B as unknown as Extra
 }
 
-export function prepareContract (code: Uint8Array): Uint8Array {
+/** The instrumented module, and the limits of the memory it imports (if it imports one). */
+export interface Prepared { wasm: Uint8Array, importedMemory?: { initial: number, maximum?: number } }
+
+export function prepareContract (code: Uint8Array): Prepared {
   if (B == null) throw new PrepareError('Instantiate', 'initInstrumenter() was not awaited')
   let mod: Mod
   try {
@@ -46,10 +49,17 @@ export function prepareContract (code: Uint8Array): Uint8Array {
     const n = mod.getNumFunctions()
     for (let i = 0; i < n; i++) meterFunction(mod, mod.getFunctionByIndex(i))
     if (quietly(() => mod.validate()).value === 0) throw new PrepareError('Instantiate', 'instrumentation produced an invalid module')
-    return mod.emitBinary()
+    return { wasm: mod.emitBinary(), importedMemory: importedMemory(mod) }
   } finally {
     mod.dispose()
   }
+}
+
+function importedMemory (mod: Mod): Prepared['importedMemory'] {
+  if (!mod.hasMemory()) return undefined
+  const info = mod.getMemoryInfo()
+  if ((info.module ?? '') === '') return undefined
+  return { initial: info.initial, ...(info.max != null ? { maximum: info.max } : {}) }
 }
 
 function meterFunction (mod: Mod, fn: binaryen.FunctionRef): void {

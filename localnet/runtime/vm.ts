@@ -9,7 +9,7 @@ import { Logic, type VMContext } from './host/logic.js'
 import { prepareContract } from './instrument.js'
 import { Wasm, type WasmMemory, type WasmModule } from './wasm.js'
 
-interface Compiled { module: WasmModule, importsMemory: boolean, methods: Set<string> }
+interface Compiled { module: WasmModule, memory?: { initial: number, maximum: number }, methods: Set<string> }
 const cache = new Map<string, Compiled | PrepareError>()
 const CACHE_MAX = 256
 
@@ -18,10 +18,11 @@ function compile (codeHash: string, code: Uint8Array): Compiled {
   if (hit instanceof PrepareError) throw hit
   if (hit != null) return hit
   try {
-    const module = new Wasm.Module(prepareContract(code))
-    const importsMemory = Wasm.Module.imports(module).some(i => i.kind === 'memory')
+    const prepared = prepareContract(code)
+    const module = new Wasm.Module(prepared.wasm)
     const methods = new Set(Wasm.Module.exports(module).filter(e => e.kind === 'function').map(e => e.name))
-    const compiled = { module, importsMemory, methods }
+    const compiled: Compiled = { module, methods }
+    if (prepared.importedMemory != null) compiled.memory = memoryLimits(prepared.importedMemory)
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!)
     cache.set(codeHash, compiled)
     return compiled
@@ -32,9 +33,11 @@ function compile (codeHash: string, code: Uint8Array): Compiled {
   }
 }
 
-/** Checks a contract can be prepared (DeployContract does this so a bad module fails at deploy time). */
-export function checkContract (codeHash: string, code: Uint8Array): PrepareError | undefined {
-  try { compile(codeHash, code); return undefined } catch (err) { return err as PrepareError }
+/** NEAR gives contracts 17 pages that can grow to 2048, within what the module itself declares. */
+function memoryLimits (declared: { initial: number, maximum?: number }): { initial: number, maximum: number } {
+  const cap = Math.min(declared.maximum ?? LIMITS.max_memory_pages, LIMITS.max_memory_pages)
+  const initial = Math.max(declared.initial, Math.min(LIMITS.initial_memory_pages, cap))
+  return { initial, maximum: Math.max(initial, cap) }
 }
 
 export interface VMOutcome { logic: Logic, error?: VMError }
@@ -49,8 +52,8 @@ export function runMethod (args: { code: Uint8Array | undefined, codeHash: strin
     if (!compiled.methods.has(args.method)) throw new MethodResolveError('MethodNotFound')
     const env: Record<string, unknown> = hostImports(L)
     let memory: WasmMemory | undefined
-    if (compiled.importsMemory) {
-      memory = new Wasm.Memory({ initial: LIMITS.initial_memory_pages, maximum: LIMITS.max_memory_pages })
+    if (compiled.memory != null) {
+      memory = new Wasm.Memory(compiled.memory)
       env.memory = memory
       L.memory = memory
     }

@@ -89,4 +89,13 @@ describe('localnet core: accounts, transfers, keys', () => {
     const allowance = (chain.viewAccessKey(users[0]!.accountId, k.publicKey).permission as any).FunctionCall.allowance
     assert.ok(BigInt(allowance) < NEAR, 'allowance was charged')
   })
+
+  it('a transfer to a 64-hex id creates the implicit account with its key', async () => {
+    const k = newKey()
+    const id = Buffer.from(k.pair.getPublicKey().data).toString('hex')
+    await run({ chain, signer: users[0]!, receiverId: id, actions: [actions.transfer(2n * NEAR)] })
+    assert.equal(chain.viewAccount(id).amount, (2n * NEAR).toString())
+    const s = await run({ chain, signer: { accountId: id, secretKey: k.secretKey }, receiverId: users[1]!.accountId, actions: [actions.transfer(NEAR)] })
+    assert.deepEqual(status(s), { SuccessValue: '' })
+  })
 })
