@@ -67,7 +67,7 @@ async function listRefs (url: string, timeoutMs: number): Promise<string> {
 /** A full sha as is (no network); a branch or tag through `git ls-remote`. */
 export async function resolveCommit ({ url, ref, timeoutMs }: { url: string, ref: string, timeoutMs: number }): Promise<string> {
   checkInput(url, ref)
-  if (FULL_SHA.test(ref)) return ref
+  if (FULL_SHA.test(ref.toLowerCase())) return ref.toLowerCase()
   const commit = pickRef(await listRefs(url, timeoutMs), ref)
   if (commit == null) throw new BuildError('COMMIT_NOT_FOUND', `${url} has no branch or tag ${JSON.stringify(ref)} (a commit must be a full 40-hex sha)`)
   return commit

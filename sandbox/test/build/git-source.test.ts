@@ -37,6 +37,7 @@ describe('sandbox/build git source (host side, no Docker)', () => {
       assert.equal(await resolveCommit({ url, ref: 'main', timeoutMs: 10_000 }), repo.commit)
       assert.equal(await resolveCommit({ url, ref: 'v1', timeoutMs: 10_000 }), repo.commit)
       assert.equal(await resolveCommit({ url, ref: repo.commit, timeoutMs: 10_000 }), repo.commit)
+      assert.equal(await resolveCommit({ url, ref: repo.commit.toUpperCase(), timeoutMs: 10_000 }), repo.commit)
     }
   })
 
