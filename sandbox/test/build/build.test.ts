@@ -6,7 +6,7 @@ import type Docker from 'dockerode'
 import { buildKey } from '../../../protocol/build.js'
 import { sha256Hex } from '../../../protocol/hash.js'
 import { buildFromGit, type BuilderImage } from '../../build/index.js'
-import { AS_UPPER, C_CMAKE, C_SUM, RUST_RANDOM, RUST_VENDORED } from './fixture-sources.js'
+import { AS_UPPER, C_CMAKE, C_SUM, outlayerJson, RUST_RANDOM, RUST_VENDORED } from './fixture-sources.js'
 import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 import { runWasi } from './wasi-run.js'
@@ -54,6 +54,21 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     const repo = repos.vendored!
     const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-vendored'), allowLocalRepos: true })
     assert.deepEqual(await runWasi(readFileSync(r.path), '', root), { code: 0, stdout: '42' })
+  })
+
+  it('runs the build as nobody, with no capabilities, a read-only source and rootfs, and no host socket', async () => {
+    const checks = [
+      '[ "$(id -u):$(id -g)" = 65534:65534 ]',
+      'grep -q "^CapEff:\\s*0000000000000000$" /proc/self/status',
+      '! touch /src/x 2>/dev/null',
+      '! touch /usr/x 2>/dev/null',
+      '[ ! -e /var/run/docker.sock ]',
+      '[ "$(pwd)" = /work/src ]',
+      '[ -z "$(ls /sys/class/net | grep -v ^lo$)" ]'
+    ]
+    const repo = makeRepo(join(root, 'served'), 'sandbox-facts', outlayerJson(`${checks.join(' && ')} && printf '\\0asm\\1\\0\\0\\0' > out.wasm`))
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-facts'), allowLocalRepos: true })
+    assert.equal(r.size, 8)
   })
 
   it('is reproducible: the same commit twice, in fresh containers, gives the same wasm', async () => {
