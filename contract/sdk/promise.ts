@@ -31,10 +31,13 @@ export class Yield {
   constructor(public promise: u64, public dataId: Uint8Array) {}
 }
 
-/** promise_yield_create: the callback `method` runs on resume, or with a failed result after the yield timeout. */
-export function yieldCreate(method: string, args: string, gas: u64, register: u64): Yield {
+/**
+ * promise_yield_create: the callback `method` runs on resume, or with a failed result after the yield timeout.
+ * It gets `gas` plus, by `weight`, a share of the gas this call leaves unused.
+ */
+export function yieldCreate(method: string, args: string, gas: u64, weight: u64, register: u64): Yield {
   const m = utf8(method), a = utf8(args);
-  const p = env.promise_yield_create(<u64>m.length, ptr(m), <u64>a.length, ptr(a), gas, 0, register);
+  const p = env.promise_yield_create(<u64>m.length, ptr(m), <u64>a.length, ptr(a), gas, weight, register);
   return new Yield(p, readRegister(register));
 }
 

@@ -8,7 +8,14 @@ import { MAX_ERROR_BYTES, MAX_OUTPUT_BYTES } from "./constants";
 const DOMAIN = "outlayer-mesh/attestation/v1";
 
 export class AttestedResult {
+  private outputHash: Uint8Array | null = null;
   constructor(public success: bool, public output: Uint8Array, public error: string, public instructions: u64) {}
+
+  /** sha256(output), computed once: the main response is digested once per attestation that signs it. */
+  outputDigest(): Uint8Array {
+    if (this.outputHash == null) this.outputHash = sha256(this.output);
+    return this.outputHash!;
+  }
 }
 
 export function attestationDigest(contractId: string, requestId: u64, r: AttestedResult): Uint8Array {
@@ -20,7 +27,7 @@ export function attestationDigest(contractId: string, requestId: u64, r: Atteste
   success[0] = r.success ? 1 : 0;
   return sha256(concat([
     utf8(DOMAIN), new Uint8Array(1), len, contract, u64le(requestId), success,
-    sha256(r.output), sha256(utf8(r.error)), u64le(r.instructions)
+    r.outputDigest(), sha256(utf8(r.error)), u64le(r.instructions)
   ]));
 }
 

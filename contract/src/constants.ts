@@ -22,8 +22,8 @@ export const MAX_REPLICAS: i32 = 7;
 
 /** Inputs this large or larger stay in state: the event must fit nearcore's 16 KiB log line. */
 export const INLINE_INPUT_BYTES: i32 = 10 * 1024;
-/** Outputs above this cannot come back through a 4 MiB return value as base64, nor be staked cheaply while they wait. */
-export const MAX_OUTPUT_BYTES: i32 = 1024 * 1024;
+/** The biggest output whose submit, resolve and callback each stay well inside 300 Tgas (contract/README.md, Gas). */
+export const MAX_OUTPUT_BYTES: i32 = 256 * 1024;
 /** Errors are short (`exit(3)`, `trap(...)`); a long one could overflow the callback's 16 KiB of logs. */
 export const MAX_ERROR_BYTES: i32 = 1024;
 /** nearcore's max_yield_payload_size: outputs that do not fit go into state and the resume carries a reference. */

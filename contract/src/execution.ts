@@ -114,7 +114,8 @@ export function request_execution(): void {
 
   r.id = readU64("next_request_id", 1);
   writeU64("next_request_id", r.id + 1);
-  const y = yieldCreate(CALLBACK_METHOD, new Obj().num("request_id", r.id).done(), CALLBACK_GAS, DATA_ID_REGISTER);
+  // weight 1: the callback also gets all the gas this call leaves unused, for returning big outputs
+  const y = yieldCreate(CALLBACK_METHOD, new Obj().num("request_id", r.id).done(), CALLBACK_GAS, 1, DATA_ID_REGISTER);
   r.dataId = toHex(y.dataId);
   r.blockHeight = blockHeight();
   r.timestampNs = blockTimestamp();

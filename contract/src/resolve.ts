@@ -102,9 +102,10 @@ export function resolve_execution(): void {
   res.compileTimeMs = used.has("compile_time_ms") ? minU64(u64Field(used, "compile_time_ms"), MAX_COMPILATION_SECONDS * 1000) : 0;
   res.workers = outcome.agreeing;
 
-  const inline = new Obj().num("request_id", r.id).str("output", toBase64(main.output)).done();
-  let payload = inline;
-  if (utf8(inline).length > MAX_YIELD_PAYLOAD) {
+  // base64 only what can fit the payload: encoding a big output just to measure it would waste gas
+  const fits = (main.output.length + 2) / 3 * 4 + 64 <= MAX_YIELD_PAYLOAD;
+  let payload = fits ? new Obj().num("request_id", r.id).str("output", toBase64(main.output)).done() : "";
+  if (!fits || utf8(payload).length > MAX_YIELD_PAYLOAD) {
     res.outputInState = true;
     if (stored == null) saveOutput(r.id, main.output);
     payload = new Obj().num("request_id", r.id).bool("output_in_state", true).done();

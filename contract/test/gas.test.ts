@@ -3,7 +3,7 @@
  * contract/README.md comes from this test's output. Every call must fit in 300 Tgas.
  */
 import assert from 'node:assert/strict'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, attest, claim, publicKeyOf, request, startWorld, workerKey, type Attested, type World, type Worker } from './world.js'
+import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, attest, call, claim, publicKeyOf, request, startWorld, workerKey, type Attested, type World, type Worker } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
@@ -68,6 +68,20 @@ describe('contract gas per method', function () {
     record('request_execution: 12 KiB input kept in state, R=7', requestGas[0])
     // the request's transaction finished with its callback: the last receipt the contract ran
     record('on_execution_response: pays 4 workers, refunds, returns 4 KiB', requestGas[requestGas.length - 1])
+
+    // the largest output the contract takes (256 KiB), in OutLayer's two steps, signed by 7 workers
+    for (const dissenter of w.workers.slice(4)) await call(w, dissenter.account, 'register_worker', { public_key: publicKeyOf(dissenter.key) }, NEAR / 10n)
+    const huge = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: { replicas: 7, quorum: 4, aggregation: 'identical' } }, NEAR)
+    for (const worker of w.workers) await claim(w, worker, huge.requestId)
+    const mib: Attested = { success: true, output: new Uint8Array(256 * 1024).fill(67), error: '', instructions: 1n }
+    record('submit_execution_output: 256 KiB', (await contractReceipts(w, w.operator, 'submit_execution_output', { request_id: huge.requestId, output: Buffer.from(mib.output).toString('base64') }))[0])
+    record('resolve_execution: 7 signatures over a stored 256 KiB output', (await contractReceipts(w, w.operator, 'resolve_execution', {
+      request_id: huge.requestId,
+      response: { success: true, error: '', resources_used: { instructions: '1', time_ms: 1, compile_time_ms: 0 } },
+      attestations: w.workers.map(x => attest(w, x, huge.requestId, mib))
+    }))[0])
+    const hugeDone = await huge.done
+    record('on_execution_response: returns 256 KiB (Text)', hugeDone.receipts.filter(r => r.executor === w.contractId).at(-1)?.gas)
 
     const small = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, input_data: '{"count":1}' }, NEAR)
     await claim(w, w.workers[0]!, small.requestId)

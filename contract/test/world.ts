@@ -106,17 +106,31 @@ export async function startWorld (opts: WorldOptions = {}): Promise<World> {
   }
 }
 
-export async function call (w: World, from: Account, method: string, args: Record<string, unknown>, deposit = 0n, gas = MAX_GAS): Promise<{ value: unknown, logs: string[], gasBurnt: bigint }> {
+export interface CallResult {
+  value: unknown
+  logs: string[]
+  /** the whole transaction's gas */
+  gasBurnt: bigint
+  /** each receipt's executor and gas, in execution order */
+  receipts: Array<{ executor: string, gas: bigint }>
+}
+
+export async function call (w: World, from: Account, method: string, args: Record<string, unknown>, deposit = 0n, gas = MAX_GAS): Promise<CallResult> {
   const outcome = await from.callFunctionRaw({ contractId: w.contractId, methodName: method, args, deposit, gas, waitUntil: 'FINAL' })
   return decodeOutcome(outcome)
 }
 
-export function decodeOutcome (outcome: unknown): { value: unknown, logs: string[], gasBurnt: bigint } {
-  const o = outcome as { status: { SuccessValue?: string, Failure?: unknown }, transaction_outcome: { outcome: { gas_burnt: number } }, receipts_outcome: Array<{ outcome: { logs: string[], gas_burnt: number } }> }
+export function decodeOutcome (outcome: unknown): CallResult {
+  const o = outcome as { status: { SuccessValue?: string, Failure?: unknown }, transaction_outcome: { outcome: { gas_burnt: number } }, receipts_outcome: Array<{ outcome: { logs: string[], gas_burnt: number, executor_id: string } }> }
   if (o.status.SuccessValue === undefined) throw new Error(`transaction failed: ${JSON.stringify(o.status.Failure)}`)
   const raw = Buffer.from(o.status.SuccessValue, 'base64').toString()
   const gasBurnt = o.receipts_outcome.reduce((n, r) => n + BigInt(r.outcome.gas_burnt), BigInt(o.transaction_outcome.outcome.gas_burnt))
-  return { value: raw === '' ? undefined : JSON.parse(raw), logs: o.receipts_outcome.flatMap(r => r.outcome.logs), gasBurnt }
+  return {
+    value: raw === '' ? undefined : JSON.parse(raw),
+    logs: o.receipts_outcome.flatMap(r => r.outcome.logs),
+    gasBurnt,
+    receipts: o.receipts_outcome.map(r => ({ executor: r.outcome.executor_id, gas: BigInt(r.outcome.gas_burnt) }))
+  }
 }
 
 /** The `data` of every NEP-297 `near-outlayer` event called `name` in the logs. */
@@ -142,7 +156,7 @@ export async function refused (promise: Promise<unknown>, text: string): Promise
 export interface PendingRequest {
   requestId: number
   /** the request transaction; settles when the callback has run */
-  done: Promise<{ value: unknown, logs: string[], gasBurnt: bigint }>
+  done: Promise<CallResult>
 }
 
 /** Sends request_execution and returns as soon as the request is on chain (the yield keeps the tx open). */
@@ -151,7 +165,7 @@ export async function request (w: World, from: Account, args: Record<string, unk
 }
 
 /** Runs `send` (a transaction that leads to one request_execution) and returns once that request is on chain. */
-export async function requestVia (w: World, send: () => Promise<{ value: unknown, logs: string[], gasBurnt: bigint }>): Promise<PendingRequest> {
+export async function requestVia (w: World, send: () => Promise<CallResult>): Promise<PendingRequest> {
   const before = (await w.view<{ requests: number }>('get_stats')).requests
   const requestId = before + 1
   const done = send()
@@ -185,7 +199,7 @@ export function responseOf (r: Attested, timeMs = 0, compileMs = 0): Record<stri
   }
 }
 
-export async function resolve (w: World, requestId: number, response: Record<string, unknown>, attestations: unknown[]): Promise<{ value: unknown, logs: string[], gasBurnt: bigint }> {
+export async function resolve (w: World, requestId: number, response: Record<string, unknown>, attestations: unknown[]): Promise<CallResult> {
   return await call(w, w.operator, 'resolve_execution', { request_id: requestId, response, attestations })
 }
 
