@@ -86,11 +86,12 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
       [INTERNAL_MODULE]: internal
     })
     const exports = instance.exports
-    const current: Meters = {
-      fuel: exports[INTERNAL.fuelExport] as WasmGlobal,
-      depth: exports[INTERNAL.depthExport] as WasmGlobal,
-      growFailed: exports[INTERNAL.growFailedExport] as WasmGlobal
+    // the meters are read through exported getters (see instrument.ts)
+    const read = (name: string): WasmGlobal => {
+      const getter = exports[name] as () => number | bigint
+      return { get value () { return getter() } }
     }
+    const current: Meters = { fuel: read(INTERNAL.fuelExport), depth: read(INTERNAL.depthExport), growFailed: read(INTERNAL.growFailedExport) }
     meters = current
     ctx.fuelSpent = () => { const left = current.fuel.value as bigint; return left < 0n ? req.fuel : req.fuel - left }
     const start = exports[INTERNAL.startExport]
