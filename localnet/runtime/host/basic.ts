@@ -25,6 +25,13 @@ function contextValue (L: Logic, register: bigint, value: Uint8Array | string): 
   return undefined
 }
 
+/** Reads a storage key and enforces nearcore's key length limit. */
+function storageKey (L: Logic, len: bigint, ptr: bigint): Uint8Array {
+  const key = L.readOrRegister(ptr, len)
+  if (key.length > LIMITS.max_length_storage_key) throw hostErrors.keyLengthExceeded(key.length, LIMITS.max_length_storage_key)
+  return key
+}
+
 export const basicHost: Record<string, HostFn> = {
   // registers
   read_register: (L, [id, ptr]) => { L.burn(EXT.base); L.writeMemory(ptr!, L.registerRead(id!)); return undefined },
@@ -98,8 +105,7 @@ export const basicHost: Record<string, HostFn> = {
   storage_write: (L, [keyLen, keyPtr, valueLen, valuePtr, r]) => {
     L.notInView('storage_write')
     L.burn(EXT.base + EXT.storage_write_base)
-    const key = L.readOrRegister(keyPtr!, keyLen!)
-    if (key.length > LIMITS.max_length_storage_key) throw hostErrors.keyLengthExceeded(key.length, LIMITS.max_length_storage_key)
+    const key = storageKey(L, keyLen!, keyPtr!)
     const value = L.readOrRegister(valuePtr!, valueLen!)
     if (value.length > LIMITS.max_length_storage_value) throw hostErrors.valueLengthExceeded(value.length, LIMITS.max_length_storage_value)
     L.burn(EXT.storage_write_key_byte * BigInt(key.length) + EXT.storage_write_value_byte * BigInt(value.length) + EXT.touching_trie_node * 2n)
@@ -111,8 +117,7 @@ export const basicHost: Record<string, HostFn> = {
   },
   storage_read: (L, [keyLen, keyPtr, r]) => {
     L.burn(EXT.base + EXT.storage_read_base)
-    const key = L.readOrRegister(keyPtr!, keyLen!)
-    if (key.length > LIMITS.max_length_storage_key) throw hostErrors.keyLengthExceeded(key.length, LIMITS.max_length_storage_key)
+    const key = storageKey(L, keyLen!, keyPtr!)
     L.burn(EXT.storage_read_key_byte * BigInt(key.length) + EXT.touching_trie_node * 2n)
     const value = L.ctx.storage.read(key)
     if (value == null) return 0n
@@ -123,8 +128,7 @@ export const basicHost: Record<string, HostFn> = {
   storage_remove: (L, [keyLen, keyPtr, r]) => {
     L.notInView('storage_remove')
     L.burn(EXT.base + EXT.storage_remove_base)
-    const key = L.readOrRegister(keyPtr!, keyLen!)
-    if (key.length > LIMITS.max_length_storage_key) throw hostErrors.keyLengthExceeded(key.length, LIMITS.max_length_storage_key)
+    const key = storageKey(L, keyLen!, keyPtr!)
     L.burn(EXT.storage_remove_key_byte * BigInt(key.length) + EXT.touching_trie_node * 2n)
     const removed = L.ctx.storage.remove(key)
     if (removed == null) return 0n
@@ -134,8 +138,7 @@ export const basicHost: Record<string, HostFn> = {
   },
   storage_has_key: (L, [keyLen, keyPtr]) => {
     L.burn(EXT.base + EXT.storage_has_key_base)
-    const key = L.readOrRegister(keyPtr!, keyLen!)
-    if (key.length > LIMITS.max_length_storage_key) throw hostErrors.keyLengthExceeded(key.length, LIMITS.max_length_storage_key)
+    const key = storageKey(L, keyLen!, keyPtr!)
     L.burn(EXT.storage_has_key_byte * BigInt(key.length) + EXT.touching_trie_node * 2n)
     return L.ctx.storage.read(key) != null ? 1n : 0n
   }

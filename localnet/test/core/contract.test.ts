@@ -2,12 +2,9 @@ import assert from 'node:assert/strict'
 import { createChain } from '../../chain/index.js'
 import type { Chain, KeyedAccount } from '../../chain/api.js'
 import { ChainError } from '../../chain/errors.js'
-import { actions, newKey, run, status, NEAR, TGAS } from './helpers.js'
+import { actions, run, status, NEAR, TGAS, deploy, utf8, text, b64 } from './helpers.js'
 import { nearHello, testContract } from './fixtures.js'
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
-const text = (b: Uint8Array): string => new TextDecoder().decode(b)
-const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
 describe('localnet core: contracts', function () {
   this.timeout(120_000)
@@ -25,7 +22,7 @@ describe('localnet core: contracts', function () {
     chain = c.chain; root = c.root; user = c.accounts[0]!
     const wasm = await testContract()
     for (const id of [A, B]) {
-      const s = await run({ chain, signer: root, receiverId: id, actions: [actions.createAccount(), actions.transfer(50n * NEAR), actions.addFullAccessKey(newKey().pair.getPublicKey()), actions.deployContract(wasm)] })
+      const s = await deploy(chain, root, id, wasm)
       assert.deepEqual(status(s), { SuccessValue: '' })
     }
   })
@@ -122,13 +119,13 @@ describe('localnet core: contracts', function () {
   it('refuses a module with features NEAR does not admit', async () => {
     // (module (memory 1) (func (export "f") (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))
     const bulk = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 5, 1, 1, 102, 0, 0, 10, 14, 1, 12, 0, 65, 0, 65, 0, 65, 0, 252, 11, 0, 11])
-    await run({ chain, signer: root, receiverId: 'bulk.test.near', actions: [actions.createAccount(), actions.transfer(5n * NEAR), actions.deployContract(bulk)] })
+    await deploy(chain, root, 'bulk.test.near', bulk, 5n)
     const s = await call('bulk.test.near', 'f')
     assert.ok('CompilationError' in status(s).Failure.ActionError.kind.FunctionCallError)
   })
 
   it('deploys near-hello and runs it', async () => {
-    await run({ chain, signer: root, receiverId: 'hello.test.near', actions: [actions.createAccount(), actions.transfer(20n * NEAR), actions.deployContract(await nearHello())] })
+    await deploy(chain, root, 'hello.test.near', await nearHello(), 20n)
     const v = chain.callView('hello.test.near', 'hello', utf8(JSON.stringify({ name: 'trex' })))
     assert.equal(JSON.parse(text(v.result)), 'hello trex')
     const s = await call('hello.test.near', 'setValue', JSON.stringify({ value: 'v1' }))

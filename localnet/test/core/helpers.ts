@@ -3,7 +3,8 @@ import { KeyPair, KeyPairSigner, createTransaction, encodeTransaction, type Acti
 import type { Chain, KeyedAccount, TxStatus } from '../../chain/api.js'
 import { fromBase58 } from '../../state/codec.js'
 
-export { actions } from 'near-api-js'
+import { actions } from 'near-api-js'
+export { actions }
 
 export interface SignArgs {
   chain: Chain
@@ -48,3 +49,11 @@ export const NEAR = 10n ** 24n
 export const TGAS = 10n ** 12n
 
 export const publicKeyOf = (a: KeyedAccount): string => KeyPair.fromString(a.secretKey as `ed25519:${string}`).getPublicKey().toString()
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+export const text = (b: Uint8Array): string => new TextDecoder().decode(b)
+export const b64 = (s: string): string => Buffer.from(s).toString('base64')
+
+/** Creates `accountId` under the root with a balance and a key, and deploys `wasm` to it. */
+export async function deploy (chain: Chain, root: KeyedAccount, accountId: string, wasm: Uint8Array, near = 50n): Promise<TxStatus> {
+  return await run({ chain, signer: root, receiverId: accountId, actions: [actions.createAccount(), actions.transfer(near * NEAR), actions.addFullAccessKey(newKey().pair.getPublicKey()), actions.deployContract(wasm)] })
+}

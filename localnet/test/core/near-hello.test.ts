@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { createChain } from '../../chain/index.js'
 import type { Chain, KeyedAccount } from '../../chain/api.js'
-import { actions, newKey, run, status, NEAR } from './helpers.js'
+import { actions, run, status, deploy } from './helpers.js'
 import { nearHello } from './fixtures.js'
 
 const GAS = 300_000_000_000_000n
@@ -29,7 +29,7 @@ describe('localnet core: near-hello promise scenarios', function () {
     chain = c.chain; user = c.accounts[0]!
     const wasm = await nearHello()
     for (const id of [A, B, C]) {
-      await run({ chain, signer: c.root, receiverId: id, actions: [actions.createAccount(), actions.transfer(20n * NEAR), actions.addFullAccessKey(newKey().pair.getPublicKey()), actions.deployContract(wasm)] })
+      await deploy(chain, c.root, id, wasm, 20n)
     }
   })
   after(async () => { await chain.close() })

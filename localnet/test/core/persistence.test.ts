@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createChain } from '../../chain/index.js'
 import type { ChainError } from '../../chain/errors.js'
-import { actions, newKey, run, settle, signTx, status, NEAR, TGAS } from './helpers.js'
+import { actions, run, settle, signTx, status, NEAR, TGAS, deploy, utf8, b64 } from './helpers.js'
 import { testContract } from './fixtures.js'
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
-const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
 describe('localnet core: persistence and transaction validity', function () {
   this.timeout(120_000)
@@ -19,7 +17,7 @@ describe('localnet core: persistence and transaction validity', function () {
   it('a restart with the same data dir continues the chain, its state and a pending yield', async () => {
     const first = await createChain({ dataDir: dir, accounts: 2 })
     const { chain, root, accounts } = first
-    await run({ chain, signer: root, receiverId: 'p.test.near', actions: [actions.createAccount(), actions.transfer(30n * NEAR), actions.addFullAccessKey(newKey().pair.getPublicKey()), actions.deployContract(await testContract())] })
+    await deploy(chain, root, 'p.test.near', await testContract(), 30n)
     await run({ chain, signer: accounts[0]!, receiverId: 'p.test.near', actions: [actions.functionCall('set_greeting', utf8('kept'), 30n * TGAS, 0n)] })
     await run({ chain, signer: accounts[0]!, receiverId: accounts[1]!.accountId, actions: [actions.transfer(7n * NEAR)] })
     const { hash: yieldTx } = chain.submitTx(await signTx({ chain, signer: accounts[0]!, receiverId: 'p.test.near', actions: [actions.functionCall('start_yield', new Uint8Array(0), 100n * TGAS, 0n)] }))

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict'
 import { createChain } from '../../chain/index.js'
 import type { Chain, KeyedAccount } from '../../chain/api.js'
-import { actions, newKey, run, settle, signTx, status, NEAR, TGAS } from './helpers.js'
+import { actions, run, settle, signTx, status, TGAS, deploy, utf8, b64 } from './helpers.js'
 import { testContract } from './fixtures.js'
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
-const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
 describe('localnet core: yield/resume (NEP-519)', function () {
   this.timeout(180_000)
@@ -35,7 +33,7 @@ describe('localnet core: yield/resume (NEP-519)', function () {
     chain = c.chain; root = c.root; user = c.accounts[0]!
     const wasm = await testContract()
     for (const id of [A, B]) {
-      await run({ chain, signer: root, receiverId: id, actions: [actions.createAccount(), actions.transfer(50n * NEAR), actions.addFullAccessKey(newKey().pair.getPublicKey()), actions.deployContract(wasm)] })
+      await deploy(chain, root, id, wasm)
     }
   })
   after(async () => { await chain.close() })
