@@ -6,7 +6,7 @@
  *
  *   npm run build:contract        (tsx scripts/build-contract.ts)
  */
-import { mkdir, readdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -63,12 +63,19 @@ async function upToDate (target: Target, out: string): Promise<boolean> {
   }
 }
 
+/** Compiles to a temp file and renames it, so a concurrent reader never sees a half-written wasm. */
 async function compile (target: Target, out: string): Promise<void> {
   const asc = await import('assemblyscript/asc')
   let log = ''
   const sink = { write: (chunk: string | Uint8Array): boolean => { log += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(); return true } }
-  const result = await asc.main([target.entry, ...ASC_FLAGS, '--baseDir', ROOT, '--outFile', relative(ROOT, out)], { stdout: sink, stderr: sink })
-  if (result.error != null) throw new ContractBuildError(`asc failed for ${target.entry}: ${result.error.message}\n${log.split('\n').filter(l => /ERROR|error/.test(l) || l.startsWith(' ')).slice(0, 40).join('\n')}`)
+  const tmp = `${out}.${process.pid}.tmp.wasm`
+  const result = await asc.main([target.entry, ...ASC_FLAGS, '--baseDir', ROOT, '--outFile', relative(ROOT, tmp)], { stdout: sink, stderr: sink })
+  if (result.error == null) {
+    await rename(tmp, out)
+    return
+  }
+  await rm(tmp, { force: true })
+  throw new ContractBuildError(`asc failed for ${target.entry}: ${result.error.message}\n${log.split('\n').filter(l => /ERROR|error/.test(l) || l.startsWith(' ')).slice(0, 40).join('\n')}`)
 }
 
 /** Builds what is missing or stale and returns the wasm paths (asc resolves paths against the repo root). */

@@ -38,13 +38,19 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
 
 const HEX = "0123456789abcdef";
 
+/** Builds ASCII text in a byte buffer and decodes it once (no string per character: this runs on big outputs). */
+function ascii(buf: Uint8Array): string {
+  return String.UTF8.decodeUnsafe(buf.dataStart, buf.length);
+}
+
 export function toHex(bytes: Uint8Array): string {
-  const parts = new Array<string>(bytes.length);
+  const out = new Uint8Array(bytes.length * 2);
   for (let i = 0; i < bytes.length; i++) {
     const b = <i32>bytes[i];
-    parts[i] = HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+    out[i * 2] = <u8>HEX.charCodeAt(b >> 4);
+    out[i * 2 + 1] = <u8>HEX.charCodeAt(b & 15);
   }
-  return parts.join("");
+  return ascii(out);
 }
 
 function hexDigit(c: i32): i32 {
@@ -69,21 +75,17 @@ export function fromHex(text: string, size: i32): Uint8Array | null {
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 export function toBase64(bytes: Uint8Array): string {
-  const out = new Array<string>();
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (<i32>bytes[i] << 16) | (<i32>bytes[i + 1] << 8) | <i32>bytes[i + 2];
-    out.push(B64.charAt(n >> 18) + B64.charAt((n >> 12) & 63) + B64.charAt((n >> 6) & 63) + B64.charAt(n & 63));
+  const out = new Uint8Array((bytes.length + 2) / 3 * 4);
+  let o = 0;
+  for (let i = 0; i < bytes.length; i += 3) {
+    const rest = bytes.length - i;
+    const n = (<i32>bytes[i] << 16) | (rest > 1 ? <i32>bytes[i + 1] << 8 : 0) | (rest > 2 ? <i32>bytes[i + 2] : 0);
+    out[o++] = <u8>B64.charCodeAt(n >> 18);
+    out[o++] = <u8>B64.charCodeAt((n >> 12) & 63);
+    out[o++] = rest > 1 ? <u8>B64.charCodeAt((n >> 6) & 63) : 61;
+    out[o++] = rest > 2 ? <u8>B64.charCodeAt(n & 63) : 61;
   }
-  const rest = bytes.length - i;
-  if (rest == 1) {
-    const n = <i32>bytes[i] << 16;
-    out.push(B64.charAt(n >> 18) + B64.charAt((n >> 12) & 63) + "==");
-  } else if (rest == 2) {
-    const n = (<i32>bytes[i] << 16) | (<i32>bytes[i + 1] << 8);
-    out.push(B64.charAt(n >> 18) + B64.charAt((n >> 12) & 63) + B64.charAt((n >> 6) & 63) + "=");
-  }
-  return out.join("");
+  return ascii(out);
 }
 
 function b64Value(c: i32): i32 {
