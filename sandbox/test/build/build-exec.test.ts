@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildFromGit } from '../../build/index.js'
 import { execute } from '../../exec/index.js'
-import { RUST_RANDOM } from './fixture-sources.js'
+import { AS_UPPER, C_SUM, RUST_RANDOM } from './fixture-sources.js'
 import { requireBuilder } from './docker-gate.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon } from './git-fixtures.js'
 
@@ -16,6 +16,8 @@ describe('sandbox/build → sandbox/exec: the random example from git, end to en
     await requireBuilder(this)
     root = tempRoot('build-exec')
     makeRepo(join(root, 'served'), 'random-ark', RUST_RANDOM)
+    makeRepo(join(root, 'served'), 'c-sum', C_SUM)
+    makeRepo(join(root, 'served'), 'as-upper', AS_UPPER)
     daemon = await startGitDaemon(join(root, 'served'))
   })
   after(async () => {
@@ -40,5 +42,15 @@ describe('sandbox/build → sandbox/exec: the random example from git, end to en
     const other = await execute(wasm, { input, seed: 'cd'.repeat(32) })
     assert.equal(other.status, 'ok')
     assert.notDeepEqual(other.stdout, first.stdout, 'another seed should give other numbers')
+  })
+
+  it('runs the C (clang + wasi-libc) and AssemblyScript builds through the executor too', async () => {
+    const cases: Array<[name: string, input: string, stdout: string]> = [['c-sum', 'hello', '{"bytes":5,"sum":532}'], ['as-upper', 'hello', 'HELLO']]
+    for (const [name, input, expected] of cases) {
+      const built = await buildFromGit({ repo: `${daemon.baseUrl}${name}`, commit: 'v1', dataDir: join(root, 'data') })
+      const result = await execute(readFileSync(built.path), { input })
+      assert.equal(result.status, 'ok', `${name}: ${result.message ?? ''}`)
+      assert.equal(new TextDecoder().decode(result.stdout), expected)
+    }
   })
 })
