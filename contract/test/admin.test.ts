@@ -58,6 +58,10 @@ describe('contract admin, validation and views', function () {
     assert.equal(config.lease_blocks, 9)
     assert.equal(config.slash_share_bps, 2500)
     await refused(call(w, w.root, 'set_config', { slash_share_bps: 10_001 }), 'at most 10000')
+    // u128 arithmetic panics instead of wrapping: 2^127 per ms × 2000 ms does not fit
+    await call(w, w.root, 'set_pricing', { ...pricing, per_ms_fee: (2n ** 127n).toString() })
+    await refused(w.view('estimate_execution_cost', { resource_limits: LIMITS }), 'amount overflow')
+    await call(w, w.root, 'set_pricing', pricing)
     await refused(call(w, w.root, 'new', { owner_id: u.accountId }), 'only be called by the contract account itself')
   })
 

@@ -96,6 +96,19 @@ describe('contract lifecycle (R=3, Q=2)', function () {
     await refused(call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId }), 'cannot be cancelled')
   })
 
+  it('pages through pending requests in order, leases included', async () => {
+    const [user] = w.users
+    const ids: number[] = []
+    for (let i = 0; i < 3; i++) ids.push((await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS }, 2n * NEAR)).requestId)
+    await claim(w, w.workers[1]!, ids[1]!)
+    const first = await w.view<Array<{ request_id: number, leases: Array<{ worker_id: string }> }>>('get_pending_requests', { from_index: 0, limit: 2 })
+    const rest = await w.view<Array<{ request_id: number }>>('get_pending_requests', { from_index: 2, limit: 2 })
+    assert.deepEqual([...first, ...rest].map(p => p.request_id), ids)
+    assert.deepEqual(first[1]!.leases.map(l => l.worker_id), [w.workers[1]!.id])
+    for (const id of ids) await call(w, w.root, 'emergency_cancel_execution', { request_id: id })
+    assert.deepEqual(await w.view('get_pending_requests', {}), [])
+  })
+
   it('returns Text and Bytes outputs in their formats and pays a verified failure the base fee only', async () => {
     const [user] = w.users
     const text = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, response_format: 'Text' }, 2n * NEAR)
