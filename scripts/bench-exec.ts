@@ -22,13 +22,17 @@ import { ensureExamples, type ExampleName } from './build-examples.js'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env.BENCH_EXEC_RUNS ?? 7)
 const PROGRAMS: Array<[ExampleName, string]> = [
-  ['bench-sha256', '{"bytes":4194304,"rounds":2}'],
-  ['bench-json', '{"items":2000,"rounds":6}'],
-  ['bench-fib', '{"n":30}'],
+  ['bench-sha256', '{"bytes":2097152,"rounds":2}'],
+  ['bench-json', '{"items":2000,"rounds":4}'],
+  ['bench-fib', '{"n":33}'],
   ['bench-matmul', '{"n":200}']
 ]
 const log = (line: string): void => { process.stderr.write(`bench:exec ${line}\n`) }
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN }
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[mid] ?? NaN : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2
+}
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits))
 
 class Exit { constructor (readonly code: number) {} }

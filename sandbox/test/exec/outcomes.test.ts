@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { resultHash } from '../../../protocol/result.js'
 import { createExecutor, ExecutorError, METERING, OUTPUT, type Executor } from '../../exec/index.js'
+import { WorkerPool } from '../../exec/pool.js'
+import { Wasm } from '../../exec/wasm-api.js'
 import { command, tempDir, text, wat, wabtReady } from './helpers.js'
 
 describe('sandbox/exec outcomes', function () {
@@ -103,6 +105,21 @@ describe('sandbox/exec outcomes', function () {
     assert.equal(r.result_hash, null)
     const next = await executor.execute(command(''))
     assert.equal(next.status, 'ok')
+  })
+
+  it('host_error: a job the worker cannot run is a local failure, never hashed; the pool serves the next', async () => {
+    const pool = new WorkerPool(1)
+    try {
+      const uninstrumented = await Wasm.compile(command(''))
+      const request = { input: new Uint8Array(0), fuel: 1000n, memoryMb: 1, seed: new Uint8Array(32), timestampNs: 0n, env: {}, args: ['program'] }
+      const r = await pool.run(uninstrumented, request, 10_000)
+      assert.equal(r.status, 'host_error')
+      assert.equal(r.result_hash, null)
+      assert.match(r.message ?? '', /not instrumented/)
+    } finally {
+      await pool.close()
+    }
+    assert.equal((await executor.execute(command(''))).status, 'ok')
   })
 
   it('sockets and signals trap deterministically as wasi_unsupported', async () => {
