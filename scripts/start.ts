@@ -20,6 +20,7 @@ import { generateNearKey, generateP2pKey } from '../node/keys.js'
 import { createLogger } from '../node/log.js'
 import { createNode, type NodeOverrides, type OutlayerNode } from '../node/node.js'
 import { deployOutlayer } from './deploy.js'
+import { ensureContracts } from './build-contract.js'
 import { ensureExamples } from './build-examples.js'
 
 const YOCTO_PER_NEAR = 10n ** 24n
@@ -99,11 +100,17 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
   try {
     const dir = await mkdtemp(join(tmpdir(), 'outlayer-mesh-'))
     cleanups.push(async () => await rm(dir, { recursive: true, force: true }))
+    // compile-if-stale the contracts and examples while the chain starts
+    const examplesReady = ensureExamples()
+    const contractsReady = ensureContracts()
+    examplesReady.catch(() => {})
+    contractsReady.catch(() => {})
     const net = await startLocalnet({ port: 0, blockTimeMs: opts.blockTimeMs ?? 500, accounts: n + 1, ...(opts.yieldTimeoutBlocks != null ? { yieldTimeoutBlocks: opts.yieldTimeoutBlocks } : {}) })
     cleanups.push(async () => await net.stop())
     say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
 
     const operator = generateNearKey()
+    await contractsReady
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
       operatorPublicKey: operator.publicKey,
@@ -112,6 +119,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     say(`contract deployed at ${contractId}`)
 
     const configs: NodeConfig[] = []
+    const registrations: Array<Promise<unknown>> = []
     for (let i = 0; i < n; i++) {
       const account = net.accounts[i]!
       const signing = generateNearKey()
@@ -132,14 +140,16 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)) }
       }))
       if (!roles.includes('worker')) continue
+      // one account each, so the registrations go out together
       const client = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: account.accountId, secretKey: account.secretKey })
-      await client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), BOND)
+      registrations.push(client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), BOND))
     }
+    await Promise.all(registrations)
     say(`${configs.filter(c => c.roles.includes('worker')).length} workers registered (bond 1 NEAR each)`)
 
     const userKeys = net.accounts[n]!
     const user = { ...userKeys, client: createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: userKeys.accountId, secretKey: userKeys.secretKey }) }
-    const examples = await ensureExamples()
+    const examples = await examplesReady
     const served = await serveDir(Object.fromEntries(Object.entries(examples).map(([name, path]) => [`${name}.wasm`, path])))
     cleanups.push(async () => await new Promise<void>(resolve => served.server.close(() => resolve())))
 

@@ -52,7 +52,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
   async function call (account: Account | undefined, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
     if (account == null) throw new ChainError('NO_SIGNER', `${method} needs the operator key, which this node does not have`)
     try {
-      const response = await account.callFunctionRaw({ contractId, methodName: method, args, gas: opts.gas, deposit: opts.deposit ?? 0n, waitUntil: opts.waitUntil ?? 'FINAL' })
+      const response = await account.callFunctionRaw({ contractId, methodName: method, args, gas: opts.gas, deposit: opts.deposit ?? 0n, waitUntil: opts.waitUntil ?? 'EXECUTED_OPTIMISTIC' })
       const outcome = (response as { transaction_outcome?: { id?: string, block_hash?: string } }).transaction_outcome
       return { value: successValue(response), txHash: outcome?.id ?? '' }
     } catch (err) { throw wrap(err, `call ${method}`) }
