@@ -74,12 +74,26 @@ export class ReceiptProcessor {
       this.store.del(SPACE.data, d)
       return got?.data == null ? { status: 'failed' } : { status: 'successful', data: got.data }
     })
-    const { outcome, emitted } = applyActionReceipt(this.store, r, results, blk)
+    const { outcome, emitted } = this.applySafely(r, results, blk)
     this.store.set(SPACE.outcome, r.id, outcome)
     this.store.set(SPACE.txReceipts, r.txHash, [...(this.store.get<string[]>(SPACE.txReceipts, r.txHash) ?? []), r.id])
     for (const e of emitted) this.enqueue(e, blk.height + 1)
     this.adjustTx(r.txHash, -1, blk.height)
     ran.push(r.id)
+  }
+
+  /** A bug in the runtime must not stop the chain: the receipt fails with the error and the block goes on. */
+  private applySafely (r: ActionReceipt, results: PromiseResult[], blk: BlockContext): ReturnType<typeof applyActionReceipt> {
+    try {
+      return applyActionReceipt(this.store, r, results, blk)
+    } catch (err) {
+      process.stderr.write(`localnet: receipt ${r.id} failed inside the runtime: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+      const kind = { FunctionCallError: { ExecutionError: `localnet internal error: ${err instanceof Error ? err.message : String(err)}` } }
+      return {
+        outcome: { id: r.id, height: blk.height, blockHash: blk.hash, executorId: r.receiverId, logs: [], receiptIds: [], gasBurnt: 0n, tokensBurnt: 0n, status: { Failure: { ActionError: { index: 0, kind } } } },
+        emitted: []
+      }
+    }
   }
 
   /** An unresumed yield past its deadline resumes its callback with a failed promise result (NEP-519). */

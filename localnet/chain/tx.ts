@@ -10,7 +10,7 @@ import { fromBase58, toBase58 } from '../state/codec.js'
 import type { Action } from '../runtime/actions.js'
 import type { AccessKey } from '../state/records.js'
 import { LIMITS } from '../runtime/fees.js'
-import { invalidTx } from './errors.js'
+import { ChainError, invalidTx } from './errors.js'
 
 export interface DecodedTx {
   hash: string
@@ -65,8 +65,8 @@ export function decodeTx (signed: Uint8Array): DecodedTx {
   let d: Raw
   try {
     d = decodeSignedTransaction(signed) as unknown as Raw
-  } catch {
-    throw invalidTx('InvalidSignature') // nearcore cannot parse it either; near-api-js maps this to a typed error
+  } catch (err) {
+    throw new ChainError({ name: 'REQUEST_VALIDATION_ERROR', cause: { name: 'PARSE_ERROR', info: { error_message: `Failed to decode transaction: ${err instanceof Error ? err.message : String(err)}` } } })
   }
   const sig = d.signature.ed25519Signature
   if (sig == null) throw invalidTx('InvalidSignature')

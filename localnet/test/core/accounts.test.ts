@@ -98,4 +98,10 @@ describe('localnet core: accounts, transfers, keys', () => {
     const s = await run({ chain, signer: { accountId: id, secretKey: k.secretKey }, receiverId: users[1]!.accountId, actions: [actions.transfer(NEAR)] })
     assert.deepEqual(status(s), { SuccessValue: '' })
   })
+
+  it('answers garbage bytes with a parse error and keeps going', async () => {
+    assert.throws(() => chain.submitTx(new Uint8Array([1, 2, 3])), (e: ChainError) => e.rpc.name === 'REQUEST_VALIDATION_ERROR' && e.code === 'PARSE_ERROR')
+    const s = await run({ chain, signer: users[0]!, receiverId: users[1]!.accountId, actions: [actions.transfer(1n)] })
+    assert.deepEqual(status(s), { SuccessValue: '' })
+  })
 })
