@@ -4,6 +4,7 @@ export * from "./bytes";
 export * from "./context";
 export * from "./events";
 export * from "./json";
+export * from "./json-fields";
 export * from "./panic";
 export * from "./promise";
 export * from "./storage";
