@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino'
 import type { AttestationPayload, ExecutionResult, KeyPair } from '../../../protocol/index.js'
+import type { ExecuteOptions } from '../../../sandbox/exec/index.js'
 import type { OutlayerClient } from '../../chain/index.js'
 import type { SourceKind } from '../../config.js'
 import type { Metrics } from '../../metrics.js'
@@ -17,15 +18,8 @@ export { workerRank, rankScore } from './rank.js'
 export { attest } from './attest.js'
 export type { Worker } from './worker.js'
 
-/** sandbox/exec's `execute`, as the worker calls it */
-export type Executor = (wasm: Uint8Array, opts: {
-  input?: Uint8Array | string
-  fuel?: bigint
-  memoryMb?: number
-  timeoutMs?: number
-  seed?: string
-  timestampNs?: bigint
-}) => Promise<ExecutionResult>
+/** sandbox/exec's `execute`, as the worker calls it (tests inject a different one, e.g. a liar) */
+export type Executor = (wasm: Uint8Array, opts: ExecuteOptions) => Promise<ExecutionResult>
 
 export interface WorkerInit {
   /** the ed25519 key registered with register_worker; signs attestations */
