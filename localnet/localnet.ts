@@ -107,12 +107,15 @@ class BlockProducer {
     this.schedule()
   }
 
-  private schedule (): void {
+  /** Blocks start every blockTimeMs (production time included), or right after a block that took longer. */
+  private schedule (startedAt = performance.now()): void {
     if (!this.running) return
+    const delay = Math.max(0, this.blockTimeMs - (performance.now() - startedAt))
     this.timer = setTimeout(() => {
+      const start = performance.now()
       this.enqueue().catch(err => process.stderr.write(`localnet: block production failed: ${String(err)}\n`))
-        .finally(() => this.schedule())
-    }, this.blockTimeMs)
+        .finally(() => this.schedule(start))
+    }, delay)
   }
 
   private async enqueue (): Promise<void> {
