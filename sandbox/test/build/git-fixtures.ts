@@ -65,7 +65,7 @@ export async function startGitDaemon (root: string): Promise<GitDaemon> {
   const child: ChildProcess = spawn('git', ['daemon', '--verbose', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`,
     `--base-path=${root}`, root], { stdio: ['ignore', 'ignore', 'pipe'], env: GIT_ENV })
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('git daemon did not start')), 10_000)
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('git daemon did not start')) }, 10_000)
     child.stderr?.on('data', (c: Buffer) => { if (c.toString().includes('Ready to rumble')) { clearTimeout(timer); resolve() } })
     child.on('exit', code => { clearTimeout(timer); reject(new Error(`git daemon exited with ${code}`)) })
   })
