@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { EXIT } from '../../../node/cli/exit-codes.js'
 import { createExecutor } from '../../exec/index.js'
-import { command, tempDir, wabtReady } from './helpers.js'
+import { command, repoRoot, runNode, tempDir, wabtReady } from './helpers.js'
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
-
-function outlayer (args: string[], cacheDir: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'outlayer.mjs'), ...args], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OUTLAYER_CACHE_DIR: cacheDir }
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('exit', code => { resolve({ code, stdout, stderr }) })
-  })
-}
+const outlayer = async (args: string[], cacheDir: string): Promise<{ code: number | null, stdout: string, stderr: string }> =>
+  await runNode([join(repoRoot, 'bin', 'outlayer.mjs'), ...args], { ...process.env, OUTLAYER_CACHE_DIR: cacheDir })
 
 describe('outlayer exec (CLI)', function () {
   this.timeout(300_000)
@@ -49,7 +34,7 @@ describe('outlayer exec (CLI)', function () {
       outlayer(['exec', spin, '--fuel', '1000', '--json'], cache),
       outlayer(['exec', spin, '--fuel', '100000000000', '--timeout-ms', '300', '--json'], cache),
       outlayer(['exec', binary, '--json'], cache),
-      outlayer(['exec', join(root, 'README.md')], cache),
+      outlayer(['exec', join(repoRoot, 'README.md')], cache),
       outlayer(['exec', examples.echo, '--input', '{not json'], cache)
     ])
     assert.equal(ok.code, EXIT.ok, ok.stderr)

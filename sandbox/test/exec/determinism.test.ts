@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { createExecutor } from '../../exec/index.js'
-import { command, tempDir, wabtReady } from './helpers.js'
+import { command, repoRoot, runNode, tempDir, wabtReady } from './helpers.js'
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
-const childScript = join(root, 'sandbox', 'test', 'exec', 'child-run.ts')
+const childScript = join(repoRoot, 'sandbox', 'test', 'exec', 'child-run.ts')
 
 /** Runs child-run.ts under the given V8 flags; resolves with its JSON lines. */
-function runChild (v8Flags: string[], cacheDir: string, jobsFile: string): Promise<Array<Record<string, string>>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...v8Flags, '--import', 'tsx', '--import', join(root, 'polyfill.mjs'), childScript, cacheDir, jobsFile],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    child.on('error', reject)
-    child.on('exit', code => {
-      if (code !== 0) reject(new Error(`child ${v8Flags.join(' ')} exited ${code}: ${err.slice(-500)}`))
-      else resolve(out.trim().split('\n').map(l => JSON.parse(l) as Record<string, string>))
-    })
-  })
+async function runChild (v8Flags: string[], cacheDir: string, jobsFile: string): Promise<Array<Record<string, string>>> {
+  const { code, stdout, stderr } = await runNode([...v8Flags, '--import', 'tsx', '--import', join(repoRoot, 'polyfill.mjs'), childScript, cacheDir, jobsFile])
+  if (code !== 0) throw new Error(`child ${v8Flags.join(' ')} exited ${code}: ${stderr.slice(-500)}`)
+  return stdout.trim().split('\n').map(l => JSON.parse(l) as Record<string, string>)
 }
 
 describe('sandbox/exec determinism across processes and V8 tiers', function () {

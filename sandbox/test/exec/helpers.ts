@@ -1,7 +1,9 @@
 /** Shared by the executor tests: WAT → wasm (wabt), temp cache dirs, the built examples. */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import wabtInit from 'wabt'
 
 // mocha may load test files through require(), which forbids top-level await: tests call `await wabtReady`
@@ -44,3 +46,18 @@ export function tempDir (prefix: string): { path: string, remove: () => void } {
 }
 
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
+
+/** Runs `node ...args` from the repo root; resolves with its exit code and output (never rejects on a non-zero code). */
+export function runNode (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.on('error', reject)
+    child.on('exit', code => { resolve({ code, stdout, stderr }) })
+  })
+}
