@@ -42,6 +42,8 @@ export function writeU64(key: string, value: u64): void {
   write(key, value.toString());
 }
 
+export const MAX_PAGE: u64 = 100;
+
 /** String values under `prefix + key`. */
 export class PrefixedMap {
   constructor(public prefix: string) {}
@@ -93,10 +95,11 @@ export class IndexedSet {
     return true;
   }
 
-  /** ids in [from, from + limit) */
+  /** ids in [from, from + limit); `limit` is capped at MAX_PAGE so a view stays within its gas */
   page(from: u64, limit: u64): string[] {
     const out = new Array<string>();
     const n = this.size();
+    if (limit > MAX_PAGE) limit = MAX_PAGE;
     for (let i = from; i < n && i < from + limit; i++) out.push(this.at(i));
     return out;
   }
