@@ -31,6 +31,18 @@ describe('contract big input and output', function () {
     assert.ok(validateExecutionRequest(event).ok, 'the event still validates')
   })
 
+  it('draws the line at 10240 bytes, and also keeps an input whose escaped form is too long in state', async () => {
+    const cases: Array<[string, boolean]> = [['a'.repeat(10_239), false], ['a'.repeat(10_240), true], ['"'.repeat(6000), true]]
+    for (const [input, inState] of cases) {
+      const r = await request(w, w.users[0]!, { source: WASM_SOURCE, resource_limits: LIMITS, input_data: input }, NEAR)
+      const listed = (await w.view<Array<Record<string, unknown>>>('get_pending_requests', {})).find(p => p.request_id === r.requestId)!
+      assert.equal(listed.input_data_in_state === true, inState, `${input.length} × ${input[0]}`)
+      assert.ok(validateExecutionRequest(listed).ok)
+      await call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId })
+      await r.done
+    }
+  })
+
   it('takes a 3000-byte output through submit_execution_output, then resolve without output', async () => {
     const r = await request(w, w.users[0]!, { source: WASM_SOURCE, resource_limits: LIMITS, response_format: 'Text' }, NEAR)
     await claim(w, w.workers[0]!, r.requestId)
