@@ -104,4 +104,15 @@ describe('localnet core: accounts, transfers, keys', () => {
     const s = await run({ chain, signer: users[0]!, receiverId: users[1]!.accountId, actions: [actions.transfer(1n)] })
     assert.deepEqual(status(s), { SuccessValue: '' })
   })
+
+  it('deletes an account and sends what it held to the beneficiary', async () => {
+    const k = newKey()
+    await run({ chain, signer: root, receiverId: 'gone.test.near', actions: [actions.createAccount(), actions.transfer(3n * NEAR), actions.addFullAccessKey(k.pair.getPublicKey())] })
+    const before = BigInt(chain.viewAccount(users[1]!.accountId).amount)
+    const s = await run({ chain, signer: { accountId: 'gone.test.near', secretKey: k.secretKey }, receiverId: 'gone.test.near', actions: [actions.deleteAccount(users[1]!.accountId)] })
+    assert.deepEqual(status(s), { SuccessValue: '' })
+    assert.throws(() => chain.viewAccount('gone.test.near'), (e: ChainError) => e.code === 'UNKNOWN_ACCOUNT')
+    const gained = BigInt(chain.viewAccount(users[1]!.accountId).amount) - before
+    assert.ok(gained > 2n * NEAR && gained < 3n * NEAR, `beneficiary got ${gained}`)
+  })
 })

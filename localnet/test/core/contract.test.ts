@@ -83,6 +83,13 @@ describe('localnet core: contracts', function () {
     assert.ok(burnt >= 5e12, `burnt ${burnt}`)
   })
 
+  it('endless recursion traps with a stack overflow and the chain goes on', async () => {
+    const s = await call(A, 'recurse', '', { gas: 300n * TGAS })
+    const err = status(s).Failure.ActionError.kind.FunctionCallError.ExecutionError as string
+    assert.ok(['WebAssembly trap: Call stack overflow.', 'Exceeded the prepaid gas.'].includes(err), err)
+    assert.deepEqual(status(await call(A, 'whoami')), { SuccessValue: b64(user.accountId) })
+  })
+
   it('hashes with the host sha256', async () => {
     const s = await call(A, 'hash', 'abc')
     assert.equal(Buffer.from(status(s).SuccessValue, 'base64').toString('hex'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
