@@ -98,6 +98,7 @@ class BlockProducer {
   private timer: NodeJS.Timeout | undefined
   private running = false
   private queue: Promise<void> = Promise.resolve()
+  private readonly waiters = new Set<() => void>()
 
   constructor (private readonly chain: Chain, private readonly blockTimeMs: number) {}
 
@@ -129,16 +130,20 @@ class BlockProducer {
     for (let i = 0; i < n; i++) await this.enqueue()
   }
 
+  /** Resolves after n more timer blocks, or when the producer stops (so no caller hangs on a stopped chain). */
   private async waitBlocks (n: number): Promise<void> {
     const target = this.chain.head().height + n
     await new Promise<void>(resolve => {
-      const off = this.chain.onBlock(b => { if (b.height >= target) { off(); resolve() } })
+      const done = (): void => { off(); this.waiters.delete(done); resolve() }
+      const off = this.chain.onBlock(b => { if (b.height >= target) done() })
+      this.waiters.add(done)
     })
   }
 
   async stop (): Promise<void> {
     this.running = false
     clearTimeout(this.timer)
+    for (const done of [...this.waiters]) done()
     await this.queue
   }
 }
