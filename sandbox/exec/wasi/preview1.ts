@@ -12,6 +12,7 @@ type HostFn = (...args: Array<number | bigint>) => number | undefined
 const ALL_RIGHTS = 0x1fffffffn
 const utf8 = new TextEncoder()
 const preopenName = utf8.encode(PREOPEN_NAME)
+const STACK_OVERFLOW = /call stack/i
 
 function listGet (ctx: WasiContext, items: Uint8Array[], ptrsPtr: number, bufPtr: number): number {
   const view = ctx.view()
@@ -209,7 +210,9 @@ export function wasiImports (ctx: WasiContext): Record<string, HostFn> {
       try {
         return fn(...args)
       } catch (err) {
-        if (err instanceof RangeError) return ERRNO.FAULT
+        // a guest pointer out of bounds (DataView/Uint8Array RangeError) is the guest's fault: EFAULT. A V8
+        // stack overflow is also a RangeError but is not deterministic: it must end the run as host_error.
+        if (err instanceof RangeError && !STACK_OVERFLOW.test(err.message)) return ERRNO.FAULT
         throw err
       }
     }
