@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BuildError } from './errors.js'
 import { git, GitFailure } from './git.js'
-import { watchDirSize } from './dir-size.js'
+import { dirSize, watchDirSize } from './dir-size.js'
 import type { OnProgress } from './progress.js'
 
 const FULL_SHA = /^[0-9a-f]{40}$/
@@ -91,6 +91,10 @@ export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, 
       if (tooLarge) throw new BuildError('TOO_LARGE', `${url} at ${commit} is over the repo cap of ${maxRepoBytes} bytes`)
       throw err
     })
+  // the watcher polls, so a fast fetch or checkout can finish between two looks: measure once more after each
+  const checkSize = async (): Promise<void> => {
+    if (tooLarge || await dirSize(dir) > maxRepoBytes) throw new BuildError('TOO_LARGE', `${url} at ${commit} is over the repo cap of ${maxRepoBytes} bytes`)
+  }
   try {
     onProgress(`fetching ${commit.slice(0, 12)} from ${url}`)
     try {
@@ -102,9 +106,11 @@ export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, 
       await guarded([...g, 'fetch', '-q', '--no-tags', '--no-recurse-submodules', '--', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'])
         .catch(e => { if (e instanceof BuildError) throw e; throw new BuildError('REPO_NOT_FOUND', `cannot fetch from ${url}`, tail(e)) })
     }
+    await checkSize()
     const type = await git({ args: [...g, 'cat-file', '-t', commit], timeoutMs }).catch(() => '')
     if (type.trim() !== 'commit') throw new BuildError('COMMIT_NOT_FOUND', `${url} has no commit ${commit}`)
     await guarded([...g, '--work-tree', srcDir, 'checkout', '-q', '-f', '--detach', commit])
+    await checkSize()
     const head = (await git({ args: [...g, 'rev-parse', 'HEAD'], timeoutMs })).trim()
     if (head !== commit) throw new BuildError('COMMIT_NOT_FOUND', `checked out ${head}, expected ${commit}`)
     const commitTime = Number((await git({ args: [...g, 'show', '-s', '--format=%ct', commit], timeoutMs })).trim())
