@@ -113,7 +113,8 @@ export function applyActionReceipt (store: StateWriter, r: ActionReceipt, result
         blockHeight: BigInt(blk.height),
         blockTimestampNs: blk.timestampNs,
         epochHeight: BigInt(Math.floor(blk.height / 43_200)),
-        randomSeed: fromBase58(blk.randomSeed),
+        // nearcore mixes the receipt into the block's seed, so two receipts in a block see different seeds
+        randomSeed: sha256(Buffer.concat([fromBase58(blk.randomSeed), fromBase58(r.id)])),
         accountBalance: balance,
         accountLockedBalance: acct.locked,
         attachedDeposit: a.deposit,

@@ -123,6 +123,14 @@ describe('localnet core: contracts', function () {
     }
   })
 
+  it('storage must be paid for: a deploy the balance cannot stake fails with LackBalanceForState', async () => {
+    const s = await deploy(chain, root, 'poor.test.near', await testContract(), 0n)
+    const kind = status(s).Failure.ActionError.kind
+    assert.equal(kind.LackBalanceForState.account_id, 'poor.test.near')
+    assert.ok(BigInt(kind.LackBalanceForState.amount) > 0n)
+    assert.throws(() => chain.viewAccount('poor.test.near'), (e: ChainError) => e.code === 'UNKNOWN_ACCOUNT', 'the whole receipt was reverted')
+  })
+
   it('refuses a module with features NEAR does not admit', async () => {
     // (module (memory 1) (func (export "f") (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))
     const bulk = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 5, 1, 1, 102, 0, 0, 10, 14, 1, 12, 0, 65, 0, 65, 0, 65, 0, 252, 11, 0, 11])
