@@ -125,7 +125,7 @@ async function putArtifact (node: NonNullable<LocalMesh['nodes'][number]>, wasm:
 async function main (): Promise<void> {
   const nodes = arg('nodes', 10)
   const requests = arg('requests', 8)
-  const burst = arg('burst', 30)
+  const burst = arg('burst', 20)
   const dir = await mkdtemp(join(tmpdir(), 'outlayer-bench-mesh-'))
   const result: Record<string, unknown> = {
     when: new Date().toISOString(),
@@ -140,16 +140,18 @@ async function main (): Promise<void> {
   try {
     const random = await mesh.example('random')
     const source = { WasmUrl: { url: random.url, hash: random.hash } }
-    result.latency = { nodes, block_time_ms: blockTimeMs, ...await latency(mesh, source, requests) }
-    say(`latency: ${JSON.stringify(result.latency)}`)
-    result.throughput = { nodes, block_time_ms: blockTimeMs, ...await throughput(mesh, source, burst) }
-    say(`throughput: ${JSON.stringify(result.throughput)}`)
-    try {
-      result.artifacts = await artifacts(mesh, dir)
-    } catch (err) {
-      result.artifacts = { error: (err as Error).message }
+    // each phase records its numbers or its error, so one failing phase never hides the others
+    const phase = async (name: string, run: () => Promise<Record<string, unknown>>): Promise<void> => {
+      try {
+        result[name] = await run()
+      } catch (err) {
+        result[name] = { error: (err as Error).message }
+      }
+      say(`${name}: ${JSON.stringify(result[name])}`)
     }
-    say(`artifacts: ${JSON.stringify(result.artifacts)}`)
+    await phase('latency', async () => ({ nodes, block_time_ms: blockTimeMs, ...await latency(mesh, source, requests) }))
+    await phase('throughput', async () => ({ nodes, block_time_ms: blockTimeMs, ...await throughput(mesh, source, burst) }))
+    await phase('artifacts', async () => await artifacts(mesh, dir))
   } finally {
     await mesh.stop()
     await rm(dir, { recursive: true, force: true })

@@ -22,13 +22,18 @@ export async function findRequestId ({ feed, contractId, txHash, fromHeight, tim
   const deadline = Date.now() + timeoutMs
   let next = fromHeight
   while (Date.now() < deadline) {
-    const final = await feed.finalHeight()
-    for (; next <= final; next++) {
-      const block = await feed.block(next)
-      if (block == null) continue
-      for (const e of parseOutlayerEvents(logsOf(block, contractId, txHash))) {
-        if (e.event === 'execution_requested') return e.request.request_id.toString()
+    try {
+      const final = await feed.finalHeight()
+      for (; next <= final; next++) {
+        const block = await feed.block(next)
+        if (block == null) continue
+        for (const e of parseOutlayerEvents(logsOf(block, contractId, txHash))) {
+          if (e.event === 'execution_requested') return e.request.request_id.toString()
+        }
       }
+    } catch (err) {
+      // a busy feed times out now and then; keep trying until the deadline
+      if (!(err instanceof ChainError && err.code === 'FEED_FAILED')) throw err
     }
     await new Promise(resolve => setTimeout(resolve, pollMs))
   }

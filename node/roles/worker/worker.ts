@@ -156,23 +156,33 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { client, store, metrics, wasm, execute } = this.components
     const id = request.request_id.toString()
     try {
-      // the wasm first, then the lease: a worker that cannot get the code (yet) holds no slot it cannot use, and a
+      // the wasm before the lease: a worker that cannot get the code (yet) holds no slot it cannot use, and a
       // long build does not eat into the lease
       const code = await wasm.resolve(request.source, signal)
       const input = await this.input(request)
-      if (signal.aborted || !await this.ensureLease(request)) return // full: reconciliation brings it back if a lease expires
-      this.emit('lease:won', { requestId: id })
-      await store.setRequestState(id, 'working')
-      metrics?.jobs.inc({ status: 'claimed' })
+      if (signal.aborted) return
       const limits = request.resource_limits
-      const result = await execute(code.wasm, {
-        input,
-        fuel: limits.max_instructions,
-        memoryMb: limits.max_memory_mb,
-        timeoutMs: limits.max_execution_seconds * 1000,
-        seed: request.seed,
-        timestampNs: request.timestamp_ns
-      })
+      // the claim's transaction and the run overlap: the result is attested only once the lease is ours, and a
+      // run for a lost claim is thrown away (cheap next to the blocks a claim takes)
+      const [leased, result] = await Promise.all([
+        this.ensureLease(request).then(async won => {
+          if (won) {
+            this.emit('lease:won', { requestId: id })
+            await store.setRequestState(id, 'working')
+            metrics?.jobs.inc({ status: 'claimed' })
+          }
+          return won
+        }),
+        execute(code.wasm, {
+          input,
+          fuel: limits.max_instructions,
+          memoryMb: limits.max_memory_mb,
+          timeoutMs: limits.max_execution_seconds * 1000,
+          seed: request.seed,
+          timestampNs: request.timestamp_ns
+        })
+      ])
+      if (!leased || signal.aborted) return // full: reconciliation brings it back if a lease expires
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)
       metrics?.jobs.inc({ status: 'executed' })

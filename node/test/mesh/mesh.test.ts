@@ -47,6 +47,8 @@ describe('mesh end to end', function () {
     }
     if (mode.crash && crashed == null) {
       crashed = i
+      // the claim runs alongside the execution: crash once it has landed
+      await new Promise(resolve => { mesh.nodes[i]!.worker!.once('lease:won', resolve); setTimeout(resolve, 15_000) })
       await mesh.nodes[i]!.stop() // claimed, then gone: nothing more from this node
       return await new Promise<ExecutionResult>(() => {})
     }
