@@ -2,13 +2,17 @@
  * Builds the AssemblyScript contracts into NEAR wasm: contract/build/outlayer.wasm and contract/build/coin-flip.wasm.
  * Only features nearcore accepts (MVP + sign-extension): bulk memory, non-trapping float-to-int and mutable-global
  * imports are switched off, the stub runtime needs no GC, and asc's `abort` goes to our panic_utf8 handler so every
- * import is a NEAR host function (`env.*`). A contract is rebuilt only when a source is newer than its wasm.
+ * import is a NEAR host function (`env.*`). The stub runtime sets its heap pointer in a wasm start function; we
+ * move that call into a wrapper around every exported method and drop the start section, so the module has no
+ * start function for nearcore's preparation to object to, with the same effect: it runs once per call, first.
+ * A contract is rebuilt only when a source is newer than its wasm.
  *
  *   npm run build:contract        (tsx scripts/build-contract.ts)
  */
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import binaryen from 'binaryen'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BUILD_DIR = join(ROOT, 'contract', 'build')
@@ -63,6 +67,56 @@ async function upToDate (target: Target, out: string): Promise<boolean> {
   }
 }
 
+const START_SECTION_ID = 8
+
+/** The module's bytes without the section `id` (sections are `id:u8 size:leb128 payload`). */
+function dropSection (wasm: Uint8Array, id: number): Uint8Array {
+  const parts: Uint8Array[] = [wasm.subarray(0, 8)]
+  let pos = 8
+  while (pos < wasm.length) {
+    const start = pos
+    const sectionId = wasm[pos++]!
+    let size = 0
+    for (let shift = 0; ; shift += 7) {
+      const byte = wasm[pos++]!
+      size |= (byte & 0x7f) << shift
+      if ((byte & 0x80) === 0) break
+    }
+    pos += size
+    if (sectionId !== id) parts.push(wasm.subarray(start, pos))
+  }
+  return Buffer.concat(parts)
+}
+
+/** Every exported method first runs the start function (the stub runtime's heap set-up); then the start section goes. */
+function withoutStartFunction (wasm: Uint8Array, entry: string): Uint8Array {
+  const mod = binaryen.readBinary(wasm)
+  try {
+    mod.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt)
+    const start = mod.getStart()
+    if (start === 0) return wasm
+    const startName = binaryen.getFunctionInfo(start).name
+    const methods: binaryen.ExportInfo[] = []
+    for (let i = 0; i < mod.getNumExports(); i++) {
+      const e = binaryen.getExportInfo(mod.getExportByIndex(i))
+      if (e.kind === binaryen.ExternalFunction) methods.push(e)
+    }
+    for (const e of methods) {
+      const fn = binaryen.getFunctionInfo(mod.getFunction(e.value))
+      if (fn.params !== binaryen.none || fn.results !== binaryen.none) throw new ContractBuildError(`${entry}: export ${e.name} is not a NEAR method (it takes or returns values)`)
+      const wrapper = `near-method:${e.name}`
+      mod.addFunction(wrapper, binaryen.none, binaryen.none, [],
+        mod.block(null, [mod.call(startName, [], binaryen.none), mod.call(e.value, [], binaryen.none)], binaryen.none))
+      mod.removeExport(e.name)
+      mod.addFunctionExport(wrapper, e.name)
+    }
+    if (mod.validate() !== 1) throw new ContractBuildError(`${entry}: the module does not validate after moving its start function`)
+    return dropSection(mod.emitBinary(), START_SECTION_ID)
+  } finally {
+    mod.dispose()
+  }
+}
+
 /** Compiles to a temp file and renames it, so a concurrent reader never sees a half-written wasm. */
 async function compile (target: Target, out: string): Promise<void> {
   const asc = await import('assemblyscript/asc')
@@ -71,6 +125,7 @@ async function compile (target: Target, out: string): Promise<void> {
   const tmp = `${out}.${process.pid}.tmp.wasm`
   const result = await asc.main([target.entry, ...ASC_FLAGS, '--baseDir', ROOT, '--outFile', relative(ROOT, tmp)], { stdout: sink, stderr: sink })
   if (result.error == null) {
+    await writeFile(tmp, withoutStartFunction(await readFile(tmp), target.entry))
     await rename(tmp, out)
     return
   }

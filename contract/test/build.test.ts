@@ -58,7 +58,10 @@ describe('contract build', function () {
       const bytes = await readFile(paths[name])
       const w = await wabt()
       const mod = w.readWasm(bytes, { readDebugNames: false, ...MVP_AND_SIGN_EXT })
-      try { mod.validate() } finally { mod.destroy() }
+      try {
+        mod.validate()
+        assert.doesNotMatch(mod.toText({}), /\(start /, 'no start function: the build moved it into each method')
+      } finally { mod.destroy() }
     })
 
     it(`${name}: imports only NEAR host functions from env, and memory is its own`, async () => {
