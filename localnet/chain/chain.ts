@@ -43,7 +43,8 @@ export class LocalChain implements Chain {
   private pool: DecodedTx[] = []
   private readonly dropped = new Map<string, ChainError>()
   private readonly listeners = new Set<(b: Block) => void>()
-  private readonly waiters = new Set<() => void>()
+  /** pending waitTx calls: re-checked after every block, rejected on close */
+  private readonly waiters = new Map<() => void, (err: ChainError) => void>()
   private producing: Promise<unknown> = Promise.resolve()
   private closed = false
 
@@ -141,7 +142,7 @@ export class LocalChain implements Chain {
     await this.persistence?.flush(this.store)
     const block = this.toBlock(rec)
     for (const fn of this.listeners) { try { fn(block) } catch (err) { process.stderr.write(`localnet: block listener failed: ${String(err)}\n`) } }
-    for (const w of [...this.waiters]) w()
+    for (const w of [...this.waiters.keys()]) w()
     return block
   }
 
@@ -251,7 +252,8 @@ export class LocalChain implements Chain {
     const now = check()
     if (now != null) return now
     return await new Promise<TxStatus>((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiters.delete(waiter); reject(handlerError('TIMEOUT_ERROR', {}, 'Timeout')) }, opts.timeoutMs ?? WAIT_TIMEOUT_MS)
+      const fail = (err: ChainError): void => { clearTimeout(timer); this.waiters.delete(waiter); reject(err) }
+      const timer = setTimeout(() => fail(handlerError('TIMEOUT_ERROR', {}, 'Timeout')), opts.timeoutMs ?? WAIT_TIMEOUT_MS)
       const waiter = (): void => {
         try {
           const s = check()
@@ -261,7 +263,7 @@ export class LocalChain implements Chain {
         clearTimeout(timer)
         this.waiters.delete(waiter)
       }
-      this.waiters.add(waiter)
+      this.waiters.set(waiter, fail)
     })
   }
 
@@ -294,7 +296,8 @@ export class LocalChain implements Chain {
     if (this.closed) return
     await this.producing
     this.closed = true
-    for (const w of [...this.waiters]) w()
+    const closed = new ChainError({ name: 'INTERNAL_ERROR', cause: { name: 'INTERNAL_ERROR', info: { error_message: 'the chain was closed' } } })
+    for (const fail of [...this.waiters.values()]) fail(closed)
     await this.persistence?.flush(this.store)
     await this.persistence?.close()
   }

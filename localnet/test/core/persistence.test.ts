@@ -77,6 +77,10 @@ describe('localnet core: persistence and transaction validity', function () {
       const feed = chain.feedBlock(chain.head().height - 2) as any
       assert.equal(feed.block.header.height, chain.head().height - 2)
       assert.ok(Array.isArray(feed.shards[0].receipt_execution_outcomes))
+      const { hash: late } = chain.submitTx(await signTx({ chain, signer: accounts[0]!, receiverId: accounts[1]!.accountId, actions: [actions.transfer(2n)] }))
+      const waiting = chain.waitTx(late, 'FINAL')
+      await chain.close()
+      await assert.rejects(waiting, (e: ChainError) => e.code === 'INTERNAL_ERROR', 'closing the chain ends pending waits')
     } finally {
       await chain.close()
     }
