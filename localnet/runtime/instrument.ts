@@ -49,17 +49,32 @@ export function prepareContract (code: Uint8Array): Prepared {
     const n = mod.getNumFunctions()
     for (let i = 0; i < n; i++) meterFunction(mod, mod.getFunctionByIndex(i))
     if (quietly(() => mod.validate()).value === 0) throw new PrepareError('Instantiate', 'instrumentation produced an invalid module')
-    return { wasm: mod.emitBinary(), importedMemory: importedMemory(mod) }
+    const memory = importedMemory(mod)
+    if (quietly(() => mod.validate()).value === 0) throw new PrepareError('Instantiate', 'importing the memory produced an invalid module')
+    return { wasm: mod.emitBinary(), importedMemory: memory }
   } finally {
     mod.dispose()
   }
 }
 
+/**
+ * Like nearcore, contracts get their memory from the host: a module's own memory is turned into an
+ * `env.memory` import (its data segments still initialise it), so the host caps it at 2048 pages.
+ */
 function importedMemory (mod: Mod): Prepared['importedMemory'] {
   if (!mod.hasMemory()) return undefined
   const info = mod.getMemoryInfo()
-  if ((info.module ?? '') === '') return undefined
+  if ((info.module ?? '') === '') mod.addMemoryImport(memoryName(mod), 'env', 'memory')
   return { initial: info.initial, ...(info.max != null ? { maximum: info.max } : {}) }
+}
+
+/** The internal name of the (single, MVP) memory: what its export points at, else binaryen's default. */
+function memoryName (mod: Mod): string {
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = B.getExportInfo(mod.getExportByIndex(i)) as unknown as { kind: number, value: string }
+    if (e.kind === B.ExternalMemory) return e.value
+  }
+  return '0'
 }
 
 function meterFunction (mod: Mod, fn: binaryen.FunctionRef): void {

@@ -90,6 +90,13 @@ describe('localnet core: contracts', function () {
     assert.deepEqual(status(await call(A, 'whoami')), { SuccessValue: b64(user.accountId) })
   })
 
+  it('memory comes from the host and stops growing at 2048 pages', async () => {
+    const grown = await call(A, 'grow', '100')
+    assert.ok(Number(Buffer.from(status(grown).SuccessValue, 'base64').toString()) >= 17, 'starts with at least 17 pages')
+    const refused = await call(A, 'grow', '2100')
+    assert.deepEqual(status(refused), { SuccessValue: b64('-1') })
+  })
+
   it('hashes with the host sha256', async () => {
     const s = await call(A, 'hash', 'abc')
     assert.equal(Buffer.from(status(s).SuccessValue, 'base64').toString('hex'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
