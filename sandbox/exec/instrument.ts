@@ -6,7 +6,7 @@
  *   calls only); over the budget traps;
  * - NaN canonicalisation where NaN bits become observable: float stores, reinterpretations, copysign's sign;
  * - memory: turned into an import, so the host hands in a memory whose maximum is the request's limit and
- *   memory.grow past it returns -1 on every machine. A failed grow is remembered (memory_limit).
+ *   memory.grow past it returns -1 on every machine. A refused grow's size is remembered (memory_limit).
  * The host reads the meters back through three exported getter functions (INTERNAL_EXPORT_PREFIX +
  * fuel|depth|grow_failed): exporting the mutable globals themselves makes V8 reach them through an extra
  * indirection on every access (measured: fib 5× → 3× raw).
@@ -120,7 +120,9 @@ class FunctionRewriter {
         return mod.block(null, [
           mod.local.set(delta, original),
           this.chargeBy(mod.i64.mul(mod.i64.extend_u(mod.local.get(delta, B.i32)), mod.i64.const(METERING.growCostPerPage))),
-          mod.if(mod.i32.eq(mod.local.tee(result, expr, B.i32), mod.i32.const(-1)), mod.global.set(G.growFailed, mod.i32.const(1))),
+          // remember the refused request (never 0: growing by 0 cannot fail), so the host can tell a
+          // refusal at the limit from a host that could not commit memory below it
+          mod.if(mod.i32.eq(mod.local.tee(result, expr, B.i32), mod.i32.const(-1)), mod.global.set(G.growFailed, mod.local.get(delta, B.i32))),
           mod.local.get(result, B.i32)
         ], B.i32)
       }

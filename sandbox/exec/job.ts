@@ -35,20 +35,28 @@ function readMeta (module: WasmModule): InstrumentedMeta {
   return JSON.parse(new TextDecoder().decode(section)) as InstrumentedMeta
 }
 
-function makeMemory (meta: InstrumentedMeta, memoryMb: number): WasmMemory | 'too_small' | null {
+interface MemoryState { memory: WasmMemory, maximum: number, pages: () => number }
+
+function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 'too_small' | null {
   if (meta.memory == null) return null
   const limitPages = Math.floor(memoryMb * 1024 * 1024 / PAGE_BYTES)
   if (meta.memory.initial > limitPages) return 'too_small'
   const maximum = Math.min(meta.memory.max ?? limitPages, limitPages)
-  return new Wasm.Memory({ initial: meta.memory.initial, maximum })
+  const memory = new Wasm.Memory({ initial: meta.memory.initial, maximum })
+  return { memory, maximum, pages: () => memory.buffer.byteLength / PAGE_BYTES }
 }
 
 /** How the guest stopped, read off the thrown value and the meters (null meters: died before instantiation). */
-function classify (thrown: unknown, meters: Meters | null, budget: bigint): RunEnd {
+function classify (thrown: unknown, meters: Meters | null, budget: bigint, memory: MemoryState | null): RunEnd {
   const left = meters?.fuel.value as bigint | undefined
+  const refusedPages = meters == null ? 0 : (meters.growFailed.value as number) >>> 0
+  // a grow refused although it fitted under the maximum: this host could not commit the memory
+  if (refusedPages !== 0 && memory != null && memory.pages() + refusedPages <= memory.maximum) {
+    return { status: 'host_error', message: `memory.grow(${refusedPages}) failed below the limit` }
+  }
   const message = (e: unknown): string => e instanceof Error ? e.message : String(e)
   const fuel_used = left == null ? 0n : left < 0n ? budget : budget - left
-  const grewTooFar = meters != null && meters.growFailed.value !== 0
+  const grewTooFar = refusedPages !== 0
   const end = ((): RunEnd => {
     if (thrown === undefined) return { status: 'ok', exit_code: 0 }
     if (thrown instanceof ProcExit) return thrown.code === 0 ? { status: 'ok', exit_code: 0 } : { status: 'exit', exit_code: thrown.code }
@@ -72,11 +80,11 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
   const memory = makeMemory(meta, req.memoryMb)
   if (memory === 'too_small') return finish({ status: 'memory_limit', message: 'initial memory exceeds the limit' })
   const ctx = new WasiContext({ args: req.args, env: req.env, stdin: req.input, seed: req.seed, timestampNs: req.timestampNs })
-  ctx.memory = memory
+  ctx.memory = memory?.memory ?? null
   const internal: Record<string, WasmExportValue> = {
     [INTERNAL.fuelImport]: new Wasm.Global({ value: 'i64', mutable: false }, req.fuel)
   }
-  if (memory != null) internal[INTERNAL.memoryImport] = memory
+  if (memory != null) internal[INTERNAL.memoryImport] = memory.memory
   let meters: Meters | null = null
   let thrown: unknown
   try {
@@ -100,5 +108,5 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
   } catch (err) {
     thrown = err
   }
-  return finish({ ...classify(thrown, meters, req.fuel), stdout: ctx.stdout(), stderr: ctx.stderr() })
+  return finish({ ...classify(thrown, meters, req.fuel, memory), stdout: ctx.stdout(), stderr: ctx.stderr() })
 }

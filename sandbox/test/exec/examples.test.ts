@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { ensureExamples, type ExampleName } from '../../../scripts/build-examples.js'
-import { createExecutor, type ExecuteOptions, type Executor } from '../../exec/index.js'
+import { createExecutor, execute, type ExecuteOptions, type Executor } from '../../exec/index.js'
 import { tempDir, text } from './helpers.js'
 
 describe('examples on the executor', function () {
@@ -36,6 +36,11 @@ describe('examples on the executor', function () {
   it('echo: echoes the message and says who processed it', async () => {
     assert.deepEqual(await run('echo', { message: 'hi "there"\n' }), { echo: 'hi "there"\n', processed_by: 'outlayer-mesh' })
     assert.deepEqual(await run('echo', { message: { nested: [1, 2.5, true, null] } }), { echo: { nested: [1, 2.5, true, null] }, processed_by: 'outlayer-mesh' })
+  })
+
+  it('execute() runs on the shared pool with the default cache', async () => {
+    const r = await execute(new Uint8Array(await readFile(paths.echo)), { input: '{"message":"shared"}' })
+    assert.deepEqual(JSON.parse(text(r.stdout)), { echo: 'shared', processed_by: 'outlayer-mesh' })
   })
 
   it('echo: input that is not JSON exits with 2', async () => {
