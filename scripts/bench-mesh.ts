@@ -84,7 +84,7 @@ async function latency (mesh: LocalMesh, source: Record<string, unknown>, reques
 
 async function throughput (mesh: LocalMesh, source: Record<string, unknown>, burst: number): Promise<Record<string, unknown>> {
   const t0 = performance.now()
-  const sent = await Promise.all(Array.from({ length: burst }, async () => await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })))
+  const sent = await mesh.requestMany(Array.from({ length: burst }, () => ({ source, input_data: INPUT, replicas: 3, quorum: 2 })))
   const sentS = (performance.now() - t0) / 1000
   say(`throughput: ${burst} requests sent in ${sentS.toFixed(1)} s; waiting for all to resolve`)
   const views = await Promise.all(sent.map(async s => await mesh.waitClosed(s.requestId, 300_000)))

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { startLocalnet, type Localnet } from '../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../protocol/index.js'
-import { createBlockFeed, createOutlayerClient, findRequestId, type OutlayerClient } from '../node/chain/index.js'
+import { createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient } from '../node/chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../node/config.js'
 import { generateNearKey, generateP2pKey } from '../node/keys.js'
 import { createLogger } from '../node/log.js'
@@ -62,6 +62,8 @@ export interface LocalMesh {
   startNode: (i: number) => Promise<OutlayerNode>
   /** sends request_execution as the user; resolves with the request id once the contract has emitted it */
   request: (args: RequestArgs) => Promise<{ requestId: string, txHash: string }>
+  /** sends them all at once, then finds their ids in one pass over the feed (for load) */
+  requestMany: (args: RequestArgs[]) => Promise<Array<{ requestId: string, txHash: string }>>
   /** waits until get_request says the request is no longer pending; returns that view */
   waitClosed: (requestId: string, timeoutMs?: number) => Promise<Record<string, unknown>>
   /** the callback's return value (the output per response_format), from the request transaction */
@@ -176,6 +178,23 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     const provider = user.client.provider
     const feed = createBlockFeed(net.feedUrl)
 
+    const send = async (all: RequestArgs[]): Promise<Array<{ requestId: string, txHash: string }>> => {
+      const fromHeight = await feed.finalHeight()
+      const sent = await Promise.all(all.map(async (args) => {
+        const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
+        const cost = BigInt(await user.client.view<string>('estimate_execution_cost', { resource_limits: limits }))
+        return await user.client.requestExecution({
+          source: args.source,
+          resource_limits: limits,
+          ...(args.input_data != null ? { input_data: args.input_data } : {}),
+          response_format: args.response_format ?? 'Text',
+          redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
+        }, cost * 2n)
+      }))
+      const ids = await findRequestIds({ feed, contractId, txHashes: sent.map(s => s.txHash), fromHeight, timeoutMs: 60_000 })
+      return sent.map(s => ({ txHash: s.txHash, requestId: ids.get(s.txHash)! }))
+    }
+
     const mesh: LocalMesh = {
       net, contractId, configs, nodes, user, startNode, stop,
       example: async (name) => {
@@ -183,20 +202,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         if (path == null) throw new Error(`no example named ${name}`)
         return { url: `${served.base}/${name}.wasm`, hash: sha256Hex(await readFile(path)) }
       },
-      request: async (args) => {
-        const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
-        const cost = BigInt(await user.client.view<string>('estimate_execution_cost', { resource_limits: limits }))
-        const fromHeight = await feed.finalHeight()
-        const { txHash } = await user.client.requestExecution({
-          source: args.source,
-          resource_limits: limits,
-          ...(args.input_data != null ? { input_data: args.input_data } : {}),
-          response_format: args.response_format ?? 'Text',
-          redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
-        }, cost * 2n)
-        const requestId = await findRequestId({ feed, contractId, txHash, fromHeight })
-        return { requestId, txHash }
-      },
+      request: async (args) => (await send([args]))[0]!,
+      requestMany: send,
       waitClosed: async (requestId, timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs
         for (;;) {
