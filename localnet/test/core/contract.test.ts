@@ -97,6 +97,13 @@ describe('localnet core: contracts', function () {
     assert.deepEqual(status(refused), { SuccessValue: b64('-1') })
   })
 
+  it('shares unused gas among gas-weighted calls', async () => {
+    const s = await call(A, 'weighted_call', '', { gas: 100n * TGAS })
+    assert.deepEqual(status(s), { SuccessValue: b64(A) })
+    const child = (s.receipts as any[])[1].receipt.Action.actions[0].FunctionCall
+    assert.ok(child.gas > 90e12, `the weighted call got the unused gas: ${child.gas}`)
+  })
+
   it('hashes with the host sha256', async () => {
     const s = await call(A, 'hash', 'abc')
     assert.equal(Buffer.from(status(s).SuccessValue, 'base64').toString('hex'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
