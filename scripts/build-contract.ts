@@ -12,7 +12,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import binaryen from 'binaryen'
+import type binaryenModule from 'binaryen'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BUILD_DIR = join(ROOT, 'contract', 'build')
@@ -88,15 +88,19 @@ function dropSection (wasm: Uint8Array, id: number): Uint8Array {
   return Buffer.concat(parts)
 }
 
-/** Every exported method first runs the start function (the stub runtime's heap set-up); then the start section goes. */
-function withoutStartFunction (wasm: Uint8Array, entry: string): Uint8Array {
+/**
+ * Every exported method first runs the start function (the stub runtime's heap set-up); then the start section goes.
+ * binaryen is imported only here: loading it takes seconds, and deploy.ts (imported by many tests) imports this file.
+ */
+async function withoutStartFunction (wasm: Uint8Array, entry: string): Promise<Uint8Array> {
+  const binaryen = (await import('binaryen')).default as typeof binaryenModule
   const mod = binaryen.readBinary(wasm)
   try {
     mod.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt)
     const start = mod.getStart()
     if (start === 0) return wasm
     const startName = binaryen.getFunctionInfo(start).name
-    const methods: binaryen.ExportInfo[] = []
+    const methods: binaryenModule.ExportInfo[] = []
     for (let i = 0; i < mod.getNumExports(); i++) {
       const e = binaryen.getExportInfo(mod.getExportByIndex(i))
       if (e.kind === binaryen.ExternalFunction) methods.push(e)
@@ -125,7 +129,7 @@ async function compile (target: Target, out: string): Promise<void> {
   const tmp = `${out}.${process.pid}.tmp.wasm`
   const result = await asc.main([target.entry, ...ASC_FLAGS, '--baseDir', ROOT, '--outFile', relative(ROOT, tmp)], { stdout: sink, stderr: sink })
   if (result.error == null) {
-    await writeFile(tmp, withoutStartFunction(await readFile(tmp), target.entry))
+    await writeFile(tmp, await withoutStartFunction(await readFile(tmp), target.entry))
     await rename(tmp, out)
     return
   }

@@ -37,6 +37,8 @@ describe('contract admin, validation and views', function () {
     await refused(send({ source: { Docker: {} } }), 'unknown source')
     await refused(send({ response_format: 'Xml' }), 'Bytes, Text or Json')
     await refused(send({ colour: 'red' }), 'unknown field "colour"')
+    await refused(u.callFunction({ contractId: w.contractId, methodName: 'request_execution', args: new TextEncoder().encode('{"source":'), deposit: NEAR, gas: 300n * 10n ** 12n }), 'invalid JSON')
+    await refused(send({ resource_limits: { ...LIMITS, max_instructions: '99999999999999999999' } }), 'field "max_instructions" is too large')
     await refused(send({ params: { compile_only: true }, input_data: 'x' }), 'compile-only request takes no input_data')
     await refused(u.callFunction({ contractId: w.contractId, methodName: 'request_execution', args: { source: WASM_SOURCE, resource_limits: LIMITS }, deposit: NEAR, gas: 60n * 10n ** 12n }), 'attach at least 70 Tgas')
   })
