@@ -3,9 +3,15 @@
  * Every `*View` type below is nearcore's JSON wire shape (snake_case, amounts as decimal strings,
  * bytes as base64, hashes as base58), so the RPC layer serialises them unchanged.
  *
- * Finality: `optimistic` is the head; `final` is head-2 (NEAR's doomslug finality lags the head by two
- * blocks). State queries read the state as of the latest produced block whatever block they name; the
- * answer carries the named block's height and hash.
+ * How it behaves (and where it is simpler than nearcore):
+ * - Finality: `optimistic` is the head; `final` is head-2 (doomslug finality lags the head by two blocks).
+ * - State queries read the state as of the latest produced block whatever block they name; the answer
+ *   carries the named block's height and hash.
+ * - A transaction becomes a receipt in the block that includes it; every receipt (also signer == receiver)
+ *   runs in a later block, and so do the receipts and data it creates.
+ * - Gas refunds and deposit refunds are credited when the receipt finishes, not as refund receipts;
+ *   the 30% of burnt gas nearcore pays to a contract is not paid.
+ * - One shard, one validator (the root account), gas price fixed at nearcore's minimum (1e8).
  */
 export type { ChainErrorShape } from './errors.js'
 export { ChainError } from './errors.js'
