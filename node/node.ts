@@ -141,6 +141,8 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,
       reconcileEveryBlocks: config.chain.reconcileEveryBlocks,
+      // every action goes through a transaction the contract re-checks, so the head is safe to follow
+      optimistic: true,
       ...(overrides.startHeight != null ? { startHeight: overrides.startHeight } : {})
     })
     let lastBlockAt: number | undefined

@@ -45,7 +45,8 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
 
   async function view<T> (method: string, args: Record<string, unknown> = {}): Promise<T> {
     try {
-      return await provider.callFunction({ contractId, method, args }) as T
+      // optimistic, like the watcher: a request seen at the head must be visible to the views the roles read next
+      return await provider.callFunction({ contractId, method, args, blockQuery: { finality: 'optimistic' } }) as T
     } catch (err) { throw wrap(err, `view ${method}`) }
   }
 

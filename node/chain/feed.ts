@@ -17,8 +17,12 @@ export interface FeedBlock {
 
 export interface BlockFeed {
   finalHeight: (signal?: AbortSignal) => Promise<number>
-  /** the block at a height, or null when the height was skipped */
+  /** the head: the latest block, which may still be replaced (NEAR's doomslug makes that rare) */
+  optimisticHeight: (signal?: AbortSignal) => Promise<number>
+  /** the final block at a height, or null when the height was skipped */
   block: (height: number, signal?: AbortSignal) => Promise<FeedBlock | null>
+  /** the same from the optimistic chain (`/v0/block_opt/:height`) */
+  optimisticBlock: (height: number, signal?: AbortSignal) => Promise<FeedBlock | null>
 }
 
 export function createBlockFeed (feedUrl: string): BlockFeed {
@@ -36,19 +40,23 @@ export function createBlockFeed (feedUrl: string): BlockFeed {
       throw new ChainError('FEED_FAILED', `feed ${path}: not JSON`, { cause: err })
     }
   }
+  const height = async (path: string, signal?: AbortSignal): Promise<number> => {
+    const body = await get(path, signal) as FeedBlock | null
+    const h = body?.block?.header?.height
+    if (typeof h !== 'number') throw new ChainError('FEED_FAILED', `feed ${path} has no block height`)
+    return h
+  }
+  const block = async (path: string, h: number, signal?: AbortSignal): Promise<FeedBlock | null> => {
+    const body = await get(`${path}/${h}`, signal) as FeedBlock | null
+    if (body == null) return null
+    if (typeof body?.block?.header?.height !== 'number') throw new ChainError('FEED_FAILED', `feed block ${h} has no header`)
+    return body
+  }
   return {
-    finalHeight: async (signal) => {
-      const body = await get('/v0/last_block/final', signal) as FeedBlock | null
-      const height = body?.block?.header?.height
-      if (typeof height !== 'number') throw new ChainError('FEED_FAILED', 'feed /v0/last_block/final has no block height')
-      return height
-    },
-    block: async (height, signal) => {
-      const body = await get(`/v0/block/${height}`, signal) as FeedBlock | null
-      if (body == null) return null
-      if (typeof body?.block?.header?.height !== 'number') throw new ChainError('FEED_FAILED', `feed block ${height} has no header`)
-      return body
-    }
+    finalHeight: async (signal) => await height('/v0/last_block/final', signal),
+    optimisticHeight: async (signal) => await height('/v0/last_block/optimistic', signal),
+    block: async (h, signal) => await block('/v0/block', h, signal),
+    optimisticBlock: async (h, signal) => await block('/v0/block_opt', h, signal)
   }
 }
 

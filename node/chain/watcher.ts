@@ -35,6 +35,12 @@ export interface ChainWatcherInit {
   startHeight?: number
   /** most blocks read per poll, so one slow catch-up never starves reconciliation @default 200 */
   maxBlocksPerPoll?: number
+  /**
+   * read optimistic blocks (the head) instead of final ones: a request is seen ~2 blocks sooner. Safe for the
+   * node because it acts only through transactions the contract re-checks (a claim for a request that a replaced
+   * block carried just fails), and reconciliation reads the views. @default false
+   */
+  optimistic?: boolean
 }
 
 export interface ChainWatcherComponents {
@@ -46,6 +52,8 @@ export interface ChainWatcherComponents {
 }
 
 const PAGE = 50
+/** requests seen this recently are never closed by reconciliation alone */
+const RECENT_BLOCKS = 5
 
 export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   private timer: NodeJS.Timeout | undefined
@@ -101,8 +109,9 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   private async tick (): Promise<void> {
     const log = this.components.logger
     try {
-      const final = await this.components.feed.finalHeight(this.abort.signal)
-      const last = Math.min(final, this.cursor + this.maxBlocks)
+      const { feed } = this.components
+      const head = this.init.optimistic === true ? await feed.optimisticHeight(this.abort.signal) : await feed.finalHeight(this.abort.signal)
+      const last = Math.min(head, this.cursor + this.maxBlocks)
       for (let h = this.cursor + 1; h <= last && this.running; h++) await this.handleBlock(h)
       if (this.running && this.cursor - this.lastReconcile >= this.reconcileEvery) await this.reconcile()
     } catch (err) {
@@ -111,7 +120,8 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   }
 
   private async handleBlock (height: number): Promise<void> {
-    const block = await this.components.feed.block(height, this.abort.signal)
+    const { feed } = this.components
+    const block = this.init.optimistic === true ? await feed.optimisticBlock(height, this.abort.signal) : await feed.block(height, this.abort.signal)
     if (block != null) {
       for (const e of parseOutlayerEvents(logsOf(block, this.init.contractId))) {
         switch (e.event) {
@@ -146,7 +156,8 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     }
     if (!this.running) return
     for (const open of await store.openRequests()) {
-      if (!pending.has(open.request_id)) this.emit('request:resolved', { requestId: open.request_id, height: this.cursor })
+      // a request seen in the last few blocks may not be in the views' state yet
+      if (!pending.has(open.request_id) && open.seen_at <= this.cursor - RECENT_BLOCKS) this.emit('request:resolved', { requestId: open.request_id, height: this.cursor })
     }
   }
 
