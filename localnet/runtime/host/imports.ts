@@ -61,6 +61,7 @@ const IMPLS = Object.fromEntries(Object.keys(SIGNATURES).map(n => [n, implementa
 export function hostImports (L: Logic): Record<string, (...args: Array<number | bigint>) => number | bigint | undefined> {
   const env: Record<string, (...args: Array<number | bigint>) => number | bigint | undefined> = {}
   for (const [name, result] of Object.entries(SIGNATURES)) {
+    if (name === 'gas') continue
     const fn = IMPLS[name]!
     env[name] = (...args) => {
       // wasm passes i64 as signed bigint and i32 as signed number; nearcore reads both as unsigned
@@ -69,6 +70,8 @@ export function hostImports (L: Logic): Record<string, (...args: Array<number | 
       return result === 'i64' ? BigInt(out ?? 0) : Number(out ?? 0)
     }
   }
+  // the metering call runs once per basic block: keep it free of allocations
+  env.gas = (ops) => { L.burn(BigInt(ops) * REGULAR_OP_COST); return undefined }
   return env
 }
 
