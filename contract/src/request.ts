@@ -150,9 +150,8 @@ export function loadOutput(id: u64): Uint8Array | null {
   return readBytes(outputKey(id));
 }
 
-/** Input, output and leases are only needed while the request is open. */
+/** Input and output are only needed while the request is open; leases stay, as the record of who worked on it. */
 export function dropRequestData(id: u64): void {
   remove(inputKey(id));
   remove(outputKey(id));
-  remove("l:" + id.toString());
 }

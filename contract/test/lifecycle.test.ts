@@ -83,8 +83,9 @@ describe('contract lifecycle (R=3, Q=2)', function () {
     assert.equal(w0.earned, share.toString())
     assert.equal(w0.completed, 1)
 
-    const final = await w.view<{ status: string }>('get_request', { request_id: r.requestId })
+    const final = await w.view<{ status: string, leases: Array<{ worker_id: string }> }>('get_request', { request_id: r.requestId })
     assert.equal(final.status, 'completed')
+    assert.equal(final.leases.length, 3, 'the leases stay on record after completion')
     assert.deepEqual(await w.view('get_pending_requests', { from_index: 0, limit: 10 }), [])
     const stats = await w.view<Record<string, unknown>>('get_stats')
     assert.equal(stats.succeeded, 1)
