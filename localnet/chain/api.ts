@@ -5,8 +5,9 @@
  *
  * How it behaves (and where it is simpler than nearcore):
  * - Finality: `optimistic` is the head; `final` is head-2 (doomslug finality lags the head by two blocks).
- * - State queries read the state as of the latest produced block whatever block they name; the answer
- *   carries the named block's height and hash.
+ * - State queries read the latest state whatever block they name (the answer carries the named block's
+ *   height and hash), so a client sees its writes at once. With `exactFinality` they answer as of the named
+ *   block for the last 16 blocks, as nearcore does (`final` then lags `optimistic`).
  * - A transaction becomes a receipt in the block that includes it; every receipt (also signer == receiver)
  *   runs in a later block, and so do the receipts and data it creates.
  * - Gas refunds and deposit refunds are credited when the receipt finishes, not as refund receipts;
@@ -115,6 +116,8 @@ export interface CreateChainOptions {
   /** genesis block time; later blocks use max(now, prev + 1ms). Default Date.now() */
   genesisTimeMs?: number
   networkId?: string
+  /** answer state queries as of the block they name (last 16 blocks), like nearcore. Default false: latest state */
+  exactFinality?: boolean
   /** blocks a transaction's block hash stays valid. Default 86400 (NEAR's); lower only in tests */
   txValidityBlocks?: number
 }

@@ -4,6 +4,8 @@
  */
 import type { MemStore } from '../state/store.js'
 import type { LevelPersistence } from '../state/persist.js'
+import { Journal } from '../state/history.js'
+import type { StateWriter } from '../state/store.js'
 import { getAccount, setAccount, getAccessKey, putAccessKey } from '../state/records.js'
 import { GAS_PRICE } from '../runtime/fees.js'
 import type {
@@ -27,6 +29,8 @@ export interface ChainConfig {
   yieldTimeoutBlocks: number
   txValidityBlocks: number
   totalSupply: bigint
+  /** queries answer as of the block they name (see CreateChainOptions.exactFinality) */
+  exactFinality?: boolean
 }
 
 const BLOCK = 'block'
@@ -47,12 +51,14 @@ export class LocalChain implements Chain {
   private readonly waiters = new Map<() => void, (err: ChainError) => void>()
   private producing: Promise<unknown> = Promise.resolve()
   private closed = false
+  private readonly journal = new Journal()
 
   constructor (private readonly store: MemStore, private readonly config: ChainConfig, private readonly persistence?: LevelPersistence) {
     this.networkId = config.networkId
     this.chainId = config.chainId
     this.genesisHeight = config.genesisHeight
     this.processor = new ReceiptProcessor(store)
+    store.journal = this.journal
   }
 
   // ---- blocks ----
@@ -128,6 +134,7 @@ export class LocalChain implements Chain {
     const timestampNs = BigInt(Math.max(Date.now(), Number(prev.timestampNs / 1_000_000n) + 1)) * 1_000_000n
     const hash = hashOf('block', String(height), prev.hash, timestampNs.toString())
     const blk = { height, hash, timestampNs, randomSeed: hashOf('seed', hash), registrar: this.config.registrar, yieldTimeoutBlocks: this.config.yieldTimeoutBlocks }
+    this.journal.begin(height)
     const txHashes = this.includeTransactions(blk)
     const receiptIds = this.processor.runBlock(blk)
     let gasUsed = 0n
@@ -139,6 +146,7 @@ export class LocalChain implements Chain {
     const rec: BlockRecord = { height, hash, prevHash: prev.hash, timestampNs, gasPrice: GAS_PRICE, randomSeed: blk.randomSeed, chunkHash: hashOf('chunk', hash), txHashes, receiptIds, gasUsed, tokensBurnt }
     this.saveBlock(rec)
     this.store.set(SPACE.meta, 'head', height)
+    this.journal.end()
     await this.persistence?.flush(this.store)
     const block = this.toBlock(rec)
     for (const fn of this.listeners) { try { fn(block) } catch (err) { process.stderr.write(`localnet: block listener failed: ${String(err)}\n`) } }
@@ -268,12 +276,20 @@ export class LocalChain implements Chain {
   }
 
   // ---- queries ----
-  viewAccount (id: string, ref?: BlockRef): AccountView { return q.viewAccount(this.store, id, this.queryBlock(ref)) }
-  viewAccessKey (id: string, pk: string, ref?: BlockRef): AccessKeyView { return q.viewAccessKey(this.store, id, pk, this.queryBlock(ref)) }
-  viewAccessKeyList (id: string, ref?: BlockRef): AccessKeyListView { return q.viewAccessKeyList(this.store, id, this.queryBlock(ref)) }
-  callView (id: string, method: string, args: Uint8Array, ref?: BlockRef): CallResult { return q.callView(this.store, id, method, args, this.queryBlock(ref)) }
-  viewState (id: string, prefix: Uint8Array, ref?: BlockRef): StateView { return q.viewState(this.store, id, prefix, this.queryBlock(ref)) }
-  viewCode (id: string, ref?: BlockRef): CodeView { return q.viewCode(this.store, id, this.queryBlock(ref)) }
+  /** The state as of the block a query names (recent blocks only; older ones read the latest state). */
+  private stateAt (ref: BlockRef | undefined): [StateWriter, q.QueryBlock] {
+    const b = this.queryBlock(ref)
+    const past = this.config.exactFinality === true && b.height < this.headHeight() ? this.journal.at(this.store, b.height) : undefined
+    return [past ?? this.store, b]
+  }
+
+  viewAccount (id: string, ref?: BlockRef): AccountView { return q.viewAccount(...this.at(ref, id)) }
+  viewAccessKey (id: string, pk: string, ref?: BlockRef): AccessKeyView { const [s, b] = this.stateAt(ref); return q.viewAccessKey(s, id, pk, b) }
+  viewAccessKeyList (id: string, ref?: BlockRef): AccessKeyListView { return q.viewAccessKeyList(...this.at(ref, id)) }
+  callView (id: string, method: string, args: Uint8Array, ref?: BlockRef): CallResult { const [s, b] = this.stateAt(ref); return q.callView(s, id, method, args, b) }
+  viewState (id: string, prefix: Uint8Array, ref?: BlockRef): StateView { const [s, b] = this.stateAt(ref); return q.viewState(s, id, prefix, b) }
+  viewCode (id: string, ref?: BlockRef): CodeView { return q.viewCode(...this.at(ref, id)) }
+  private at (ref: BlockRef | undefined, id: string): [StateWriter, string, q.QueryBlock] { const [s, b] = this.stateAt(ref); return [s, id, b] }
 
   gasPrice (): bigint { return GAS_PRICE }
 

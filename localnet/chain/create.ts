@@ -39,7 +39,7 @@ export async function createChain (opts: CreateChainOptions = {}): Promise<Creat
     saved = { config, genesis }
     store.set(SPACE.meta, 'genesis', saved)
   }
-  const chain = new LocalChain(store, saved.config, persistence)
+  const chain = new LocalChain(store, { ...saved.config, exactFinality: opts.exactFinality ?? false }, persistence)
   if (fresh) {
     chain.writeGenesis(BigInt(opts.genesisTimeMs ?? Date.now()) * 1_000_000n)
     await persistence?.flush(store)

@@ -21,6 +21,8 @@ export interface DirtyEntry { space: string, key: string, value: unknown | undef
 export class MemStore implements StateWriter {
   private readonly spaces = new Map<string, Map<string, unknown>>()
   private dirty = new Map<string, Set<string>>()
+  /** set by the chain while it produces a block, to keep recent states readable */
+  journal: { touch (space: string, key: string, old: unknown): void } | undefined
 
   get<T> (space: string, key: string): T | undefined {
     return this.spaces.get(space)?.get(key) as T | undefined
@@ -31,6 +33,7 @@ export class MemStore implements StateWriter {
   }
 
   set (space: string, key: string, value: unknown): void {
+    this.journal?.touch(space, key, this.get(space, key))
     let m = this.spaces.get(space)
     if (m == null) { m = new Map(); this.spaces.set(space, m) }
     m.set(key, value)
@@ -39,6 +42,7 @@ export class MemStore implements StateWriter {
 
   del (space: string, key: string): void {
     const m = this.spaces.get(space)
+    if (m?.has(key) === true) this.journal?.touch(space, key, m.get(key))
     if (m?.delete(key) === true) {
       if (m.size === 0) this.spaces.delete(space)
       this.markDirty(space, key)
@@ -47,7 +51,9 @@ export class MemStore implements StateWriter {
 
   /** Loads without marking dirty (used when reading the level copy back). */
   load (space: string, key: string, value: unknown): void {
-    this.set(space, key, value)
+    let m = this.spaces.get(space)
+    if (m == null) { m = new Map(); this.spaces.set(space, m) }
+    m.set(key, value)
     this.dirty.get(space)?.delete(key)
   }
 

@@ -115,4 +115,20 @@ describe('localnet core: accounts, transfers, keys', () => {
     const gained = BigInt(chain.viewAccount(users[1]!.accountId).amount) - before
     assert.ok(gained > 2n * NEAR && gained < 3n * NEAR, `beneficiary got ${gained}`)
   })
+
+  it('with exactFinality, answers queries at the block they name: final lags optimistic', async () => {
+    const { chain, root, accounts: users } = await createChain({ accounts: 2, exactFinality: true })
+    const { hash } = chain.submitTx(await signTx({ chain, signer: root, receiverId: users[1]!.accountId, actions: [actions.transfer(NEAR)] }))
+    const before = BigInt(chain.viewAccount(users[1]!.accountId).amount)
+    const beforeHeight = chain.head().height
+    while (chain.txStatus(hash)?.status !== 'executed') await chain.produceBlock()
+    assert.equal(BigInt(chain.viewAccount(users[1]!.accountId, { finality: 'optimistic' }).amount), before + NEAR)
+    const final = chain.viewAccount(users[1]!.accountId, { finality: 'final' })
+    assert.equal(BigInt(final.amount), before, 'the final block does not have the transfer yet')
+    assert.equal(final.block_height, chain.head().height - 2)
+    assert.equal(BigInt(chain.viewAccount(users[1]!.accountId, { height: beforeHeight }).amount), before)
+    await chain.produceBlock(); await chain.produceBlock()
+    assert.equal(BigInt(chain.viewAccount(users[1]!.accountId, { finality: 'final' }).amount), before + NEAR)
+    await chain.close()
+  })
 })
