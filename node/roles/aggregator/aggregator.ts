@@ -31,6 +31,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly graceBlocks: number
   /** request id → height at which Q first agreed, while waiting for the remaining lease holders */
   private readonly quorumAt = new Map<string, number>()
+  /** requests where Q agree but some signers' leases were not visible yet */
+  private readonly recheck = new Set<string>()
   private height = 0
   private started = false
 
@@ -41,10 +43,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     this.graceBlocks = init.graceBlocks ?? 2
   }
 
-  /** The chain advanced: requests waiting out their grace period may be due. */
+  /** The chain advanced: requests waiting out their grace period, or for their signers' leases, may be due. */
   onBlock (height: number): void {
     this.height = Math.max(this.height, height)
     for (const [id, at] of this.quorumAt) if (height >= at + this.graceBlocks) this.evaluate(id)
+    for (const id of this.recheck) this.evaluate(id)
   }
 
   /** Re-evaluates every open request: a restart finishes what a kill interrupted. */
@@ -72,7 +75,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         this.emit('attestation:invalid', { requestId: a.request_id, workerId: a.worker_id, reason })
         return
       }
-      if (!await store.addAttestation(a)) return
+      // a repeat (workers re-gossip on reconciliation) still triggers a look: the chain may have moved since
+      await store.addAttestation(a)
       this.evaluate(a.request_id)
     } catch (err) {
       this.log.warn({ err, requestId: a.request_id }, 'attestation not processed')
@@ -136,6 +140,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     // check before: another aggregator (or our own pre-crash self) may have resolved it already
     const view = await client.getRequest(requestId)
     if (!isPending(view)) {
+      this.recheck.delete(requestId)
+      this.quorumAt.delete(requestId)
       await this.finish(previous, requestId, { duplicate: previous?.state === 'pending' || previous?.state === 'failed' })
       return
     }
@@ -143,7 +149,13 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     const holders = new Set(((view as { leases?: Array<{ worker_id?: unknown }> }).leases ?? []).map(l => l.worker_id))
     const counted = stored.filter(a => holders.has(a.worker_id))
     const quorum = findQuorum(counted, q, aggregation)
-    if (quorum == null) return
+    if (quorum == null) {
+      // Q agree but not all of them hold a lease in the state we read: their claims are still landing, look again
+      // on the next block (never more than a few times: the leases either appear or the request resolves)
+      this.recheck.add(requestId)
+      return
+    }
+    this.recheck.delete(requestId)
     const at = this.quorumAt.get(requestId) ?? this.height
     if (counted.length < holders.size && this.height < at + this.graceBlocks) {
       this.quorumAt.set(requestId, at) // onBlock re-evaluates when the grace period is over
