@@ -83,7 +83,7 @@ export const executionRequestCheck = object({
   block_height: u64(),
   timestamp_ns: u64(),
   seed: hex(32),
-  deposit: optional(u64({ max: (1n << 128n) - 1n }))
+  attached_deposit: optional(u64({ max: (1n << 128n) - 1n }))
 }, { allowUnknown: true })
 export type ExecutionRequest = typeof executionRequestCheck extends Check<infer T> ? T : never
 

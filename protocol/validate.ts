@@ -21,11 +21,14 @@ export const int = (opts: { min?: number, max?: number } = {}): Check<number> =>
   return ok(v)
 }
 
-/** An unsigned integer that may exceed 2^53: accepted as a decimal string or a safe integer, returned as bigint. */
+/**
+ * An unsigned integer that may exceed 2^53: accepted as a decimal string or a safe integer, returned as bigint.
+ * u64 by default; `max` widens it (a u128 yocto amount has up to 39 digits).
+ */
 export const u64 = (opts: { max?: bigint } = {}): Check<bigint> => (v, path) => {
   let n: bigint
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) n = BigInt(v)
-  else if (typeof v === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(v)) n = BigInt(v)
+  else if (typeof v === 'string' && /^(0|[1-9][0-9]{0,38})$/.test(v)) n = BigInt(v)
   else return fail('INVALID', 'expected an unsigned integer (decimal string or number)', path)
   if (n > (opts.max ?? 0xffff_ffff_ffff_ffffn)) return fail('INVALID', `must be ≤ ${opts.max ?? 'u64 max'}`, path)
   return ok(n)

@@ -64,8 +64,7 @@ export class ExecRequest {
     return o.num("block_height", this.blockHeight)
       .big("timestamp_ns", this.timestampNs)
       .str("seed", this.seed)
-      // named attached_deposit, not deposit: protocol/request.ts checks `deposit` as a u64 of at most 20 digits,
-      // which refuses any yocto amount above 1e20 (see contract/README.md)
+      // yoctoNEAR as a decimal string (u128): protocol/request.ts checks it as `attached_deposit`
       .amount("attached_deposit", this.deposit)
       .done();
   }

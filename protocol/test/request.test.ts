@@ -31,6 +31,15 @@ describe('protocol/request', () => {
     assert.equal(r.value.resource_limits.max_instructions, 1_000_000_000n)
   })
 
+  it('takes the attached deposit as a u128 yocto amount, and refuses one above u128', () => {
+    const deposit = (10n ** 24n * 1000n).toString() // 1000 NEAR: 28 digits, far above u64
+    const r = validateExecutionRequest({ ...valid, attached_deposit: deposit })
+    assert.ok(r.ok, r.ok ? '' : r.error.message)
+    assert.equal(r.value.attached_deposit, 10n ** 27n)
+    assert.match(errorOf({ ...valid, attached_deposit: (1n << 128n).toString() }), /attached_deposit/)
+    assert.match(errorOf({ ...valid, block_height: (1n << 64n).toString() }), /block_height: must be ≤ u64 max/)
+  })
+
   it('names the field of each refusal', () => {
     assert.match(errorOf({ ...valid, sender_id: 'Bad..Id' }), /request\.sender_id/)
     assert.match(errorOf({ ...valid, redundancy: { replicas: 3, quorum: 1, aggregation: 'identical' } }), /quorum must be > replicas\/2/)
