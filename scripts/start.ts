@@ -157,10 +157,16 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
 
     const nodes: Array<OutlayerNode | undefined> = new Array(n).fill(undefined)
     const partitioned = new Set(opts.partitioned ?? [])
+    // a tree, not a star: libp2p refuses more than a few inbound connections per second from one host
+    // (connectionManager.inboundConnectionThreshold), and here every node is on 127.0.0.1
     const bootstrapOf = (i: number): string[] => {
       if (partitioned.has(i)) return []
-      const first = nodes.find((node, j) => node != null && j !== i && !partitioned.has(j))
-      return first?.mesh.multiaddrs() ?? []
+      const running = nodes.map((node, j) => node != null && j !== i && !partitioned.has(j) ? node : undefined)
+      const before = running.slice(0, i).filter(n => n != null)
+      const picks = before.length > 0
+        ? [before[before.length - 1], before[Math.floor((before.length - 1) / 2)]]
+        : [running.find(n => n != null)]
+      return [...new Set(picks.filter(n => n != null))].flatMap(n => n.mesh.multiaddrs())
     }
     const startNode = async (i: number): Promise<OutlayerNode> => {
       const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap: bootstrapOf(i) } }
