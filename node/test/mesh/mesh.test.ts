@@ -230,6 +230,7 @@ describe('mesh end to end', function () {
       node.watcher.on('request:new', e => { if (e.request.request_id.toString() === requestId && e.origin === 'feed') fromFeed++ })
       await node.start()
       const view = await mesh.waitClosed(requestId, 120_000)
+      assert.ok(view.resolution != null, `resolved, not ${JSON.stringify(view).slice(0, 600)}`)
       assert.deepEqual(workersOf(view), [worker.near.accountId])
       assert.equal(fromFeed, 0, 'the feed never showed this node the request')
       assert.equal(node.mesh.peers().length, 0, 'the node had no peers')
