@@ -30,6 +30,7 @@ const sourceKind = (request: ExecutionRequest): SourceKind => Object.keys(reques
 export class Worker extends EventEmitter<WorkerEvents> {
   private readonly queue = new Map<string, Queued>()
   private readonly running = new Map<string, AbortController>()
+  private readonly jobs = new Map<string, Promise<void>>()
   private height = 0
   private workers: { list: string[], at: number } | undefined
   private started = false
@@ -46,10 +47,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   start (): void { this.started = true }
 
+  /** Aborts running jobs and waits (up to 10 s) for them to settle, so no transaction of ours is sent after stop. */
   async stop (): Promise<void> {
     this.started = false
     this.queue.clear()
     for (const ctrl of this.running.values()) ctrl.abort()
+    const settled = Promise.allSettled([...this.jobs.values()])
+    await Promise.race([settled, new Promise(resolve => setTimeout(resolve, 10_000).unref())])
   }
 
   status (): WorkerStatus {
@@ -116,9 +120,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.queue.delete(id)
       const ctrl = new AbortController()
       this.running.set(id, ctrl)
-      this.run(q.request, ctrl.signal)
-        .catch(err => this.log.error({ err, requestId: id }, 'job crashed'))
-        .finally(() => { this.running.delete(id); this.pump() })
+      const job = this.run(q.request, ctrl.signal)
+        .catch(err => { if (this.started) this.log.error({ err, requestId: id }, 'job crashed') })
+        .finally(() => { this.running.delete(id); this.jobs.delete(id); this.pump() })
+      this.jobs.set(id, job)
     }
   }
 
@@ -131,6 +136,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { client, store, metrics } = this.components
     const id = request.request_id.toString()
     const leases = await client.getLeases(id)
+    if (!this.started) return false // stopping: send nothing more
     if (leases.some(l => l.worker_id === client.accountId && this.isActive(l))) return true
     if (leases.filter(l => this.isActive(l)).length >= request.redundancy.replicas) {
       metrics?.leaseClaims.inc({ outcome: 'lost' })

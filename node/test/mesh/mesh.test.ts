@@ -37,6 +37,7 @@ describe('mesh end to end', function () {
   const mode = { lie: false, crash: false }
   let liar: string | undefined
   let crashed: number | undefined
+  let crashStopped: Promise<void> | undefined
 
   const executorFor = (i: number): Executor => async (wasm, opts) => {
     const result = await execute(wasm, opts)
@@ -49,7 +50,8 @@ describe('mesh end to end', function () {
       crashed = i
       // the claim runs alongside the execution: crash once it has landed
       await new Promise(resolve => { mesh.nodes[i]!.worker!.once('lease:won', resolve); setTimeout(resolve, 15_000) })
-      await mesh.nodes[i]!.stop() // claimed, then gone: nothing more from this node
+      // claimed, then gone: nothing more from this node (not awaited: stop waits for this very job)
+      crashStopped = mesh.nodes[i]!.stop().catch(() => {})
       return await new Promise<ExecutionResult>(() => {})
     }
     return result
@@ -190,6 +192,7 @@ describe('mesh end to end', function () {
     assert.ok(leases.some(l => l.worker_id === crashedId), `${crashedId} had claimed a lease`)
     assert.ok(!workersOf(view).includes(crashedId), 'the crashed worker is not among the agreeing ones')
     assert.equal(workersOf(view).length, 2)
+    await crashStopped // its store is closed once the stop is through
     await mesh.startNode(crashed) // back for the next cases, from its own store
   })
 
