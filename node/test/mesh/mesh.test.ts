@@ -15,6 +15,8 @@ import { execute } from '../../../sandbox/exec/index.js'
 import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '../../p2p/dht/build-record.js'
 import { buildLibp2p } from '../../p2p/libp2p.js'
 import { createNode, type OutlayerNode } from '../../node.js'
+import { createOutlayerClient } from '../../chain/index.js'
+import { publicKeyOfNearKey } from '../../keys.js'
 import type { Executor } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
@@ -135,6 +137,10 @@ describe('mesh end to end', function () {
     assert.ok(!workersOf(view).includes(liar), `the liar ${liar} is not among the agreeing workers`)
     const after = await disagreed()
     assert.equal(after.get(liar), (disagreedBefore.get(liar) ?? 0) + 1, `the contract counted ${liar}'s disagreement`)
+    // slashed below min_bond, the liar may not lease again until it tops its bond up (as a node runner would)
+    const config = mesh.configs.find(c => c.near.accountId === liar)!
+    const client = createOutlayerClient({ rpcUrl: mesh.net.rpcUrl, contractId: mesh.contractId, accountId: liar, secretKey: config.near.secretKey })
+    await client.registerWorker(publicKeyOfNearKey(config.signingKey), 10n ** 24n)
   })
 
   it('refuses forged, replayed and oversized gossip, and the mesh keeps answering', async () => {
