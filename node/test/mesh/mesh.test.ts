@@ -197,7 +197,9 @@ describe('mesh end to end', function () {
     const leases = view.leases as Array<{ worker_id: string }>
     assert.ok(leases.some(l => l.worker_id === crashedId), `${crashedId} had claimed a lease`)
     assert.ok(!workersOf(view).includes(crashedId), 'the crashed worker is not among the agreeing ones')
-    assert.equal(workersOf(view).length, 2)
+    // at least Q; more is legitimate: the honest first worker's lease also runs out while the aggregator waits, and
+    // its slot can go to a second replacement whose matching attestation counts too
+    assert.ok(workersOf(view).length >= 2, `a quorum of 2: ${workersOf(view).join(', ')}`)
     await crashStopped // its store is closed once the stop is through
     await mesh.startNode(crashed) // back for the next cases, from its own store
   })
