@@ -105,7 +105,8 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     })
     teardown.push(async () => await mesh.stop())
 
-    const leaseBlocks = overrides.leaseBlocks ?? await leaseBlocksOf(client, logger)
+    const chainConfig = await contractConfigOf(client, logger)
+    const leaseBlocks = overrides.leaseBlocks ?? chainConfig.leaseBlocks
     const announce = async (attestation: BuildAttestation): Promise<void> => {
       await mesh.putBuildRecord(attestation)
       await mesh.provideWasm(attestation.wasm_hash)
@@ -132,7 +133,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       await aggregator?.onAttestation(a)
     }
     const worker = roles.has('worker')
-      ? createWorker({ signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, leaseBlocks })({
+      ? createWorker({ signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, leaseBlocks, minBond: chainConfig.minBond })({
         client, store, wasm, execute: overrides.execute ?? sandboxExecute, publish, logger, metrics
       })
       : undefined
@@ -194,15 +195,18 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
   }
 }
 
-/** The contract's lease length (get_config); the default when the chain cannot be asked right now. */
-async function leaseBlocksOf (client: OutlayerClient, logger: Logger): Promise<number> {
+/** The contract's lease length and minimum bond (get_config); defaults when the chain cannot be asked right now. */
+async function contractConfigOf (client: OutlayerClient, logger: Logger): Promise<{ leaseBlocks: number, minBond: bigint }> {
   try {
-    const n = Number((await client.getConfig())?.lease_blocks)
-    if (Number.isSafeInteger(n) && n > 0) return n
+    const cfg = await client.getConfig()
+    const n = Number(cfg?.lease_blocks)
+    let minBond = 0n
+    try { minBond = BigInt(String(cfg?.min_bond ?? '0')) } catch { /* keep 0: rank every active worker */ }
+    if (Number.isSafeInteger(n) && n > 0) return { leaseBlocks: n, minBond }
   } catch (err) {
     logger.warn({ err }, `cannot read the contract config; assuming lease_blocks = ${DEFAULT_LEASE_BLOCKS}`)
   }
-  return DEFAULT_LEASE_BLOCKS
+  return { leaseBlocks: DEFAULT_LEASE_BLOCKS, minBond: 0n }
 }
 
 interface Wiring {

@@ -30,6 +30,8 @@ export interface WorkerInit {
   allowedSources?: SourceKind[]
   /** the contract's lease length; workers ranked below R wait this many blocks before trying */
   leaseBlocks: number
+  /** the contract's min_bond: workers below it may not lease, so they are left out of the ranking @default 0 */
+  minBond?: bigint
   /** how long the registered-worker list is reused before it is read again @default 10 s */
   workerListTtlMs?: number
 }

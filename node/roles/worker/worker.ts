@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
-import { ChainError, type ChainLease } from '../../chain/index.js'
+import { ChainError, type ChainLease, type ChainWorker } from '../../chain/index.js'
 import { SOURCE_KINDS, type SourceKind } from '../../config.js'
 import { attest } from './attest.js'
 import { WorkerError } from './errors.js'
@@ -26,6 +26,10 @@ export interface WorkerStatus {
 }
 
 const sourceKind = (request: ExecutionRequest): SourceKind => Object.keys(request.source)[0] as SourceKind
+
+function bondOf (w: ChainWorker): bigint {
+  try { return BigInt(typeof w.bond === 'string' || typeof w.bond === 'number' ? w.bond : 0) } catch { return 0n }
+}
 
 export class Worker extends EventEmitter<WorkerEvents> {
   private readonly queue = new Map<string, Queued>()
@@ -107,7 +111,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const ttl = this.init.workerListTtlMs ?? 10_000
     if (this.workers == null || Date.now() - this.workers.at > ttl) {
       const list = await this.components.client.listWorkers()
-      this.workers = { list: list.filter(w => w.status == null || w.status === 'active').map(w => w.account_id), at: Date.now() }
+      const minBond = this.init.minBond ?? 0n
+      // only workers that may lease: active and bonded at least min_bond (a slashed worker must top up first)
+      const eligible = list.filter(w => (w.status == null || w.status === 'active') && bondOf(w) >= minBond)
+      this.workers = { list: eligible.map(w => w.account_id), at: Date.now() }
     }
     return this.workers.list
   }
