@@ -11,7 +11,15 @@ import { EXIT, UsageError } from './exit-codes.js'
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands')
 
+/** Started by bin/outlayer.mjs: when the launcher goes away (even by kill -9), shut down as on SIGTERM. */
+function followLauncher (): void {
+  if (process.channel == null) return
+  process.channel.unref()
+  process.once('disconnect', () => { process.kill(process.pid, 'SIGTERM') })
+}
+
 async function main (): Promise<void> {
+  followLauncher()
   const program = new Command('outlayer')
     .description('Verifiable off-chain compute for NEAR, run by a peer-to-peer mesh')
     .exitOverride()
