@@ -56,6 +56,9 @@ export async function buildLibp2p (args: BuildLibp2pArgs): Promise<MeshLibp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
+    // libp2p's default of 5 inbound connections per second per host refused peers that joined together from one
+    // address (a simulation on 127.0.0.1, runners behind one NAT); each connection still costs a noise handshake
+    connectionManager: { inboundConnectionThreshold: 50 },
     services: {
       identify: identify(),
       ping: ping(),
