@@ -111,3 +111,37 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     requestExecution: async (args, deposit, waitUntil = 'INCLUDED_FINAL') => await send(worker, 'request_execution', args, { gas: GAS.request, deposit, waitUntil })
   }
 }
+
+/** A project as the contract's `get_project` view returns it (OutLayer's shape). */
+export interface ChainProject {
+  project_id: string
+  owner: string
+  name: string
+  /** the version key of the active version: a WasmUrl hash or a GitHub commit */
+  active_version: string
+  created_at?: number | string
+}
+
+/** One project version (`get_version`, `list_versions`); `source` is a concrete GitHub or WasmUrl source. */
+export interface ChainProjectVersion {
+  version_key: string
+  source: unknown
+  added_at?: number | string
+}
+
+type Viewer = Pick<OutlayerClient, 'view'>
+
+/** `get_project`: null when the project does not exist. */
+export async function getProject (client: Viewer, projectId: string): Promise<ChainProject | null> {
+  return await client.view<ChainProject | null>('get_project', { project_id: projectId }) ?? null
+}
+
+/** `get_version`: null when the project or the version does not exist. */
+export async function getProjectVersion (client: Viewer, projectId: string, versionKey: string): Promise<ChainProjectVersion | null> {
+  return await client.view<ChainProjectVersion | null>('get_version', { project_id: projectId, version_key: versionKey }) ?? null
+}
+
+/** `list_versions`, one page. */
+export async function listProjectVersions (client: Viewer, projectId: string, fromIndex = 0, limit = 50): Promise<ChainProjectVersion[]> {
+  return await client.view<ChainProjectVersion[]>('list_versions', { project_id: projectId, from_index: fromIndex, limit }) ?? []
+}

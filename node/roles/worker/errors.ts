@@ -12,6 +12,8 @@ export type WorkerErrorCode =
   | 'LOCAL_FAILURE'
   /** the input lives in contract state and could not be read */
   | 'INPUT_UNAVAILABLE'
+  /** a Project source names a project or version the contract does not have, or a version with a bad source */
+  | 'PROJECT_UNKNOWN'
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError'

@@ -16,6 +16,8 @@ export { WorkerError, type WorkerErrorCode } from './errors.js'
 export { WasmResolver, trustedHash, DEFAULT_BUILD_TARGET, type ArtifactNetwork, type LocalBuild, type ResolvedWasm, type WasmResolverComponents, type WasmResolverInit } from './wasm.js'
 export { workerRank, rankScore } from './rank.js'
 export { attest } from './attest.js'
+export { resolveProject, concreteSource, type ConcreteSource, type ResolvedProject } from './project.js'
+export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './compile-only.js'
 export type { Worker } from './worker.js'
 
 /** sandbox/exec's `execute`, as the worker calls it (tests inject a different one, e.g. a liar) */
@@ -37,7 +39,7 @@ export interface WorkerInit {
 }
 
 export interface WorkerComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'claimLease' | 'getLeases' | 'listWorkers' | 'getRequest'>
+  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'claimLease' | 'getLeases' | 'listWorkers' | 'getRequest' | 'view'>
   store: NodeStore
   wasm: Pick<WasmResolver, 'resolve'>
   execute: Executor

@@ -76,7 +76,7 @@ export class WasmResolver {
       return { wasm, hash, compileMs: 0, from: 'url' }
     }
     if ('GitHub' in source) return await this.fromGit({ ...source.GitHub, build_target: source.GitHub.build_target ?? DEFAULT_BUILD_TARGET }, signal)
-    throw new WorkerError('SOURCE_UNSUPPORTED', 'Project sources are not supported by this node yet')
+    throw new WorkerError('SOURCE_UNSUPPORTED', 'a Project source must be resolved to its version first (worker/project.ts)')
   }
 
   private async cached (hash: string): Promise<Uint8Array | undefined> {

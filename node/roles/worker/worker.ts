@@ -9,6 +9,8 @@ import type { AttestationPayload, ExecutionRequest } from '../../../protocol/ind
 import { ChainError, type ChainLease, type ChainWorker } from '../../chain/index.js'
 import { SOURCE_KINDS, type SourceKind } from '../../config.js'
 import { attest } from './attest.js'
+import { compileOnlyResult, isCompileOnly } from './compile-only.js'
+import { concreteSource } from './project.js'
 import { WorkerError } from './errors.js'
 import { workerRank } from './rank.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
@@ -25,7 +27,8 @@ export interface WorkerStatus {
   height: number
 }
 
-const sourceKind = (request: ExecutionRequest): SourceKind => Object.keys(request.source)[0] as SourceKind
+const kindOf = (source: ExecutionRequest['source']): SourceKind => Object.keys(source)[0] as SourceKind
+const sourceKind = (request: ExecutionRequest): SourceKind => kindOf(request.source)
 
 function bondOf (w: ChainWorker): bigint {
   try { return BigInt(typeof w.bond === 'string' || typeof w.bond === 'number' ? w.bond : 0) } catch { return 0n }
@@ -171,8 +174,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       // the wasm before the lease: a worker that cannot get the code (yet) holds no slot it cannot use, and a
       // long build does not eat into the lease
-      const code = await wasm.resolve(request.source, signal)
-      const input = await this.input(request)
+      const code = await wasm.resolve(await this.concrete(request), signal)
+      const compileOnly = isCompileOnly(request)
+      const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
       // the claim's transaction and the run overlap: the result is attested only once the lease is ours, and a
@@ -186,14 +190,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
           }
           return won
         }),
-        execute(code.wasm, {
-          input,
-          fuel: limits.max_instructions,
-          memoryMb: limits.max_memory_mb,
-          timeoutMs: limits.max_execution_seconds * 1000,
-          seed: request.seed,
-          timestampNs: request.timestamp_ns
-        })
+        compileOnly
+          ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
+          : execute(code.wasm, {
+            input,
+            fuel: limits.max_instructions,
+            memoryMb: limits.max_memory_mb,
+            timeoutMs: limits.max_execution_seconds * 1000,
+            seed: request.seed,
+            timestampNs: request.timestamp_ns
+          })
       ])
       if (!leased || signal.aborted) return // full: reconciliation brings it back if a lease expires
       metrics?.executionFuel.observe(Number(result.fuel_used))
@@ -204,7 +210,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await store.setRequestState(id, 'attested')
       metrics?.jobs.inc({ status: 'attested' })
       this.emit('result:attested', { attestation })
-      this.log.info({ requestId: id, success: attestation.success, instructions: attestation.instructions, wasmFrom: code.from }, 'attested')
+      this.log.info({ requestId: id, success: attestation.success, instructions: attestation.instructions, wasmFrom: code.from, compileOnly }, 'attested')
       await this.components.publish(attestation)
     } catch (err) {
       if (err instanceof WorkerError && !RETRYABLE.has(err.code)) {
@@ -220,6 +226,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (stored?.state === 'working') await store.setRequestState(id, 'seen', code)
       }
     }
+  }
+
+  /** A Project source becomes the version it names; the node's allowed sources then apply to that version too. */
+  private async concrete (request: ExecutionRequest): Promise<ExecutionRequest['source']> {
+    const source = await concreteSource(this.components.client, request.source)
+    if (source !== request.source) {
+      if (!this.allowed.has(kindOf(source))) throw new WorkerError('SOURCE_UNSUPPORTED', `project version source ${kindOf(source)} is not allowed on this node`)
+      this.log.debug({ requestId: request.request_id.toString(), project: request.source, source }, 'project resolved')
+    }
+    return source
   }
 
   private async input (request: ExecutionRequest): Promise<string> {
