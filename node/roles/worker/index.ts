@@ -54,6 +54,8 @@ export interface WorkerEvents {
   'lease:won': [{ requestId: string }]
   /** the attestation is stored (before it is gossiped) */
   'result:attested': [{ attestation: AttestationPayload }]
+  /** a Project source was resolved through the contract's views to the version this worker runs */
+  'project:resolved': [{ requestId: string, projectId: string, versionKey: string }]
   /** no attestation from this worker for the request; `code` is a WorkerErrorCode or a ChainErrorCode */
   'job:failed': [{ requestId: string, code: string, message: string }]
 }

@@ -10,7 +10,7 @@ import { ChainError, type ChainLease, type ChainWorker } from '../../chain/index
 import { SOURCE_KINDS, type SourceKind } from '../../config.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
-import { concreteSource } from './project.js'
+import { resolveProject } from './project.js'
 import { WorkerError } from './errors.js'
 import { workerRank } from './rank.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
@@ -230,11 +230,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** A Project source becomes the version it names; the node's allowed sources then apply to that version too. */
   private async concrete (request: ExecutionRequest): Promise<ExecutionRequest['source']> {
-    const source = await concreteSource(this.components.client, request.source)
-    if (source !== request.source) {
-      if (!this.allowed.has(kindOf(source))) throw new WorkerError('SOURCE_UNSUPPORTED', `project version source ${kindOf(source)} is not allowed on this node`)
-      this.log.debug({ requestId: request.request_id.toString(), project: request.source, source }, 'project resolved')
-    }
+    if (!('Project' in request.source)) return request.source
+    const requestId = request.request_id.toString()
+    const { source, versionKey } = await resolveProject(this.components.client, request.source.Project)
+    if (!this.allowed.has(kindOf(source))) throw new WorkerError('SOURCE_UNSUPPORTED', `project version source ${kindOf(source)} is not allowed on this node`)
+    this.log.debug({ requestId, project: request.source.Project.project_id, versionKey, source }, 'project resolved')
+    this.emit('project:resolved', { requestId, projectId: request.source.Project.project_id, versionKey })
     return source
   }
 

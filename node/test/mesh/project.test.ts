@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert'
 import { stat } from 'node:fs/promises'
 import { Account, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { validateExecutionRequest } from '../../../protocol/index.js'
-import { createBlockFeed, findRequestId } from '../../chain/index.js'
+import { createBlockFeed, findRequestId, normaliseRequest } from '../../chain/index.js'
 import { WorkerError, resolveProject } from '../../roles/worker/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
@@ -25,7 +25,8 @@ describe('mesh: Project sources and compile_only', function () {
   let echo: { url: string, hash: string }
 
   before(async () => {
-    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, leaseBlocks: 20 })
+    // no periodic reconciliation: a request reaches a worker only through the feed, gossip or the test's consider()
+    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, leaseBlocks: 20, reconcileEveryBlocks: 1_000_000 })
     random = await mesh.example('random')
     echo = await mesh.example('echo')
     owner = new Account(mesh.user.accountId, mesh.user.client.provider, new KeyPairSigner(KeyPair.fromString(mesh.user.secretKey as KeyPairString)))
@@ -64,6 +65,28 @@ describe('mesh: Project sources and compile_only', function () {
     for (const ref of [{ project_id: 'nobody.test.near/none' }, { project_id: projectId, version_key: 'f'.repeat(64) }]) {
       await assert.rejects(resolveProject(client, ref), (err: unknown) => err instanceof WorkerError && err.code === 'PROJECT_UNKNOWN')
     }
+  })
+
+  it('runs a request that still carries the Project form (OutLayer\'s event shape) through the worker\'s own resolution', async () => {
+    const workers = mesh.nodes.map(n => n!.worker!)
+    // the workers are away while the request is made, so the concrete form the contract emits reaches none of them
+    await Promise.all(workers.map(async w => { await w.stop() }))
+    const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId, version_key: echo.hash } }, input_data: JSON.stringify({ message: 'via project' }), replicas: 2, quorum: 2 })
+    const parsed = normaliseRequest(await mesh.user.client.getRequest(requestId))
+    assert.ok(parsed != null, 'get_request gives a valid request')
+    const resolved: string[] = []
+    for (const w of workers) w.on('project:resolved', e => { if (e.requestId === requestId) resolved.push(e.versionKey) })
+    const raw = { ...(parsed.raw as Record<string, unknown>), source: { Project: { project_id: projectId, version_key: echo.hash } } }
+    const checked = validateExecutionRequest(raw)
+    assert.ok(checked.ok, checked.ok ? '' : checked.error.message)
+    for (const w of workers) {
+      w.start()
+      await w.consider({ request: checked.value, raw, height: mesh.net.height(), origin: 'gossip' })
+    }
+    const view = await mesh.waitClosed(requestId)
+    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(JSON.parse(String(await mesh.result(txHash))).echo, 'via project')
+    assert.ok(resolved.length >= 2 && resolved.every(k => k === echo.hash), `Q workers resolved the project themselves: ${JSON.stringify(resolved)}`)
   })
 
   it('skips a request naming an unknown project with a log line and a metric, and keeps working', async () => {
