@@ -21,8 +21,8 @@ export interface Envelope<T extends MessageType = MessageType> {
 }
 
 export const ENVELOPE_LIMITS = {
-  /** the largest encoded envelope accepted on any topic */
-  maxBytes: 256 * 1024,
+  /** the largest encoded envelope accepted on any topic: an attestation with the largest output, in base64 */
+  maxBytes: 384 * 1024,
   /** how far a timestamp may lie in the past or future */
   freshnessMs: 5 * 60_000
 } as const

@@ -14,8 +14,11 @@ const accountId: Check<string> = (v, path) => validateAccountId(v, path)
 const decimal = str({ min: 1, max: 20, pattern: /^(0|[1-9][0-9]*)$/ })
 const publicKey = str({ min: 40, max: 60, pattern: /^ed25519:[1-9A-HJ-NP-Za-km-z]+$/ })
 
-/** Largest output carried inline in an attestation message; larger outputs travel by hash only. */
-export const MAX_GOSSIP_OUTPUT_BYTES = 128 * 1024
+/**
+ * Largest output carried inline in an attestation message: the contract's own output cap (256 KiB), so the
+ * aggregator can resolve every output the contract accepts. Larger outputs travel by hash only.
+ */
+export const MAX_GOSSIP_OUTPUT_BYTES = 256 * 1024
 
 export const taskPayloadCheck = object({
   contract_id: accountId,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {
-  createEnvelope, decodeEnvelope, encodeEnvelope, generateKeyPair, ENVELOPE_LIMITS, type TaskPayload, type ProtocolErrorCode
+  createEnvelope, decodeEnvelope, encodeEnvelope, generateKeyPair, ENVELOPE_LIMITS, MAX_GOSSIP_OUTPUT_BYTES, type TaskPayload, type ProtocolErrorCode
 } from '../index.js'
 
 const task: TaskPayload = { contract_id: 'outlayer.test.near', request_id: '7', block_height: '120' }
@@ -24,6 +24,17 @@ describe('protocol/envelope', () => {
     assert.ok(r.ok)
     assert.deepEqual(r.value.payload, task)
     assert.equal(r.value.sender, e.sender)
+  })
+
+  it('carries an attestation with the largest output the contract accepts', () => {
+    const output = Buffer.alloc(MAX_GOSSIP_OUTPUT_BYTES, 0xff).toString('base64')
+    const attestation = {
+      contract_id: 'outlayer.test.near', request_id: '18446744073709551615', worker_id: 'a'.repeat(64), success: true, output,
+      output_hash: '00'.repeat(32), error: '', instructions: '500000000000', time_ms: 180_000, result_hash: '00'.repeat(32),
+      signature: Buffer.alloc(64).toString('base64')
+    }
+    const r = decodeEnvelope(encodeEnvelope(createEnvelope('attestation', attestation, key)))
+    assert.ok(r.ok, r.ok ? '' : r.error.message)
   })
 
   it('refuses forged, altered, stale, oversized and malformed envelopes with a typed code', () => {

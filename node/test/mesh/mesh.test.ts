@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { Account, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
-import { createEnvelope, encodeEnvelope, generateKeyPair as generateEd25519, gossipTopic, resultHash, type ExecutionResult } from '../../../protocol/index.js'
+import { createEnvelope, encodeEnvelope, ENVELOPE_LIMITS, generateKeyPair as generateEd25519, gossipTopic, resultHash, type ExecutionResult } from '../../../protocol/index.js'
 import { execute } from '../../../sandbox/exec/index.js'
 import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '../../p2p/dht/build-record.js'
 import { buildLibp2p } from '../../p2p/libp2p.js'
@@ -163,7 +163,7 @@ describe('mesh end to end', function () {
       const valid = createEnvelope('attestation', payload, key)
       const forged = { ...valid, payload: { ...valid.payload, instructions: '2' } }
       const stale = createEnvelope('attestation', payload, key, Date.now() - 3_600_000) // a replay of an old message
-      const oversized = new Uint8Array(300 * 1024).fill(0x20)
+      const oversized = new Uint8Array(ENVELOPE_LIMITS.maxBytes + 1024).fill(0x20)
       for (const data of [encodeEnvelope(forged), encodeEnvelope(stale), oversized]) await attacker.services.pubsub.publish(topic, data).catch(() => {})
       await waitFor(() => refused() >= before + 3 || undefined, 'three refusals at the target', 20_000)
       // nobody crashed: the whole mesh still answers a request

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {
-  createEnvelope, encodeEnvelope, generateKeyPair, toBytes,
+  createEnvelope, encodeEnvelope, generateKeyPair, toBytes, ENVELOPE_LIMITS,
   type Envelope, type GossipTopicName, type TaskPayload
 } from '../../../protocol/index.js'
 import { createMetrics, type Metrics } from '../../metrics.js'
@@ -80,7 +80,7 @@ describe('p2p gossip refusals (forged, replayed, stale, oversized, malformed)', 
 
   it('refuses an oversized message before parsing it', async () => {
     const valid = encodeEnvelope(createEnvelope('task', TASK, generateKeyPair()))
-    const padded = new Uint8Array(300 * 1024).fill(0x20)
+    const padded = new Uint8Array(ENVELOPE_LIMITS.maxBytes + 1024).fill(0x20)
     padded.set(valid, 0)
     await attack('tasks', padded, 'TOO_LARGE')
     assertNothingDelivered('oversized')
