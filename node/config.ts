@@ -7,15 +7,16 @@ import { homedir } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dirname, join } from 'node:path'
 import {
-  array, fail, int, object, ok, oneOf, optional, str, validateAccountId,
-  type Check, type ProtocolError
+  array, fail, int, object, ok, oneOf, optional, str, validateAccountId, SOURCE_KINDS,
+  type Check, type ProtocolError, type SourceKind
 } from '../protocol/index.js'
+import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
+import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
+import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
 export type Role = 'worker' | 'builder' | 'aggregator'
 export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator']
-export type SourceKind = 'GitHub' | 'WasmUrl' | 'Project'
-export const SOURCE_KINDS: readonly SourceKind[] = ['GitHub', 'WasmUrl', 'Project']
 
 export interface NodeConfig {
   /** 'localnet' | 'testnet' | 'mainnet': also the gossip/kad namespace */
@@ -89,8 +90,8 @@ export const CONFIG_DEFAULTS = {
   publicListen: ['/ip4/0.0.0.0/tcp/4001'],
   roles: ['worker'] as Role[],
   http: { host: '127.0.0.1', port: 7700 },
-  worker: { capacity: 2, allowedSources: [...SOURCE_KINDS], trustBuilders: 1 },
-  chain: { reconcileEveryBlocks: 10, pollMs: 500 }
+  worker: { capacity: DEFAULT_WORKER_OPTIONS.capacity, allowedSources: [...SOURCE_KINDS], trustBuilders: DEFAULT_ARTIFACT_OPTIONS.trustBuilders },
+  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs }
 } as const
 
 export const CONFIG_FILE_NAME = 'config.json'

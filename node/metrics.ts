@@ -9,6 +9,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, exponentialBuckets } from 'prom-client'
 
+export { Registry }
+
 export interface MetricsOptions {
   /** labels added to every metric, e.g. `{ node: 'n03' }` when nodes share a registry */
   defaultLabels?: Record<string, string>

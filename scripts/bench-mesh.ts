@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { buildFromGit } from '../sandbox/build/index.js'
 import { createBlockFeed, logsOf } from '../node/chain/index.js'
-import { startLocalMesh, type LocalMesh } from './start.js'
+import { startLocalMesh, type LocalMesh } from '../node/testing/local-mesh.js'
 import { benchGossip } from './bench-mesh-gossip.js'
 import { C_SUM } from '../sandbox/test/build/fixture-sources.js'
 import { makeRepo, startGitDaemon } from '../sandbox/test/build/git-fixtures.js'
@@ -64,7 +64,7 @@ async function latency (mesh: LocalMesh, source: Record<string, unknown>, reques
   for (let i = 0; i < requests; i++) {
     const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })
     const view = await mesh.waitClosed(requestId, 120_000)
-    rows.push({ id: requestId, requested: Number(view.block_height), timeMs: Number((view.resolution as { time_ms?: number } | null)?.time_ms ?? 0) })
+    rows.push({ id: requestId, requested: Number(view.request.block_height), timeMs: view.resolution?.time_ms ?? 0 })
     say(`latency: request ${requestId} done (${i + 1}/${requests})`)
   }
   await mesh.net.produceBlocks(3) // let the callbacks land

@@ -59,20 +59,26 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
   }
 }
 
-/** Every outlayer event in a list of receipt logs, in order. */
-export function parseOutlayerEvents (logs: readonly string[]): OutlayerEvent[] {
-  const out: OutlayerEvent[] = []
+/** Every item of our standard's events in a list of receipt logs, in order, with its event name. */
+export function eventItems (logs: readonly string[]): Array<{ event: string, data: Record<string, unknown> }> {
+  const out: Array<{ event: string, data: Record<string, unknown> }> = []
   for (const log of logs) {
     if (!log.startsWith(PREFIX)) continue
     let body: Nep297
     try { body = JSON.parse(log.slice(PREFIX.length)) as Nep297 } catch { continue }
     if (body?.standard !== EVENT_STANDARD || typeof body.event !== 'string') continue
     const items = Array.isArray(body.data) ? body.data : [body.data]
-    for (const item of items) {
-      if (item == null || typeof item !== 'object') continue
-      const event = parseOne(body.event, item as Record<string, unknown>)
-      if (event != null) out.push(event)
-    }
+    for (const item of items) if (item != null && typeof item === 'object' && !Array.isArray(item)) out.push({ event: body.event, data: item as Record<string, unknown> })
+  }
+  return out
+}
+
+/** Every outlayer event in a list of receipt logs, in order. */
+export function parseOutlayerEvents (logs: readonly string[]): OutlayerEvent[] {
+  const out: OutlayerEvent[] = []
+  for (const { event, data } of eventItems(logs)) {
+    const parsed = parseOne(event, data)
+    if (parsed != null) out.push(parsed)
   }
   return out
 }

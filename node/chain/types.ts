@@ -1,5 +1,7 @@
 /** Shapes of the outlayer contract's views and calls as the node uses them (issue 5). */
 import type { JsonRpcProvider, TxExecutionStatus } from 'near-api-js'
+import type { RequestOutcome } from './outcome.js'
+import type { ChainLease, ContractConfig, RequestView, WorkerView } from './views.js'
 
 export interface OutlayerClientInit {
   rpcUrl: string
@@ -20,20 +22,6 @@ export interface CallOutcome {
   txHash: string
 }
 
-export interface ChainLease {
-  worker_id: string
-  /** block heights */
-  claimed_at: number | string
-  expires_at: number | string
-}
-
-export interface ChainWorker {
-  account_id: string
-  public_key: string
-  /** 'active' | 'unregistered' */
-  status?: string
-  [field: string]: unknown
-}
 
 /** `resolve_execution`'s response argument: what the agreeing workers attested, plus median times. */
 export interface ExecutionResponse {
@@ -61,21 +49,27 @@ export interface OutlayerClient {
   height: () => Promise<number>
   view: <T>(method: string, args?: Record<string, unknown>) => Promise<T>
 
-  getRequest: (requestId: string) => Promise<unknown>
+  /** null when the contract does not know the request */
+  getRequest: (requestId: string) => Promise<RequestView | null>
+  /** raw pages: the watcher validates each item and drops what it does not understand */
   getPendingRequests: (fromIndex: number, limit: number) => Promise<unknown[]>
   getLeases: (requestId: string) => Promise<ChainLease[]>
-  getWorker: (accountId: string) => Promise<ChainWorker | null>
-  listWorkers: () => Promise<ChainWorker[]>
-  getConfig: () => Promise<Record<string, unknown>>
+  getWorker: (accountId: string) => Promise<WorkerView | null>
+  listWorkers: () => Promise<WorkerView[]>
+  getConfig: () => Promise<ContractConfig>
 
   registerWorker: (publicKey: string, bond: bigint) => Promise<CallOutcome>
   claimLease: (requestId: string) => Promise<CallOutcome>
   resolveExecution: (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) => Promise<CallOutcome>
   /** the first step of OutLayer's big-output flow: store the output; resolve_execution then omits it */
   submitExecutionOutput: (requestId: string, outputBase64: string) => Promise<CallOutcome>
+  /** `estimate_execution_cost` for these request args: the deposit request_execution needs, in yocto */
+  estimateCost: (args: { resource_limits?: unknown, params?: unknown }) => Promise<bigint>
   /**
-   * as a user: sends request_execution. By default returns once the transaction is included, since the yield
-   * stays open until resumed; pass 'FINAL' to wait for the callback's value.
+   * as a user: sends request_execution and returns its tx hash once included (INCLUDED_FINAL by default), since the
+   * yield stays open until resumed; waitOutcome() then waits for the answer.
    */
-  requestExecution: (args: Record<string, unknown>, deposit: bigint, waitUntil?: TxExecutionStatus) => Promise<CallOutcome>
+  requestExecution: (args: Record<string, unknown>, deposit: bigint, opts?: { gas?: bigint, waitUntil?: TxExecutionStatus }) => Promise<CallOutcome>
+  /** waits for a request transaction's final outcome; undefined when timeoutMs passed first (onWait after each try) */
+  waitOutcome: (txHash: string, opts?: { timeoutMs?: number, onWait?: () => void }) => Promise<RequestOutcome | undefined>
 }

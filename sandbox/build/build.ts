@@ -5,7 +5,7 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildKey, normaliseRepo } from '../../protocol/build.js'
+import { buildKey, normaliseRepo } from '../../protocol/build-attestation.js'
 import { createArtifactStore } from './artifact-store.js'
 import { ensureBuilderImage } from './builder-image.js'
 import { runBuildContainer, type ContainerOutcome } from './container.js'

@@ -33,7 +33,7 @@ describe('outlayer request (localnet + contract)', function () {
       rpcUrl: net.rpcUrl, contractId, accountId, secretKey, operatorAccountId: contractId, operatorSecretKey: operatorKey.secretKey
     })
     operator = clientFor(net.root.accountId, net.root.secretKey)
-    const minBond = BigInt(String((await operator.getConfig()).min_bond))
+    const minBond = (await operator.getConfig()).minBond
     // user0 pays; user1..3 are the workers
     workers = await Promise.all(net.accounts.slice(1, 4).map(async a => {
       const signing = generateNearKey()

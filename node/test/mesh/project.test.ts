@@ -6,10 +6,10 @@ import { strict as assert } from 'node:assert'
 import { stat } from 'node:fs/promises'
 import { Account, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { validateExecutionRequest } from '../../../protocol/index.js'
-import { createBlockFeed, findRequestId, normaliseRequest } from '../../chain/index.js'
+import { createBlockFeed, findRequestId } from '../../chain/index.js'
 import { WorkerError, resolveProject } from '../../roles/worker/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
-import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { waitFor } from './helpers.js'
 
 const NEAR = 10n ** 24n
@@ -46,7 +46,7 @@ describe('mesh: Project sources and compile_only', function () {
     const input = JSON.stringify({ count: 3, min: 1, max: 6 })
     const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId } }, input_data: input, replicas: 3, quorum: 2 })
     const view = await mesh.waitClosed(requestId)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     const result = JSON.parse(String(await mesh.result(txHash))) as { numbers?: number[] }
     assert.equal(result.numbers?.length, 3, JSON.stringify(result))
   })
@@ -54,7 +54,7 @@ describe('mesh: Project sources and compile_only', function () {
   it('answers a request naming a non-active version by its key', async () => {
     const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId, version_key: echo.hash } }, input_data: JSON.stringify({ message: 'hello project' }), replicas: 2, quorum: 2 })
     const view = await mesh.waitClosed(requestId)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     assert.equal(JSON.parse(String(await mesh.result(txHash))).echo, 'hello project')
   })
 
@@ -72,7 +72,7 @@ describe('mesh: Project sources and compile_only', function () {
     // the workers are away while the request is made, so the concrete form the contract emits reaches none of them
     await Promise.all(workers.map(async w => { await w.stop() }))
     const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId, version_key: echo.hash } }, input_data: JSON.stringify({ message: 'via project' }), replicas: 2, quorum: 2 })
-    const parsed = normaliseRequest(await mesh.user.client.getRequest(requestId))
+    const parsed = await mesh.user.client.getRequest(requestId)
     assert.ok(parsed != null, 'get_request gives a valid request')
     const resolved: string[] = []
     for (const w of workers) w.on('project:resolved', e => { if (e.requestId === requestId) resolved.push(e.versionKey) })
@@ -80,11 +80,11 @@ describe('mesh: Project sources and compile_only', function () {
     const checked = validateExecutionRequest(raw)
     assert.ok(checked.ok, checked.ok ? '' : checked.error.message)
     for (const w of workers) {
-      w.start()
+      await w.start()
       await w.consider({ request: checked.value, raw, height: mesh.net.height(), origin: 'gossip' })
     }
     const view = await mesh.waitClosed(requestId)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     assert.equal(JSON.parse(String(await mesh.result(txHash))).echo, 'via project')
     assert.ok(resolved.length >= 2 && resolved.every(k => k === echo.hash), `Q workers resolved the project themselves: ${JSON.stringify(resolved)}`)
   })
@@ -121,9 +121,9 @@ describe('mesh: Project sources and compile_only', function () {
     }, cost * 2n)
     const requestId = await findRequestId({ feed, contractId: mesh.contractId, txHash, fromHeight, timeoutMs: 60_000 })
     const view = await mesh.waitClosed(requestId)
-    const resolution = view.resolution as { success: boolean, workers?: string[] }
-    assert.equal(resolution.success, true, JSON.stringify(view))
-    assert.ok((resolution.workers?.length ?? 0) >= 2, `Q=2 workers agreed: ${JSON.stringify(resolution)}`)
+    const resolution = view.resolution
+    assert.equal(resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
+    assert.ok((resolution?.workers.length ?? 0) >= 2, `Q=2 workers agreed: ${JSON.stringify(resolution)}`)
     const size = (await stat((await ensureExamples()).random!)).size
     assert.deepEqual(await mesh.result(txHash), { wasm_hash: random.hash, size })
   })

@@ -1,6 +1,6 @@
 /** Checks an attestation before it counts: right contract, registered worker, output matching its hash, signature. */
 import { parsePublicKey, sha256Hex, verifyAttestation, type AttestationPayload } from '../../../protocol/index.js'
-import type { ChainWorker } from '../../chain/index.js'
+import type { WorkerView } from '../../chain/index.js'
 
 export type InvalidReason = 'WRONG_CONTRACT' | 'UNKNOWN_WORKER' | 'NO_OUTPUT' | 'OUTPUT_HASH' | 'BAD_SIGNATURE'
 
@@ -8,7 +8,7 @@ export function outputBytes (a: AttestationPayload): Uint8Array | undefined {
   return a.output != null ? new Uint8Array(Buffer.from(a.output, 'base64')) : a.success ? undefined : new Uint8Array(0)
 }
 
-export function checkAttestation (a: AttestationPayload, contractId: string, worker: ChainWorker | null): InvalidReason | undefined {
+export function checkAttestation (a: AttestationPayload, contractId: string, worker: WorkerView | null): InvalidReason | undefined {
   if (a.contract_id !== contractId) return 'WRONG_CONTRACT'
   if (worker == null) return 'UNKNOWN_WORKER'
   const output = outputBytes(a)

@@ -1,5 +1,5 @@
 /** Builds the /status snapshot (node/api/types.ts NodeStatus) from the store and the running parts. */
-import type { NodeStatus, JobState, JobStatus } from '../api/types.js'
+import type { NodeStatus, JobState, JobStatus } from './types.js'
 import type { NodeConfig } from '../config.js'
 import type { NodeStore, StoredRequest } from '../store/index.js'
 import type { MeshNode } from '../p2p/index.js'
@@ -33,8 +33,8 @@ export async function nodeStatus ({ config, store, mesh, height, leaseBlocks }: 
     requestId: r.request_id,
     state: STATE_TO_JOB[r.state],
     ...(describeSource(r.raw) != null ? { source: describeSource(r.raw)! } : {}),
-    updatedAtMs: Date.now(),
-    ...(r.note != null ? { reason: r.note.split(':')[0]! } : {})
+    updatedAtMs: r.updated_ms ?? Date.now(),
+    ...(r.note != null ? { reason: r.note.code } : {})
   }))
   return {
     peerId: mesh.peerId,

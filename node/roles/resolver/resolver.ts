@@ -5,30 +5,23 @@
  * the chain says the request is still unresolved, and the contract refuses a second resolve anyway.
  */
 import { EventEmitter } from 'node:events'
-import { LIMITS, type AttestationPayload, type ExecutionRequest } from '../../../protocol/index.js'
-import { ChainError, normaliseRequest, type AttestationEntry, type ChainWorker, type ExecutionResponse } from '../../chain/index.js'
+import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
+import { ChainError, normaliseRequest, type AttestationEntry, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type WorkerView } from '../../chain/index.js'
+import type { Logger } from '../../log.js'
 import type { StoredSubmission } from '../../store/index.js'
+import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
 import { agreementKey, findQuorum, median, type QuorumOutcome } from './quorum.js'
 import { checkAttestation, outputBytes } from './verify.js'
-import type { AggregatorComponents, AggregatorEvents, AggregatorInit } from './index.js'
+import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
-const WORKER_TTL_MS = 30_000
+const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
 
-/** `get_request` says the request still waits for a resolve (it exists and carries no final status). */
-export function isPending (view: unknown): boolean {
-  if (view == null || typeof view !== 'object') return false
-  const v = view as { status?: unknown, resolved?: unknown, completed?: unknown }
-  if (v.resolved === true || v.completed === true) return false
-  if (typeof v.status === 'string' && !/^(pending|leased|running|requested|open)$/i.test(v.status)) return false
-  return true
-}
-
-export class Aggregator extends EventEmitter<AggregatorEvents> {
-  private readonly workers = new Map<string, { worker: ChainWorker | null, at: number }>()
+export class Resolver extends EventEmitter<ResolverEvents> {
+  private readonly workers = new Map<string, { worker: WorkerView | null, at: number }>()
   private readonly busy = new Map<string, Promise<void>>()
-  private readonly log
-  private readonly inlineOutputBytes: number
-  private readonly graceBlocks: number
+  private readonly log: Logger
+  private readonly options: ResolverOptions
+  private unsubscribe: Array<() => void> = []
   /** request id → height at which Q first agreed, while waiting for the remaining lease holders */
   private readonly quorumAt = new Map<string, number>()
   /** requests where Q agree but some signers' leases were not visible yet */
@@ -36,29 +29,57 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private height = 0
   private started = false
 
-  constructor (private readonly components: AggregatorComponents, init: AggregatorInit) {
+  constructor (private readonly components: ResolverComponents, init: ResolverInit) {
     super()
-    this.log = components.logger.child({ module: 'aggregator' })
-    this.inlineOutputBytes = init.inlineOutputBytes ?? LIMITS.inlineOutputBytes
-    this.graceBlocks = init.graceBlocks ?? 2
+    this.log = components.logger.child({ module: 'resolver' })
+    this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...init }
   }
 
   /** The chain advanced: requests waiting out their grace period, or for their signers' leases, may be due. */
   onBlock (height: number): void {
     this.height = Math.max(this.height, height)
-    for (const [id, at] of this.quorumAt) if (height >= at + this.graceBlocks) this.evaluate(id)
+    for (const [id, at] of this.quorumAt) if (height >= at + this.options.graceBlocks) this.evaluate(id)
     for (const id of this.recheck) this.evaluate(id)
   }
 
-  /** Re-evaluates every open request: a restart finishes what a kill interrupted. */
+  /** Subscribes, then re-evaluates every open request: a restart finishes what a kill interrupted. Idempotent. */
   async start (): Promise<void> {
+    if (this.started) return
     this.started = true
+    const { watcher, gossip, worker } = this.components
+    const safe = (what: string, p: Promise<unknown>): void => { p.catch(err => this.log.warn({ err }, `${what} failed`)) }
+    const onNew = (e: ChainWatcherEvents['request:new'][0]): void => { safe('request', this.onRequest(e)) }
+    const onClosed = (e: ChainWatcherEvents['request:closed'][0]): void => { safe('close', this.onClosed(e)) }
+    const onBlock = ({ height }: { height: number }): void => { this.onBlock(height) }
+    const onMine = ({ attestation }: { attestation: AttestationPayload }): void => { safe('own attestation', this.onAttestation(attestation)) }
+    watcher.on('request:new', onNew)
+    watcher.on('request:closed', onClosed)
+    watcher.on('block', onBlock)
+    worker?.on('result:attested', onMine)
+    const offGossip = gossip.on('attestation', (payload) => { safe('gossiped attestation', this.onAttestation(payload)) })
+    this.unsubscribe = [
+      () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('block', onBlock),
+      () => worker?.off('result:attested', onMine), offGossip
+    ]
     for (const r of await this.components.store.openRequests()) this.evaluate(r.request_id)
   }
 
   async stop (): Promise<void> {
+    if (!this.started) return
     this.started = false
+    for (const off of this.unsubscribe.splice(0)) off()
     await Promise.allSettled([...this.busy.values()])
+  }
+
+  /** The request closed on chain: record how long it took, and drop what was collected for it. */
+  async onClosed ({ requestId, height }: { requestId: string, height: number }): Promise<void> {
+    const { store, metrics } = this.components
+    const stored = await store.getRequest(requestId)
+    if (stored == null || stored.state === 'resolved') return
+    const parsed = normaliseRequest(stored.raw)
+    if (parsed != null) metrics?.resolveLatencyBlocks.observe(Math.max(0, height - Number(parsed.request.block_height)))
+    await store.setRequestState(requestId, 'resolved')
+    await store.forget(requestId)
   }
 
   /** An attestation from gossip or from this node's worker. Never throws: bad input is logged and counted. */
@@ -83,7 +104,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
   }
 
-  /** A request seen on chain: remember it (an aggregator-only node has no worker to do so), then evaluate. */
+  /** A request seen on chain: remember it (a resolver-only node has no worker to do so), then evaluate. */
   async onRequest ({ request, raw, height }: { request: ExecutionRequest, raw: unknown, height: number }): Promise<void> {
     if (!this.started) return
     const id = request.request_id.toString()
@@ -112,15 +133,15 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     if (stored?.state === 'resolved') return undefined
     const fromStore = stored != null ? normaliseRequest(stored.raw) : undefined
     if (fromStore != null) return fromStore.request
-    const fromChain = normaliseRequest(await client.getRequest(requestId))
+    const fromChain = await client.getRequest(requestId)
     if (fromChain == null) return undefined
     await store.addRequest({ request_id: requestId, raw: fromChain.raw, seen_at: Number(fromChain.request.block_height) })
     return fromChain.request
   }
 
-  private async worker (accountId: string): Promise<ChainWorker | null> {
+  private async worker (accountId: string): Promise<WorkerView | null> {
     const hit = this.workers.get(accountId)
-    if (hit != null && (hit.worker != null || Date.now() - hit.at < 2_000) && Date.now() - hit.at < WORKER_TTL_MS) return hit.worker
+    if (hit != null && (hit.worker != null || Date.now() - hit.at < 2_000) && Date.now() - hit.at < this.options.workerTtlMs) return hit.worker
     const worker = await this.components.client.getWorker(accountId)
     this.workers.set(accountId, { worker, at: Date.now() })
     return worker
@@ -137,7 +158,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     const { quorum: q, aggregation } = request.redundancy
     if (findQuorum(stored, q, aggregation) == null) return
 
-    // check before: another aggregator (or our own pre-crash self) may have resolved it already
+    // check before: another resolver (or our own pre-crash self) may have resolved it already
     const view = await client.getRequest(requestId)
     if (!isPending(view)) {
       this.recheck.delete(requestId)
@@ -146,7 +167,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       return
     }
     // the contract refuses the whole call if any signer holds no lease, so only lease holders count
-    const holders = new Set(((view as { leases?: Array<{ worker_id?: unknown }> }).leases ?? []).map(l => l.worker_id))
+    const holders = new Set(view!.leases.map(l => l.worker_id))
     const counted = stored.filter(a => holders.has(a.worker_id))
     const quorum = findQuorum(counted, q, aggregation)
     if (quorum == null) {
@@ -157,7 +178,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     this.recheck.delete(requestId)
     const at = this.quorumAt.get(requestId) ?? this.height
-    if (counted.length < holders.size && this.height < at + this.graceBlocks) {
+    if (counted.length < holders.size && this.height < at + this.options.graceBlocks) {
       this.quorumAt.set(requestId, at) // onBlock re-evaluates when the grace period is over
       return
     }
@@ -181,7 +202,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
 
     const { winner } = quorum
     const output = outputBytes(winner) ?? new Uint8Array(0)
-    const big = output.length >= this.inlineOutputBytes
+    const big = output.length >= this.options.inlineOutputBytes
     const response: ExecutionResponse = {
       success: winner.success,
       ...(output.length > 0 && !big ? { output: Buffer.from(output).toString('base64') } : {}),
@@ -202,7 +223,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       this.emit('request:submitted', { requestId, txHash: outcome.txHash, workers: submission.workers })
     } catch (err) {
       // check after: a refusal because someone else resolved first is a harmless duplicate
-      if (err instanceof ChainError && err.code === 'CALL_REFUSED' && !isPending(await client.getRequest(requestId).catch(() => ({})))) {
+      // (a failed read counts as still pending: never call a failure a duplicate without the chain's word)
+      if (err instanceof ChainError && err.code === 'CALL_REFUSED' && !await client.getRequest(requestId).then(isPending, () => true)) {
         await this.finish(submission, requestId, { duplicate: true })
         return
       }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert'
 import type { AttestationPayload } from '../../../protocol/index.js'
-import { findQuorum, median } from '../../roles/aggregator/quorum.js'
+import { findQuorum, median } from '../../roles/resolver/quorum.js'
 
 const num = (worker: string, text: string): AttestationPayload => ({ ...att(worker, Buffer.from(text).toString('hex').slice(0, 64)), output: Buffer.from(text).toString('base64') })
 const att = (worker: string, output: string, timeMs = 1): AttestationPayload => ({
