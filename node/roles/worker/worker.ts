@@ -35,6 +35,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly queue = new Map<string, Queued>()
   private readonly running = new Map<string, AbortController>()
   private readonly jobs = new Map<string, Promise<void>>()
+  private readonly considering = new Set<string>()
   private height = 0
   private workers: { list: string[], at: number } | undefined
   private started = false
@@ -107,9 +108,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
     metrics?.jobs.inc({ status: 'resolved' })
   }
 
-  /** A request from the feed, gossip or reconciliation. Idempotent: repeats are cheap. */
-  async consider ({ request, raw, height, origin }: RequestSeen): Promise<void> {
-    if (!this.started) return
+  /** A request from the feed, gossip or reconciliation. Idempotent: repeats are cheap, and one at a time per request. */
+  async consider (seen: RequestSeen): Promise<void> {
+    const id = seen.request.request_id.toString()
+    if (!this.started || this.considering.has(id)) return
+    this.considering.add(id)
+    try {
+      await this.decide(seen)
+    } finally {
+      this.considering.delete(id)
+    }
+  }
+
+  private async decide ({ request, raw, height, origin }: RequestSeen): Promise<void> {
     this.height = Math.max(this.height, height)
     const { store, metrics } = this.components
     const id = request.request_id.toString()
