@@ -23,7 +23,15 @@ export interface WorldOptions {
   /** prefunded accounts; the first `workers` of them register as workers */
   accounts?: number
   workers?: number
-  config?: DeployConfig
+  config?: DeployConfig & VerificationConfig
+}
+
+/** Settings of verification v2 that scripts/deploy.ts's DeployConfig does not list yet. */
+export interface VerificationConfig {
+  network_id?: string
+  commit_window_blocks?: number
+  withhold_share_bps?: number
+  equivocation_share_bps?: number
 }
 
 export interface Worker {
@@ -84,7 +92,6 @@ export async function startWorld (opts: WorldOptions = {}): Promise<World> {
       networkId: net.networkId,
       masterAccountId: net.root.accountId,
       masterSecretKey: net.root.secretKey,
-      // network_id and commit_window_blocks are verification-v2 settings DeployConfig does not list yet
       config: { min_bond: NEAR.toString(), network_id: NETWORK_ID, commit_window_blocks: COMMIT_WINDOW, ...opts.config } as DeployConfig,
       initialBalance: 50n * NEAR
     })
@@ -236,15 +243,15 @@ export interface Sealed {
 }
 
 /** What a worker computes for its result: digest v2, salt, commit and signature. */
-export async function seal (w: World, worker: Worker, requestId: number, result: Attested): Promise<Sealed> {
-  const a = { ...(await contextOf(w, requestId, worker.id)), ...full(result) }
+export async function seal (w: World, worker: Worker, requestId: number, result: Attested, context: Partial<AttestationContext> = {}): Promise<Sealed> {
+  const a = { ...(await contextOf(w, requestId, worker.id)), ...context, ...full(result) }
   const digest = attestationDigestV2(a)
   const salt = commitSalt(worker.key.secretKey, requestId)
   return { worker, result, digest, salt, commit: toHex(commitHash(digest, salt)), signature: signAttestationV2(a, worker.key.secretKey) }
 }
 
-export async function commit (w: World, worker: Worker, requestId: number, result: Attested): Promise<Sealed> {
-  const s = await seal(w, worker, requestId, result)
+export async function commit (w: World, worker: Worker, requestId: number, result: Attested, context: Partial<AttestationContext> = {}): Promise<Sealed> {
+  const s = await seal(w, worker, requestId, result, context)
   await call(w, worker.account, 'commit_result', { request_id: requestId, commit: s.commit })
   return s
 }
