@@ -26,6 +26,13 @@ function pendingRequest(a: JValue): ExecRequest {
   return r;
 }
 
+/** A response as resolve takes it: strict keys, and no unattested quantity (time) anywhere. */
+function parseResponse(v: JValue): ResultWithOutput {
+  onlyKeys(v, ["code_hash", "success", "output", "output_hash", "error", "resources_used", "transcript_hash"], "response");
+  onlyKeys(obj(v, "resources_used"), ["instructions"], "resources_used");
+  return parseAttested(v);
+}
+
 /** The output bytes of a result: inline, or the stored blob whose sha256 is the attested one; null if neither. */
 function outputOf(r: ExecRequest, parsed: ResultWithOutput): Uint8Array | null {
   if (parsed.output != null) return parsed.output;
@@ -49,7 +56,7 @@ function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: R
     const worker = findWorker(workerId);
     if (worker == null) fail("signer " + workerId + " is not a registered worker");
     // a reveal without its own response reveals the main one
-    const own = item.has("response") ? parseAttested(obj(item, "response")) : main;
+    const own = item.has("response") ? parseResponse(obj(item, "response")) : main;
     const digest = own.result.digest(ctx, workerId);
     if (commitOf(digest, hex32(str(item, "salt"), "salt")) != commit!.commit) fail("the reveal of " + workerId + " does not match its commit");
     const signature = fromBase64(str(item, "signature"));
@@ -108,7 +115,7 @@ export function resolve_execution(): void {
   const r = pendingRequest(a);
   const asg = loadAssignment(r.id);
   if (asg.phase(blockHeight()) == PHASE_COMMITTING) fail("the commit phase of request " + r.id.toString() + " is open until block " + asg.closeAt.toString() + " or " + r.replicas.toString() + " commits");
-  const main = parseAttested(obj(a, "response"));
+  const main = parseResponse(obj(a, "response"));
   const output = outputOf(r, main);
   if (output == null) fail("no stored output has the hash " + toHex(main.result.outputHash) + ": store it with submit_execution_output or send it inline");
   const signed = verifyReveals(r, asg, arr(a, "reveals"), main, config.networkId);

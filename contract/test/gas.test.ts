@@ -3,7 +3,7 @@
  * contract/README.md comes from this test's output. Every call must fit in 300 Tgas.
  */
 import assert from 'node:assert/strict'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, publicKeyOf, request, responseOf, reveal, seal, startWorld, workerKey, type Attested, type Sealed, type World } from './world.js'
+import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, ok, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, workerKey, type Attested, type Sealed, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
@@ -94,5 +94,41 @@ describe('contract gas per method', function () {
     record('store_secrets: 8 KiB', (await contractReceipts(w, user, 'store_secrets', {
       accessor: { WasmHash: { hash: 'ab'.repeat(32) } }, profile: 'default', encrypted_secrets_base64: Buffer.alloc(8192, 1).toString('base64'), access: 'AllowAll'
     }, NEAR))[0])
+  })
+
+  it('keeps a finished request to its receipt: storage per request while pending and after', async () => {
+    const usage = async (): Promise<bigint> => BigInt((await w.provider.viewAccount({ accountId: w.contractId })).storage_usage)
+    const measure = async (): Promise<[bigint, bigint]> => {
+      const before = await usage()
+      const r = await request(w, w.users[0]!, { source: WASM_SOURCE, resource_limits: LIMITS, input_data: '{"a":1}', redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' } }, NEAR)
+      const pending = await usage() - before
+      await quorumResolve(w, r, ok('42'))
+      return [pending, await usage() - before]
+    }
+    await measure() // the first request also creates the counters and index keys
+    const [pending, after] = await measure()
+    process.stderr.write(`\nstorage per request (R=3, 7-byte input): pending ${pending} bytes, after completion ${after} bytes\n`)
+    assert.ok(after <= 300n, `a finished request keeps at most its receipt, kept ${after}`)
+  })
+})
+
+describe('contract gas with a full pool', function () {
+  this.timeout(300_000)
+  let w: World
+  before(async () => { w = await startWorld({ workers: 128, accounts: 132 }) })
+  afterEach(async () => { await checkInvariant(w) })
+  after(async () => { await w?.stop() })
+
+  it('draws R=7 from the largest pool (128 workers) and admits a 129th only with a bigger bond', async () => {
+    const user = w.users[0]!
+    const r = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: { replicas: 7, quorum: 4, aggregation: 'identical' } }, NEAR)
+    await call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId })
+    const gas = (await r.done).receipts.filter(x => x.executor === w.contractId)[0]!.gas
+    process.stderr.write(`\n| \`request_execution\` | R=7 drawn from the full pool of 128 | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+    assert.ok(gas < MAX_GAS / 4n)
+    const newcomer = w.users[1]!
+    await refused(call(w, newcomer, 'register_worker', { public_key: publicKeyOf(workerKey(500)) }, NEAR), 'the worker pool is full (128)')
+    const joined = await contractReceipts(w, newcomer, 'register_worker', { public_key: publicKeyOf(workerKey(500)) }, 2n * NEAR)
+    process.stderr.write(`| \`register_worker\` | into the full pool, evicting the smallest bond | ${(Number(joined[0]) / Number(TGAS)).toFixed(2)} |\n`)
   })
 })

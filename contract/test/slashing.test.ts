@@ -102,9 +102,12 @@ describe('contract slashing, median and fees', function () {
     const { primaries } = await assignedWorkers(w, r.requestId)
     const sealed: Sealed[] = []
     for (const p of primaries) sealed.push(await commit(w, p, r.requestId, greedy))
-    // time_ms and compile_time_ms are not attested: they are ignored, whatever the resolver claims
-    const response = { ...responseOf(greedy), resources_used: { instructions: greedy.instructions.toString(), time_ms: 180_000, compile_time_ms: 300_000 } }
-    await resolve(w, w.users[1]!, r.requestId, response, sealed.map(s => reveal(s)))
+    // time_ms and compile_time_ms are not attested: a resolve that names them is refused, so time is never charged
+    for (const extra of [{ time_ms: 180_000 }, { compile_time_ms: 300_000 }]) {
+      const response = { ...responseOf(greedy), resources_used: { instructions: greedy.instructions.toString(), ...extra } }
+      await refused(resolve(w, w.users[1]!, r.requestId, response, sealed.map(s => reveal(s))), `unknown field "${Object.keys(extra)[0]!}"`)
+    }
+    await resolve(w, w.users[1]!, r.requestId, responseOf(greedy), sealed.map(s => reveal(s)))
     const completed = events((await r.done).logs, 'execution_completed')[0]!
     assert.deepEqual(completed.resources_used, { instructions: LIMITS.max_instructions })
     const work = BASE + BigInt(LIMITS.max_instructions) * PER_MILLION / 1_000_000n
