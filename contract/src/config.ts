@@ -51,7 +51,7 @@ export class Config {
   minBond: U128 = U128.from(E18).mul(1_000_000);
   /** share of a disagreeing worker's bond that goes to the agreeing workers, in basis points */
   slashShareBps: u64 = 1000;
-  /** blocks between unregister_worker and withdraw_bond: longer than a lease plus the yield timeout */
+  /** blocks between unregister_worker and withdraw_bond: longer than a request can stay open (yield timeout) */
   bondCooldownBlocks: u64 = 400;
   staleSeconds: u64 = DEFAULT_STALE_SECONDS;
 

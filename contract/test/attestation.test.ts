@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { attestationDigestV2, commitHash, commitSalt, keyPairFromSeed, sha256, toHex } from '../../protocol/index.js'
 import { GOLDEN_V2 } from '../../protocol/test/golden-v2.js'
-import { startWorld, type World } from './world.js'
+import { checkInvariant, startWorld, type World } from './world.js'
 
 // protocol/test/golden-v2.py
 const GOLDEN_DIGEST = 'aa8ee61c98d147b6ff842a093f6be80a7c205f4df9cad22cde4fde90580833c9'
@@ -21,6 +21,7 @@ describe('contract attestation digest v2', function () {
   let w: World
 
   before(async () => { w = await startWorld({ workers: 0 }) })
+  afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
 
   it('matches the golden digest and commit (localnet, outlayer.test.near, request 42)', async () => {

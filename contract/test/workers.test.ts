@@ -6,7 +6,7 @@ import { NEAR, WASM_SOURCE, assignment, call, checkInvariant, commit, events, ok
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 const COOLDOWN = 10
 
-describe('contract workers and leases', function () {
+describe('contract workers and keys', function () {
   this.timeout(120_000)
   let w: World
   before(async () => { w = await startWorld({ workers: 3, config: { bond_cooldown_blocks: COOLDOWN } }) })
