@@ -9,7 +9,6 @@ import { Pricing } from "./config";
 export const STATUS_PENDING = "pending";
 export const STATUS_RESOLVED = "resolved";
 export const STATUS_COMPLETED = "completed";
-export const STATUS_CANCELLED = "cancelled";
 
 export class ExecRequest {
   id: u64 = 0;

@@ -11,7 +11,8 @@ import {
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 const BASE = 10n ** 21n
 const RESOLVE_FEE = 3n * 10n ** 21n
-const WINDOW = 15
+// the longest window (3.75 s of 50 ms blocks): the early-backup refusal must land well before its end
+const WINDOW = 75
 const WITHHOLD = NEAR * 500n / 10_000n // default withhold_share_bps 500 of a 1 NEAR bond
 
 describe('contract assignment, backups and withholding', function () {

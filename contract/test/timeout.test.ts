@@ -1,8 +1,9 @@
 /** Yield timeouts keep the base and receipt fees and refund the rest; stale and emergency cancels refund everything. */
 import assert from 'node:assert/strict'
-import { NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, events, ok, refused, request, resolve, responseOf, reveal, sleep, startWorld, type World } from './world.js'
+import { NEAR, RECEIPT_FEE, WASM_SOURCE, call, checkInvariant, events, ok, publicKeyOf, refused, request, resolve, responseOf, sleep, startWorld, type World } from './world.js'
 
 const BASE = 10n ** 21n
+const WITHHOLD = NEAR * 500n / 10_000n // default withhold_share_bps 500 of a 1 NEAR bond
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
 async function expectTimeoutRefund (w: World, yieldBlocks: number): Promise<void> {
@@ -11,10 +12,7 @@ async function expectTimeoutRefund (w: World, yieldBlocks: number): Promise<void
   const before = await w.balance(payer!.accountId)
   const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, payer_account_id: payer!.accountId }, deposit)
   const requestedAt = w.net.height()
-  // the assigned worker commits (so it withholds nothing) but its result never resolves
-  const { primaries } = await assignedWorkers(w, r.requestId)
-  const sealed = await commit(w, primaries[0]!, r.requestId, ok('1'))
-  const done = await r.done // settles only when the yield times out: nobody resolves
+  const done = await r.done // settles only when the yield times out: nobody commits, nobody resolves
   assert.ok(w.net.height() >= requestedAt + yieldBlocks - 2, `timed out after about ${yieldBlocks} blocks`)
   assert.equal(done.value, null)
   const completed = events(done.logs, 'execution_completed')[0]!
@@ -22,12 +20,15 @@ async function expectTimeoutRefund (w: World, yieldBlocks: number): Promise<void
   assert.equal(completed.timed_out, true)
   assert.equal(completed.payment_charged, (BASE + RECEIPT_FEE).toString())
   assert.equal(completed.payment_refunded, (deposit - BASE - RECEIPT_FEE).toString())
-  assert.equal(await w.balance(payer!.accountId) - before, deposit - BASE - RECEIPT_FEE, 'payer refund to the yocto')
+  // the assigned worker never committed: its withhold share goes to the payer too
+  assert.deepEqual(events(done.logs, 'worker_withheld').map(e => e.slashed), [WITHHOLD.toString()])
+  assert.equal(await w.balance(payer!.accountId) - before, deposit - BASE - RECEIPT_FEE + WITHHOLD, 'payer refund to the yocto')
+  await call(w, w.workers[0]!.account, 'register_worker', { public_key: publicKeyOf(w.workers[0]!.key) }, WITHHOLD)
   assert.deepEqual(await w.view('get_request', { request_id: r.requestId }), {
     request_id: r.requestId, status: 'completed', success: false, payer_account_id: payer!.accountId, payment_charged: (BASE + RECEIPT_FEE).toString()
   })
   // a late quorum cannot resolve (or get paid for) a timed-out request
-  await refused(resolve(w, user!, r.requestId, responseOf(ok('1')), [reveal(sealed)]), 'not pending')
+  await refused(resolve(w, user!, r.requestId, responseOf(ok('1')), [{ worker_id: w.workers[0]!.id, salt: '00'.repeat(32), signature: '' }]), 'not pending')
 }
 
 describe('contract timeouts and cancels', function () {
