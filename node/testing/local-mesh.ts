@@ -31,7 +31,7 @@ const BOND = YOCTO_PER_NEAR
 export interface LocalMeshOptions {
   /** nodes (= registered workers) @default 3 */
   nodes?: number
-  /** roles of node i @default worker everywhere, plus aggregator on node 0 */
+  /** roles of node i @default worker everywhere, plus resolver on node 0 */
   roles?: (i: number) => Role[]
   /** nodes that get a config but are not started here (e.g. started as a child process by a test) */
   external?: number[]
@@ -128,14 +128,13 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     for (let i = 0; i < n; i++) {
       const account = net.accounts[i]!
       const signing = generateNearKey()
-      const roles = opts.roles?.(i) ?? (i === 0 ? ['worker', 'aggregator'] : ['worker'])
+      const roles = opts.roles?.(i) ?? (i === 0 ? ['worker', 'resolver'] : ['worker'])
       configs.push(defaultConfig({
         network: 'localnet',
         dataDir: join(dir, `node${i}`),
         near: {
           rpcUrl: net.rpcUrl, feedUrl: net.feedUrl, networkId: net.networkId, contractId,
-          accountId: account.accountId, secretKey: account.secretKey,
-          ...(roles.includes('aggregator') ? { operatorAccountId: contractId, operatorSecretKey: operator.secretKey } : {})
+          accountId: account.accountId, secretKey: account.secretKey
         },
         p2p: { privateKey: await generateP2pKey(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] },
         signingKey: signing.secretKey,
@@ -182,7 +181,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     cleanups.push(async () => { for (const node of nodes) await node?.stop() })
     const external = new Set(opts.external ?? [])
     for (let i = 0; i < n; i++) if (!external.has(i)) await startNode(i)
-    say(`${n - external.size} nodes started in-process (aggregator: ${configs.map((c, i) => c.roles.includes('aggregator') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
+    say(`${n - external.size} nodes started in-process (resolver: ${configs.map((c, i) => c.roles.includes('resolver') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
 
     const provider = user.client.provider
     const feed = createBlockFeed(net.feedUrl)
