@@ -15,7 +15,7 @@ import type { Logger } from '../../log.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
 import { resolveProject } from './project.js'
-import { WorkerError } from './errors.js'
+import { isModuleRefusal, WorkerError } from './errors.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 
@@ -267,7 +267,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           timeoutMs: limits.max_execution_seconds * 1000,
           seed: request.seed,
           timestampNs: request.timestamp_ns
-        })
+        }).catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
       if (signal.aborted) return
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)
