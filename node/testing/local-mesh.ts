@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
-import { createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
+import { ChainError, createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
 import { createLogger } from '../log.js'
@@ -215,7 +215,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
       waitClosed: async (requestId, timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs
         for (;;) {
-          const view = await user.client.getRequest(requestId)
+          // a transport failure (a reset connection under load) is not an answer: ask again until the deadline
+          const view = await user.client.getRequest(requestId).catch(err => { if (err instanceof ChainError && err.code === 'RPC_FAILED') return undefined; throw err })
           if (view != null && view.status !== 'pending') return view
           if (Date.now() > deadline) throw new Error(`request ${requestId} still pending after ${timeoutMs} ms`)
           await new Promise(resolve => setTimeout(resolve, 100))
