@@ -22,6 +22,12 @@ export interface LocalnetOptions {
   yieldTimeoutBlocks?: number
   /** how long send_tx / tx wait for wait_until before TIMEOUT_ERROR. Default 20 s */
   txTimeoutMs?: number
+  /**
+   * Simulations only: a known per-chain secret, and the same random_seed in every block and receipt (sha256 of it), so the
+   * contract's draws (assignments, request seeds) depend only on the request id and the worker pool and a run
+   * can be reproduced. Anyone who knows it predicts the draws. Default: a random secret, seeds per block hash.
+   */
+  randomSecret?: string
 }
 
 export interface Localnet {
@@ -49,7 +55,8 @@ export async function startLocalnet (opts: LocalnetOptions = {}): Promise<Localn
   const { chain, root, accounts } = await createChain({
     dataDir: opts.dataDir,
     accounts: opts.accounts,
-    yieldTimeoutBlocks: opts.yieldTimeoutBlocks
+    yieldTimeoutBlocks: opts.yieldTimeoutBlocks,
+    ...(opts.randomSecret != null ? { randomSecret: opts.randomSecret } : {})
   })
   const cleanups: Array<() => Promise<void>> = [async () => await chain.close()]
   const stopAll = async (): Promise<void> => {

@@ -24,10 +24,10 @@ import type { NodeConfig } from './config.js'
 import { decodeP2pKey } from './keys.js'
 import { createLogger, type Logger } from './log.js'
 import { createMetrics, type Metrics, type Registry } from './metrics.js'
-import { createMeshNode, type GossipLimits, type MeshNode } from './p2p/index.js'
+import { createMeshNode, type GossipLimits, type Libp2pStack, type MeshNode } from './p2p/index.js'
 import { builder as createBuilder, type GitBuild } from './roles/builder/index.js'
 import { resolver as createResolver, type Resolver } from './roles/resolver/index.js'
-import { worker as createWorker, type ExecuteFn, type Worker } from './roles/worker/index.js'
+import { worker as createWorker, type ExecuteFn, type Worker, type WorkerBehaviour } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
 
 /** Parts a caller may supply instead of the defaults (tests inject a lying executor; several nodes share a process). */
@@ -47,6 +47,10 @@ export interface NodeOverrides {
   http?: boolean
   /** where the chain watcher starts without a stored cursor @default the current final height */
   startHeight?: number
+  /** a byzantine worker (sim/ and tests only) @default honest */
+  behaviour?: WorkerBehaviour
+  /** transports, encrypters, muxers instead of tcp + noise + yamux (sim/'s simulated network) */
+  libp2p?: Libp2pStack
 }
 
 export interface OutlayerNode {
@@ -99,6 +103,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       logger: logger.child({ module: 'p2p' }),
       artifactSource: async (hash) => await artifactStore.get(hash),
       ...(overrides.gossip != null ? { gossip: overrides.gossip } : {}),
+      ...(overrides.libp2p != null ? { stack: overrides.libp2p } : {}),
       start: false
     })
     opened.push(mesh)
@@ -128,7 +133,8 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       const artifacts = new ArtifactResolver({ store: artifactStore, network: mesh, ...(built != null ? { build: built.build } : {}), logger, metrics },
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
-        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null
+        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null,
+        ...(overrides.behaviour != null ? { behaviour: overrides.behaviour } : {})
       })({ client, store, gossip: mesh, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
     }
     const resolver = roles.has('resolver')

@@ -120,6 +120,12 @@ export interface CreateChainOptions {
   exactFinality?: boolean
   /** blocks a transaction's block hash stays valid. Default 86400 (NEAR's); lower only in tests */
   txValidityBlocks?: number
+  /**
+   * Simulations only: a known per-chain secret, and the same random_seed in every block and receipt (sha256 of it), so the
+   * contract's draws (assignments, request seeds) depend only on the request id and the worker pool and a run
+   * can be reproduced. Anyone who knows it predicts the draws. Default: a random secret, seeds per block hash.
+   */
+  randomSecret?: string
 }
 
 export interface CreatedChain { chain: Chain, root: KeyedAccount, accounts: KeyedAccount[] }

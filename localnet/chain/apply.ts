@@ -22,6 +22,8 @@ export interface BlockContext {
   hash: string
   timestampNs: bigint
   randomSeed: string
+  /** CreateChainOptions.randomSecret: receipts see the block's seed unmixed (receipt ids hash run-specific tx hashes) */
+  fixedRandomness?: boolean
   registrar: string
   yieldTimeoutBlocks: number
 }
@@ -114,7 +116,7 @@ export function applyActionReceipt (store: StateWriter, r: ActionReceipt, result
         blockTimestampNs: blk.timestampNs,
         epochHeight: BigInt(Math.floor(blk.height / 43_200)),
         // nearcore mixes the receipt into the block's seed, so two receipts in a block see different seeds
-        randomSeed: sha256(Buffer.concat([fromBase58(blk.randomSeed), fromBase58(r.id)])),
+        randomSeed: blk.fixedRandomness === true ? fromBase58(blk.randomSeed) : sha256(Buffer.concat([fromBase58(blk.randomSeed), fromBase58(r.id)])),
         accountBalance: balance,
         accountLockedBalance: acct.locked,
         attachedDeposit: a.deposit,

@@ -32,6 +32,8 @@ export interface ChainConfig {
   totalSupply: bigint
   /** queries answer as of the block they name (see CreateChainOptions.exactFinality) */
   exactFinality?: boolean
+  /** CreateChainOptions.randomSecret: every block's random seed is sha256-derived from it alone */
+  randomSecret?: string
 }
 
 const BLOCK = 'block'
@@ -69,6 +71,7 @@ export class LocalChain implements Chain {
    * hash or the time, so a requester cannot know the assignment its request will draw before it is included.
    */
   private randomSeedOf (hash: string): string {
+    if (this.config.randomSecret != null) return hashOf('seed', this.config.randomSecret)
     let secret = this.store.get<string>(SPACE.meta, 'seed-secret')
     if (secret == null) {
       secret = randomBytes(32).toString('hex')
@@ -148,7 +151,7 @@ export class LocalChain implements Chain {
     const height = prev.height + 1
     const timestampNs = BigInt(Math.max(Date.now(), Number(prev.timestampNs / 1_000_000n) + 1)) * 1_000_000n
     const hash = hashOf('block', String(height), prev.hash, timestampNs.toString())
-    const blk = { height, hash, timestampNs, randomSeed: this.randomSeedOf(hash), registrar: this.config.registrar, yieldTimeoutBlocks: this.config.yieldTimeoutBlocks }
+    const blk = { height, hash, timestampNs, randomSeed: this.randomSeedOf(hash), fixedRandomness: this.config.randomSecret != null, registrar: this.config.registrar, yieldTimeoutBlocks: this.config.yieldTimeoutBlocks }
     this.journal.begin(height)
     const txHashes = this.includeTransactions(blk)
     const receiptIds = this.processor.runBlock(blk)

@@ -34,7 +34,8 @@ export async function createChain (opts: CreateChainOptions = {}): Promise<Creat
       registrar: ROOT_ACCOUNT,
       yieldTimeoutBlocks: opts.yieldTimeoutBlocks ?? DEFAULTS.yieldTimeoutBlocks,
       txValidityBlocks: opts.txValidityBlocks ?? DEFAULTS.txValidityBlocks,
-      totalSupply: genesis.totalSupply
+      totalSupply: genesis.totalSupply,
+      ...(opts.randomSecret != null ? { randomSecret: opts.randomSecret } : {})
     }
     saved = { config, genesis }
     store.set(SPACE.meta, 'genesis', saved)

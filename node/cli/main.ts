@@ -28,6 +28,7 @@ async function main (): Promise<void> {
     const mod = await import(pathToFileURL(join(commandsDir, file)).href) as { register?: (p: Command) => void }
     mod.register?.(program)
   }
+  ;(await import('../../sim/cli.js')).register(program)
   try {
     await program.parseAsync(process.argv)
   } catch (err) {

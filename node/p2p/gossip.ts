@@ -37,6 +37,20 @@ export class GossipRouter {
   constructor (private readonly args: GossipRouterArgs) {
     this.seen = new SeenCache(2 * args.limits.freshnessMs)
     this.topics = (Object.keys(TOPIC_MESSAGE_TYPE) as GossipTopicName[]).map(name => [name, gossipTopic(args.network, name)])
+    this.countCopies()
+  }
+
+  /** gossipsub drops duplicates before validation and emits nothing for them: count every copy at its receive path */
+  private countCopies (): void {
+    const pubsub = this.args.pubsub as unknown as { handleReceivedMessage?: (from: unknown, msg: { topic?: string }) => Promise<void> }
+    const receive = pubsub.handleReceivedMessage?.bind(pubsub)
+    if (receive == null) return
+    const names = new Map(this.topics.map(([name, topic]) => [topic, name]))
+    pubsub.handleReceivedMessage = async (from, msg) => {
+      const name = names.get(msg.topic ?? '')
+      if (name != null) this.args.stats.gossip[name].copies++
+      await receive(from, msg)
+    }
   }
 
   start (): void {

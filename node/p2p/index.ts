@@ -12,6 +12,7 @@ import type { BuildAttestation, Envelope, GossipTopicName, KeyPair, MessageType,
 import type { Metrics } from '../metrics.js'
 import type { MeshLogger } from './logger.js'
 import { MeshNodeImpl } from './mesh-node.js'
+import type { Libp2pStack } from './libp2p.js'
 import type { GossipLimits, TransferLimits } from './options.js'
 import type { MeshStats } from './stats.js'
 import type { ArtifactSource } from './transfer/server.js'
@@ -39,6 +40,8 @@ export interface MeshNodeInit {
   dhtTimeoutMs?: number
   /** start right away, like createLibp2p. @default true */
   start?: boolean
+  /** transports, encrypters, muxers instead of tcp + noise + yamux (sim/ and tests only) */
+  stack?: Libp2pStack
 }
 
 export interface FetchWasmOptions {
@@ -94,6 +97,7 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
 export type { Envelope, EnvelopeHandler }
 export type { ArtifactSource } from './transfer/server.js'
 export type { MeshStats, TopicStats } from './stats.js'
+export type { Libp2pStack } from './libp2p.js'
 export type { MeshLogger } from './logger.js'
 export { DEFAULT_TRANSFER_LIMITS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, type TransferLimits, type GossipLimits } from './options.js'
 export { MeshError, WasmFetchError, GossipValidationError, type MeshErrorCode, type GossipValidationCode, type GossipAction } from './errors.js'

@@ -14,7 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { gossipTopic, kadProtocol } from '../../protocol/index.js'
 import { SCORE_THRESHOLDS, scoreParams } from './score.js'
 
@@ -28,6 +28,16 @@ export interface MeshServices {
 
 export type MeshLibp2p = Libp2p<MeshServices>
 
+/** The connection stack, replaceable as a whole per part (sim/ runs the node over a simulated network with it). */
+export interface Libp2pStack {
+  /** @default [tcp()] */
+  transports?: Libp2pOptions['transports']
+  /** @default [noise()] */
+  connectionEncrypters?: Libp2pOptions['connectionEncrypters']
+  /** @default [yamux()] */
+  streamMuxers?: Libp2pOptions['streamMuxers']
+}
+
 export interface BuildLibp2pArgs {
   network: string
   privateKey?: PrivateKey
@@ -39,6 +49,8 @@ export interface BuildLibp2pArgs {
   maxRpcBytes: number
   dhtValidators: Validators
   dhtSelectors: Selectors
+  /** replaces parts of tcp + noise + yamux; only for simulations and tests */
+  stack?: Libp2pStack
 }
 
 export function meshTopics (network: string): string[] {
@@ -52,9 +64,9 @@ export async function buildLibp2p (args: BuildLibp2pArgs): Promise<MeshLibp2p> {
     ...(args.privateKey != null ? { privateKey: args.privateKey } : {}),
     start: false,
     addresses: { listen: args.listen },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    transports: args.stack?.transports ?? [tcp()],
+    connectionEncrypters: args.stack?.connectionEncrypters ?? [noise()],
+    streamMuxers: args.stack?.streamMuxers ?? [yamux()],
     peerDiscovery,
     // libp2p's default of 5 inbound connections per second per host refused peers that joined together from one
     // address (a simulation on 127.0.0.1, runners behind one NAT); each connection still costs a noise handshake

@@ -40,7 +40,8 @@ export class MeshNodeImpl implements MeshNode {
       // an RPC frame may batch a few envelopes plus control messages
       maxRpcBytes: 4 * gossipLimits.maxEnvelopeBytes + 64 * 1024,
       dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord },
-      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord }
+      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord },
+      ...(init.stack != null ? { stack: init.stack } : {})
     })
     return new MeshNodeImpl(libp2p, init)
   }

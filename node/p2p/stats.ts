@@ -6,6 +6,8 @@ import type { GossipTopicName } from '../../protocol/index.js'
 import type { GossipValidationCode } from './errors.js'
 
 export interface TopicStats {
+  /** every gossipsub copy that arrived, duplicates included (before dedup and validation) */
+  copies: number
   received: number
   published: number
   accepted: number
@@ -22,7 +24,7 @@ export interface MeshStats {
 }
 
 export function emptyStats (): MeshStats {
-  const topic = (): TopicStats => ({ received: 0, published: 0, accepted: 0, refused: {} })
+  const topic = (): TopicStats => ({ copies: 0, received: 0, published: 0, accepted: 0, refused: {} })
   return {
     peers: 0,
     gossip: { tasks: topic(), attestations: topic(), builds: topic() },

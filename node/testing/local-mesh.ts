@@ -48,6 +48,15 @@ export interface LocalMeshOptions {
   progress?: (line: string) => void
   /** pino level for the nodes @default warn (OUTLAYER_LOG_LEVEL wins) */
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+  /** worker i's bond in yocto (min_bond is 1 NEAR: a bond above it survives a slash) @default 1 NEAR */
+  bond?: (i: number) => bigint
+  /** requester accounts; requestMany sends request k from requester k mod this, so sends do not queue on one nonce @default 1 */
+  requesters?: number
+  /**
+   * localnet's randomSecret (the same random_seed in every block): with it the workers also register one after
+   * another in node order, so the contract's pool, and with it every assignment, is the same in every run
+   */
+  randomSecret?: string
 }
 
 export interface LocalMesh {
@@ -57,15 +66,17 @@ export interface LocalMesh {
   configs: NodeConfig[]
   /** started nodes by index (undefined for external ones) */
   nodes: Array<OutlayerNode | undefined>
-  /** the requester's account */
-  user: { accountId: string, secretKey: string, client: OutlayerClient }
+  /** the requester's account (requesters[0]) */
+  user: Requester
+  /** every requester account (LocalMeshOptions.requesters) */
+  requesters: Requester[]
   /** http URL and sha256 of an example wasm served to the workers */
   example: (name: string) => Promise<{ url: string, hash: string }>
   /** starts node i from its config (again, e.g. after a crash) */
   startNode: (i: number) => Promise<OutlayerNode>
   /** sends request_execution as the user; resolves with the request id once the contract has emitted it */
   request: (args: RequestArgs) => Promise<{ requestId: string, txHash: string }>
-  /** sends them all at once, then finds their ids in one pass over the feed (for load) */
+  /** sends them all at once (request k from requester k mod requesters), then finds their ids in one pass over the feed (for load) */
   requestMany: (args: RequestArgs[]) => Promise<Array<{ requestId: string, txHash: string }>>
   /** waits until get_request says the request is no longer pending; returns that view */
   waitClosed: (requestId: string, timeoutMs?: number) => Promise<RequestView>
@@ -73,6 +84,8 @@ export interface LocalMesh {
   result: (txHash: string) => Promise<unknown>
   stop: () => Promise<void>
 }
+
+export interface Requester { accountId: string, secretKey: string, client: OutlayerClient }
 
 export interface RequestArgs {
   source: Record<string, unknown>
@@ -110,7 +123,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     const contractsReady = ensureContracts()
     examplesReady.catch(() => {})
     contractsReady.catch(() => {})
-    const net = await startLocalnet({ port: 0, blockTimeMs: opts.blockTimeMs ?? 500, accounts: n + 1, ...(opts.yieldTimeoutBlocks != null ? { yieldTimeoutBlocks: opts.yieldTimeoutBlocks } : {}) })
+    const net = await startLocalnet({ port: 0, blockTimeMs: opts.blockTimeMs ?? 500, accounts: n + (opts.requesters ?? 1), ...(opts.yieldTimeoutBlocks != null ? { yieldTimeoutBlocks: opts.yieldTimeoutBlocks } : {}), ...(opts.randomSecret != null ? { randomSecret: opts.randomSecret } : {}) })
     cleanups.push(async () => await net.stop())
     say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
 
@@ -124,7 +137,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     say(`contract deployed at ${contractId}`)
 
     const configs: NodeConfig[] = []
-    const registrations: Array<Promise<unknown>> = []
+    const registrations: Array<() => Promise<unknown>> = []
+    const bondOf = opts.bond ?? (() => BOND)
     for (let i = 0; i < n; i++) {
       const account = net.accounts[i]!
       const signing = generateNearKey()
@@ -146,13 +160,18 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
       if (!roles.includes('worker')) continue
       // one account each, so the registrations go out together
       const client = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: account.accountId, secretKey: account.secretKey })
-      registrations.push(client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), BOND))
+      const bond = bondOf(i)
+      registrations.push(async () => await client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), bond))
     }
-    await Promise.all(registrations)
-    say(`${configs.filter(c => c.roles.includes('worker')).length} workers registered (bond 1 NEAR each)`)
+    if (opts.randomSecret != null) for (const register of registrations) await register()
+    else await Promise.all(registrations.map(async register => await register()))
+    say(`${registrations.length} workers registered`)
 
-    const userKeys = net.accounts[n]!
-    const user = { ...userKeys, client: createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: userKeys.accountId, secretKey: userKeys.secretKey }) }
+    const requesters: Requester[] = net.accounts.slice(n).map(keys => ({
+      ...keys, client: createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: keys.accountId, secretKey: keys.secretKey })
+    }))
+    const user = requesters[0]!
+    const senderOf = new Map<string, Requester>()
     const examples = await examplesReady
     const served = await serveDir(Object.fromEntries(Object.entries(examples).map(([name, path]) => [`${name}.wasm`, path])))
     cleanups.push(async () => await new Promise<void>(resolve => served.server.close(() => resolve())))
@@ -188,7 +207,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
 
     const send = async (all: RequestArgs[]): Promise<Array<{ requestId: string, txHash: string }>> => {
       const fromHeight = await feed.finalHeight()
-      const sent = await Promise.all(all.map(async (args) => {
+      const sent = await Promise.all(all.map(async (args, k) => {
+        const from = requesters[k % requesters.length]!
         const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
         const request = {
           source: args.source,
@@ -197,14 +217,16 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
           response_format: args.response_format ?? 'Text',
           redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
         }
-        return await user.client.requestExecution(request, await user.client.estimateDeposit(request))
+        const tx = await from.client.requestExecution(request, await from.client.estimateDeposit(request))
+        senderOf.set(tx.txHash, from)
+        return tx
       }))
       const ids = await findRequestIds({ feed, contractId, txHashes: sent.map(s => s.txHash), fromHeight, timeoutMs: 60_000 })
       return sent.map(s => ({ txHash: s.txHash, requestId: ids.get(s.txHash)! }))
     }
 
     const mesh: LocalMesh = {
-      net, contractId, configs, nodes, user, startNode, stop,
+      net, contractId, configs, nodes, user, requesters, startNode, stop,
       example: async (name) => {
         const path = (examples as Record<string, string>)[name]
         if (path == null) throw new Error(`no example named ${name}`)
@@ -223,7 +245,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         }
       },
       result: async (txHash) => {
-        const tx = await provider.viewTransactionStatus({ txHash, accountId: user.accountId, waitUntil: 'FINAL' })
+        const tx = await provider.viewTransactionStatus({ txHash, accountId: (senderOf.get(txHash) ?? user).accountId, waitUntil: 'FINAL' })
         const value = (tx.status as { SuccessValue?: string }).SuccessValue
         if (value == null) throw new Error(`request transaction ${txHash} failed: ${JSON.stringify(tx.status)}`)
         const text = Buffer.from(value, 'base64').toString('utf8')

@@ -4,7 +4,7 @@ import { hashOf } from '../../chain/views.js'
 
 /** Contracts draw worker assignments from random_seed(): it must not be predictable from public block data. */
 describe('localnet core: random seed', function () {
-  this.timeout(60_000)
+  this.timeout(180_000)
 
   it('differs per block and per chain, and is not derived from the block hash alone', async () => {
     const seen = new Set<string>()
@@ -20,5 +20,18 @@ describe('localnet core: random seed', function () {
       }
       await chain.close()
     }
+  })
+
+  it('randomSecret (simulations): the same seed in every block and in every chain with that secret', async () => {
+    const seeds: string[] = []
+    for (let c = 0; c < 2; c++) {
+      const { chain } = await createChain({ accounts: 0, randomSecret: 'ab'.repeat(32) })
+      for (let i = 0; i < 3; i++) seeds.push((((await chain.produceBlock()).view) as { header: { random_value: string } }).header.random_value)
+      await chain.close()
+    }
+    assert.equal(new Set(seeds).size, 1, seeds.join(', '))
+    const { chain } = await createChain({ accounts: 0, randomSecret: 'cd'.repeat(32) })
+    assert.notEqual((((await chain.produceBlock()).view) as { header: { random_value: string } }).header.random_value, seeds[0])
+    await chain.close()
   })
 })

@@ -4,7 +4,7 @@
  * the request is closed on chain. It subscribes in its own start() to the chain
  * watcher (requests, closes, blocks) and to `task` gossip, and gossips tasks and attestations itself.
  */
-import type { AttestationPayload, ExecutionResult, KeyPair } from '../../../protocol/index.js'
+import type { AttestationPayload, ExecutionRequest, ExecutionResult, KeyPair } from '../../../protocol/index.js'
 import type { ExecuteOptions } from '../../../sandbox/exec/index.js'
 import type { ArtifactResolver } from '../../artifacts/index.js'
 import type { OutlayerClient, WatcherEvents } from '../../chain/index.js'
@@ -23,6 +23,19 @@ export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './c
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 export type { Worker, WorkerStatus } from './worker.js'
 
+/**
+ * A dishonest worker, for sim/ and tests only (the node never sets one itself): what a byzantine operator could
+ * change in its own worker, with the request in hand. Unset = honest.
+ */
+export interface WorkerBehaviour {
+  /** the result this worker attests instead of the executor's (a liar; a lazy copier waits here for others' reveals) */
+  resultTransform?: (result: ExecutionResult, request: ExecutionRequest) => ExecutionResult | Promise<ExecutionResult>
+  /** true for a request: executes when assigned, then never commits */
+  withhold?: (request: ExecutionRequest) => boolean
+  /** true for a request: commits and reveals the executor's result, and also gossips a second reveal signed over resultTransform's result */
+  equivocate?: (request: ExecutionRequest) => boolean
+}
+
 /** sandbox/exec's `execute`, as the worker calls it (tests inject a different one, e.g. a liar) */
 export type ExecuteFn = (wasm: Uint8Array, opts: ExecuteOptions) => Promise<ExecutionResult>
 
@@ -31,6 +44,8 @@ export interface WorkerInit extends Partial<WorkerOptions> {
   signingKey: KeyPair
   /** get_config's network_id, bound into the digest (a request's own network_id wins) */
   networkId: string
+  /** sim/ and tests only @default honest */
+  behaviour?: WorkerBehaviour
 }
 
 export interface WorkerComponents {

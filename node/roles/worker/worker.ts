@@ -41,6 +41,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private height = 0
   /** committed requests whose phase has not closed yet: request id → close_at */
   private readonly awaitingReveal = new Map<string, number>()
+  /** behaviour.equivocate: the second reveal per request, gossiped next to the real one */
+  private readonly equivocations = new Map<string, AttestationPayload>()
   private started = false
   private unsubscribe: Array<() => void> = []
   private readonly options: WorkerOptions
@@ -111,6 +113,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   async onClosed (requestId: string): Promise<void> {
     this.queue.delete(requestId)
     this.awaitingReveal.delete(requestId)
+    this.equivocations.delete(requestId)
     this.running.get(requestId)?.abort()
     const { store, metrics } = this.components
     const stored = await store.getRequest(requestId)
@@ -238,6 +241,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     this.emit('result:attested', { attestation: mine })
     await this.gossip(mine)
+    const second = this.equivocations.get(id)
+    if (second != null) await this.gossip(second)
   }
 
   private async run (request: ExecutionRequest, signal: AbortSignal): Promise<void> {
@@ -269,12 +274,22 @@ export class Worker extends EventEmitter<WorkerEvents> {
           timestampNs: request.timestamp_ns
         }).catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
       if (signal.aborted) return
+      const behaviour = this.init.behaviour
+      const equivocate = behaviour?.equivocate?.(request) === true
+      const attested = behaviour?.resultTransform != null && !equivocate ? await behaviour.resultTransform(result, request) : result
+      if (signal.aborted) return
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)
       metrics?.jobs.inc({ status: 'executed' })
-      const { reveal, commit } = attest({
-        contractId: client.contractId, networkId: this.init.networkId, request, workerId: client.accountId, codeHash: code.hash, result, key: this.init.signingKey
-      })
+      const attestArgs = { contractId: client.contractId, networkId: this.init.networkId, request, workerId: client.accountId, codeHash: code.hash, key: this.init.signingKey }
+      const { reveal, commit } = attest({ ...attestArgs, result: attested })
+      if (equivocate && behaviour?.resultTransform != null) {
+        this.equivocations.set(id, attest({ ...attestArgs, result: await behaviour.resultTransform(result, request) }).reveal)
+      }
+      if (behaviour?.withhold?.(request) === true) {
+        await this.skip(id, 'WITHHELD', 'behaviour.withhold: assigned and executed, never committed')
+        return
+      }
       // stored before the commit is sent: a crash after it still has the reveal (and rebuilds the same commit)
       await store.putResult(reveal)
       await store.setRequestState(id, 'attested')

@@ -17,7 +17,7 @@ import { buildLibp2p } from '../../p2p/libp2p.js'
 import { createNode, type OutlayerNode } from '../../node.js'
 import { createOutlayerClient, type RequestOutcome, type RequestView } from '../../chain/index.js'
 import { publicKeyOfNearKey } from '../../keys.js'
-import type { ExecuteFn } from '../../roles/worker/index.js'
+import type { ExecuteFn, WorkerBehaviour } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
 import { deployContract } from '../../../scripts/deploy.js'
@@ -36,8 +36,17 @@ describe('mesh end to end', function () {
   let aggregator: ChildNode
   let source: { WasmUrl: { url: string, hash: string } }
   /** test switches read by the injected executors (the node code itself has no test modes) */
-  const mode = { lie: false, crash: false }
+  const mode = { lie: false, crash: false, misbehave: false }
   let liar: string | undefined
+  /** NodeOverrides.behaviour: the first two workers to run a request while `misbehave` is on */
+  let equivocator: number | undefined
+  let withholder: number | undefined
+  const behaviourFor = (i: number): WorkerBehaviour => ({
+    // the equivocator's second reveal; every other result passes unchanged (and nothing changes once the case is over)
+    resultTransform: (result) => mode.misbehave && equivocator === i ? lied(result, new TextEncoder().encode('{"numbers":[9,9,9,9,9]}')) : result,
+    equivocate: () => mode.misbehave && (equivocator ??= i) === i,
+    withhold: () => mode.misbehave && equivocator !== i && (withholder ??= i) === i
+  })
   let crashed: number | undefined
   let crashStopped: Promise<void> | undefined
 
@@ -66,7 +75,7 @@ describe('mesh end to end', function () {
       reconcileEveryBlocks: 5,
       roles: i => i === 0 ? ['resolver'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
-      overrides: i => ({ execute: executorFor(i) }),
+      overrides: i => ({ execute: executorFor(i), behaviour: behaviourFor(i) }),
       progress: line => { if (process.env.MESH_TEST_PROGRESS != null) process.stderr.write(`mesh: ${line}\n`) }
     })
     aggregator = await startAggregator()
@@ -144,6 +153,30 @@ describe('mesh end to end', function () {
     const config = mesh.configs.find(c => c.near.accountId === liar)!
     const client = createOutlayerClient({ rpcUrl: mesh.net.rpcUrl, contractId: mesh.contractId, accountId: liar, secretKey: config.near.secretKey })
     await client.registerWorker(publicKeyOfNearKey(config.signingKey), 10n ** 24n)
+  })
+
+  it('through NodeOverrides.behaviour: an equivocator is reported and slashed, a withholder is slashed, the honest result wins', async () => {
+    const from = mesh.net.height()
+    mode.misbehave = true
+    const r = await runRequest({ replicas: 3, quorum: 2 })
+    mode.misbehave = false
+    assert.ok(equivocator != null && withholder != null, 'an equivocator and a withholder ran')
+    const [eq, wh] = [mesh.configs[equivocator]!.near.accountId, mesh.configs[withholder]!.near.accountId]
+    assert.notEqual(r.output, '{"numbers":[9,9,9,9,9]}', 'the second reveal did not win')
+    assert.ok(!workersOf(r).includes(wh), 'the withholder is not among the agreeing workers')
+    // the resolver reports the equivocation while the request is open; it may land a block after the resolution
+    const events = await waitFor(async () => {
+      const names = await eventsFor(mesh.net.feedUrl, mesh.contractId, r.requestId, from, mesh.net.height())
+      return names.includes('worker_equivocated') ? names : undefined
+    }, 'worker_equivocated', 30_000).catch(async () => await eventsFor(mesh.net.feedUrl, mesh.contractId, r.requestId, from, mesh.net.height()))
+    assert.ok(events.includes('worker_equivocated'), `events: ${events.join(', ')}`)
+    if (r.assigned.includes(wh)) assert.ok(events.includes('worker_withheld'), `events: ${events.join(', ')}`)
+    // both are below min_bond now: top them up for the next cases, as a node runner would
+    for (const account of [eq, wh]) {
+      const config = mesh.configs.find(c => c.near.accountId === account)!
+      const client = createOutlayerClient({ rpcUrl: mesh.net.rpcUrl, contractId: mesh.contractId, accountId: account, secretKey: config.near.secretKey })
+      await client.registerWorker(publicKeyOfNearKey(config.signingKey), 10n ** 24n)
+    }
   })
 
   it('refuses forged, replayed and oversized gossip, and the mesh keeps answering', async () => {
