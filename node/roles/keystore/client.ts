@@ -32,6 +32,8 @@ export interface FetchSecretsArgs {
   accessor: Accessor
   /** per member @default 5 s */
   timeoutMs?: number
+  /** wait for every member's answer (audit: blame every bad one) instead of stopping at t @default false */
+  waitForAll?: boolean
   signal?: AbortSignal
 }
 
@@ -42,7 +44,7 @@ export interface FetchedSecrets {
   /** members whose answer failed its proof or did not open: evidence of a lying keystore node */
   blamed: Blame[]
   /** members that refused, with their code */
-  refusals: Array<{ peerId: string, code: KeystoreErrorCode | string }>
+  refusals: Array<{ peerId: string, code: KeystoreErrorCode }>
 }
 
 export async function fetchSecrets (args: FetchSecretsArgs): Promise<FetchedSecrets> {
@@ -91,7 +93,7 @@ export async function fetchSecrets (args: FetchSecretsArgs): Promise<FetchedSecr
       body.fill(0)
       if (!ok) { blamed.push({ peerId, identifier, reason: 'BAD_PROOF' }); return }
       verified.push({ identifier, point: partial })
-      if (verified.length >= group.threshold) done.abort()
+      if (verified.length >= group.threshold && args.waitForAll !== true) done.abort()
     } catch (err) {
       if (!done.signal.aborted) refusals.push({ peerId, code: (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError' ? 'TIMEOUT' : 'UNREACHABLE' })
     }
@@ -100,8 +102,10 @@ export async function fetchSecrets (args: FetchSecretsArgs): Promise<FetchedSecr
   try {
     await Promise.all(group.members.map(async m => { await ask(m.peer_id, group.identifierOfPeer.get(m.peer_id)!) }))
     if (verified.length < group.threshold) {
+      // every member refusing for one reason is that reason (NOT_ASSIGNED, ACCESS_DENIED, …); anything mixed is not enough
       const codes = new Set(refusals.map(r => r.code))
-      const code: KeystoreErrorCode = codes.size === 1 && blamed.length === 0 ? [...codes][0] as KeystoreErrorCode : 'NOT_ENOUGH_PARTIALS'
+      const unanimous = verified.length === 0 && blamed.length === 0 && codes.size === 1 && refusals.length === group.members.length
+      const code: KeystoreErrorCode = unanimous ? [...codes][0] as KeystoreErrorCode : 'NOT_ENOUGH_PARTIALS'
       throw Object.assign(new KeystoreError(code, `${verified.length} verified partials of ${group.threshold} needed; refusals: ${refusals.map(r => `${r.peerId.slice(-8)}:${r.code}`).join(', ') || 'none'}; blamed: ${blamed.map(b => `${b.peerId.slice(-8)}:${b.reason}`).join(', ') || 'none'}`), { refusals, blamed })
     }
     const shared = combinePartials(verified, group.threshold)

@@ -34,6 +34,8 @@ export type KeystoreErrorCode =
   | 'DECRYPT_FAILED'
   /** a peer did not answer in time */
   | 'TIMEOUT'
+  /** a peer could not be dialled or does not serve the keystore protocol */
+  | 'UNREACHABLE'
 
 export class KeystoreError extends Error {
   override readonly name = 'KeystoreError'
