@@ -99,7 +99,7 @@ class Evaluation {
   }
 
   async eval (condition: unknown, depth: number): Promise<boolean> {
-    if (depth > MAX_DEPTH) throw bad(`conditions nest deeper than ${MAX_DEPTH}`)
+    if (depth === 0) checkCondition(condition)
     if (++this.nodes > MAX_NODES) throw bad(`more than ${MAX_NODES} conditions`)
     const [kind, o] = variantOf(condition)
     switch (kind) {
@@ -163,6 +163,34 @@ class Evaluation {
       }
       default: throw bad(`unknown condition ${kind.slice(0, 40)}`)
     }
+  }
+}
+
+/** Checks a condition's shape without reading the chain (the CLI's check before store_secrets); BAD_CONDITION. */
+export function checkCondition (condition: unknown, depth = 0, budget = { nodes: 0 }): void {
+  if (depth > MAX_DEPTH) throw bad(`conditions nest deeper than ${MAX_DEPTH}`)
+  if (++budget.nodes > MAX_NODES) throw bad(`more than ${MAX_NODES} conditions`)
+  const [kind, o] = variantOf(condition)
+  switch (kind) {
+    case 'AllowAll': return
+    case 'Whitelist':
+      if (!Array.isArray(o.accounts) || o.accounts.length === 0 || o.accounts.length > 100 || o.accounts.some(a => typeof a !== 'string')) throw bad('Whitelist.accounts must be 1..100 account ids')
+      return
+    case 'AccountPattern': { const c = compilePattern(strField(o, 'pattern', kind)); if (!c.ok) throw bad(c.error.message); return }
+    case 'NearBalance': operatorField(o, kind); amountField(o, 'value', kind); return
+    case 'FtBalance': strField(o, 'contract', kind); operatorField(o, kind); amountField(o, 'value', kind); return
+    case 'NftOwned': strField(o, 'contract', kind); if (o.token_id != null) strField(o, 'token_id', kind); return
+    case 'DaoMember': strField(o, 'dao', kind); strField(o, 'role', kind); return
+    case 'Logic':
+      if (o.operator !== 'And' && o.operator !== 'Or') throw bad('Logic.operator must be And or Or')
+      if (!Array.isArray(o.conditions) || o.conditions.length === 0) throw bad('Logic needs at least one condition')
+      for (const c of o.conditions) checkCondition(c, depth + 1, budget)
+      return
+    case 'Not':
+      if (o.condition == null) throw bad('Not needs a condition')
+      checkCondition(o.condition, depth + 1, budget)
+      return
+    default: throw bad(`unknown condition ${kind.slice(0, 40)}`)
   }
 }
 
