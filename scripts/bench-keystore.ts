@@ -61,6 +61,10 @@ async function measure (threshold: number, members: number): Promise<Record<stri
       for (const id of ids) {
         const t0 = performance.now()
         const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, network: NETWORK, requestId: String(id), workerId: w.workers[0]!.id, workerKey: w.workers[0]!.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
+          .catch(async (err: Error) => {
+            const view = await w.view<Record<string, unknown>>('get_request', { request_id: id })
+            throw new Error(`round ${round}, request ${id} at height ${w.net.height()}: ${err.message}; request status ${String(view?.status)}, resolution ${JSON.stringify(view?.resolution)}`, { cause: err })
+          })
         threshold_ms.push(performance.now() - t0)
         if (got.env.API_KEY !== env.API_KEY) throw new Error('release returned the wrong secrets')
         const t1 = performance.now()
