@@ -54,7 +54,8 @@ export interface CheckedRelease { record: SecretsRecord, request: Record<string,
 
 export async function checkRelease (chain: KeystoreChain, network: string, r: ReleaseRequest, signature: string): Promise<CheckedRelease> {
   if (r.network !== network || r.contract_id !== chain.contractId) refuse('BAD_MESSAGE', `this keystore serves ${network}/${chain.contractId}`)
-  const [request, height, publicKey] = await Promise.all([chain.getRequest(r.request_id), chain.height(), chain.workerPublicKey(r.worker_id)])
+  // one round of reads: the record is looked up by what the worker names and only used once every check passed
+  const [request, height, publicKey, record] = await Promise.all([chain.getRequest(r.request_id), chain.height(), chain.workerPublicKey(r.worker_id), chain.getSecrets(r.owner, r.accessor, r.profile)])
   if (request == null) return refuse('REQUEST_UNKNOWN', `no request ${r.request_id}`)
   if (publicKey == null) return refuse('NOT_ASSIGNED', `${r.worker_id} is not a registered worker`)
   let key: Uint8Array
@@ -66,7 +67,6 @@ export async function checkRelease (chain: KeystoreChain, network: string, r: Re
   if (ref == null) refuse('PROFILE_MISMATCH', `request ${r.request_id} has no secrets_ref`)
   if (ref!.account_id !== r.owner || ref!.profile !== r.profile) refuse('PROFILE_MISMATCH', `request ${r.request_id} names ${String(ref!.account_id)}/${String(ref!.profile)}, not ${r.owner}/${r.profile}`)
   if (!codeMatches(request, r.accessor)) refuse('CODE_MISMATCH', `request ${r.request_id} does not run ${accessorKey(r.accessor)}`)
-  const record = await chain.getSecrets(r.owner, r.accessor, r.profile)
   if (record == null) return refuse('SECRETS_UNKNOWN', `no secrets for ${r.owner} ${accessorKey(r.accessor)} ${r.profile}`)
   const who = request.predecessor_id
   if (typeof who !== 'string') return refuse('CHAIN_UNAVAILABLE', 'the request view has no predecessor_id')
