@@ -76,10 +76,9 @@ export function openWithShared (shared: Uint8Array, recipient: Uint8Array, label
   }
 }
 
-/** Decrypts with the whole secret scalar (the worker's reply key, or the single-key baseline). */
-export function open (secret: bigint, label: Uint8Array, blob: Uint8Array): Uint8Array {
+/** Decrypts with the whole secret scalar (the worker's reply key, or the single-key baseline); `recipient` = secret·G if known. */
+export function open (secret: bigint, label: Uint8Array, blob: Uint8Array, recipient: Uint8Array = Point.BASE.multiply(secret).toBytes()): Uint8Array {
   const parts = parseEcies(blob)
-  const recipient = Point.BASE.multiply(secret).toBytes()
   const shared = decodePoint(parts.ephemeral).multiply(secret).toBytes()
   try { return openWithShared(shared, recipient, label, blob) } finally { shared.fill(0) }
 }

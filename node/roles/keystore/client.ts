@@ -54,6 +54,7 @@ export async function fetchSecrets (args: FetchSecretsArgs): Promise<FetchedSecr
   const blob = Buffer.from(record.encrypted_secrets_base64, 'base64')
   const E = ephemeralOf(blob).toBytes()
   const w = scalarFromWide(randomBytes(64))
+  const W = Point.BASE.multiply(w).toBytes()
   const request: ReleaseRequest = {
     network: args.network,
     contract_id: args.chain.contractId,
@@ -62,7 +63,7 @@ export async function fetchSecrets (args: FetchSecretsArgs): Promise<FetchedSecr
     owner: args.owner,
     accessor: args.accessor,
     profile: args.profile,
-    reply_key: bytesToHex(Point.BASE.multiply(w).toBytes())
+    reply_key: bytesToHex(W)
   }
   const signature = signRelease(request, args.workerKey)
   const ctx = releaseContext(request)
@@ -84,7 +85,7 @@ export async function fetchSecrets (args: FetchSecretsArgs): Promise<FetchedSecr
       if (!a.ok) { refusals.push({ peerId, code: a.code }); return }
       if (a.identifier !== identifier || a.sealed == null) { blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }
       let body: Uint8Array
-      try { body = open(w, replyLabel(ctx), Buffer.from(a.sealed, 'base64')) } catch (err) {
+      try { body = open(w, replyLabel(ctx), Buffer.from(a.sealed, 'base64'), W) } catch (err) {
         if (!(err instanceof SecretsError)) throw err
         blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return
       }

@@ -29,13 +29,13 @@ class Waiter<T> {
   private wake: (() => void) | undefined
   put (from: number, value: T): void { if (!this.got.has(from)) { this.got.set(from, value); this.wake?.() } }
   async until (count: number, signal: AbortSignal): Promise<void> {
-    while (this.got.size < count) {
-      if (signal.aborted) throw new KeystoreError('DKG_FAILED', `${this.got.size} of ${count} members answered before the deadline`)
-      await new Promise<void>(resolve => {
-        this.wake = resolve
-        signal.addEventListener('abort', () => { resolve() }, { once: true })
-      })
-    }
+    if (this.got.size >= count) return
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => { reject(new KeystoreError('DKG_FAILED', `${this.got.size} of ${count} members answered before the deadline`)) }
+      this.wake = () => { if (this.got.size >= count) { signal.removeEventListener('abort', onAbort); resolve() } }
+      if (signal.aborted) onAbort()
+      else signal.addEventListener('abort', onAbort, { once: true })
+    })
   }
 }
 

@@ -139,7 +139,8 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     }
     const ctx = releaseContext(r)
     const s = decodeScalar(share.share)
-    const { partial, proof } = (this.components.prove ?? provePartial)(s, E, ctx)
+    const prove = this.components.prove ?? ((x: bigint, e: Uint8Array, c: Uint8Array) => provePartial(x, e, c, share.verifyingShares[share.identifier]))
+    const { partial, proof } = prove(s, E, ctx)
     const body = new Uint8Array(96)
     body.set(partial, 0)
     body.set(proof, 32)

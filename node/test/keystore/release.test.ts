@@ -216,6 +216,30 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     await k.members[0]!.node.start()
   })
 
+  it('garbage, oversized and unknown frames get a typed refusal or a closed stream, and the node keeps serving', async () => {
+    const { lpStream } = await import('@libp2p/utils')
+    const { keystoreProtocol, decodeAnswer, MAX_FRAME_BYTES } = await import('../../roles/keystore/wire.js')
+    const target = k.members[1]!.libp2p.peerId
+    const send = async (bytes: Uint8Array): Promise<string> => {
+      const stream = await k.client.dialProtocol(target, keystoreProtocol(NETWORK))
+      const lp = lpStream(stream, { maxDataLength: 1 << 20 })
+      try {
+        await lp.write(bytes, { signal: AbortSignal.timeout(5_000) })
+        const a = decodeAnswer((await lp.read({ signal: AbortSignal.timeout(5_000) })).subarray())
+        return a.ok && !a.value.ok ? a.value.code : 'accepted'
+      } catch { return 'closed' }
+    }
+    const enc = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v))
+    assert.equal(await send(new Uint8Array([0xff, 0xfe, 0x00])), 'BAD_MESSAGE')
+    assert.equal(await send(enc({ kind: 'release', request: { network: NETWORK }, signature: 'ab' })), 'BAD_MESSAGE')
+    assert.equal(await send(enc({ kind: 'teleport' })), 'BAD_MESSAGE')
+    assert.equal(await send(enc({ kind: 'dkg1', session: 'nope', from: 0, round1: { identifier: '00'.repeat(32), commitment: ['00'.repeat(32), '00'.repeat(32)], proof_of_knowledge: '00'.repeat(64) } })), 'DKG_FAILED')
+    assert.equal(await send(new Uint8Array(MAX_FRAME_BYTES + 1)), 'closed')
+    const id = await newRequest('default')
+    await claim(w, worker(0), id)
+    assert.equal((await fetch(id)).env.API_KEY, SECRET)
+  })
+
   it('no secret appears in the logs, the data dirs, the chain record or the wire frames', async () => {
     const { exchange, keystoreProtocol, signRelease } = await import('../../roles/keystore/wire.js')
     const id = await newRequest('default')
