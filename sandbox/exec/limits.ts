@@ -24,22 +24,25 @@ export const ADMISSION = {
   maxSegments: 10_000,
   /** params + locals of all functions together */
   maxTotalLocals: 1_000_000,
-  maxCodeBytes: 16 * 1024 * 1024,
+  maxCodeBytes: 4 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,
   /** open blocks (block, loop, if) at any point of a function */
   maxNesting: 5_000,
   /** depth of the expression tree binaryen builds from a function, blocks included */
   maxExpressionDepth: 10_000,
-  /** PREPARE_COST-weighted size of the instrumenter's work */
-  maxPrepareCost: 4_000_000
+  /** PREPARE_COST-weighted size of the preparation: about 2 s of one core */
+  maxPrepareCost: 2_000_000
 } as const
 
-/** Weights of the pre-scan's cost: what one unit of each costs binaryen and the instrumenter, in instructions. */
+/**
+ * Weights of the pre-scan's cost, in µs of one core measured for binaryen's parse + validation + our
+ * instrumentation + emit (README.md): so maxPrepareCost is a budget of about 2 s.
+ */
 export const PREPARE_COST = {
-  instruction: 1,
+  instruction: 6,
   /** a loop header, memory.grow, bulk memory, a float store, reinterpret or copysign, a return */
-  site: 10,
-  function: 20,
+  site: 8,
+  function: 22,
   local: 1
 } as const
 
