@@ -122,7 +122,8 @@ export const envelopeTarget: FuzzTarget = {
   }
 }
 
-const VALID_REQUEST = {
+/** A request as our contract emits it (WasmUrl source): the request target's seed, and the fuzz findings' base. */
+export const VALID_REQUEST = {
   request_id: 5,
   data_id: 'ab'.repeat(32),
   sender_id: 'alice.test.near',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { AdmissionError, admitModule, createExecutor, prescan, type Executor } from '../../exec/index.js'
+import { AdmissionError, admitModule, createExecutor, prescan, type Executor, type ExecutorInit } from '../../exec/index.js'
 import { PreparePool } from '../../exec/prepare-pool.js'
 import { Preparer } from '../../exec/prepare.js'
 import { repoRoot, runNode, tempDir } from './helpers.js'
@@ -112,32 +112,27 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
     }
   })
 
-  it('a preparation past its deadline is a local host_error, never a result; the next preparation works', async () => {
-    const fresh = tempDir('deadline')
-    const ex = createExecutor({ workers: 1, cacheDir: fresh.path, prepareDeadlineMs: 1 })
+  /** Runs one job on a fresh executor with these preparation limits; its result must be a local host_error. */
+  async function localFailure (init: ExecutorInit, wasm: Uint8Array): Promise<string> {
+    const fresh = tempDir('local')
+    const ex = createExecutor({ workers: 1, cacheDir: fresh.path, ...init })
     try {
-      const r = await ex.execute(bombs.loops(95_000))
+      const r = await ex.execute(wasm)
       assert.equal(r.status, 'host_error')
       assert.equal(r.result_hash, null)
-      assert.match(r.message ?? '', /PREPARE_TIMEOUT/)
+      return r.message ?? ''
     } finally {
       await ex.close()
       fresh.remove()
     }
+  }
+
+  it('a preparation past its deadline is a local host_error, never a result', async () => {
+    assert.match(await localFailure({ prepareDeadlineMs: 1 }, bombs.loops(95_000)), /PREPARE_TIMEOUT/)
   })
 
   it('a preparation thread over its heap limit is a local host_error', async () => {
-    const fresh = tempDir('heap')
-    const ex = createExecutor({ workers: 1, cacheDir: fresh.path, prepareHeapMb: 4 })
-    try {
-      const r = await ex.execute(bombs.loops(10))
-      assert.equal(r.status, 'host_error')
-      assert.equal(r.result_hash, null)
-      assert.match(r.message ?? '', /PREPARE_OUT_OF_MEMORY|PREPARE_FAILED/)
-    } finally {
-      await ex.close()
-      fresh.remove()
-    }
+    assert.match(await localFailure({ prepareHeapMb: 4 }, bombs.loops(10)), /PREPARE_OUT_OF_MEMORY|PREPARE_FAILED/)
   })
 
   it('admitModule answers from a preparation thread, with the pre-scan codes', async () => {

@@ -6,21 +6,9 @@
  */
 import assert from 'node:assert/strict'
 import { codeSourceCheck, validateExecutionRequest, validatePayload } from '../../../protocol/index.js'
+import { VALID_REQUEST } from '../../../scripts/fuzz/targets.js'
 
-const request = {
-  request_id: 5,
-  data_id: 'ab'.repeat(32),
-  sender_id: 'alice.test.near',
-  predecessor_id: 'coinflip.test.near',
-  payer_account_id: 'alice.test.near',
-  source: { WasmUrl: { url: 'https://example.com/a.wasm', hash: 'ef'.repeat(32) } },
-  resource_limits: { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 },
-  response_format: 'Json',
-  redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' },
-  block_height: '120',
-  timestamp_ns: '1700000000000000000',
-  seed: 'cd'.repeat(32)
-}
+const request = VALID_REQUEST
 
 describe('fuzz findings: protocol validators and Object.prototype names', () => {
   it('refuses sources tagged with Object.prototype names, with a Result, without throwing', () => {
