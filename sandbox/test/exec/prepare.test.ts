@@ -128,7 +128,7 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
   }
 
   it('a preparation past its deadline is a local host_error, never a result', async () => {
-    assert.match(await localFailure({ prepareDeadlineMs: 1 }, bombs.loops(95_000)), /PREPARE_TIMEOUT/)
+    assert.match(await localFailure({ prepareDeadlineMs: 1 }, bombs.loops(70_000)), /PREPARE_TIMEOUT/)
   })
 
   it('a preparation thread over its heap limit is a local host_error', async () => {
