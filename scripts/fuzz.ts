@@ -6,6 +6,7 @@
  * Exits 1 if any target broke its contract, with each finding's iteration and input.
  */
 import { runFuzz } from './fuzz/run.js'
+import { TARGETS } from './fuzz/targets.js'
 
 function arg (name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -20,6 +21,11 @@ if (!Number.isInteger(seed) || !(seconds > 0) || !Number.isInteger(iterations) |
   process.exit(2)
 }
 const targets = arg('target')?.split(',').filter(t => t !== '')
+const unknown = (targets ?? []).filter(t => !TARGETS.some(known => known.name === t))
+if (unknown.length > 0) {
+  process.stderr.write(`fuzz: unknown target ${unknown.join(', ')}; choose from ${TARGETS.map(t => t.name).join(', ')}\n`)
+  process.exit(2)
+}
 process.stdout.write(`fuzz seed ${seed} (replay: npm run fuzz -- --seed ${seed}${targets != null ? ` --target ${targets.join(',')}` : ''})\n`)
 const reports = await runFuzz({ seed, seconds, iterations, targets, hangMs: 5_000, log: line => process.stdout.write(`${line}\n`) })
 const findings = reports.reduce((n, r) => n + r.findings.length, 0)
