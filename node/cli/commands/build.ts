@@ -3,7 +3,7 @@
  * {wasm_hash, size, path, build_key, seconds}; `outlayer exec <path>` then runs it.
  */
 import type { Command } from 'commander'
-import { BuildError, buildFromGit, DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, type BuildErrorCode, type BuildLimits } from '../../../sandbox/build/index.js'
+import { BuildError, buildFromGit, DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, type BuildErrorCode, type BuildLimits } from '../../../sandbox/builder/index.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 
 interface BuildOptions {

@@ -22,9 +22,9 @@ import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
 import { deployContract } from '../../../scripts/deploy.js'
 import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
-import { requireBuilder } from '../../../sandbox/test/build/docker-gate.js'
-import { C_SUM } from '../../../sandbox/test/build/fixture-sources.js'
-import { makeRepo, startGitDaemon } from '../../../sandbox/test/build/git-fixtures.js'
+import { requireBuilder } from '../../../sandbox/test/builder/docker-gate.js'
+import { C_SUM } from '../../../sandbox/test/builder/fixture-sources.js'
+import { makeRepo, startGitDaemon } from '../../../sandbox/test/builder/git-fixtures.js'
 
 const NODES = 5 // node 0: aggregator (child process); 1..4: workers
 const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })

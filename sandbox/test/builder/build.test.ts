@@ -5,13 +5,13 @@ import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { buildKey } from '../../../protocol/build.js'
 import { sha256Hex } from '../../../protocol/hash.js'
-import { buildFromGit, type BuilderImage } from '../../build/index.js'
+import { builderBuildKey, buildFromGit, createArtifactStore, type BuilderImage } from '../../builder/index.js'
 import { AS_UPPER, C_CMAKE, C_SUM, outlayerJson, RUST_RANDOM, RUST_VENDORED } from './fixture-sources.js'
 import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 import { runWasi } from './wasi-run.js'
 
-describe('sandbox/build buildFromGit (real Docker)', function () {
+describe('sandbox/builder buildFromGit (real Docker)', function () {
   this.timeout(180_000)
   let root: string
   let docker: Docker
@@ -48,6 +48,17 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     assert.equal(numbers.length, 50)
     assert.ok(numbers.every(n => n >= 10 && n <= 20), run.stdout)
     assert.equal(await leftoverBuildContainers(docker), 0)
+  })
+
+  it('puts the wasm in the caller\'s artifact store (none opened under dataDir), keyed by the image digest', async () => {
+    const repo = repos.c!
+    const store = createArtifactStore(join(root, 'callers-store'), { maxBytes: 64 * 1024 ** 2 })
+    const dataDir = join(root, 'd-callers-store')
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir, artifacts: store, allowLocalRepos: true })
+    assert.equal(r.path, store.path(r.wasm_hash))
+    assert.equal(sha256Hex((await store.get(r.wasm_hash))!), r.wasm_hash)
+    assert.equal(existsSync(join(dataDir, 'wasm')), false, 'a second store was opened')
+    assert.equal(r.build_key, builderBuildKey({ repo: repo.url, commit: repo.commit, build_target: 'wasm32-wasip1' }, image.contentId))
   })
 
   it('builds a crate whose dependencies are vendored, offline', async () => {

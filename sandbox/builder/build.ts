@@ -5,8 +5,9 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildKey, normaliseRepo } from '../../protocol/build.js'
-import { createArtifactStore } from './artifact-store.js'
+import { normaliseRepo } from '../../protocol/build.js'
+import { createArtifactStore, type ArtifactStore } from './artifact-store.js'
+import { builderBuildKey } from './build-key.js'
 import { ensureBuilderImage } from './builder-image.js'
 import { runBuildContainer, type ContainerOutcome } from './container.js'
 import { containerEnv, containerScript, SCRIPT_EXIT } from './container-script.js'
@@ -26,8 +27,13 @@ export interface BuildFromGitInit {
   commit: string
   /** @default 'wasm32-wasip1' ('wasm32-wasi' is the same target) */
   buildTarget?: string
-  /** keeps `wasm/` (artifact store) and `builds/` (build records) @default ~/.outlayer */
+  /** keeps `builds/` (build records) and, without `artifacts`, `wasm/` (artifact store) @default ~/.outlayer */
   dataDir?: string
+  /**
+   * where the wasm goes: the node passes its own store, so there is one store per node
+   * @default a store on `<dataDir>/wasm` (the CLI)
+   */
+  artifacts?: ArtifactStore
   limits?: Partial<BuildLimits>
   /**
    * accept file:// URLs and paths: for tests and the operator's own CLI, never for repos named by requests,
@@ -39,7 +45,7 @@ export interface BuildFromGitInit {
   onProgress?: OnProgress
   /** extra labels on the build container (e.g. the node's id), to find one node's builds in a shared engine */
   labels?: Record<string, string>
-  /** stops the fetch or kills the container; the build then fails with ABORTED */
+  /** stops the fetch or kills and removes the container; the build then fails with ABORTED */
   signal?: AbortSignal
 }
 
@@ -93,11 +99,13 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
   const repo = normaliseRepo(init.repo)
   checkRepo(repo, init.allowLocalRepos === true)
   const dataDir = init.dataDir ?? DEFAULT_DATA_DIR
-  const store = createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
+  const store = init.artifacts ?? createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
   const docker = await connectDocker()
   const image = await ensureBuilderImage({ onProgress })
-  const commit = await resolveCommit({ url: repo, ref: init.commit, timeoutMs: limits.fetchTimeoutMs })
-  const key = buildKey({ repo, commit, build_target: buildTarget, builder_image: image.contentId })
+  const aborted = (): void => { if (init.signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted before it started') }
+  aborted()
+  const commit = await resolveCommit({ url: repo, ref: init.commit, timeoutMs: limits.fetchTimeoutMs, ...(init.signal != null ? { signal: init.signal } : {}) })
+  const key = builderBuildKey({ repo, commit, build_target: buildTarget }, image.contentId)
   const result = (wasmHash: string, size: number, logTail: string, cached: boolean): BuildResult => ({
     wasm_hash: wasmHash, size, path: store.path(wasmHash), build_key: key, seconds: (performance.now() - started) / 1000,
     log_tail: logTail, commit, build_target: buildTarget, builder_image: image.contentId, cached
@@ -115,7 +123,7 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
   const work = await mkdtemp(join(tmpdir(), 'outlayer-build-'))
   try {
     const source = await fetchSource({ url: repo, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress, signal: init.signal })
-    if (init.signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted before it started')
+    aborted()
     const plan = await planBuild(source.srcDir, rustTarget)
     onProgress(`building ${plan.kind} project at ${commit.slice(0, 12)} in ${image.image}`)
     const outDir = join(work, 'out')

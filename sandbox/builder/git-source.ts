@@ -56,19 +56,20 @@ function checkInput (url: string, ref: string): void {
   if (url === '' || url.startsWith('-')) throw new BuildError('INVALID_INPUT', `not a git URL: ${JSON.stringify(url)}`)
 }
 
-async function listRefs (url: string, timeoutMs: number): Promise<string> {
+async function listRefs (url: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
   try {
-    return await git({ args: ['ls-remote', '--', url], timeoutMs })
+    return await git({ args: ['ls-remote', '--', url], timeoutMs, ...(signal != null ? { signal } : {}) })
   } catch (err) {
+    if (signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted while resolving the ref')
     throw new BuildError('REPO_NOT_FOUND', `cannot read the git repo ${url}`, tail(err))
   }
 }
 
 /** A full sha as is (no network); a branch or tag through `git ls-remote`. */
-export async function resolveCommit ({ url, ref, timeoutMs }: { url: string, ref: string, timeoutMs: number }): Promise<string> {
+export async function resolveCommit ({ url, ref, timeoutMs, signal }: { url: string, ref: string, timeoutMs: number, signal?: AbortSignal }): Promise<string> {
   checkInput(url, ref)
   if (FULL_SHA.test(ref.toLowerCase())) return ref.toLowerCase()
-  const commit = pickRef(await listRefs(url, timeoutMs), ref)
+  const commit = pickRef(await listRefs(url, timeoutMs, signal), ref)
   if (commit == null) throw new BuildError('COMMIT_NOT_FOUND', `${url} has no branch or tag ${JSON.stringify(ref)} (a commit must be a full 40-hex sha)`)
   return commit
 }
@@ -101,7 +102,7 @@ export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, 
       await guarded([...g, 'fetch', '-q', '--depth', '1', '--no-tags', '--no-recurse-submodules', '--', url, commit])
     } catch (err) {
       if (err instanceof BuildError) throw err
-      await listRefs(url, timeoutMs)
+      await listRefs(url, timeoutMs, signal)
       // a server that only serves advertised refs: take them all, then look for the commit
       await guarded([...g, 'fetch', '-q', '--no-tags', '--no-recurse-submodules', '--', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'])
         .catch(e => { if (e instanceof BuildError) throw e; throw new BuildError('REPO_NOT_FOUND', `cannot fetch from ${url}`, tail(e)) })

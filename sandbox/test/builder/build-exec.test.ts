@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildFromGit } from '../../build/index.js'
+import { buildFromGit } from '../../builder/index.js'
 import { execute } from '../../exec/index.js'
 import { AS_UPPER, C_SUM, RUST_RANDOM } from './fixture-sources.js'
 import { requireBuilder } from './docker-gate.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon } from './git-fixtures.js'
 
-describe('sandbox/build → sandbox/exec: the random example from git, end to end', function () {
+describe('sandbox/builder → sandbox/exec: the random example from git, end to end', function () {
   this.timeout(180_000)
   let root: string
   let daemon: GitDaemon
