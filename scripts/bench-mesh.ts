@@ -18,7 +18,7 @@ import { createBlockFeed, logsOf } from '../node/chain/index.js'
 import { startLocalMesh, type LocalMesh } from './start.js'
 import { benchGossip } from './bench-mesh-gossip.js'
 import { C_SUM } from '../sandbox/test/builder/fixture-sources.js'
-import { makeRepo, startGitDaemon } from '../sandbox/test/builder/git-fixtures.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon } from '../sandbox/test/builder/git-fixtures.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const say = (line: string): void => { process.stderr.write(`[bench:mesh] ${line}\n`) }
@@ -99,7 +99,7 @@ async function artifacts (mesh: LocalMesh, dir: string): Promise<Record<string, 
   const daemon = await startGitDaemon(join(dir, 'repos'))
   try {
     const t0 = performance.now()
-    const built = await buildFromGit({ repo: `${daemon.baseUrl}sum`, commit: repo.commit, dataDir: join(dir, 'build'), useCache: false })
+    const built = await buildFromGit({ repo: `${daemon.baseUrl}sum`, commit: repo.commit, dataDir: join(dir, 'build'), useCache: false, addressGuard: LOCAL_GIT_GUARD })
     const buildMs = performance.now() - t0
     const [a, b] = [mesh.nodes[1]!, mesh.nodes[2]!]
     // node a serves it from its artifact store; b fetches it over /outlayer/wasm/1.0.0 after a DHT provider lookup

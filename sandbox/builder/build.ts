@@ -13,7 +13,9 @@ import { runBuildContainer, type ContainerOutcome } from './container.js'
 import { containerEnv, containerScript, SCRIPT_EXIT } from './container-script.js'
 import { connectDocker } from './docker.js'
 import { BuildError } from './errors.js'
-import { fetchSource, resolveCommit } from './git-source.js'
+import { guardGitRemote, type GitRemote } from './git-remote.js'
+import { fetchSource, isFullSha, resolveCommit } from './git-source.js'
+import type { AddressGuardInit } from '../net/index.js'
 import { triedNetwork } from './log-tail.js'
 import { DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, DEFAULT_LIMITS, DEFAULT_STORE_BYTES, type BuildLimits } from './options.js'
 import { noProgress, type OnProgress } from './progress.js'
@@ -40,6 +42,12 @@ export interface BuildFromGitInit {
    * which must not read this machine's disk @default false
    */
   allowLocalRepos?: boolean
+  /**
+   * the SSRF guard's settings for remote repos; `{ testOnlyAllow: ['127.0.0.1'] }` lets a test reach its own
+   * git server. Production passes nothing: loopback, private, link-local, metadata, ... hosts are refused
+   * (ADDRESS_REFUSED) before git runs. @default {}
+   */
+  addressGuard?: AddressGuardInit
   /** reuse a recorded build of the same build key @default true */
   useCache?: boolean
   onProgress?: OnProgress
@@ -98,13 +106,18 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
   const { buildTarget, rustTarget } = checkTarget(init.buildTarget ?? DEFAULT_BUILD_TARGET)
   const repo = normaliseRepo(init.repo)
   checkRepo(repo, init.allowLocalRepos === true)
+  // checked before git talks to the host (a refused host gets no packet from us), and only when git must: a
+  // full sha with a recorded build is a cache hit that needs no network, not even DNS
+  let remote: Promise<GitRemote> | undefined
+  const guarded = async (): Promise<GitRemote> => await (remote ??= guardGitRemote(repo, init.addressGuard))
   const dataDir = init.dataDir ?? DEFAULT_DATA_DIR
   const store = init.artifacts ?? createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
   const docker = await connectDocker()
   const image = await ensureBuilderImage({ onProgress })
   const aborted = (): void => { if (init.signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted before it started') }
   aborted()
-  const commit = await resolveCommit({ url: repo, ref: init.commit, timeoutMs: limits.fetchTimeoutMs, ...(init.signal != null ? { signal: init.signal } : {}) })
+  const ls = isFullSha(init.commit) ? { url: repo, config: [] } : await guarded()
+  const commit = await resolveCommit({ url: ls.url, gitConfig: ls.config, ref: init.commit, timeoutMs: limits.fetchTimeoutMs, ...(init.signal != null ? { signal: init.signal } : {}) })
   const key = builderBuildKey({ repo, commit, build_target: buildTarget }, image.contentId)
   const result = (wasmHash: string, size: number, logTail: string, cached: boolean): BuildResult => ({
     wasm_hash: wasmHash, size, path: store.path(wasmHash), build_key: key, seconds: (performance.now() - started) / 1000,
@@ -122,7 +135,8 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
 
   const work = await mkdtemp(join(tmpdir(), 'outlayer-build-'))
   try {
-    const source = await fetchSource({ url: repo, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress, signal: init.signal })
+    const { url, config } = await guarded()
+    const source = await fetchSource({ url, gitConfig: config, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress, signal: init.signal })
     aborted()
     const plan = await planBuild(source.srcDir, rustTarget)
     onProgress(`building ${plan.kind} project at ${commit.slice(0, 12)} in ${image.image}`)

@@ -20,7 +20,7 @@ interface BuildOptions {
 function exitCodeFor (code: BuildErrorCode): number {
   switch (code) {
     case 'INVALID_INPUT': case 'UNSUPPORTED_TARGET': case 'REPO_NOT_FOUND': case 'COMMIT_NOT_FOUND': case 'UNKNOWN_PROJECT':
-    case 'COMPILE_FAILED': case 'TOO_LARGE': case 'NETWORK_DENIED':
+    case 'COMPILE_FAILED': case 'TOO_LARGE': case 'NETWORK_DENIED': case 'ADDRESS_REFUSED':
       return EXIT.usage
     case 'TIMEOUT': case 'OOM':
       return EXIT.jobLocal

@@ -24,7 +24,8 @@ import { deployContract } from '../../../scripts/deploy.js'
 import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
 import { requireBuilder } from '../../../sandbox/test/builder/docker-gate.js'
 import { C_SUM } from '../../../sandbox/test/builder/fixture-sources.js'
-import { makeRepo, startGitDaemon } from '../../../sandbox/test/builder/git-fixtures.js'
+import { buildFromGit } from '../../../sandbox/builder/index.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon } from '../../../sandbox/test/builder/git-fixtures.js'
 
 const NODES = 5 // node 0: aggregator (child process); 1..4: workers
 const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })
@@ -68,7 +69,8 @@ describe('mesh end to end', function () {
       reconcileEveryBlocks: 5,
       roles: i => i === 0 ? ['aggregator'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
-      overrides: i => ({ execute: executorFor(i) }),
+      // the builder fetches from the test's git daemon on 127.0.0.1, which the SSRF guard refuses without this
+      overrides: i => ({ execute: executorFor(i), buildFromGit: async args => await buildFromGit({ ...args, addressGuard: LOCAL_GIT_GUARD }) }),
       progress: line => { if (process.env.MESH_TEST_PROGRESS != null) process.stderr.write(`mesh: ${line}\n`) }
     })
     aggregator = await startAggregator()

@@ -8,7 +8,7 @@ import { sha256Hex } from '../../../protocol/hash.js'
 import { builderBuildKey, buildFromGit, createArtifactStore, type BuilderImage } from '../../builder/index.js'
 import { AS_UPPER, C_CMAKE, C_SUM, outlayerJson, RUST_RANDOM, RUST_VENDORED } from './fixture-sources.js'
 import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
-import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 import { runWasi } from './wasi-run.js'
 
 describe('sandbox/builder buildFromGit (real Docker)', function () {
@@ -97,10 +97,10 @@ describe('sandbox/builder buildFromGit (real Docker)', function () {
     const repo = repos.rust!
     const url = `${daemon.baseUrl}rust`
     const dataDir = join(root, 'd-daemon')
-    const cold = await buildFromGit({ repo: url, commit: 'main', dataDir })
+    const cold = await buildFromGit({ repo: url, commit: 'main', dataDir, addressGuard: LOCAL_GIT_GUARD })
     assert.equal(cold.commit, repo.commit)
     assert.equal(cold.cached, false)
-    const hit = await buildFromGit({ repo: url, commit: 'v1', dataDir })
+    const hit = await buildFromGit({ repo: url, commit: 'v1', dataDir, addressGuard: LOCAL_GIT_GUARD })
     assert.equal(hit.cached, true)
     assert.equal(hit.commit, repo.commit)
     assert.equal(hit.wasm_hash, cold.wasm_hash)
