@@ -16,6 +16,7 @@ import type { GossipLimits, TransferLimits } from './options.js'
 import type { MeshStats } from './stats.js'
 import type { ArtifactSource } from './transfer/server.js'
 import type { EnvelopeHandler } from './gossip.js'
+import type { IsRegisteredKey } from './dht/build-record.js'
 
 export interface MeshNodeInit {
   /** network name in every wire id: topics `/outlayer/<network>/...`, DHT `/outlayer/<network>/kad/1.0.0` */
@@ -37,6 +38,12 @@ export interface MeshNodeInit {
   gossip?: Partial<GossipLimits>
   /** DHT queries give up after this long. @default 15 s */
   dhtTimeoutMs?: number
+  /**
+   * True for the `ed25519:` keys of workers registered on chain (a cached set the node refreshes from the
+   * chain; p2p never imports the chain). Build records count only these builders; task and attestation
+   * envelopes are accepted only from these senders. @default every key (tests and tools without a chain)
+   */
+  isRegisteredKey?: IsRegisteredKey
   /** start right away, like createLibp2p. @default true */
   start?: boolean
 }
@@ -98,3 +105,4 @@ export type { MeshLogger } from './logger.js'
 export { DEFAULT_TRANSFER_LIMITS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, type TransferLimits, type GossipLimits } from './options.js'
 export { MeshError, WasmFetchError, GossipValidationError, type MeshErrorCode, type GossipValidationCode, type GossipAction } from './errors.js'
 export { wasmCid } from './dht/records.js'
+export { ANY_KEY, trustedWasmHash, type IsRegisteredKey, type TrustedWasm } from './dht/build-record.js'

@@ -6,8 +6,8 @@ import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { WASM_TRANSFER_PROTOCOL, gossipTopic, isHex, publicKeyToString, type BuildAttestation, type GossipTopicName, type MessageType, type PayloadOf } from '../../protocol/index.js'
-import type { FetchWasmOptions, MeshNode, MeshNodeInit } from './index.js'
-import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from './dht/build-record.js'
+import type { FetchWasmOptions, IsRegisteredKey, MeshNode, MeshNodeInit } from './index.js'
+import { ANY_KEY, BUILD_RECORD_NAMESPACE, buildRecordSelector, validateBuildRecord } from './dht/build-record.js'
 import * as records from './dht/records.js'
 import { MeshError, WasmFetchError, type MeshErrorCode } from './errors.js'
 import { GossipRouter, type EnvelopeHandler } from './gossip.js'
@@ -27,6 +27,7 @@ export class MeshNodeImpl implements MeshNode {
   private readonly transferLimits: TransferLimits
   private readonly log: MeshLogger
   private readonly dhtTimeoutMs: number
+  private readonly isRegisteredKey: IsRegisteredKey
   private running = false
 
   static async create (init: MeshNodeInit): Promise<MeshNodeImpl> {
@@ -40,7 +41,7 @@ export class MeshNodeImpl implements MeshNode {
       // an RPC frame may batch a few envelopes plus control messages
       maxRpcBytes: 4 * gossipLimits.maxEnvelopeBytes + 64 * 1024,
       dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord },
-      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord }
+      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: buildRecordSelector(safeKeyCheck(init.isRegisteredKey ?? ANY_KEY)) }
     })
     return new MeshNodeImpl(libp2p, init)
   }
@@ -51,6 +52,7 @@ export class MeshNodeImpl implements MeshNode {
     this.log = init.logger ?? silentLogger
     this.transferLimits = { ...DEFAULT_TRANSFER_LIMITS, ...init.transferLimits }
     this.dhtTimeoutMs = init.dhtTimeoutMs ?? DEFAULT_DHT_TIMEOUT_MS
+    this.isRegisteredKey = safeKeyCheck(init.isRegisteredKey ?? ANY_KEY)
     this.gossip = new GossipRouter({
       network: init.network,
       pubsub: libp2p.services.pubsub,
@@ -126,7 +128,7 @@ export class MeshNodeImpl implements MeshNode {
 
   async putBuildRecord (attestation: BuildAttestation, options: { signal?: AbortSignal } = {}): Promise<number> {
     this.assertRunning()
-    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal(options.signal) })
+    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal(options.signal), isRegisteredKey: this.isRegisteredKey })
     this.stats.dht.recordsPut++
     this.init.metrics?.dhtRecords.inc({ op: 'put', outcome: 'ok' })
     return stored
@@ -134,7 +136,7 @@ export class MeshNodeImpl implements MeshNode {
 
   async findBuildRecords (buildKey: string, options: { signal?: AbortSignal } = {}): Promise<BuildAttestation[]> {
     this.assertRunning()
-    const found = await records.findBuildRecords(this.libp2p.services.dht, buildKey, this.log, { signal: this.dhtSignal(options.signal) })
+    const found = await records.findBuildRecords(this.libp2p.services.dht, buildKey, this.log, { signal: this.dhtSignal(options.signal), isRegisteredKey: this.isRegisteredKey })
     if (found.length > 0) this.stats.dht.recordsFound++
     this.init.metrics?.dhtRecords.inc({ op: 'get', outcome: found.length > 0 ? 'ok' : 'not_found' })
     return found
@@ -222,6 +224,17 @@ export class MeshNodeImpl implements MeshNode {
 
   private dhtSignal (signal?: AbortSignal): AbortSignal {
     return withTimeout(this.dhtTimeoutMs, signal)
+  }
+}
+
+/** A throwing key check counts as "not registered": a bug there must not let sybils in or crash a validator. */
+function safeKeyCheck (check: IsRegisteredKey): IsRegisteredKey {
+  return key => {
+    try {
+      return check(key)
+    } catch {
+      return false
+    }
   }
 }
 
