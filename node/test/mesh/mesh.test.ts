@@ -222,6 +222,57 @@ describe('mesh end to end', function () {
     assert.equal(events.filter(e => e === 'execution_resolved').length, 1, `events: ${events.join(', ')}`)
   })
 
+  it('a task and attestations replayed to restarted nodes inside the freshness window change nothing (issue 17 §8)', async () => {
+    // a recording peer keeps the real envelopes of one request as they go over gossip
+    const recorder = await buildLibp2p({
+      network: 'localnet', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [],
+      heartbeatMs: 100, maxRpcBytes: 4 * 1024 * 1024,
+      dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord }, dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord }
+    })
+    const topics = { tasks: gossipTopic('localnet', 'tasks'), attestations: gossipTopic('localnet', 'attestations') }
+    const recorded: Array<{ topic: string, data: Uint8Array }> = []
+    try {
+      await recorder.start()
+      for (const node of mesh.nodes) if (node != null) await recorder.dial(multiaddr(node.mesh.multiaddrs()[0]!))
+      await recorder.dial(multiaddr(aggregator.addrs[0]!))
+      recorder.services.pubsub.addEventListener('message', (evt) => {
+        const msg = evt.detail as { topic: string, data: Uint8Array }
+        if (msg.topic === topics.tasks || msg.topic === topics.attestations) recorded.push({ topic: msg.topic, data: msg.data })
+      })
+      for (const t of Object.values(topics)) recorder.services.pubsub.subscribe(t)
+      await waitFor(() => recorder.services.pubsub.getSubscribers(topics.attestations).length >= 2, 'the recorder in the gossip mesh')
+      const from = mesh.net.height()
+      const { requestId, view } = await runRequest({ replicas: 3, quorum: 2 })
+      const ours = (): Array<{ topic: string, data: Uint8Array }> => recorded.filter(r => new TextDecoder().decode(r.data).includes(`"request_id":"${requestId}"`))
+      await waitFor(() => ours().some(r => r.topic === topics.attestations), 'the request\'s attestations recorded')
+
+      // restart a worker and the aggregator: both lose their in-memory seen-cache
+      await mesh.nodes[2]!.stop()
+      const worker = await mesh.startNode(2)
+      await aggregator.kill9()
+      aggregator = await startAggregator()
+      for (const addr of [worker.mesh.multiaddrs()[0]!, aggregator.addrs[0]!]) await recorder.dial(multiaddr(addr)).catch(() => {})
+      await waitFor(() => recorder.services.pubsub.getSubscribers(topics.tasks).some(p => p.toString() === worker.mesh.peerId), 'the restarted worker on the tasks topic')
+      await waitFor(() => recorder.services.pubsub.getSubscribers(topics.attestations).some(p => p.toString() === aggregator.peerId), 'the restarted aggregator on the attestations topic')
+      const accepted = (): number => worker.mesh.getStats().gossip.tasks.accepted + worker.mesh.getStats().gossip.attestations.accepted
+      const acceptedBefore = accepted()
+      const replay = ours()
+      assert.ok(replay.length >= 2, `${replay.length} envelopes to replay`)
+      for (const r of replay) await recorder.services.pubsub.publish(r.topic, r.data).catch(() => {})
+      // inside the window a restarted node takes them again: what must hold is that nothing changes because of it
+      await waitFor(() => accepted() > acceptedBefore, 'the replayed envelopes accepted by the restarted worker')
+      const settleTo = mesh.net.height() + 10
+      await waitFor(() => mesh.net.height() >= settleTo, 'ten more blocks')
+      assert.deepEqual(await mesh.user.client.getRequest(requestId), view, 'the request on chain is unchanged')
+      const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, requestId, from, mesh.net.height())
+      assert.equal(events.filter(e => e === 'execution_resolved').length, 1, `events: ${events.join(', ')}`)
+      assert.equal(events.filter(e => e === 'execution_completed').length, 1, `events: ${events.join(', ')}`)
+      assert.ok(events.filter(e => e === 'lease_claimed').length <= 3, `no lease claimed after the replay: ${events.join(', ')}`)
+    } finally {
+      await recorder.stop()
+    }
+  })
+
   it('completes a request through chain reconciliation alone on a partitioned node that missed the event', async () => {
     await aggregator.stop()
     for (const node of mesh.nodes) await node?.stop()
