@@ -75,6 +75,7 @@ export class MeshNodeImpl implements MeshNode {
       metrics: init.metrics,
       log: this.log
     })
+    this.gossip.on('build', (payload) => { this.noteBuilderPeer(payload.builder, payload.peer_id) })
   }
 
   async start (): Promise<void> {
@@ -90,7 +91,6 @@ export class MeshNodeImpl implements MeshNode {
         log: this.log
       }), { maxInboundStreams: this.transferLimits.maxInboundStreams })
       this.gossip.start()
-      this.gossip.on('build', (payload) => { this.noteBuilderPeer(payload.builder, payload.peer_id) })
       this.libp2p.addEventListener('peer:connect', this.onPeersChanged)
       this.libp2p.addEventListener('peer:disconnect', this.onPeersChanged)
       this.running = true
