@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import { parseSecretKey, type AttestationPayload, type BuildAttestation } from '../protocol/index.js'
-import { BUILDER_IMAGE, buildFromGit as sandboxBuildFromGit, createArtifactStore } from '../sandbox/build/index.js'
+import { BUILDER_IMAGE, buildFromGit as sandboxBuildFromGit, createArtifactStore } from '../sandbox/builder/index.js'
 import { execute as sandboxExecute } from '../sandbox/exec/index.js'
 import { createApiServer, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
@@ -34,7 +34,7 @@ export interface NodeOverrides {
   /** prom-client registry for this node's metrics @default a new one per node */
   registry?: Registry
   execute?: Executor
-  /** git → wasm build for the builder role @default sandbox/build buildFromGit */
+  /** git → wasm build for the builder role @default sandbox/builder buildFromGit */
   buildFromGit?: GitBuild
   /** gossipsub heartbeat etc. (tests: `{ heartbeatMs: 100 }`) */
   gossip?: Partial<GossipLimits>

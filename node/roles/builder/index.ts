@@ -5,11 +5,11 @@
  */
 import type { Logger } from 'pino'
 import { signBuildAttestation, type BuildAttestation, type KeyPair } from '../../../protocol/index.js'
-import type { ArtifactStore } from '../../../sandbox/build/index.js'
+import type { ArtifactStore } from '../../../sandbox/builder/index.js'
 import type { Metrics } from '../../metrics.js'
 import { WorkerError, type LocalBuild } from '../worker/index.js'
 
-/** sandbox/build's buildFromGit, as the builder calls it */
+/** sandbox/builder's buildFromGit, as the builder calls it */
 export type GitBuild = (args: { repo: string, commit: string, buildTarget?: string, dataDir?: string }) =>
 Promise<{ wasm_hash: string, size: number, path: string, build_key: string, seconds: number }>
 

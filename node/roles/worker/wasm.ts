@@ -6,7 +6,7 @@
 import {
   buildKey as computeBuildKey, verifyBuildAttestation, type BuildAttestation, type CodeSource
 } from '../../../protocol/index.js'
-import type { ArtifactStore } from '../../../sandbox/build/index.js'
+import type { ArtifactStore } from '../../../sandbox/builder/index.js'
 import type { Metrics } from '../../metrics.js'
 import { WorkerError } from './errors.js'
 import { fetchPinnedWasm } from './fetch-url.js'
