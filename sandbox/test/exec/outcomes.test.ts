@@ -122,7 +122,7 @@ describe('sandbox/exec outcomes', function () {
     assert.equal((await executor.execute(command(''))).status, 'ok')
   })
 
-  it('sockets and signals trap deterministically as wasi_unsupported', async () => {
+  it('signals trap deterministically as wasi_unsupported', async () => {
     const wasm = wat(`(module
       (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
       (memory (export "memory") 1)
