@@ -18,6 +18,8 @@ export type AdmissionReason =
   | 'missing_start'
   | 'missing_memory_export'
   | 'reserved_name'
+  | 'too_many_modules'
+  | 'bad_component'
 
 export class AdmissionError extends Error {
   override readonly name = 'AdmissionError'

@@ -2,6 +2,8 @@
 import { availableParallelism } from 'node:os'
 import type { ExecutionResult } from '../../protocol/result.js'
 import { defaultCacheDir } from './cache.js'
+import { wasmKind } from './component/detect.js'
+import { ComponentPreparer } from './component/prepare.js'
 import { normalise, type ExecuteOptions } from './options.js'
 import { WorkerPool } from './pool.js'
 import { Preparer } from './prepare.js'
@@ -24,13 +26,18 @@ export interface Executor {
 }
 
 export function createExecutor (init: ExecutorInit = {}): Executor {
-  const preparer = new Preparer(init.cacheDir ?? defaultCacheDir())
+  const cacheDir = init.cacheDir ?? defaultCacheDir()
+  const preparer = new Preparer(cacheDir)
+  const components = new ComponentPreparer(cacheDir)
   const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()))
   return {
     async execute (wasm, opts = {}) {
       const { request, timeoutMs } = normalise(opts)
-      const { module } = await preparer.prepare(wasm)
-      return await pool.run(module, request, timeoutMs)
+      // a component (detected from its header) takes its own preparation path; anything else is a command
+      const program = wasmKind(wasm) === 'component'
+        ? await components.prepare(wasm)
+        : { kind: 'module' as const, module: (await preparer.prepare(wasm)).module }
+      return await pool.run(program, request, timeoutMs)
     },
     close: async () => { await pool.close() }
   }

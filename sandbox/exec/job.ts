@@ -10,7 +10,7 @@ import { INTERNAL_MODULE, HOST_MODULE, WASI_MODULE } from './wasi-signatures.js'
 import { Wasm, type WasmExportValue, type WasmGlobal, type WasmMemory, type WasmModule } from './wasm-api.js'
 import { WasiContext } from './wasi/context.js'
 import { wasiImports } from './wasi/preview1.js'
-import { OutputLimit, ProcExit, UnsupportedCall } from './wasi/signals.js'
+import { AbiViolation, OutputLimit, ProcExit, UnsupportedCall } from './wasi/signals.js'
 
 /** A fully defaulted request, as the pool sends it to a worker (structured-cloneable). */
 export interface JobRequest {
@@ -23,21 +23,21 @@ export interface JobRequest {
   args: string[]
 }
 
-interface Meters {
+export interface Meters {
   fuel: WasmGlobal
   depth: WasmGlobal
   growFailed: WasmGlobal
 }
 
-function readMeta (module: WasmModule): InstrumentedMeta {
+export function readMeta (module: WasmModule): InstrumentedMeta {
   const [section] = Wasm.Module.customSections(module, INTERNAL.metaSection)
   if (section == null) throw new Error('module is not instrumented')
   return JSON.parse(new TextDecoder().decode(section)) as InstrumentedMeta
 }
 
-interface MemoryState { memory: WasmMemory, maximum: number, pages: () => number }
+export interface MemoryState { memory: WasmMemory, maximum: number, pages: () => number }
 
-function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 'too_small' | null {
+export function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 'too_small' | null {
   if (meta.memory == null) return null
   const limitPages = Math.floor(memoryMb * 1024 * 1024 / PAGE_BYTES)
   if (meta.memory.initial > limitPages) return 'too_small'
@@ -47,7 +47,7 @@ function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 't
 }
 
 /** How the guest stopped, read off the thrown value and the meters (null meters: died before instantiation). */
-function classify (thrown: unknown, meters: Meters | null, budget: bigint, memory: MemoryState | null): RunEnd {
+export function classify (thrown: unknown, meters: Meters | null, budget: bigint, memory: MemoryState | null): RunEnd {
   const left = meters?.fuel.value as bigint | undefined
   const refusedPages = meters == null ? 0 : (meters.growFailed.value as number) >>> 0
   // a grow refused although it fitted under the maximum: this host could not commit the memory
@@ -62,6 +62,7 @@ function classify (thrown: unknown, meters: Meters | null, budget: bigint, memor
     if (thrown instanceof ProcExit) return thrown.code === 0 ? { status: 'ok', exit_code: 0 } : { status: 'exit', exit_code: thrown.code }
     if (thrown instanceof OutputLimit) return { status: 'output_limit' }
     if (thrown instanceof UnsupportedCall) return { status: 'trap', trap: 'wasi_unsupported', message: thrown.call }
+    if (thrown instanceof AbiViolation) return { status: 'trap', trap: 'canonical_abi', message: thrown.detail }
     if (thrown instanceof Wasm.RuntimeError) {
       if (left != null && left < 0n) return { status: 'out_of_fuel' }
       if (meters != null && (meters.depth.value as number) > METERING.depthLimit) return { status: 'depth_limit' }

@@ -9,11 +9,11 @@ import { ExecutorError } from './errors.js'
 import type { JobRequest } from './job.js'
 import { WORKER } from './limits.js'
 import { finish } from './outcome.js'
+import type { JobProgram } from './program.js'
 import type { JobMessage } from './worker.js'
-import type { WasmModule } from './wasm-api.js'
 
 interface Job {
-  module: WasmModule
+  program: JobProgram
   request: JobRequest
   timeoutMs: number
   resolve: (r: ExecutionResult) => void
@@ -39,10 +39,10 @@ export class WorkerPool {
     if (!Number.isInteger(size) || size < 1) throw new ExecutorError('BAD_OPTIONS', `workers must be a positive integer, got ${size}`)
   }
 
-  run (module: WasmModule, request: JobRequest, timeoutMs: number): Promise<ExecutionResult> {
+  run (program: JobProgram, request: JobRequest, timeoutMs: number): Promise<ExecutionResult> {
     if (this.closed) return Promise.reject(new ExecutorError('EXECUTOR_CLOSED', 'the executor is closed'))
     return new Promise(resolve => {
-      this.queue.push({ module, request, timeoutMs, resolve })
+      this.queue.push({ program, request, timeoutMs, resolve })
       this.pump()
     })
   }
@@ -87,7 +87,7 @@ export class WorkerPool {
 
   private dispatch (slot: Slot, job: Job): void {
     slot.job = job
-    const message: JobMessage = { id: this.nextId++, module: job.module, request: job.request }
+    const message: JobMessage = { id: this.nextId++, program: job.program, request: job.request }
     slot.worker.ref()
     // the timer starts once the worker is up: booting a worker (tsx, imports) is not the guest's time
     void slot.ready.then(() => {

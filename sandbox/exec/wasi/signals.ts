@@ -14,3 +14,11 @@ export class OutputLimit {
 export class UnsupportedCall {
   constructor (readonly call: string) {}
 }
+
+/**
+ * A component broke the canonical ABI at a host boundary (a bad handle, discriminant or string the glue refuses
+ * to lift): the guest's own deterministic fault, a trap `canonical_abi`.
+ */
+export class AbiViolation {
+  constructor (readonly detail: string) {}
+}

@@ -112,7 +112,7 @@ describe('sandbox/exec outcomes', function () {
     try {
       const uninstrumented = await Wasm.compile(command(''))
       const request = { input: new Uint8Array(0), fuel: 1000n, memoryMb: 1, seed: new Uint8Array(32), timestampNs: 0n, env: {}, args: ['program'] }
-      const r = await pool.run(uninstrumented, request, 10_000)
+      const r = await pool.run({ kind: 'module', module: uninstrumented }, request, 10_000)
       assert.equal(r.status, 'host_error')
       assert.equal(r.result_hash, null)
       assert.match(r.message ?? '', /not instrumented/)
