@@ -20,6 +20,7 @@ export type AdmissionReason =
   | 'reserved_name'
   | 'too_many_modules'
   | 'bad_component'
+  | 'bad_manifest'
 
 export class AdmissionError extends Error {
   override readonly name = 'AdmissionError'

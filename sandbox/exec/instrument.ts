@@ -28,6 +28,8 @@ export const INTERNAL = {
   fuelExport: `${INTERNAL_EXPORT_PREFIX}fuel`,
   depthExport: `${INTERNAL_EXPORT_PREFIX}depth`,
   growFailedExport: `${INTERNAL_EXPORT_PREFIX}grow_failed`,
+  /** (i64) -> (): fuel -= n, for costs the host decides (outside I/O); the next metered check traps if < 0 */
+  chargeExport: `${INTERNAL_EXPORT_PREFIX}charge`,
   startExport: `${INTERNAL_EXPORT_PREFIX}start`,
   metaSection: 'outlayer'
 } as const
@@ -220,6 +222,8 @@ function addGlobals (B: Binaryen, mod: Module, shared: boolean): void {
   mod.addFunctionExport(INTERNAL.fuelExport, INTERNAL.fuelExport)
   mod.addFunctionExport(INTERNAL.depthExport, INTERNAL.depthExport)
   mod.addFunctionExport(INTERNAL.growFailedExport, INTERNAL.growFailedExport)
+  mod.addFunction(INTERNAL.chargeExport, B.i64, B.none, [], mod.global.set(G.fuel, mod.i64.sub(mod.global.get(G.fuel, B.i64), mod.local.get(0, B.i64))))
+  mod.addFunctionExport(INTERNAL.chargeExport, INTERNAL.chargeExport)
 }
 
 /** Turns the module's own memory into an import the host provides; returns its declared limits. */

@@ -9,6 +9,8 @@ import { ExecutorError } from './errors.js'
 import type { JobRequest } from './job.js'
 import { WORKER } from './limits.js'
 import { finish } from './outcome.js'
+import { openHttpChannel } from './http/bridge.js'
+import type { HttpFetcher } from './http/exchange.js'
 import type { JobProgram } from './program.js'
 import type { JobMessage } from './worker.js'
 
@@ -24,6 +26,8 @@ interface Slot {
   ready: Promise<void>
   job: Job | null
   timer: NodeJS.Timeout | null
+  /** closes the job's HTTP channel, if it has one */
+  closeHttp: (() => void) | null
 }
 
 // run from TypeScript sources, the worker registers tsx itself (worker-boot.mjs)
@@ -35,7 +39,7 @@ export class WorkerPool {
   private nextId = 1
   private closed = false
 
-  constructor (private readonly size: number) {
+  constructor (private readonly size: number, private readonly httpFetcher: HttpFetcher | null = null) {
     if (!Number.isInteger(size) || size < 1) throw new ExecutorError('BAD_OPTIONS', `workers must be a positive integer, got ${size}`)
   }
 
@@ -70,7 +74,7 @@ export class WorkerPool {
         maxYoungGenerationSizeMb: WORKER.maxYoungGenerationSizeMb
       }
     })
-    const slot: Slot = { worker, job: null, timer: null, ready: Promise.resolve() }
+    const slot: Slot = { worker, job: null, timer: null, closeHttp: null, ready: Promise.resolve() }
     slot.ready = new Promise<void>(resolve => {
       worker.once('message', () => resolve())
       worker.once('exit', () => resolve())
@@ -93,6 +97,15 @@ export class WorkerPool {
     void slot.ready.then(() => {
       if (slot.job !== job) return
       slot.timer = setTimeout(() => { void this.replace(slot, 'timeout') }, job.timeoutMs)
+      // a policy that allows some host gets a channel to the fetcher (http/bridge.ts); the worker owns its end
+      const access = job.request.http
+      if (access != null && access.policy.allowedHosts.length > 0 && this.httpFetcher != null) {
+        const { channel, close } = openHttpChannel(this.httpFetcher, access.policy)
+        slot.closeHttp = close
+        message.request = { ...job.request, http: { policy: access.policy, channel } }
+        slot.worker.postMessage(message, [channel.port])
+        return
+      }
       slot.worker.postMessage(message)
     })
   }
@@ -108,6 +121,8 @@ export class WorkerPool {
   private release (slot: Slot): void {
     if (slot.timer != null) clearTimeout(slot.timer)
     slot.timer = null
+    slot.closeHttp?.()
+    slot.closeHttp = null
     slot.job = null
     slot.worker.unref()
   }

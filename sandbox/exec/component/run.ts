@@ -5,6 +5,7 @@
  * our preview2 host. The run ends the way a preview1 run does and is classified and hashed the same way.
  */
 import type { ExecutionResult } from '../../../protocol/result.js'
+import { HttpSession } from '../http/session.js'
 import { INTERNAL } from '../instrument.js'
 import { classify, makeMemory, readMeta, type JobRequest, type MemoryState, type Meters } from '../job.js'
 import { finish } from '../outcome.js'
@@ -92,13 +93,14 @@ export function runComponentJob (program: PreparedComponent, req: JobRequest): E
     return module
   }
 
+  const http = new HttpSession(req.http ?? null, cost => { fuel.value = (fuel.value as bigint) - cost })
   let thrown: unknown
   try {
     const instantiate = glueFactory(program)()
-    const exports = instantiate(getCoreModule, preview2Imports(ctx, { env: req.env, args: req.args }), instantiateCore)
+    const exports = instantiate(getCoreModule, preview2Imports(ctx, { env: req.env, args: req.args }, http), instantiateCore)
     findRun(exports)()
   } catch (err) {
     thrown = unwrap(err)
   }
-  return finish({ ...classify(thrown, meters, req.fuel, memory), stdout: ctx.stdout(), stderr: ctx.stderr() })
+  return finish({ ...classify(thrown, meters, req.fuel, memory), stdout: ctx.stdout(), stderr: ctx.stderr(), transcript: http.transcript })
 }

@@ -22,3 +22,8 @@ export class UnsupportedCall {
 export class AbiViolation {
   constructor (readonly detail: string) {}
 }
+
+/** This machine could not serve an outside call (network, time): the run ends as a local failure, never attested. */
+export class LocalFailure {
+  constructor (readonly status: 'timeout' | 'host_error', readonly message: string) {}
+}

@@ -3,6 +3,7 @@
  * randomness and filesystem). Keyed the way jco's instantiation-mode glue asks for imports: the interface name
  * without its version, so every 0.2.x minor is served by the same code.
  */
+import { HttpSession } from '../../http/session.js'
 import type { WasiContext } from '../context.js'
 import { cliInterfaces, type CliInit } from './cli.js'
 import { clockInterfaces } from './clocks.js'
@@ -14,7 +15,7 @@ import { socketInterfaces } from './sockets.js'
 
 export { HostSignal } from './signal.js'
 
-export function preview2Imports (ctx: WasiContext, init: CliInit): Record<string, object> {
+export function preview2Imports (ctx: WasiContext, init: CliInit, http: HttpSession): Record<string, object> {
   return {
     'wasi:io/error': { Error: IoError },
     'wasi:io/poll': { Pollable, poll: (list: Pollable[]) => poll(ctx, list) },
@@ -24,10 +25,10 @@ export function preview2Imports (ctx: WasiContext, init: CliInit): Record<string
     ...randomInterfaces(ctx),
     ...filesystemInterfaces(),
     ...socketInterfaces(),
-    ...httpInterfaces()
+    ...httpInterfaces(ctx, http)
   }
 }
 
 /** Every interface a component may import (unversioned); anything else is refused at admission. */
 export const PREVIEW2_INTERFACES: readonly string[] = Object.keys(preview2Imports(
-  { stdin: new Uint8Array(0) } as unknown as WasiContext, { env: {}, args: [] }))
+  { stdin: new Uint8Array(0) } as unknown as WasiContext, { env: {}, args: [] }, new HttpSession(null, () => {})))

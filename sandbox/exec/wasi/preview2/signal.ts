@@ -3,9 +3,9 @@
  * rethrows only Errors. Our run-ending signals (signals.ts) are plain classes, so a P2 host function throws them
  * wrapped in HostSignal; the component runner unwraps it before classifying the run.
  */
-import { ProcExit, OutputLimit, UnsupportedCall } from '../signals.js'
+import { LocalFailure, ProcExit, OutputLimit, UnsupportedCall } from '../signals.js'
 
-export type Signal = ProcExit | OutputLimit | UnsupportedCall
+export type Signal = ProcExit | OutputLimit | UnsupportedCall | LocalFailure
 
 export class HostSignal extends Error {
   override readonly name = 'HostSignal'
@@ -23,7 +23,7 @@ export function signalling<T> (fn: () => T): T {
   try {
     return fn()
   } catch (err) {
-    if (err instanceof ProcExit || err instanceof OutputLimit || err instanceof UnsupportedCall) raise(err)
+    if (err instanceof ProcExit || err instanceof OutputLimit || err instanceof UnsupportedCall || err instanceof LocalFailure) raise(err)
     throw err
   }
 }
