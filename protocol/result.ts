@@ -5,7 +5,7 @@
 import { canonicalBytes } from './jcs.js'
 import { concatBytes, sha256, sha256Hex, toHex } from './hash.js'
 import { DOMAIN } from './ids.js'
-import { EMPTY_TRANSCRIPT_HASH } from './transcript.js'
+import { EMPTY_TRANSCRIPT_HASH, type TranscriptEntry } from './transcript.js'
 
 export const DETERMINISTIC_STATUSES = ['ok', 'exit', 'trap', 'out_of_fuel', 'memory_limit', 'depth_limit', 'output_limit'] as const
 export const LOCAL_STATUSES = ['timeout', 'host_error'] as const
@@ -36,6 +36,8 @@ export interface ExecutionResult {
   message?: string
   /** hex sha256 of the run's I/O transcript (protocol/transcript.ts); absent or sha256("") when it made no I/O */
   transcript_hash?: string
+  /** the transcript itself (local, so two replicas that disagree can show why); only its hash is attested */
+  transcript?: TranscriptEntry[]
 }
 
 export interface ResultHashInput {

@@ -30,6 +30,7 @@ export function finish (end: RunEnd): ExecutionResult {
     transcript_hash: transcriptHash(end.transcript ?? [])
   }
   if (end.message != null) result.message = end.message
+  if (end.transcript != null && end.transcript.length > 0) result.transcript = end.transcript
   if (isDeterministic(result.status)) {
     result.result_hash = resultHash({ ...result, status: result.status })
   }

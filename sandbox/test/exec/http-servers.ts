@@ -21,6 +21,7 @@ export async function serve (handler: Parameters<typeof createServer>[1]): Promi
 /** A price API answering {"price": n} with `X-Api` headers, like the oracle's sources. */
 export async function priceApi (price: () => number): Promise<TestServer> {
   return await serve((_req, res) => {
+    res.sendDate = false // equal answers byte for byte, so replicas' outputs can be equal too
     res.writeHead(200, { 'content-type': 'application/json', 'x-api': 'price' })
     res.end(JSON.stringify({ price: price() }))
   })

@@ -66,6 +66,7 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
     const replica = createExecutor({ workers: 1, cacheDir: cache.path, httpFetcher: createHttpFetcher({ allowLoopbackForTests: true }) })
     try {
       const again = await replica.execute(guest(), { http: local, input: JSON.stringify({ method: 'GET', url: `${prices[0]?.url}/price`, headers: [['accept', 'application/json']] }) })
+      assert.deepEqual(again.transcript, r.transcript)
       assert.equal(again.transcript_hash, r.transcript_hash)
       assert.equal(again.result_hash, r.result_hash)
     } finally {
