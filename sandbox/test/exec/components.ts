@@ -13,6 +13,13 @@ export async function probeComponent (): Promise<string> {
   return await ensureJsComponent({ source: join(probeDir, 'probe.js'), world: join(probeDir, 'wit', 'world.wit'), worldName: 'probe' })
 }
 
+const httpProbeDir = join(repoRoot, 'sandbox', 'test', 'exec', 'fixtures', 'p2-http')
+
+/** Path of the built wasi:http probe: input [{url, method?}] → [{status, body} | {error}]. */
+export async function httpProbeComponent (): Promise<string> {
+  return await ensureJsComponent({ source: join(httpProbeDir, 'probe.js'), world: join(httpProbeDir, 'wit', 'world.wit'), worldName: 'http-probe' })
+}
+
 export interface ProbeReport {
   input: string
   env: Array<[string, string]>

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { EMPTY_TRANSCRIPT_HASH } from '../../../protocol/transcript.js'
 import { blockedReason } from '../../exec/http/address-guard.js'
 import { createHttpFetcher } from '../../exec/http/fetcher.js'
 import { addHttpManifest } from '../../exec/http/manifest.js'
 import { HTTP_FUEL } from '../../exec/http/policy.js'
 import { AdmissionError, createExecutor, type ExecuteOptions, type Executor } from '../../exec/index.js'
+import { httpProbeComponent } from './components.js'
 import { command, tempDir, text, wabtReady } from './helpers.js'
 import { hostileApi, priceApi, type TestServer } from './http-servers.js'
 
@@ -131,5 +133,25 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
     assert.equal(body(JSON.parse(text(r.stdout)) as Answer), '{"price":102}')
     const bad = addHttpManifest(guest(), { hosts: ['*.example.com'] })
     await assert.rejects(executor.execute(bad), (err: unknown) => err instanceof AdmissionError && err.code === 'bad_manifest')
+  })
+
+  it('a JS component\'s wasi:http requests go through the same policy, caps and transcript as a P1 module\'s', async () => {
+    const component = new Uint8Array(await readFile(await httpProbeComponent()))
+    const input = JSON.stringify([{ url: `${prices[2]?.url}/price` }, { url: 'http://example.com/' }, { url: `${hostile.url}/huge` }, { url: `${hostile.url}/redirect-metadata` }])
+    const run = async (): Promise<Awaited<ReturnType<Executor['execute']>>> => await executor.execute(component, { http: local, input, fuel: 5_000_000_000n })
+    const r = await run()
+    assert.equal(r.status, 'ok', r.message)
+    assert.deepEqual(JSON.parse(text(r.stdout)), [
+      { status: 200, body: '{"price":98}' },
+      { error: 'HTTP-request-denied' },
+      { error: 'HTTP-response-body-size' },
+      { error: 'HTTP-request-denied' }
+    ])
+    assert.equal(r.transcript?.length, 4)
+    const p1 = await executor.execute(guest(), { http: local, input: JSON.stringify({ method: 'GET', url: `${prices[2]?.url}/price` }) })
+    assert.deepEqual(r.transcript?.[0], p1.transcript?.[0], 'the same exchange is the same transcript entry, module or component')
+    const again = await run()
+    assert.equal(again.result_hash, r.result_hash, 'same responses, same result hash')
+    assert.equal(again.transcript_hash, r.transcript_hash)
   })
 })
