@@ -147,7 +147,8 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
       { error: 'HTTP-response-body-size' },
       { error: 'HTTP-request-denied' }
     ])
-    assert.equal(r.transcript?.length, 4)
+    assert.equal(r.transcript?.length, 5, 'four requests; the redirect is a hop of its own')
+    assert.deepEqual(r.transcript?.[4]?.response, { error: 'HTTP-request-denied' })
     const p1 = await executor.execute(guest(), { http: local, input: JSON.stringify({ method: 'GET', url: `${prices[2]?.url}/price` }) })
     assert.deepEqual(r.transcript?.[0], p1.transcript?.[0], 'the same exchange is the same transcript entry, module or component')
     const again = await run()
