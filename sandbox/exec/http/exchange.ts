@@ -17,6 +17,8 @@ export type HttpRefusal =
   | 'HTTP-response-body-size'
   | 'HTTP-request-URI-invalid'
   | 'loop-detected'
+  /** consensus-on-responses found no agreement (http/consensus.ts) */
+  | 'internal-error'
 
 export type HttpOutcome =
   | { kind: 'response', status: number, headers: Array<[name: string, value: string]>, body: Uint8Array }
