@@ -4,6 +4,8 @@
  * wasm hash like the code. `addHttpManifest` appends one; `readHttpManifest` finds it without a wasm parser beyond
  * the section framing.
  */
+import { wasmKind } from '../component/detect.js'
+
 export const MANIFEST_SECTION = 'outlayer.http'
 
 export interface HttpManifest { hosts: string[] }
@@ -31,31 +33,47 @@ function leb (n: number): number[] {
   return out
 }
 
-/** The manifest, `null` without one; a malformed one is refused by the caller (`bad_manifest`). */
+/**
+ * The manifest, `null` without one (also for bytes that are not wasm or whose sections do not frame: admission
+ * refuses those with its own reason); 'malformed' when the section is there but not `{"hosts": [string]}`.
+ */
 export function readHttpManifest (wasm: Uint8Array): HttpManifest | null | 'malformed' {
+  if (wasmKind(wasm) == null) return null
   let at = 8
-  try {
-    while (at < wasm.length) {
-      const id = wasm[at] as number
+  while (at < wasm.length) {
+    let section: { id: number, body: number, end: number }
+    try {
       const [size, body] = readLeb(wasm, at + 1)
-      const end = body + size
-      if (end > wasm.length) return null
-      if (id === 0) {
-        const [nameLen, nameAt] = readLeb(wasm, body)
-        const name = new TextDecoder().decode(wasm.subarray(nameAt, nameAt + nameLen))
-        if (name === MANIFEST_SECTION) {
-          const json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(wasm.subarray(nameAt + nameLen, end))) as unknown
-          const hosts = (json as { hosts?: unknown })?.hosts
-          if (!Array.isArray(hosts) || hosts.some(h => typeof h !== 'string')) return 'malformed'
-          return { hosts: hosts as string[] }
-        }
-      }
-      at = end
+      section = { id: wasm[at] as number, body, end: body + size }
+    } catch {
+      return null
     }
+    if (section.end > wasm.length) return null
+    if (section.id === 0) {
+      let name: string
+      let payload: Uint8Array
+      try {
+        const [nameLen, nameAt] = readLeb(wasm, section.body)
+        name = new TextDecoder().decode(wasm.subarray(nameAt, nameAt + nameLen))
+        payload = wasm.subarray(nameAt + nameLen, section.end)
+      } catch {
+        return null
+      }
+      if (name === MANIFEST_SECTION) return parseManifest(payload)
+    }
+    at = section.end
+  }
+  return null
+}
+
+function parseManifest (payload: Uint8Array): HttpManifest | 'malformed' {
+  try {
+    const hosts = (JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)) as { hosts?: unknown })?.hosts
+    if (!Array.isArray(hosts) || hosts.some(h => typeof h !== 'string')) return 'malformed'
+    return { hosts: hosts as string[] }
   } catch {
     return 'malformed'
   }
-  return null
 }
 
 export function addHttpManifest (wasm: Uint8Array, manifest: HttpManifest): Uint8Array {

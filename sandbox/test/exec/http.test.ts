@@ -117,6 +117,9 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
     assert.equal(body(JSON.parse(text(r.stdout)) as Answer), '{"price":102}')
     const bad = addHttpManifest(guest(), { hosts: ['*.example.com'] })
     await assert.rejects(executor.execute(bad), (err: unknown) => err instanceof AdmissionError && err.code === 'bad_manifest')
+    const notJson = addHttpManifest(guest(), { hosts: [] })
+    notJson[notJson.length - 1] = 0x7b // the JSON's closing brace → '{'
+    await assert.rejects(executor.execute(notJson), (err: unknown) => err instanceof AdmissionError && err.code === 'bad_manifest')
   })
 
   it('a JS component\'s wasi:http requests go through the same policy, caps and transcript as a P1 module\'s', async () => {
