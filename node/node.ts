@@ -14,12 +14,12 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseSecretKey } from '../protocol/index.js'
-import { buildFromGit as sandboxBuildFromGit, createArtifactStore } from '../sandbox/build/index.js'
+import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
 import { createExecutor, type Executor } from '../sandbox/exec/index.js'
 import { createApiServer, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
-import { ChainWatcher, createBlockFeed, createOutlayerClient, type OutlayerClient } from './chain/index.js'
+import { ChainWatcher, createBlockFeed, createOutlayerClient, RegisteredKeys, type OutlayerClient } from './chain/index.js'
 import type { NodeConfig } from './config.js'
 import { decodeP2pKey } from './keys.js'
 import { createLogger, type Logger } from './log.js'
@@ -39,8 +39,10 @@ export interface NodeOverrides {
   execute?: ExecuteFn
   /** a shared executor (nodes in one process); the node does not close it @default one per node, sized by capacity */
   executor?: Executor
-  /** git → wasm build for the builder role @default sandbox/build buildFromGit */
+  /** git → wasm build for the builder role @default sandbox/builder buildFromGit */
   buildFromGit?: GitBuild
+  /** the builder image's content id for build keys @default config.worker.builderImage, else (builder role) Docker's */
+  builderImage?: () => Promise<string>
   /** gossipsub heartbeat etc. (tests: `{ heartbeatMs: 100 }`) */
   gossip?: Partial<GossipLimits>
   /** false: no HTTP API (in-process meshes) @default true */
@@ -89,6 +91,9 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       accountId: config.near.accountId,
       secretKey: config.near.secretKey,
     })
+    // who may author gossip hints and count as a builder: the chain's registered workers, cached (chain/registered-keys.ts)
+    const registered = new RegisteredKeys({ client, logger: logger.child({ module: 'chain' }) })
+    const contractId = config.near.contractId
     const mesh = await createMeshNode({
       network: config.network,
       privateKey: decodeP2pKey(config.p2p.privateKey),
@@ -98,10 +103,14 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       metrics,
       logger: logger.child({ module: 'p2p' }),
       artifactSource: async (hash) => await artifactStore.get(hash),
+      isRegisteredKey: registered.has,
+      // the get_request a task or attestation hint costs, run inside gossip validation behind mesh.lookupGuard
+      lookUpRequest: async (_type, payload) => payload.contract_id === contractId && await client.getRequest(payload.request_id) != null,
       ...(overrides.gossip != null ? { gossip: overrides.gossip } : {}),
       start: false
     })
     opened.push(mesh)
+    opened.push({ start: async () => { await registered.refresh() }, stop: async () => {} })
     const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store, logger: logger.child({ module: 'chain' }), metrics }, {
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,
@@ -110,9 +119,16 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       optimistic: true,
       ...(overrides.startHeight != null ? { startHeight: overrides.startHeight } : {})
     })
+    // every request the watcher sees moves the guard's id window (and is known to exist, so its hints cost no RPC)
+    watcher.on('request:new', ({ request }) => { mesh.lookupGuard.seen(request.request_id.toString()) })
+    watcher.on('reconciled', () => { void registered.refresh() })
+    let dockerImage: Promise<string> | undefined
+    const builderImage = overrides.builderImage ?? (config.worker.builderImage != null
+      ? async () => config.worker.builderImage!
+      : roles.has('builder') ? async () => await (dockerImage ??= ensureBuilderImage().then(i => i.contentId, err => { dockerImage = undefined; throw err })) : undefined)
 
     const built = roles.has('builder')
-      ? createBuilder({ signingKey, builderImage: DEFAULT_ARTIFACT_OPTIONS.builderImage, dataDir: join(config.dataDir, 'build') })({
+      ? createBuilder({ signingKey, dataDir: join(config.dataDir, 'build') })({
         buildFromGit: overrides.buildFromGit ?? sandboxBuildFromGit, artifacts: artifactStore, dht: mesh, readFile: async (p) => new Uint8Array(await readFile(p)), logger, metrics
       })
       : undefined
@@ -125,11 +141,13 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       let own: Executor | undefined
       const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity }))
       opened.push({ start: async () => {}, stop: async () => { const e = own; own = undefined; await e?.close() } })
-      const artifacts = new ArtifactResolver({ store: artifactStore, network: mesh, ...(built != null ? { build: built.build } : {}), logger, metrics },
+      const artifacts = new ArtifactResolver({
+        store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics
+      },
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
         signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId
-      })({ client, store, gossip: mesh, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
+      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
     }
     const resolver = roles.has('aggregator')
       ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
@@ -145,7 +163,9 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     const http: Startable = {
       start: async () => {
         if (overrides.http === false || api != null) return
-        api = await createApiServer({ host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger })
+        api = await createApiServer({
+          host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger, ...(config.http.allowedHosts != null ? { allowedHosts: config.http.allowedHosts } : {})
+        })
       },
       stop: async () => { await api?.close(); api = undefined }
     }

@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http'
 
-export type ApiErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'STATUS_UNAVAILABLE' | 'INTERNAL'
+export type ApiErrorCode = 'BAD_REQUEST' | 'MISDIRECTED' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'STATUS_UNAVAILABLE' | 'INTERNAL'
 
 export class ApiError extends Error {
   override readonly name: string = 'ApiError'
@@ -16,6 +16,14 @@ export class ApiError extends Error {
 export class BadRequestError extends ApiError {
   override readonly name = 'BadRequestError'
   constructor (message: string) { super(400, 'BAD_REQUEST', message) }
+}
+
+/** The Host header names a server we are not (a DNS-rebinding page, a wrong proxy): 421. */
+export class MisdirectedRequestError extends ApiError {
+  override readonly name = 'MisdirectedRequestError'
+  constructor (host: string | undefined) {
+    super(421, 'MISDIRECTED', `this node does not answer for host ${JSON.stringify((host ?? '').slice(0, 100))}`)
+  }
 }
 
 export class NotFoundError extends ApiError {

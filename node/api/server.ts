@@ -1,14 +1,16 @@
 /**
  * The node's HTTP API: GET /health, /metrics (Prometheus text from the registry passed in), /status (JSON),
- * and / (the dashboard). Read-only: only GET and HEAD. Any bad request gets a JSON 4xx and a failing status
+ * and / (the dashboard). Read-only: only GET and HEAD; only for its own Host names (421 otherwise, against DNS
+ * rebinding). Any bad request gets a JSON 4xx and a failing status
  * source a 503; nothing a client sends can crash the node.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
 import type { Logger } from '../log.js'
-import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError, StatusUnavailableError, sendError } from './errors.js'
+import { ApiError, BadRequestError, MethodNotAllowedError, MisdirectedRequestError, NotFoundError, StatusUnavailableError, sendError } from './errors.js'
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
+import { hostMatcher } from './host-check.js'
 import type { StatusSource } from './types.js'
 
 export interface ApiServerInit {
@@ -20,6 +22,11 @@ export interface ApiServerInit {
   registry?: Registry
   status: StatusSource
   logger?: Logger
+  /**
+   * Host header values answered besides `127.0.0.1:<port>`, `localhost:<port>` and `[::1]:<port>`, e.g.
+   * `['node7.example.org:7700']` when the API is reached by name; any other Host gets 421 @default []
+   */
+  allowedHosts?: readonly string[]
 }
 
 export interface ApiServer {
@@ -36,7 +43,10 @@ export async function createApiServer (init: ApiServerInit): Promise<ApiServer> 
   const startedAt = Date.now()
   const log = init.logger?.child({ module: 'api' })
 
+  let isOurHost: (host: string | undefined) => boolean = () => false
+
   async function route (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isOurHost(req.headers.host)) throw new MisdirectedRequestError(req.headers.host)
     const path = parsePath(req.url)
     if (!(ROUTES as readonly string[]).includes(path)) throw new NotFoundError(path, ROUTES)
     if (!(METHODS as readonly string[]).includes(req.method ?? '')) throw new MethodNotAllowedError(req.method ?? '?', METHODS)
@@ -89,6 +99,10 @@ export async function createApiServer (init: ApiServerInit): Promise<ApiServer> 
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
+  // the address we are bound to is our name too (a page cannot make a browser send it for another origin);
+  // a wildcard bind is no name at all
+  const bound = address.address === '0.0.0.0' || address.address === '::' ? [] : [`${host}:${address.port}`]
+  isOurHost = hostMatcher(address.port, [...bound, ...(init.allowedHosts ?? [])])
   log?.info({ url }, 'api listening')
 
   let closing: Promise<void> | undefined

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
+import { ensureBuilderImage } from '../../sandbox/builder/index.js'
 import { createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
@@ -171,10 +172,14 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         : [running.find(n => n != null)]
       return [...new Set(picks.filter(n => n != null))].flatMap(n => n.mesh.multiaddrs())
     }
+    // one machine, one Docker: every node, builder or not, names builds by this machine's builder image (only
+    // asked when a git source is run, so meshes without git sources need no image)
+    let image: Promise<string> | undefined
+    const builderImage = async (): Promise<string> => await (image ??= ensureBuilderImage().then(i => i.contentId))
     const startNode = async (i: number): Promise<OutlayerNode> => {
       const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap: bootstrapOf(i) } }
       const logger = createLogger(`node${i}`, { level: opts.logLevel ?? (process.env.OUTLAYER_LOG_LEVEL as 'warn' | undefined) ?? 'warn', base: { node: `n${i}` } })
-      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, ...opts.overrides?.(i) })
+      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, builderImage, ...opts.overrides?.(i) })
       await node.start()
       nodes[i] = node
       return node

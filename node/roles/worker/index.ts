@@ -10,6 +10,7 @@ import type { ArtifactResolver } from '../../artifacts/index.js'
 import type { OutlayerClient, WatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { Metrics } from '../../metrics.js'
+import type { LookupGuard } from '../gossip-lookup.js'
 import type { MeshNode } from '../../p2p/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { WorkerOptions } from './options.js'
@@ -39,6 +40,8 @@ export interface WorkerComponents {
   store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'putLease' | 'putResult' | 'getResult' | 'forget'>
   /** task hints in, task hints and attestations out */
   gossip: Pick<MeshNode, 'publish' | 'on'>
+  /** the mesh's guard in front of the chain look-up a task hint triggers @default none (every hint looked up) */
+  lookupGuard?: LookupGuard
   watcher: WatcherEvents
   artifacts: Pick<ArtifactResolver, 'resolve'>
   execute: ExecuteFn

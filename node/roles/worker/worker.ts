@@ -12,6 +12,7 @@ import { sourceKind, type AttestationPayload, type ExecutionRequest, type Source
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
+import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
 import { resolveProject } from './project.js'
@@ -76,7 +77,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     watcher.on('request:closed', onClosed)
     watcher.on('request:committed', onCommitted)
     watcher.on('block', onBlock)
-    const offTask = gossip.on('task', (payload) => { safe('gossiped task', this.onTask(payload)) })
+    const offTask = gossip.on('task', (payload, _envelope, from) => { safe('gossiped task', this.onTask(payload, from)) })
     this.unsubscribe = [
       () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('request:committed', onCommitted),
       () => watcher.off('block', onBlock), offTask
@@ -165,11 +166,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** A task hint from gossip: read the request from the chain (the hint itself is not trusted). */
-  private async onTask (payload: TaskPayload): Promise<void> {
-    const { client, store, watcher } = this.components
+  private async onTask (payload: TaskPayload, from: string): Promise<void> {
+    const { client, store, watcher, lookupGuard } = this.components
     if (payload.contract_id !== client.contractId || !this.started) return
     if (await store.getRequest(payload.request_id) != null) return
-    const view = await client.getRequest(payload.request_id)
+    const view = await guardedLookUp(lookupGuard, from, payload.request_id, async () => await client.getRequest(payload.request_id))
     if (view?.request != null && view.status === 'pending') await this.consider({ request: view.request, raw: view.raw, height: watcher.height(), origin: 'gossip' })
   }
 

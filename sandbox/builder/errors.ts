@@ -24,11 +24,13 @@ export type BuildErrorCode =
   | 'ENGINE_FAILED'
   /** the caller's AbortSignal fired */
   | 'ABORTED'
+  /** the repo's host is or resolves to a loopback, private, link-local, metadata, ... address (SSRF guard) */
+  | 'ADDRESS_REFUSED'
 
 export class BuildError extends Error {
   override readonly name = 'BuildError'
-  constructor (readonly code: BuildErrorCode, message: string, readonly logTail = '') {
-    super(logTail !== '' ? `${message}\n--- build log (tail) ---\n${logTail}` : message)
+  constructor (readonly code: BuildErrorCode, message: string, readonly logTail = '', options?: ErrorOptions) {
+    super(logTail !== '' ? `${message}\n--- build log (tail) ---\n${logTail}` : message, options)
   }
 }
 

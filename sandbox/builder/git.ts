@@ -25,15 +25,17 @@ const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allo
 
 export interface GitRun {
   args: string[]
+  /** `-c` options placed before args (a remote's pinning, see git-remote.ts) */
+  config?: string[]
   timeoutMs: number
   /** called with the child so a size watcher can kill it */
   onSpawn?: (kill: () => void) => void
   signal?: AbortSignal
 }
 
-export async function git ({ args, timeoutMs, onSpawn, signal }: GitRun): Promise<string> {
+export async function git ({ args, config = [], timeoutMs, onSpawn, signal }: GitRun): Promise<string> {
   return await new Promise((resolve, reject) => {
-    const child = spawn('git', [...SAFE_CONFIG, ...args], {
+    const child = spawn('git', [...SAFE_CONFIG, ...config, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(signal != null ? { signal, killSignal: 'SIGKILL' as const } : {}),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...SAFE_ENV }

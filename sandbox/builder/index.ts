@@ -1,5 +1,5 @@
 /**
- * sandbox/build: reproducible git → wasm builds in a Docker builder image, and the content-addressed
+ * sandbox/builder: reproducible git → wasm builds in a Docker builder image, and the content-addressed
  * artifact store (which has no Docker code, so the node uses it for wasm from peers too).
  */
 export { BuildError, ArtifactStoreError } from './errors.js'
@@ -13,3 +13,5 @@ export type { BuildLimits } from './options.js'
 export type { OnProgress } from './progress.js'
 export { buildFromGit } from './build.js'
 export type { BuildFromGitInit, BuildResult } from './build.js'
+export { builderBuildKey, isBuilderContentId } from './build-key.js'
+export type { BuildSource } from './build-key.js'

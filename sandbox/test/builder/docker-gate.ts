@@ -3,8 +3,8 @@
  * start one, unless OUTLAYER_NO_DOCKER=1 says this machine has none on purpose (then they are skipped).
  */
 import type Docker from 'dockerode'
-import { ensureBuilderImage, type BuilderImage } from '../../build/index.js'
-import { connectDocker } from '../../build/docker.js'
+import { ensureBuilderImage, type BuilderImage } from '../../builder/index.js'
+import { connectDocker } from '../../builder/docker.js'
 
 export async function requireBuilder (ctx: Mocha.Context): Promise<{ docker: Docker, image: BuilderImage }> {
   ctx.timeout(900_000) // the first run on a machine makes the image (debootstrap + import, about 90 s)

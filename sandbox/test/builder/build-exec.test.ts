@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildFromGit } from '../../build/index.js'
+import { buildFromGit } from '../../builder/index.js'
 import { execute } from '../../exec/index.js'
 import { AS_UPPER, C_SUM, RUST_RANDOM } from './fixture-sources.js'
 import { requireBuilder } from './docker-gate.js'
-import { makeRepo, startGitDaemon, tempRoot, type GitDaemon } from './git-fixtures.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon, tempRoot, type GitDaemon } from './git-fixtures.js'
 
-describe('sandbox/build → sandbox/exec: the random example from git, end to end', function () {
+describe('sandbox/builder → sandbox/exec: the random example from git, end to end', function () {
   this.timeout(180_000)
   let root: string
   let daemon: GitDaemon
@@ -26,7 +26,7 @@ describe('sandbox/build → sandbox/exec: the random example from git, end to en
   })
 
   it('builds random-ark from git daemon and runs it metered, the same for the same seed', async () => {
-    const built = await buildFromGit({ repo: `${daemon.baseUrl}random-ark`, commit: 'main', dataDir: join(root, 'data') })
+    const built = await buildFromGit({ repo: `${daemon.baseUrl}random-ark`, commit: 'main', dataDir: join(root, 'data'), addressGuard: LOCAL_GIT_GUARD })
     const wasm = readFileSync(built.path)
     const input = '{"min":1,"max":6,"count":20}'
     const seed = 'ab'.repeat(32)
@@ -47,7 +47,7 @@ describe('sandbox/build → sandbox/exec: the random example from git, end to en
   it('runs the C (clang + wasi-libc) and AssemblyScript builds through the executor too', async () => {
     const cases: Array<[name: string, input: string, stdout: string]> = [['c-sum', 'hello', '{"bytes":5,"sum":532}'], ['as-upper', 'hello', 'HELLO']]
     for (const [name, input, expected] of cases) {
-      const built = await buildFromGit({ repo: `${daemon.baseUrl}${name}`, commit: 'v1', dataDir: join(root, 'data') })
+      const built = await buildFromGit({ repo: `${daemon.baseUrl}${name}`, commit: 'v1', dataDir: join(root, 'data'), addressGuard: LOCAL_GIT_GUARD })
       const result = await execute(readFileSync(built.path), { input })
       assert.equal(result.status, 'ok', `${name}: ${result.message ?? ''}`)
       assert.equal(new TextDecoder().decode(result.stdout), expected)

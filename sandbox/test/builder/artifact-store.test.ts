@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { sha256Hex } from '../../../protocol/hash.js'
-import { ArtifactStoreError, createArtifactStore } from '../../build/index.js'
+import { ArtifactStoreError, createArtifactStore } from '../../builder/index.js'
 import { tempRoot } from './git-fixtures.js'
 
 const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill)
 
-describe('sandbox/build artifact store', () => {
+describe('sandbox/builder artifact store', () => {
   let dir: string
   beforeEach(() => { dir = tempRoot('store') })
   afterEach(() => { rmSync(dir, { recursive: true, force: true }) })

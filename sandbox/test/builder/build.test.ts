@@ -5,13 +5,13 @@ import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { buildKey } from '../../../protocol/build-attestation.js'
 import { sha256Hex } from '../../../protocol/hash.js'
-import { buildFromGit, type BuilderImage } from '../../build/index.js'
+import { builderBuildKey, buildFromGit, createArtifactStore, type BuilderImage } from '../../builder/index.js'
 import { AS_UPPER, C_CMAKE, C_SUM, outlayerJson, RUST_RANDOM, RUST_VENDORED } from './fixture-sources.js'
 import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
-import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 import { runWasi } from './wasi-run.js'
 
-describe('sandbox/build buildFromGit (real Docker)', function () {
+describe('sandbox/builder buildFromGit (real Docker)', function () {
   this.timeout(180_000)
   let root: string
   let docker: Docker
@@ -50,6 +50,17 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     assert.equal(await leftoverBuildContainers(docker), 0)
   })
 
+  it('puts the wasm in the caller\'s artifact store (none opened under dataDir), keyed by the image digest', async () => {
+    const repo = repos.c!
+    const store = createArtifactStore(join(root, 'callers-store'), { maxBytes: 64 * 1024 ** 2 })
+    const dataDir = join(root, 'd-callers-store')
+    const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir, artifacts: store, allowLocalRepos: true })
+    assert.equal(r.path, store.path(r.wasm_hash))
+    assert.equal(sha256Hex((await store.get(r.wasm_hash))!), r.wasm_hash)
+    assert.equal(existsSync(join(dataDir, 'wasm')), false, 'a second store was opened')
+    assert.equal(r.build_key, builderBuildKey({ repo: repo.url, commit: repo.commit, build_target: 'wasm32-wasip1' }, image.contentId))
+  })
+
   it('builds a crate whose dependencies are vendored, offline', async () => {
     const repo = repos.vendored!
     const r = await buildFromGit({ repo: repo.url, commit: repo.commit, dataDir: join(root, 'd-vendored'), allowLocalRepos: true })
@@ -86,10 +97,10 @@ describe('sandbox/build buildFromGit (real Docker)', function () {
     const repo = repos.rust!
     const url = `${daemon.baseUrl}rust`
     const dataDir = join(root, 'd-daemon')
-    const cold = await buildFromGit({ repo: url, commit: 'main', dataDir })
+    const cold = await buildFromGit({ repo: url, commit: 'main', dataDir, addressGuard: LOCAL_GIT_GUARD })
     assert.equal(cold.commit, repo.commit)
     assert.equal(cold.cached, false)
-    const hit = await buildFromGit({ repo: url, commit: 'v1', dataDir })
+    const hit = await buildFromGit({ repo: url, commit: 'v1', dataDir, addressGuard: LOCAL_GIT_GUARD })
     assert.equal(hit.cached, true)
     assert.equal(hit.commit, repo.commit)
     assert.equal(hit.wasm_hash, cold.wasm_hash)

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
-import { BuildError, buildFromGit, type BuildErrorCode, type BuildFromGitInit } from '../../build/index.js'
+import { BuildError, buildFromGit, type BuildErrorCode, type BuildFromGitInit } from '../../builder/index.js'
 import { NO_BUILD, outlayerJson, RUST_COMPILE_ERROR, RUST_NEEDS_NETWORK, RUST_RANDOM, type RepoFiles } from './fixture-sources.js'
 import { leftoverBuildContainers, requireBuilder, TEST_LABELS } from './docker-gate.js'
 import { makeRepo, tempRoot } from './git-fixtures.js'
 
-describe('sandbox/build refusals: clear error, log tail, no container left (real Docker)', function () {
+describe('sandbox/builder refusals: clear error, log tail, no container left (real Docker)', function () {
   this.timeout(120_000)
   let root: string
   let docker: Docker
@@ -75,6 +75,17 @@ describe('sandbox/build refusals: clear error, log tail, no container left (real
     await expectFailure('ABORTED', outlayerJson('echo started; sleep 60'), {
       signal: controller.signal,
       onProgress: line => { if (line.includes('| started')) controller.abort() }
+    })
+  })
+
+  it('a build aborted before it starts, or while its container is being created: ABORTED, nothing left', async () => {
+    const early = new AbortController()
+    early.abort()
+    await expectFailure('ABORTED', outlayerJson('echo started; sleep 60'), { signal: early.signal })
+    const creating = new AbortController()
+    await expectFailure('ABORTED', outlayerJson('echo started; sleep 60'), {
+      signal: creating.signal,
+      onProgress: line => { if (line.startsWith('building ')) creating.abort() }
     })
   })
 

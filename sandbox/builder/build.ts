@@ -5,14 +5,17 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildKey, normaliseRepo } from '../../protocol/build-attestation.js'
-import { createArtifactStore } from './artifact-store.js'
+import { normaliseRepo } from '../../protocol/build-attestation.js'
+import { createArtifactStore, type ArtifactStore } from './artifact-store.js'
+import { builderBuildKey } from './build-key.js'
 import { ensureBuilderImage } from './builder-image.js'
 import { runBuildContainer, type ContainerOutcome } from './container.js'
 import { containerEnv, containerScript, SCRIPT_EXIT } from './container-script.js'
 import { connectDocker } from './docker.js'
 import { BuildError } from './errors.js'
-import { fetchSource, resolveCommit } from './git-source.js'
+import { guardGitRemote, type GitRemote } from './git-remote.js'
+import { fetchSource, isFullSha, resolveCommit } from './git-source.js'
+import type { AddressGuardInit } from '../net/index.js'
 import { triedNetwork } from './log-tail.js'
 import { DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, DEFAULT_LIMITS, DEFAULT_STORE_BYTES, type BuildLimits } from './options.js'
 import { noProgress, type OnProgress } from './progress.js'
@@ -26,20 +29,31 @@ export interface BuildFromGitInit {
   commit: string
   /** @default 'wasm32-wasip1' ('wasm32-wasi' is the same target) */
   buildTarget?: string
-  /** keeps `wasm/` (artifact store) and `builds/` (build records) @default ~/.outlayer */
+  /** keeps `builds/` (build records) and, without `artifacts`, `wasm/` (artifact store) @default ~/.outlayer */
   dataDir?: string
+  /**
+   * where the wasm goes: the node passes its own store, so there is one store per node
+   * @default a store on `<dataDir>/wasm` (the CLI)
+   */
+  artifacts?: ArtifactStore
   limits?: Partial<BuildLimits>
   /**
    * accept file:// URLs and paths: for tests and the operator's own CLI, never for repos named by requests,
    * which must not read this machine's disk @default false
    */
   allowLocalRepos?: boolean
+  /**
+   * the SSRF guard's settings for remote repos; `{ testOnlyAllow: ['127.0.0.1'] }` lets a test reach its own
+   * git server. Production passes nothing: loopback, private, link-local, metadata, ... hosts are refused
+   * (ADDRESS_REFUSED) before git runs. @default {}
+   */
+  addressGuard?: AddressGuardInit
   /** reuse a recorded build of the same build key @default true */
   useCache?: boolean
   onProgress?: OnProgress
   /** extra labels on the build container (e.g. the node's id), to find one node's builds in a shared engine */
   labels?: Record<string, string>
-  /** stops the fetch or kills the container; the build then fails with ABORTED */
+  /** stops the fetch or kills and removes the container; the build then fails with ABORTED */
   signal?: AbortSignal
 }
 
@@ -92,12 +106,19 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
   const { buildTarget, rustTarget } = checkTarget(init.buildTarget ?? DEFAULT_BUILD_TARGET)
   const repo = normaliseRepo(init.repo)
   checkRepo(repo, init.allowLocalRepos === true)
+  // checked before git talks to the host (a refused host gets no packet from us), and only when git must: a
+  // full sha with a recorded build is a cache hit that needs no network, not even DNS
+  let remote: Promise<GitRemote> | undefined
+  const guarded = async (): Promise<GitRemote> => await (remote ??= guardGitRemote(repo, init.addressGuard))
   const dataDir = init.dataDir ?? DEFAULT_DATA_DIR
-  const store = createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
+  const store = init.artifacts ?? createArtifactStore(join(dataDir, 'wasm'), { maxBytes: DEFAULT_STORE_BYTES })
   const docker = await connectDocker()
   const image = await ensureBuilderImage({ onProgress })
-  const commit = await resolveCommit({ url: repo, ref: init.commit, timeoutMs: limits.fetchTimeoutMs })
-  const key = buildKey({ repo, commit, build_target: buildTarget, builder_image: image.contentId })
+  const aborted = (): void => { if (init.signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted before it started') }
+  aborted()
+  const ls = isFullSha(init.commit) ? { url: repo, config: [] } : await guarded()
+  const commit = await resolveCommit({ url: ls.url, gitConfig: ls.config, ref: init.commit, timeoutMs: limits.fetchTimeoutMs, ...(init.signal != null ? { signal: init.signal } : {}) })
+  const key = builderBuildKey({ repo, commit, build_target: buildTarget }, image.contentId)
   const result = (wasmHash: string, size: number, logTail: string, cached: boolean): BuildResult => ({
     wasm_hash: wasmHash, size, path: store.path(wasmHash), build_key: key, seconds: (performance.now() - started) / 1000,
     log_tail: logTail, commit, build_target: buildTarget, builder_image: image.contentId, cached
@@ -114,8 +135,9 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
 
   const work = await mkdtemp(join(tmpdir(), 'outlayer-build-'))
   try {
-    const source = await fetchSource({ url: repo, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress, signal: init.signal })
-    if (init.signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted before it started')
+    const { url, config } = await guarded()
+    const source = await fetchSource({ url, gitConfig: config, commit, dir: work, maxRepoBytes: limits.maxRepoBytes, timeoutMs: limits.fetchTimeoutMs, onProgress, signal: init.signal })
+    aborted()
     const plan = await planBuild(source.srcDir, rustTarget)
     onProgress(`building ${plan.kind} project at ${commit.slice(0, 12)} in ${image.image}`)
     const outDir = join(work, 'out')

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { BuildError } from '../../build/index.js'
-import { fetchSource, pickRef, resolveCommit } from '../../build/git-source.js'
-import { noProgress } from '../../build/progress.js'
+import { BuildError } from '../../builder/index.js'
+import { fetchSource, pickRef, resolveCommit } from '../../builder/git-source.js'
+import { noProgress } from '../../builder/progress.js'
 import { C_SUM, RUST_RANDOM } from './fixture-sources.js'
 import { makeRepo, startGitDaemon, tempRoot, type GitDaemon, type TestRepo } from './git-fixtures.js'
 
 const isBuildError = (code: string) => (e: unknown): boolean => e instanceof BuildError && e.code === code
 
-describe('sandbox/build git source (host side, no Docker)', () => {
+describe('sandbox/builder git source (host side, no Docker)', () => {
   let root: string
   let repo: TestRepo
   let daemon: GitDaemon

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { rootfsTar } from '../../build/rootfs.js'
+import { rootfsTar } from '../../builder/rootfs.js'
 import { tempRoot } from './git-fixtures.js'
 
 async function tarHash (dir: string): Promise<string> {
@@ -24,7 +24,7 @@ function tree (dir: string, mtime: number): void {
   for (const p of ['usr/bin/a', 'usr/bin/b', 'etc-file', 'usr/bin', 'usr']) utimesSync(join(dir, p), mtime, mtime)
 }
 
-describe('sandbox/build builder rootfs tar', () => {
+describe('sandbox/builder builder rootfs tar', () => {
   let root: string
   before(() => { root = tempRoot('rootfs') })
   after(() => { rmSync(root, { recursive: true, force: true }) })

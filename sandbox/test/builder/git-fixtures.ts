@@ -60,6 +60,9 @@ export interface GitDaemon {
 }
 
 /** `git daemon` on 127.0.0.1 serving every repo under `root` (read-only, export-all). */
+/** The SSRF guard's test-only allowance for the 127.0.0.1 git servers these fixtures start. */
+export const LOCAL_GIT_GUARD = { testOnlyAllow: ['127.0.0.1'] } as const
+
 export async function startGitDaemon (root: string): Promise<GitDaemon> {
   const port = await freePort()
   const child: ChildProcess = spawn('git', ['daemon', '--verbose', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`,

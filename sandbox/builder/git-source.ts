@@ -12,9 +12,16 @@ import type { OnProgress } from './progress.js'
 
 const FULL_SHA = /^[0-9a-f]{40}$/
 
+/** A full commit sha (either case): resolveCommit takes it as is, with no network. */
+export function isFullSha (ref: string): boolean {
+  return FULL_SHA.test(ref.toLowerCase())
+}
+
 export interface FetchSourceInit {
-  /** a URL or path git understands (already normalised) */
+  /** a URL or path git understands (already normalised and, for a remote, pinned by guardGitRemote) */
   url: string
+  /** guardGitRemote's `-c` options for this url @default [] */
+  gitConfig?: string[]
   /** full 40-hex commit sha (see resolveCommit) */
   commit: string
   /** scratch dir: gets `git/` and `src/` */
@@ -56,24 +63,25 @@ function checkInput (url: string, ref: string): void {
   if (url === '' || url.startsWith('-')) throw new BuildError('INVALID_INPUT', `not a git URL: ${JSON.stringify(url)}`)
 }
 
-async function listRefs (url: string, timeoutMs: number): Promise<string> {
+async function listRefs (url: string, config: string[], timeoutMs: number, signal?: AbortSignal): Promise<string> {
   try {
-    return await git({ args: ['ls-remote', '--', url], timeoutMs })
+    return await git({ args: ['ls-remote', '--', url], config, timeoutMs, ...(signal != null ? { signal } : {}) })
   } catch (err) {
+    if (signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted while resolving the ref')
     throw new BuildError('REPO_NOT_FOUND', `cannot read the git repo ${url}`, tail(err))
   }
 }
 
 /** A full sha as is (no network); a branch or tag through `git ls-remote`. */
-export async function resolveCommit ({ url, ref, timeoutMs }: { url: string, ref: string, timeoutMs: number }): Promise<string> {
+export async function resolveCommit ({ url, gitConfig = [], ref, timeoutMs, signal }: { url: string, gitConfig?: string[], ref: string, timeoutMs: number, signal?: AbortSignal }): Promise<string> {
   checkInput(url, ref)
   if (FULL_SHA.test(ref.toLowerCase())) return ref.toLowerCase()
-  const commit = pickRef(await listRefs(url, timeoutMs), ref)
+  const commit = pickRef(await listRefs(url, gitConfig, timeoutMs, signal), ref)
   if (commit == null) throw new BuildError('COMMIT_NOT_FOUND', `${url} has no branch or tag ${JSON.stringify(ref)} (a commit must be a full 40-hex sha)`)
   return commit
 }
 
-export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, onProgress, signal }: FetchSourceInit): Promise<FetchedSource> {
+export async function fetchSource ({ url, gitConfig = [], commit, dir, maxRepoBytes, timeoutMs, onProgress, signal }: FetchSourceInit): Promise<FetchedSource> {
   checkInput(url, commit)
   if (!FULL_SHA.test(commit)) throw new BuildError('INVALID_INPUT', `not a full commit sha: ${JSON.stringify(commit)}`)
   const gitDir = join(dir, 'git')
@@ -85,7 +93,7 @@ export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, 
   let tooLarge = false
   let killCurrent = (): void => {}
   const stopWatching = watchDirSize(dir, maxRepoBytes, () => { tooLarge = true; killCurrent() })
-  const guarded = async (args: string[]): Promise<string> => await git({ args, timeoutMs, signal, onSpawn: kill => { killCurrent = kill } })
+  const guarded = async (args: string[]): Promise<string> => await git({ args, config: gitConfig, timeoutMs, signal, onSpawn: kill => { killCurrent = kill } })
     .catch(err => {
       if (signal?.aborted === true) throw new BuildError('ABORTED', 'the build was aborted while fetching')
       if (tooLarge) throw new BuildError('TOO_LARGE', `${url} at ${commit} is over the repo cap of ${maxRepoBytes} bytes`)
@@ -101,7 +109,7 @@ export async function fetchSource ({ url, commit, dir, maxRepoBytes, timeoutMs, 
       await guarded([...g, 'fetch', '-q', '--depth', '1', '--no-tags', '--no-recurse-submodules', '--', url, commit])
     } catch (err) {
       if (err instanceof BuildError) throw err
-      await listRefs(url, timeoutMs)
+      await listRefs(url, gitConfig, timeoutMs, signal)
       // a server that only serves advertised refs: take them all, then look for the commit
       await guarded([...g, 'fetch', '-q', '--no-tags', '--no-recurse-submodules', '--', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'])
         .catch(e => { if (e instanceof BuildError) throw e; throw new BuildError('REPO_NOT_FOUND', `cannot fetch from ${url}`, tail(e)) })
