@@ -16,8 +16,8 @@ import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
 import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
-export type Role = 'worker' | 'builder' | 'aggregator'
-export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator']
+export type Role = 'worker' | 'builder' | 'aggregator' | 'keystore'
+export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator', 'keystore']
 
 export interface NodeConfig {
   /** 'localnet' | 'testnet' | 'mainnet': also the gossip/kad namespace */

@@ -1,6 +1,6 @@
 /**
  * createNode: the node's composition root, wiring only. Builds, in order: logger and metrics → store → artifact
- * store → chain client and feed → p2p mesh → chain watcher → executor → roles (builder, worker, resolver: each
+ * store → chain client and feed → p2p mesh → chain watcher → executor → roles (keystore, builder, worker, resolver: each
  * subscribes to what it needs in its own start()) → HTTP API. start() starts the parts in that order, stop()
  * stops them in reverse and closes the store and the executor; both are idempotent, and a node can be started
  * again after stop() (the store re-opens, the executor is created again on first use). A failed start stops
@@ -26,8 +26,9 @@ import { createLogger, type Logger } from './log.js'
 import { createMetrics, type Metrics, type Registry } from './metrics.js'
 import { createMeshNode, type GossipLimits, type MeshNode } from './p2p/index.js'
 import { builder as createBuilder, type GitBuild } from './roles/builder/index.js'
+import { createKeystoreChain, fetchSecrets, keystore as createKeystore, type KeystoreNode } from './roles/keystore/index.js'
 import { resolver as createResolver, type Resolver } from './roles/resolver/index.js'
-import { worker as createWorker, type ExecuteFn, type Worker } from './roles/worker/index.js'
+import { worker as createWorker, type ExecuteFn, type SecretsSource, type Worker } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
 
 /** Parts a caller may supply instead of the defaults (tests inject a lying executor; several nodes share a process). */
@@ -60,6 +61,8 @@ export interface OutlayerNode {
   readonly watcher: ChainWatcher
   readonly worker?: Worker
   readonly resolver?: Resolver
+  /** the keystore role (its share, `runDkg`), when config roles include 'keystore' */
+  readonly keystore?: KeystoreNode
   /** the API's base URL once started with http on */
   readonly apiUrl: string | undefined
   /** idempotent; start after stop works */
@@ -132,6 +135,14 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
         buildFromGit: overrides.buildFromGit ?? sandboxBuildFromGit, artifacts: artifactStore, dht: mesh, readFile: async (p) => new Uint8Array(await readFile(p)), logger, metrics
       })
       : undefined
+    // one chain view for the keystore's release checks and the worker's secrets look-ups (roles/keystore/chain.ts)
+    const keystoreChain = createKeystoreChain({ provider: client.provider, contractId })
+    const keystoreNode: KeystoreNode | undefined = roles.has('keystore')
+      ? createKeystore({ network: config.network, nodeKey: signingKey, dataDir: config.dataDir })({ libp2p: mesh.libp2p, chain: keystoreChain, logger })
+      : undefined
+    const secrets: SecretsSource = async ({ requestId, owner, profile, accessor, signal }) => (await fetchSecrets({
+      libp2p: mesh.libp2p, chain: keystoreChain, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
+    })).env
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined
     if (roles.has('worker')) {
@@ -147,7 +158,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
         signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null
-      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
+      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
     }
     const resolver = roles.has('aggregator')
       ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
@@ -171,14 +182,14 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     }
 
     // roles subscribe to the watcher in their start(), so they start before it and stop after it
-    const parts: Startable[] = [...opened, ...[resolver, worker].filter(p => p != null), watcher, http]
+    const parts: Startable[] = [...opened, ...[keystoreNode, resolver, worker].filter(p => p != null), watcher, http]
     let running: Startable[] = []
     const stop = async (): Promise<void> => {
       for (const part of running.splice(0).reverse()) await part.stop().catch(err => logger.warn({ err }, 'stop step failed'))
       await closeOpened() // also when start() was never called: createNode opened the store and the mesh
     }
     const node: OutlayerNode = {
-      config, mesh, client, store, metrics, watcher, worker, resolver,
+      config, mesh, client, store, metrics, watcher, worker, resolver, keystore: keystoreNode,
       get apiUrl () { return api?.url },
       status,
       start: async () => {

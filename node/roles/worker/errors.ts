@@ -20,6 +20,8 @@ export type WorkerErrorCode =
   | 'COMMIT_REFUSED'
   /** a Project source names a project or version the contract does not have, or a version with a bad source */
   | 'PROJECT_UNKNOWN'
+  /** the request names secrets and the keystore nodes did not release them to this worker: local, retried */
+  | 'SECRETS_UNAVAILABLE'
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError'

@@ -14,6 +14,7 @@ import type { LookupGuard } from '../gossip-lookup.js'
 import type { MeshNode } from '../../p2p/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { WorkerOptions } from './options.js'
+import type { SecretsSource } from './secrets.js'
 import { Worker } from './worker.js'
 
 export { WorkerError, type WorkerErrorCode } from './errors.js'
@@ -22,6 +23,7 @@ export { attest, contextOf, type Attested } from './attest.js'
 export { resolveProject, concreteSource, type ConcreteSource, type ResolvedProject } from './project.js'
 export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './compile-only.js'
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
+export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
 export type { Worker, WorkerStatus } from './worker.js'
 
 /** sandbox/exec's `execute`, as the worker calls it (tests inject a different one, e.g. a liar) */
@@ -45,6 +47,8 @@ export interface WorkerComponents {
   watcher: WatcherEvents
   artifacts: Pick<ArtifactResolver, 'resolve'>
   execute: ExecuteFn
+  /** the keystore client for requests with a secrets_ref @default none (such requests fail SECRETS_UNAVAILABLE) */
+  secrets?: SecretsSource
   logger: Logger
   metrics?: Metrics
 }

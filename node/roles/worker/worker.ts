@@ -8,13 +8,14 @@
  * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import { sourceKind, type AttestationPayload, type ExecutionRequest, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
+import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
+import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { WorkerError } from './errors.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -23,7 +24,7 @@ import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 interface Queued { request: ExecutionRequest, notBefore: number }
 
 /** failures that may go away by themselves (a builder publishes the wasm later): retried, not skipped */
-const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE'])
+const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE', 'SECRETS_UNAVAILABLE'])
 
 export interface WorkerStatus {
   running: number
@@ -259,16 +260,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
+      // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
+      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => await execute(code.wasm, {
+        input,
+        fuel: limits.max_instructions,
+        memoryMb: limits.max_memory_mb,
+        timeoutMs: limits.max_execution_seconds * 1000,
+        seed: request.seed,
+        timestampNs: request.timestamp_ns,
+        ...(env != null ? { env } : {})
+      })
       const result = compileOnly
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
-        : await execute(code.wasm, {
-          input,
-          fuel: limits.max_instructions,
-          memoryMb: limits.max_memory_mb,
-          timeoutMs: limits.max_execution_seconds * 1000,
-          seed: request.seed,
-          timestampNs: request.timestamp_ns
-        })
+        : await run(await secretsFor(request, this.components.secrets, signal))
       if (signal.aborted) return
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)
