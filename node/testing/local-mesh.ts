@@ -83,6 +83,8 @@ export interface RequestArgs {
   aggregation?: 'identical' | 'median'
   response_format?: 'Bytes' | 'Text' | 'Json'
   resource_limits?: { max_instructions: string | number, max_memory_mb: number, max_execution_seconds: number }
+  /** a keystore profile of the owner's secrets, given to the run as env vars (issue 12) */
+  secrets_ref?: { profile: string, account_id: string }
 }
 
 async function serveDir (files: Record<string, string>): Promise<{ server: Server, base: string }> {
@@ -200,6 +202,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
           source: args.source,
           resource_limits: limits,
           ...(args.input_data != null ? { input_data: args.input_data } : {}),
+          ...(args.secrets_ref != null ? { secrets_ref: args.secrets_ref } : {}),
           response_format: args.response_format ?? 'Text',
           redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
         }
