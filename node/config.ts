@@ -7,15 +7,17 @@ import { homedir } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dirname, join } from 'node:path'
 import {
-  array, fail, int, object, ok, oneOf, optional, str, validateAccountId,
-  type Check, type ProtocolError
+  array, fail, int, object, ok, oneOf, optional, str, validateAccountId, SOURCE_KINDS,
+  type Check, type ProtocolError, type SourceKind
 } from '../protocol/index.js'
+import { isBuilderContentId } from '../sandbox/builder/index.js'
+import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
+import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
+import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
-export type Role = 'worker' | 'builder' | 'aggregator'
-export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator']
-export type SourceKind = 'GitHub' | 'WasmUrl' | 'Project'
-export const SOURCE_KINDS: readonly SourceKind[] = ['GitHub', 'WasmUrl', 'Project']
+export type Role = 'worker' | 'builder' | 'aggregator' | 'keystore'
+export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator', 'keystore']
 
 export interface NodeConfig {
   /** 'localnet' | 'testnet' | 'mainnet': also the gossip/kad namespace */
@@ -43,9 +45,16 @@ export interface NodeConfig {
   /** ed25519:... secret key for envelopes and attestations (the key registered with register_worker) */
   signingKey: string
   roles: Role[]
-  /** /health, /metrics, /status, dashboard */
-  http: { host: string, port: number }
-  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number }
+  /**
+   * /health, /metrics, /status, dashboard. `allowedHosts`: the public host name(s) the API is reached by (behind
+   * a proxy or a DNS name), answered besides loopback:port and the bound address; any other Host gets 421
+   */
+  http: { host: string, port: number, allowedHosts?: string[] }
+  /**
+   * `builderImage`: the builder image's content id (`outlayer-builder:2@sha256:<layer digest>`) that build keys
+   * name; required for git sources on a node without the builder role (no Docker to read it from)
+   */
+  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number, builderImage?: string }
   chain: { reconcileEveryBlocks: number, pollMs: number }
 }
 
@@ -89,8 +98,8 @@ export const CONFIG_DEFAULTS = {
   publicListen: ['/ip4/0.0.0.0/tcp/4001'],
   roles: ['worker'] as Role[],
   http: { host: '127.0.0.1', port: 7700 },
-  worker: { capacity: 2, allowedSources: [...SOURCE_KINDS], trustBuilders: 1 },
-  chain: { reconcileEveryBlocks: 10, pollMs: 500 }
+  worker: { capacity: DEFAULT_WORKER_OPTIONS.capacity, allowedSources: [...SOURCE_KINDS], trustBuilders: DEFAULT_ARTIFACT_OPTIONS.trustBuilders },
+  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs }
 } as const
 
 export const CONFIG_FILE_NAME = 'config.json'
@@ -175,11 +184,12 @@ const configCheck = object({
   }),
   signingKey: ed25519Secret,
   roles: array(oneOf(ROLES), { max: ROLES.length }),
-  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }) }),
+  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }), allowedHosts: optional(array(str({ min: 1, max: 255 }), { max: 16 })) }),
   worker: object({
     capacity: int({ min: 1, max: 1024 }),
     allowedSources: array(oneOf(SOURCE_KINDS), { max: SOURCE_KINDS.length }),
-    trustBuilders: int({ min: 1, max: 64 })
+    trustBuilders: int({ min: 1, max: 64 }),
+    builderImage: optional(str({ min: 1, max: 200 }))
   }),
   chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }) })
 })
@@ -205,6 +215,7 @@ export function validateConfig (value: unknown, source = 'config'): NodeConfig {
     if (cfg.near.operatorSecretKey == null) refuse('near.operatorSecretKey', 'is required for the aggregator role (the operator account\'s function-call key)')
     if (cfg.near.operatorAccountId == null) refuse('near.operatorAccountId', 'is required for the aggregator role')
   }
+  if (cfg.worker.builderImage != null && !isBuilderContentId(cfg.worker.builderImage)) refuse('worker.builderImage', 'must be the builder image\'s content id, like outlayer-builder:2@sha256:<64 hex> (a bare tag names different files on different machines)')
   if (cfg.worker.allowedSources.length === 0) refuse('worker.allowedSources', `needs at least one of ${SOURCE_KINDS.join(', ')}`)
   return cfg
 }

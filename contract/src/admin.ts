@@ -1,7 +1,7 @@
 // Initialisation and owner-only settings.
-import { Obj, boolean, currentAccount, fail, obj, predecessor, requireAccountId, str } from "../sdk";
+import { Obj, boolean, currentAccount, fail, obj, optStr, predecessor, requireAccountId, str } from "../sdk";
 import { args } from "./args";
-import { Config, Pricing, isInitialized, saveConfig } from "./config";
+import { Config, Pricing, isInitialized, loadConfig, saveConfig } from "./config";
 import { emit } from "./events";
 import { requireOwner } from "./guards";
 
@@ -14,8 +14,16 @@ export function new_(): void {
   c.ownerId = requireAccountId(str(a, "owner_id"), "owner_id");
   c.operatorId = a.has("operator_id") ? requireAccountId(str(a, "operator_id"), "operator_id") : currentAccount();
   if (a.has("config")) c.applySettings(obj(a, "config"));
+  c.networkId = a.has("config") ? optStr(obj(a, "config"), "network_id", networkOf(currentAccount())) : networkOf(currentAccount());
   if (a.has("pricing")) c.pricing = Pricing.fromJson(obj(a, "pricing"));
   saveConfig(c);
+}
+
+/** The network a contract id lives on, unless `new` names it (localnets name theirs). */
+function networkOf(contractId: string): string {
+  if (contractId.endsWith(".testnet")) return "testnet";
+  if (contractId.endsWith(".near")) return "mainnet";
+  return "localnet";
 }
 
 export function set_owner(): void {
@@ -32,8 +40,11 @@ export function set_operator(): void {
   emit("operator_changed", new Obj().str("operator_id", c.operatorId).done());
 }
 
+/** The owner or the operator: pausing is all the operator can do (it cannot resolve or move funds). */
 export function set_paused(): void {
-  const c = requireOwner();
+  const c = loadConfig();
+  const caller = predecessor();
+  if (caller != c.ownerId && caller != c.operatorId) fail("only the owner or the operator may pause");
   c.paused = boolean(args(), "paused");
   saveConfig(c);
 }

@@ -5,18 +5,16 @@ import { args } from "./args";
 import { loadConfig } from "./config";
 import { emit } from "./events";
 import { requireOwner } from "./guards";
-import { pendingRequests } from "./pending";
-import { ExecRequest, STATUS_CANCELLED, STATUS_PENDING, STATUS_RESOLVED, dropRequestData, loadRequest, saveRequest } from "./request";
+import { eraseCancelled } from "./receipt";
+import { ExecRequest, STATUS_PENDING, STATUS_RESOLVED, loadRequest } from "./request";
 import { addAmount, bump } from "./stats";
 
 /** `alsoResolved`: the owner may also cancel a resolved request whose callback never settled (e.g. it failed). */
 function cancel(r: ExecRequest, by: string, alsoResolved: bool): void {
   const open = r.status == STATUS_PENDING || (alsoResolved && r.status == STATUS_RESOLVED);
   if (!open) fail("request " + r.id.toString() + " is " + r.status + " and cannot be cancelled");
-  r.status = STATUS_CANCELLED;
-  saveRequest(r);
-  pendingRequests().delete(r.id.toString());
-  dropRequestData(r.id);
+  // frees all its state (blob deposits go back to their uploaders); no receipt stays
+  eraseCancelled(r);
   transfer(r.payerId, r.deposit);
   addAmount("refunded", r.deposit);
   bump("cancelled");

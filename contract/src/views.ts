@@ -1,29 +1,34 @@
 // Read-only methods.
-import { JValue, Obj, field, jsonArray, obj, optBool, optU64, quote, returnString, u64Of } from "../sdk";
+import { JValue, Obj, blockHeight, field, jsonArray, obj, optBool, optU64, quote, returnString, u64Of } from "../sdk";
 import { args } from "./args";
 import { loadConfig } from "./config";
 import {
   DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS, DEFAULT_MEMORY_MB, MAX_COMPILATION_SECONDS, MAX_EXECUTION_SECONDS,
   MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
 } from "./constants";
-import { leasesJson, loadLeases } from "./leases";
+import { loadAssignment } from "./assignment";
+import { withAssignment } from "./execution";
 import { pendingRequests } from "./pending";
 import { worstCaseCost } from "./pricing";
-import { ExecRequest, findRequest, loadRequest } from "./request";
+import { ExecRequest, findReceipt, findRequest, loadRequest } from "./request";
 import { resolutionJson } from "./resolution";
 import { statsJson } from "./stats";
 
-/** The event shape plus status, leases and (once resolved) the resolution. */
+/** The event shape plus status, the assignment (assigned, backups, commits, phase) and, once resolved, the resolution. */
 function requestView(r: ExecRequest, withInput: bool): string {
-  const event = r.toEventJson(withInput);
+  const event = withAssignment(r.toEventJson(withInput), loadAssignment(r.id), blockHeight());
   return event.substring(0, event.length - 1) + "," + quote("status") + ":" + quote(r.status) +
-    "," + quote("leases") + ":" + leasesJson(loadLeases(r.id)) +
+    "," + quote("storage_lock") + ":" + quote(r.storageLock.toString()) +
     "," + quote("resolution") + ":" + resolutionJson(r.id) + "}";
 }
 
+/** An open request in full; a finished one as its receipt `{request_id, status, success, payer_account_id, payment_charged}`. */
 export function get_request(): void {
-  const r = findRequest(u64Of(field(args(), "request_id"), "request_id"));
-  returnString(r == null ? "null" : requestView(r!, true));
+  const id = u64Of(field(args(), "request_id"), "request_id");
+  const r = findRequest(id);
+  if (r != null) { returnString(requestView(r!, true)); return; }
+  const receipt = findReceipt(id);
+  returnString(receipt == null ? "null" : receipt!);
 }
 
 /** Big inputs are left out (input_data_in_state: true); fetch them with get_request. */
@@ -48,12 +53,15 @@ function limitsOf(a: JValue, key: string, fallback: u64): u64 {
   return optU64(obj(a, "resource_limits"), key, fallback);
 }
 
-/** The worst-case cost, which the deposit of request_execution must cover (a yocto amount as a JSON string). */
+/**
+ * `{resource_limits?, params?, source?}` → the most a request with these limits can be charged (a yocto string).
+ * The deposit must cover it plus the request's storage lock (refunded). Without a source the compile fee is included.
+ */
 export function estimate_execution_cost(): void {
   const a = args();
   const compileOnly = a.has("params") && optBool(obj(a, "params"), "compile_only", false);
-  const cost = worstCaseCost(loadConfig().pricing, limitsOf(a, "max_instructions", DEFAULT_INSTRUCTIONS),
-    limitsOf(a, "max_execution_seconds", DEFAULT_EXECUTION_SECONDS), compileOnly);
+  const built = !(a.has("source") && field(a, "source").has("WasmUrl"));
+  const cost = worstCaseCost(loadConfig().pricing, limitsOf(a, "max_instructions", DEFAULT_INSTRUCTIONS), built, compileOnly);
   returnString(quote(cost.toString()));
 }
 

@@ -6,7 +6,7 @@ import { execute } from '../../sandbox/exec/index.js'
 import { ensureContracts } from '../../scripts/build-contract.js'
 import { ensureExamples } from '../../scripts/build-examples.js'
 import { deployContract } from '../../scripts/deploy.js'
-import { NEAR, attest, claim, decodeOutcome, ok, requestVia, resolve, responseOf, startWorld, type Attested, type World } from './world.js'
+import { NEAR, checkInvariant, decodeOutcome, ok, quorumResolve, requestVia, startWorld, type Attested, type World } from './world.js'
 
 const TGAS = 10n ** 12n
 
@@ -31,6 +31,7 @@ describe('coin-flip consumer contract', function () {
       initialBalance: 20n * NEAR
     })
   })
+  afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
 
   /** What a worker attests after running the random example for this request (seed and clock from the event). */
@@ -52,12 +53,10 @@ describe('coin-flip consumer contract', function () {
     const request = await w.view<Record<string, unknown>>('get_request', { request_id: pending.requestId })
     assert.equal(request.predecessor_id, coinFlip, 'the consumer contract made the request')
     assert.deepEqual(request.redundancy, { replicas: 3, quorum: 2, aggregation: 'identical' })
-    for (const worker of w.workers) await claim(w, worker, pending.requestId)
     const results = output != null ? w.workers.map(() => ok(output, 3_000n)) : await Promise.all(w.workers.map(async () => await run(request)))
     const result = results[0]!
     for (const r of results) assert.deepEqual(r, result, 'every worker computed the same result from the request seed')
-    await resolve(w, pending.requestId, responseOf(result, 2), w.workers.map((x, i) => attest(w, x, pending.requestId, results[i]!)))
-    const done = await pending.done
+    const { done } = await quorumResolve(w, pending, { ...result, codeHash: sha256Hex(randomWasm) })
     const settled = done.logs.filter(l => l.startsWith('EVENT_JSON:')).map(l => JSON.parse(l.slice(11)) as { standard: string, event: string, data: unknown[] })
       .find(e => e.standard === 'coin-flip' && e.event === 'flip_settled')
     assert.ok(settled !== undefined, 'flip_settled event')

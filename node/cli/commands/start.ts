@@ -4,22 +4,16 @@
  * so a parent process (tests, scripts) can read where it listens.
  */
 import type { Command } from 'commander'
-import { ConfigError, ROLES, defaultConfigPath, loadConfig, type Role } from '../../config.js'
+import { ConfigError, ROLES, defaultConfigPath, loadConfig } from '../../config.js'
 import { createNode } from '../../node.js'
 import { UsageError } from '../exit-codes.js'
+import { rolesFlag } from '../flags.js'
 
 interface StartOptions {
   config?: string
   roles?: string
 }
 
-function parseRoles (text: string): Role[] {
-  const roles = text.split(',').map(r => r.trim()).filter(r => r !== '')
-  const bad = roles.find(r => !(ROLES as readonly string[]).includes(r))
-  if (bad != null) throw new UsageError(`--roles: unknown role "${bad}" (choose from ${ROLES.join(', ')})`)
-  if (roles.length === 0) throw new UsageError('--roles: give at least one role')
-  return [...new Set(roles)] as Role[]
-}
 
 export function register (program: Command): void {
   program.command('start')
@@ -35,7 +29,7 @@ export function register (program: Command): void {
         if (err instanceof ConfigError) throw new UsageError(err.message)
         throw err
       }
-      if (opts.roles != null) config = { ...config, roles: parseRoles(opts.roles) }
+      if (opts.roles != null) config = { ...config, roles: rolesFlag(opts.roles) }
       if (config.roles.includes('aggregator') && config.near.operatorSecretKey == null) {
         throw new UsageError(`${path}: the aggregator role needs near.operatorSecretKey and near.operatorAccountId`)
       }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { chromium } from 'playwright-core'
-import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { fetchStatus } from '../../api/client.js'
 import type { NodeStatus } from '../../api/types.js'
 import { runCli } from './run-cli.js'

@@ -57,3 +57,6 @@ export function verifyBuildAttestation (a: BuildAttestation): boolean {
     return false
   }
 }
+
+/** The build target a GitHub source names when it names none (OutLayer's default). */
+export const DEFAULT_BUILD_TARGET = 'wasm32-wasip1'

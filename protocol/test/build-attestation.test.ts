@@ -3,7 +3,7 @@ import { buildKey, generateKeyPair, normaliseRepo, signBuildAttestation, verifyB
 
 const input = { repo: 'zavodil/random-ark', commit: 'a'.repeat(40), build_target: 'wasm32-wasip1', builder_image: 'sha256:' + 'b'.repeat(64) }
 
-describe('protocol/build', () => {
+describe('protocol/build-attestation', () => {
   it('normalises repos so one build has one key', () => {
     assert.equal(normaliseRepo('zavodil/random-ark'), 'https://github.com/zavodil/random-ark')
     assert.equal(normaliseRepo('HTTPS://GitHub.com/zavodil/random-ark.git/'), 'https://github.com/zavodil/random-ark')

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert'
 import type { AttestationPayload } from '../../../protocol/index.js'
-import { findQuorum, median } from '../../roles/aggregator/quorum.js'
+import { findQuorum, median } from '../../roles/resolver/quorum.js'
 
 const num = (worker: string, text: string): AttestationPayload => ({ ...att(worker, Buffer.from(text).toString('hex').slice(0, 64)), output: Buffer.from(text).toString('base64') })
 const att = (worker: string, output: string, timeMs = 1): AttestationPayload => ({
@@ -42,10 +42,14 @@ describe('quorum', () => {
   })
 
   it('median: the lower median of numeric outputs wins and every numeric output agrees', () => {
-    const q = findQuorum([num('a.near', '5'), num('b.near', ' 1\n'), num('c.near', '3'), num('d.near', 'x')], 2, 'median')
+    const q = findQuorum([num('a.near', '5'), num('b.near', '1'), num('c.near', '3'), num('d.near', 'x')], 2, 'median')
     assert.equal(q?.winner.worker_id, 'c.near')
     assert.deepEqual(q?.agreeing.map(a => a.worker_id), ['a.near', 'b.near', 'c.near'])
     assert.deepEqual(q?.disagreeing.map(a => a.worker_id), ['d.near'])
+  })
+
+  it('median: needs 2Q−1 strict JSON numbers (whitespace or a leading zero is not one)', () => {
+    assert.equal(findQuorum([num('a.near', '5'), num('b.near', ' 1\n'), num('c.near', '03')], 2, 'median'), undefined)
   })
 
   it('median: too few numeric outputs falls back to identical', () => {

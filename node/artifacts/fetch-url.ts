@@ -4,8 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { sha256Hex } from '../../../protocol/index.js'
-import { WorkerError } from './errors.js'
+import { sha256Hex } from '../../protocol/index.js'
+import { ArtifactError } from './errors.js'
 
 export interface FetchUrlArgs {
   url: string
@@ -18,17 +18,17 @@ export interface FetchUrlArgs {
 async function download (url: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
   if (url.startsWith('file://')) {
     const path = fileURLToPath(url)
-    if ((await stat(path)).size > maxBytes) throw new WorkerError('WASM_UNAVAILABLE', `${url} is larger than ${maxBytes} bytes`)
+    if ((await stat(path)).size > maxBytes) throw new ArtifactError('WASM_UNAVAILABLE', `${url} is larger than ${maxBytes} bytes`)
     return new Uint8Array(await readFile(path))
   }
-  if (!/^https?:\/\//.test(url)) throw new WorkerError('SOURCE_UNSUPPORTED', `cannot download ${url.slice(0, 80)}: only http, https and file URLs`)
+  if (!/^https?:\/\//.test(url)) throw new ArtifactError('SOURCE_UNSUPPORTED', `cannot download ${url.slice(0, 80)}: only http, https and file URLs`)
   const res = await fetch(url, { signal: signal ?? AbortSignal.timeout(60_000), redirect: 'follow' })
-  if (!res.ok || res.body == null) throw new WorkerError('WASM_UNAVAILABLE', `GET ${url} answered HTTP ${res.status}`)
+  if (!res.ok || res.body == null) throw new ArtifactError('WASM_UNAVAILABLE', `GET ${url} answered HTTP ${res.status}`)
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of res.body) {
     total += chunk.length
-    if (total > maxBytes) throw new WorkerError('WASM_UNAVAILABLE', `${url} is larger than ${maxBytes} bytes`)
+    if (total > maxBytes) throw new ArtifactError('WASM_UNAVAILABLE', `${url} is larger than ${maxBytes} bytes`)
     chunks.push(chunk)
   }
   return Buffer.concat(chunks)
@@ -39,10 +39,10 @@ export async function fetchPinnedWasm ({ url, hash, maxBytes, signal }: FetchUrl
   try {
     bytes = await download(url, maxBytes, signal)
   } catch (err) {
-    if (err instanceof WorkerError) throw err
-    throw new WorkerError('WASM_UNAVAILABLE', `cannot download ${url}: ${(err as Error).message}`, { cause: err })
+    if (err instanceof ArtifactError) throw err
+    throw new ArtifactError('WASM_UNAVAILABLE', `cannot download ${url}: ${(err as Error).message}`, { cause: err })
   }
   const got = sha256Hex(bytes)
-  if (got !== hash) throw new WorkerError('WASM_HASH_MISMATCH', `${url} has sha256 ${got}, the request pinned ${hash}`)
+  if (got !== hash) throw new ArtifactError('WASM_HASH_MISMATCH', `${url} has sha256 ${got}, the request pinned ${hash}`)
   return bytes
 }
