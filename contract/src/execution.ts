@@ -11,6 +11,7 @@ import {
   DEFAULT_MEMORY_MB, INLINE_INPUT_BYTES, MAX_EXECUTION_SECONDS, MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
 } from "./constants";
 import { emit } from "./events";
+import { MAX_PARAMS_BYTES } from "./limits";
 import { requireNotPaused } from "./guards";
 import { pendingRequests } from "./pending";
 import { worstCaseCost } from "./pricing";
@@ -70,6 +71,7 @@ function parseParams(r: ExecRequest, a: JValue): void {
   r.compileOnly = optBool(p, "compile_only", false);
   optBool(p, "force_rebuild", false);
   r.params = stringify(p);
+  if (r.params.length > MAX_PARAMS_BYTES) fail("params must be at most " + MAX_PARAMS_BYTES.toString() + " bytes as JSON");
 }
 
 function parseSource(r: ExecRequest, a: JValue): void {

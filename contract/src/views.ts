@@ -1,6 +1,6 @@
 // Read-only methods.
-import { JValue, Obj, field, jsonArray, obj, optBool, optU64, quote, returnString, u64Of } from "../sdk";
-import { args } from "./args";
+import { JValue, Obj, field, jsonArray, obj, onlyKeys, optBool, optU64, quote, returnString, u64Of } from "../sdk";
+import { argsOf } from "./args";
 import { loadConfig } from "./config";
 import {
   DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS, DEFAULT_MEMORY_MB, MAX_COMPILATION_SECONDS, MAX_EXECUTION_SECONDS,
@@ -22,13 +22,13 @@ function requestView(r: ExecRequest, withInput: bool): string {
 }
 
 export function get_request(): void {
-  const r = findRequest(u64Of(field(args(), "request_id"), "request_id"));
+  const r = findRequest(u64Of(field(argsOf("get_request", ["request_id"]), "request_id"), "request_id"));
   returnString(r == null ? "null" : requestView(r!, true));
 }
 
 /** Big inputs are left out (input_data_in_state: true); fetch them with get_request. */
 export function get_pending_requests(): void {
-  const a = args();
+  const a = argsOf("get_pending_requests", ["from_index", "limit"]);
   const ids = pendingRequests().page(optU64(a, "from_index", 0), optU64(a, "limit", 50));
   const out = new Array<string>(ids.length);
   for (let i = 0; i < ids.length; i++) out[i] = requestView(loadRequest(U64.parseInt(ids[i])), false);
@@ -36,21 +36,25 @@ export function get_pending_requests(): void {
 }
 
 export function get_pricing(): void {
+  argsOf("get_pricing", []);
   returnString(loadConfig().pricing.toJson());
 }
 
 export function get_config(): void {
+  argsOf("get_config", []);
   returnString(loadConfig().toJson());
 }
 
 function limitsOf(a: JValue, key: string, fallback: u64): u64 {
   if (!a.has("resource_limits")) return fallback;
-  return optU64(obj(a, "resource_limits"), key, fallback);
+  const l = obj(a, "resource_limits");
+  onlyKeys(l, ["max_instructions", "max_memory_mb", "max_execution_seconds"], "resource_limits");
+  return optU64(l, key, fallback);
 }
 
 /** The worst-case cost, which the deposit of request_execution must cover (a yocto amount as a JSON string). */
 export function estimate_execution_cost(): void {
-  const a = args();
+  const a = argsOf("estimate_execution_cost", ["resource_limits", "params"]);
   const compileOnly = a.has("params") && optBool(obj(a, "params"), "compile_only", false);
   const cost = worstCaseCost(loadConfig().pricing, limitsOf(a, "max_instructions", DEFAULT_INSTRUCTIONS),
     limitsOf(a, "max_execution_seconds", DEFAULT_EXECUTION_SECONDS), compileOnly);
@@ -58,6 +62,7 @@ export function estimate_execution_cost(): void {
 }
 
 export function get_max_limits(): void {
+  argsOf("get_max_limits", []);
   returnString(new Obj().num("max_instructions", MAX_INSTRUCTIONS).num("max_execution_seconds", MAX_EXECUTION_SECONDS)
     .num("max_compilation_seconds", MAX_COMPILATION_SECONDS).num("max_memory_mb", MAX_MEMORY_MB)
     .num("max_replicas", <u64>MAX_REPLICAS).num("default_instructions", DEFAULT_INSTRUCTIONS)
@@ -65,5 +70,6 @@ export function get_max_limits(): void {
 }
 
 export function get_stats(): void {
+  argsOf("get_stats", []);
   returnString(statsJson());
 }

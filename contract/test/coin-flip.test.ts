@@ -17,7 +17,7 @@ describe('coin-flip consumer contract', function () {
   const coinFlip = 'coinflip.test.near'
 
   before(async () => {
-    w = await startWorld({ workers: 3 })
+    w = await startWorld({ workers: 3, allowLocalSources: true })
     const path = (await ensureExamples()).random
     randomWasm = await readFile(path)
     const source = { WasmUrl: { url: `file://${path}`, hash: sha256Hex(randomWasm), build_target: 'wasm32-wasip1' } }

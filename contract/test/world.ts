@@ -1,9 +1,9 @@
 /**
- * A real localnet with the outlayer contract deployed by scripts/deploy.ts, the operator's function-call key,
+ * A real localnet with the outlayer contract deployed by scripts/deploy.ts (the contract account keeps no key), an operator account,
  * bonded workers whose ed25519 keys sign attestations inside the test (protocol/attestation.ts), and helpers
  * to request, claim, attest and resolve. Every test file builds one in `before` and stops it in `after`.
  */
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
+import { Account, JsonRpcProvider, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { HostGuestPanicError } from 'near-api-js/rpc-errors'
 import {
   keyPairFromSeed, publicKeyToString, sha256, signAttestation, type KeyPair as WorkerKey
@@ -22,6 +22,8 @@ export interface WorldOptions {
   accounts?: number
   workers?: number
   config?: DeployConfig
+  /** accept http://, file:// and private-address sources; default false, as on testnet and mainnet */
+  allowLocalSources?: boolean
 }
 
 export interface Worker {
@@ -42,7 +44,7 @@ export interface World {
   provider: JsonRpcProvider
   root: Account
   contractId: string
-  /** the contract account signed by the operator's function-call key (resolve methods only) */
+  /** the operator account (`operator_id`), which resolves; a prefunded account that is neither worker nor user */
   operator: Account
   workers: Worker[]
   /** prefunded accounts that are not workers */
@@ -66,32 +68,35 @@ export function publicKeyOf (key: WorkerKey): string {
 
 export async function startWorld (opts: WorldOptions = {}): Promise<World> {
   const workerCount = opts.workers ?? 4
+  const userCount = Math.max(opts.accounts ?? 0, workerCount + 3)
   const net = await startLocalnet({
     port: 0,
     blockTimeMs: opts.blockTimeMs ?? 50,
-    accounts: Math.max(opts.accounts ?? 0, workerCount + 3),
+    // the last account is the operator
+    accounts: userCount + 1,
     yieldTimeoutBlocks: opts.yieldTimeoutBlocks
   })
   try {
     const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })
-    const operatorKey = KeyPair.fromRandom('ed25519')
+    const operatorKeys = net.accounts[userCount]!
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl,
       networkId: net.networkId,
       masterAccountId: net.root.accountId,
       masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operatorKey.getPublicKey().toString(),
+      operatorId: operatorKeys.accountId,
+      allowLocalSources: opts.allowLocalSources ?? false,
       config: { min_bond: NEAR.toString(), ...opts.config },
       initialBalance: 50n * NEAR
     })
-    const all = net.accounts.map(a => account(net, provider, a.accountId, a.secretKey))
+    const all = net.accounts.slice(0, userCount).map(a => account(net, provider, a.accountId, a.secretKey))
     const workers = all.slice(0, workerCount).map((a, i) => ({ account: a, id: a.accountId, key: workerKey(i) }))
     const world: World = {
       net,
       provider,
       root: account(net, provider, net.root.accountId, net.root.secretKey),
       contractId,
-      operator: account(net, provider, contractId, operatorKey.toString()),
+      operator: account(net, provider, operatorKeys.accountId, operatorKeys.secretKey),
       workers,
       users: all.slice(workerCount),
       view: async <T>(method: string, args: Record<string, unknown> = {}) => await provider.callFunction({ contractId, method, args }) as T,
