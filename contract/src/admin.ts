@@ -16,8 +16,8 @@ export function new_(): void {
   const c = new Config();
   c.ownerId = requireAccountId(str(a, "owner_id"), "owner_id");
   c.operatorId = a.has("operator_id") ? requireAccountId(str(a, "operator_id"), "operator_id") : currentAccount();
-  if (a.has("config")) c.applySettings(obj(a, "config"));
-  if (a.has("pricing")) c.pricing = Pricing.fromArgs(obj(a, "pricing"));
+  if (a.has("config")) c.applySettings(obj(a, "config"), "new.config");
+  if (a.has("pricing")) c.pricing = Pricing.fromArgs(obj(a, "pricing"), "new.pricing");
   c.allowLocalSources = optBool(a, "allow_local_sources", false);
   saveConfig(c);
 }
@@ -44,12 +44,12 @@ export function set_paused(): void {
 
 export function set_pricing(): void {
   const c = requireOwner();
-  c.pricing = Pricing.fromArgs(args());
+  c.pricing = Pricing.fromArgs(args(), "set_pricing");
   saveConfig(c);
 }
 
 export function set_config(): void {
   const c = requireOwner();
-  c.applySettings(args());
+  c.applySettings(args(), "set_config");
   saveConfig(c);
 }

@@ -61,8 +61,8 @@ export class Pricing {
   }
 
   /** set_pricing's and new's argument: the four fees, nothing else, each within its bound. */
-  static fromArgs(v: JValue): Pricing {
-    onlyKeys(v, ["base_fee", "per_million_instructions_fee", "per_ms_fee", "per_compile_ms_fee"], "pricing");
+  static fromArgs(v: JValue, what: string): Pricing {
+    onlyKeys(v, ["base_fee", "per_million_instructions_fee", "per_ms_fee", "per_compile_ms_fee"], what);
     const p = Pricing.fromJson(v);
     const cap = feeCeiling();
     boundedAmount(p.baseFee, cap, "base_fee");
@@ -108,9 +108,9 @@ export class Config {
       .done();
   }
 
-  /** Applies the settable fields present in `v` (set_config and `new`). */
-  applySettings(v: JValue): void {
-    onlyKeys(v, SETTINGS, "config");
+  /** Applies the settable fields present in `v` (set_config and `new`), each within its bounds. */
+  applySettings(v: JValue, what: string): void {
+    onlyKeys(v, SETTINGS, what);
     this.leaseBlocks = bounded(optU64(v, "lease_blocks", this.leaseBlocks), MIN_LEASE_BLOCKS, MAX_LEASE_BLOCKS, "lease_blocks");
     if (v.has("min_bond")) {
       this.minBond = u128Field(v, "min_bond");

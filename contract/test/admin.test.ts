@@ -59,11 +59,9 @@ describe('contract admin, validation and views', function () {
     const config = await w.view<Record<string, unknown>>('get_config')
     assert.equal(config.lease_blocks, 9)
     assert.equal(config.slash_share_bps, 2500)
-    await refused(call(w, w.root, 'set_config', { slash_share_bps: 10_001 }), 'at most 10000')
-    // u128 arithmetic panics instead of wrapping: 2^127 per ms × 2000 ms does not fit
-    await call(w, w.root, 'set_pricing', { ...pricing, per_ms_fee: (2n ** 127n).toString() })
-    await refused(w.view('estimate_execution_cost', { resource_limits: LIMITS }), 'amount overflow')
-    await call(w, w.root, 'set_pricing', pricing)
+    await refused(call(w, w.root, 'set_config', { slash_share_bps: 10_001 }), 'slash_share_bps must be 100..5000')
+    // a fee whose worst case could overflow u128 is refused (contract/test/hardening.test.ts tests each bound)
+    await refused(call(w, w.root, 'set_pricing', { ...pricing, per_ms_fee: (2n ** 127n).toString() }), 'per_ms_fee must be at most')
     await refused(call(w, w.root, 'new', { owner_id: u.accountId }), 'only be called by the contract account itself')
   })
 
@@ -89,5 +87,19 @@ describe('contract admin, validation and views', function () {
     const config = await w.provider.callFunction({ contractId: 'second.test.near', method: 'get_config', args: {} }) as Record<string, unknown>
     assert.equal(config.lease_blocks, 7)
     assert.equal(config.owner_id, w.root.accountId)
+    assert.equal(config.allow_local_sources, true, 'a localnet deployment takes its own test servers as sources')
+    // the deploy left no key on the contract account: only the contract's code moves its balance
+    assert.deepEqual((await w.provider.viewAccessKeyList({ accountId: 'second.test.near' })).keys, [])
+  })
+
+  it('leaves the contract account with no access key; the owner account still runs the owner methods', async () => {
+    assert.deepEqual((await w.provider.viewAccessKeyList({ accountId: w.contractId })).keys, [])
+    assert.equal((await w.view<Record<string, unknown>>('get_config')).allow_local_sources, false)
+    await call(w, w.root, 'set_paused', { paused: true })
+    assert.equal((await w.view<Record<string, unknown>>('get_config')).paused, true)
+    await call(w, w.root, 'set_paused', { paused: false })
+    await call(w, w.root, 'set_config', { lease_blocks: 11 })
+    assert.equal((await w.view<Record<string, unknown>>('get_config')).lease_blocks, 11)
+    await call(w, w.root, 'set_config', { lease_blocks: 60 })
   })
 })

@@ -17,6 +17,7 @@ export const MAX_GAS = 300n * TGAS
 
 export interface WorldOptions {
   yieldTimeoutBlocks?: number
+  /** 0: blocks come from `w.blocks` (a pump every 20 ms that a test may pause to order transactions in one block) */
   blockTimeMs?: number
   /** prefunded accounts; the first `workers` of them register as workers */
   accounts?: number
@@ -51,7 +52,20 @@ export interface World {
   users: Account[]
   view: <T = unknown>(method: string, args?: Record<string, unknown>) => Promise<T>
   balance: (accountId: string) => Promise<bigint>
+  /** with blockTimeMs 0: pause the pump, produce blocks by hand, resume it */
+  blocks: { pause: () => void, resume: () => void }
   stop: () => Promise<void>
+}
+
+function blockPump (net: Localnet, manual: boolean): { pause: () => void, resume: () => void, stop: () => void } {
+  let timer: NodeJS.Timeout | undefined
+  const resume = (): void => {
+    if (!manual || timer != null) return
+    timer = setInterval(() => { net.produceBlocks(1).catch(() => {}) }, 20)
+  }
+  const pause = (): void => { clearInterval(timer); timer = undefined }
+  resume()
+  return { pause, resume, stop: pause }
 }
 
 function account (net: Localnet, provider: JsonRpcProvider, accountId: string, secretKey: string): Account {
@@ -76,6 +90,7 @@ export async function startWorld (opts: WorldOptions = {}): Promise<World> {
     accounts: userCount + 1,
     yieldTimeoutBlocks: opts.yieldTimeoutBlocks
   })
+  const pump = blockPump(net, opts.blockTimeMs === 0)
   try {
     const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })
     const operatorKeys = net.accounts[userCount]!
@@ -101,11 +116,13 @@ export async function startWorld (opts: WorldOptions = {}): Promise<World> {
       users: all.slice(workerCount),
       view: async <T>(method: string, args: Record<string, unknown> = {}) => await provider.callFunction({ contractId, method, args }) as T,
       balance: async (accountId: string) => BigInt((await provider.viewAccount({ accountId })).amount),
-      stop: async () => { await net.stop() }
+      blocks: { pause: pump.pause, resume: pump.resume },
+      stop: async () => { pump.stop(); await net.stop() }
     }
     await Promise.all(workers.map(async w => await call(world, w.account, 'register_worker', { public_key: publicKeyToString(w.key.publicKey) }, NEAR)))
     return world
   } catch (err) {
+    pump.stop()
     await net.stop()
     throw err
   }
@@ -156,6 +173,15 @@ export async function refused (promise: Promise<unknown>, text: string): Promise
     return
   }
   throw new Error(`expected a panic with "${text}", but the call succeeded`)
+}
+
+/** Writes a markdown gas table (the README's tables come from these) to stderr. */
+export function printGasTable (rows: Array<[string, bigint]>, column = 'case'): void {
+  process.stderr.write(`\n| method | ${column} | Tgas |\n| --- | --- | --- |\n`)
+  for (const [what, gas] of rows) {
+    const [method, ...rest] = what.split(': ')
+    process.stderr.write(`| \`${method}\` | ${rest.join(': ')} | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+  }
 }
 
 export interface PendingRequest {

@@ -1,0 +1,196 @@
+/**
+ * Attacks on the contract's inputs and settings, each refused with nothing lost: the JSON reader's caps (linear
+ * time, measured gas), strict argument schemas, secrets keys that never collide, config bounds, https-only public
+ * sources, and the owner's emergency cancel of a resolved request. A refused call costs its signer exactly the gas
+ * it burnt and leaves the contract's balance and state as they were.
+ */
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { base58 } from '@scure/base'
+import { actions, encodeTransaction, type Account } from 'near-api-js'
+import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, attest, call, claim, events, ok, refused, request, responseOf, startWorld, type World , printGasTable } from './world.js'
+
+const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
+
+interface Attempt { panic: string, gas: bigint, burnt: bigint }
+
+/** Sends one call without throwing: its panic message ('' on success), the gas and tokens the whole tx burnt. */
+async function attempt (w: World, from: Account, method: string, args: Record<string, unknown> | Uint8Array, deposit = 0n): Promise<Attempt> {
+  const o = await from.signAndSendTransaction({
+    receiverId: w.contractId, actions: [actions.functionCall(method, args, MAX_GAS, deposit)], waitUntil: 'FINAL', throwOnFailure: false
+  }) as unknown as { status: { Failure?: unknown }, transaction_outcome: { outcome: { gas_burnt: number, tokens_burnt: string } }, receipts_outcome: Array<{ outcome: { gas_burnt: number, tokens_burnt: string } }> }
+  const all = [o.transaction_outcome, ...o.receipts_outcome]
+  return {
+    panic: o.status.Failure === undefined ? '' : JSON.stringify(o.status.Failure),
+    gas: all.reduce((n, r) => n + BigInt(r.outcome.gas_burnt), 0n),
+    burnt: all.reduce((n, r) => n + BigInt(r.outcome.tokens_burnt), 0n)
+  }
+}
+
+/** The call is refused with `text`; its signer lost exactly the gas, the contract's balance and stats did not move. */
+async function refusedNoLoss (w: World, from: Account, method: string, args: Record<string, unknown> | Uint8Array, text: string, deposit = 0n): Promise<Attempt> {
+  const [signerBefore, contractBefore, statsBefore] = await Promise.all([w.balance(from.accountId), w.balance(w.contractId), w.view('get_stats')])
+  const a = await attempt(w, from, method, args, deposit)
+  assert.ok(a.panic.includes(text), `expected a panic with "${text}", got: ${a.panic === '' ? 'success' : a.panic}`)
+  assert.equal(await w.balance(from.accountId), signerBefore - a.burnt, 'the signer paid its gas and nothing else')
+  assert.equal(await w.balance(w.contractId), contractBefore, 'the contract balance did not move')
+  assert.deepEqual(await w.view('get_stats'), statsBefore)
+  return a
+}
+
+function keys (n: number, extra = ''): string {
+  const parts: string[] = []
+  for (let i = 0; i < n; i++) parts.push(`"k${i}":0`)
+  return `{${parts.join(',')}${extra}}`
+}
+
+function requestBytes (paramsJson: string): Uint8Array {
+  return new TextEncoder().encode(`{"source":${JSON.stringify(WASM_SOURCE)},"resource_limits":${JSON.stringify(LIMITS)},"params":${paramsJson}}`)
+}
+
+const rows: Array<[string, bigint]> = []
+function record (what: string, gas: bigint): void {
+  assert.ok(gas < MAX_GAS, `${what}: ${gas} gas is more than 300 Tgas`)
+  rows.push([what, gas])
+}
+
+describe('contract hardening: inputs, schemas, secrets keys, settings, sources, cancels', function () {
+  this.timeout(240_000)
+  let w: World
+  before(async () => { w = await startWorld({ workers: 1 }) })
+  after(async () => {
+    await w?.stop()
+    printGasTable(rows)
+      const get = async (accessor: Record<string, unknown>, profile: string): Promise<string | undefined> => {
+        const r = await w.view<{ encrypted_secrets_base64: string } | null>('get_secrets', { accessor, profile, owner: owner.accountId })
+        return r == null ? undefined : Buffer.from(r.encrypted_secrets_base64, 'base64').toString()
+      }
+      // before: both pairs of each line were stored under one key, `s:<owner>|repo:x|y|z` and `s:<owner>|repo:a@b|p`
+      const pairs: Array<[Record<string, unknown>, string, Record<string, unknown>, string]> = [
+        [{ Repo: { repo: 'x|y' } }, 'z', { Repo: { repo: 'x' } }, 'y|z'],
+        [{ Repo: { repo: 'a@b' } }, 'p', { Repo: { repo: 'a', branch: 'b' } }, 'p'],
+        [{ Project: { project_id: 'o/n|p' } }, 'q', { Project: { project_id: 'o/n' } }, 'p|q']
+      ]
+      for (const [a1, p1, a2, p2] of pairs) {
+        const paid = await store(a1, p1, 'first')
+        await store(a2, p2, 'second')
+        assert.equal(await get(a1, p1), 'first', 'the second store did not overwrite the first')
+        assert.equal(await get(a2, p2), 'second')
+        const before = await w.balance(owner.accountId)
+        const deleted = await attempt(w, owner, 'delete_secrets', { accessor: a1, profile: p1 })
+        assert.equal(deleted.panic, '')
+        assert.equal(await w.balance(owner.accountId), before - deleted.burnt + paid, 'the delete refunds exactly what the store charged')
+        assert.equal(await get(a1, p1), undefined)
+        assert.equal(await get(a2, p2), 'second', 'deleting one pair leaves the other')
+        await call(w, owner, 'delete_secrets', { accessor: a2, profile: p2 })
+      }
+    })
+  })
+
+  describe('settings bounds', () => {
+    it('refuses every setting outside its bounds and takes both ends', async () => {
+      const owner = w.root
+      const bounds: Array<[string, bigint | number, bigint | number]> = [
+        ['lease_blocks', 1, 200], ['slash_share_bps', 100, 5000], ['bond_cooldown_blocks', 200, 1_000_000],
+        ['stale_seconds', 1, 604_800], ['min_bond', NEAR / 100n, 100_000n * NEAR]
+      ]
+      const original = await w.view<Record<string, unknown>>('get_config')
+      for (const [key, min, max] of bounds) {
+        const str = (v: bigint | number): string | number => typeof v === 'bigint' ? v.toString() : v
+        const below = typeof min === 'bigint' ? min - 1n : min - 1
+        const above = typeof max === 'bigint' ? max + 1n : max + 1
+        if (Number(min) > 0) await refusedNoLoss(w, owner, 'set_config', { [key]: str(below) }, `${key} must be`)
+        await refusedNoLoss(w, owner, 'set_config', { [key]: str(above) }, `${key} must be`)
+        await call(w, owner, 'set_config', { [key]: str(min) })
+        await call(w, owner, 'set_config', { [key]: str(max) })
+        assert.equal(String((await w.view<Record<string, unknown>>('get_config'))[key]), String(max))
+      }
+      await call(w, owner, 'set_config', Object.fromEntries(bounds.map(([k]) => [k, original[k]])))
+      const fees = { base_fee: '1', per_million_instructions_fee: '1', per_ms_fee: '1', per_compile_ms_fee: '1' }
+      const caps: Record<string, bigint> = {
+        base_fee: 100n * NEAR, per_million_instructions_fee: 100n * NEAR / 500_000n, per_ms_fee: 100n * NEAR / 180_000n, per_compile_ms_fee: 100n * NEAR / 300_000n
+      }
+      const pricing = await w.view<Record<string, string>>('get_pricing')
+      for (const [key, cap] of Object.entries(caps)) {
+        await refusedNoLoss(w, owner, 'set_pricing', { ...fees, [key]: (cap + 1n).toString() }, `${key} must be at most`)
+        await call(w, owner, 'set_pricing', { ...fees, [key]: cap.toString() })
+      }
+      await call(w, owner, 'set_pricing', pricing)
+      assert.deepEqual(await w.view('get_config'), original)
+    })
+  })
+
+  describe('sources', () => {
+    const hash = 'cd'.repeat(32)
+    const badUrls = [
+      'http://example.com/a.wasm', 'file:///etc/passwd', 'ipfs://bafy/a.wasm', 'HTTP://example.com/a.wasm',
+      'https://localhost/a.wasm', 'https://LOCALHOST./a.wasm', 'https://api.localhost/a', 'https://printer.local/a', 'https://metadata.internal/a',
+      'https://127.0.0.1/a', 'https://127.1/a', 'https://2130706433/a', 'https://0x7f000001/a', 'https://0x7f.0.0.1/a', 'https://017700000001/a',
+      'https://0177.0.0.1/a', 'https://0/a', 'https://10.1.2.3/a', 'https://172.16.0.1/a', 'https://172.31.255.255/a', 'https://192.168.1.1/a',
+      'https://169.254.169.254/latest/meta-data', 'https://100.64.0.1/a', 'https://[::1]/a', 'https://[::]/a', 'https://[fc00::1]/a',
+      'https://[fd12:3456::1]/a', 'https://[fe80::1]/a', 'https://[::ffff:127.0.0.1]/a', 'https://[::ffff:7f00:1]/a', 'https://[::ffff:10.0.0.1]:443/a',
+      'https://user@example.com/a', 'https://example.com@127.0.0.1/a', 'https://example.com\@127.0.0.1/a', 'https://127.0.0.1:8080/a',
+      'https://1.2.3.4.5/a', 'https://256.1.1.1/a', 'https://ex ample.com/a', 'https://%31%32%37.0.0.1/a', 'https://exämple.com/a', 'https:///a', 'https://:443/a'
+    ]
+    it('refuses http, file, ipfs and every spelling of a private address, as WasmUrl and as GitHub repo', async () => {
+      const u = w.users[2]!
+      for (const url of badUrls) {
+        await refusedNoLoss(w, u, 'create_project', { name: 'bad', source: { WasmUrl: { url, hash } } }, 'WasmUrl url', NEAR)
+        await refusedNoLoss(w, u, 'create_project', { name: 'bad', source: { GitHub: { repo: url, commit: 'abc' } } }, 'GitHub repo', NEAR)
+      }
+      await refusedNoLoss(w, u, 'request_execution', { source: { WasmUrl: { url: 'http://127.0.0.1:9/a.wasm', hash } }, resource_limits: LIMITS }, 'only https URLs of public hosts', NEAR)
+      await refusedNoLoss(w, u, 'create_project', { name: 'bad', source: { GitHub: { repo: 'git@github.com:a/b', commit: 'abc' } } }, 'must be owner/name or an https URL', NEAR)
+      assert.equal(await w.view('get_project', { project_id: `${u.accountId}/bad` }), null)
+    })
+
+    it('takes https URLs of public hosts and owner/name repos', async () => {
+      const u = w.users[2]!
+      const good = ['https://example.com/a.wasm', 'https://8.8.8.8/a.wasm', 'https://[2001:db8::1]/a.wasm', 'https://cdn.example.com:8443/x?y=1#z', 'https://172.32.0.1/a']
+      for (let i = 0; i < good.length; i++) await call(w, u, 'create_project', { name: `good${i}`, source: { WasmUrl: { url: good[i], hash } } }, NEAR)
+      await call(w, u, 'create_project', { name: 'repo1', source: { GitHub: { repo: 'near/outlayer-examples', commit: 'abc' } } }, NEAR)
+      await call(w, u, 'create_project', { name: 'repo2', source: { GitHub: { repo: 'https://github.com/near/outlayer-examples', commit: 'abc' } } }, NEAR)
+    })
+  })
+
+  describe('emergency cancel', () => {
+    let m: World
+    before(async () => { m = await startWorld({ workers: 1, blockTimeMs: 0 }) })
+    after(async () => { await m?.stop() })
+
+    it('refuses a resolved request: the payer is not refunded after the workers were paid', async () => {
+      const [user] = m.users
+      const worker = m.workers[0]!
+      const r = await request(m, user!, { source: WASM_SOURCE, resource_limits: LIMITS }, NEAR)
+      await claim(m, worker, r.requestId)
+      const result = ok('resolved')
+      const contractBefore = await m.balance(m.contractId)
+      // resolve and cancel land in one block, in that order: the cancel sees the request resolved, before its callback
+      const resolveTx = await m.operator.createSignedTransaction({
+        receiverId: m.contractId, actions: [actions.functionCall('resolve_execution', { request_id: r.requestId, response: responseOf(result, 1), attestations: [attest(m, worker, r.requestId, result)] }, MAX_GAS, 0n)]
+      })
+      const cancelTx = await m.root.createSignedTransaction({
+        receiverId: m.contractId, actions: [actions.functionCall('emergency_cancel_execution', { request_id: r.requestId }, MAX_GAS, 0n)]
+      })
+      m.blocks.pause()
+      await m.provider.sendTransactionUntil(resolveTx, 'NONE')
+      await m.provider.sendTransactionUntil(cancelTx, 'NONE')
+      await m.net.produceBlocks(1)
+      m.blocks.resume()
+      const cancelHash = base58.encode(createHash('sha256').update(encodeTransaction(cancelTx.transaction)).digest())
+      const cancelOutcome = await m.provider.viewTransactionStatus({ txHash: cancelHash, accountId: m.root.accountId, waitUntil: 'FINAL' }) as unknown as { status: { Failure?: unknown } }
+      assert.match(JSON.stringify(cancelOutcome.status.Failure), /is resolved and cannot be cancelled/, 'the cancel ran after the resolve, before the callback')
+      const done = await r.done
+      assert.equal(done.value, 'resolved', 'the caller got the attested output')
+      const completed = events(done.logs, 'execution_completed')[0]!
+      const cancelled = events(done.logs, 'execution_cancelled')
+      assert.equal(cancelled.length, 0)
+      const paid = BigInt(String(completed.payment_charged))
+      const refundedToPayer = BigInt(String(completed.payment_refunded))
+      assert.equal(paid + refundedToPayer, NEAR, 'the deposit was settled once: workers paid, the rest refunded')
+      assert.equal(await m.balance(m.contractId), contractBefore - NEAR, 'the contract paid out the deposit once, not twice')
+      const stats = await m.view<Record<string, unknown>>('get_stats')
+      assert.equal(stats.cancelled ?? 0, 0)
+      assert.equal((await m.view<{ status: string }>('get_request', { request_id: r.requestId })).status, 'completed')
+    })
+  })
+})
