@@ -3,7 +3,7 @@
  * contract/README.md comes from this test's output. Every call must fit in 300 Tgas.
  */
 import assert from 'node:assert/strict'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, attest, call, claim, publicKeyOf, request, startWorld, workerKey, type Attested, type World, type Worker , printGasTable } from './world.js'
+import { MAX_GAS, NEAR, WASM_SOURCE, attest, call, claim, publicKeyOf, request, startWorld, workerKey, type Attested, type World, type Worker, printGasTable } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
@@ -28,6 +28,13 @@ describe('contract gas per method', function () {
   after(async () => {
     await w?.stop()
     printGasTable(rows)
+  })
+
+  function record (what: string, gas: bigint | undefined): void {
+    assert.ok(gas !== undefined, `${what} ran`)
+    assert.ok(gas < MAX_GAS, `${what} burnt ${gas} gas, more than 300 Tgas`)
+    rows.push([what, gas])
+  }
 
   it('fits every method in 300 Tgas, at its most expensive', async () => {
     const user = w.users[0]!

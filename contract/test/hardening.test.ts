@@ -61,6 +61,101 @@ describe('contract hardening: inputs, schemas, secrets keys, settings, sources, 
   after(async () => {
     await w?.stop()
     printGasTable(rows)
+  })
+
+  describe('the JSON reader', () => {
+    it('refuses a 2000-key params object cheaply (scenario 8: ~190 Tgas before), and a duplicate key among 200', async () => {
+      const u = w.users[0]!
+      const big = await refusedNoLoss(w, u, 'request_execution', requestBytes(keys(2000)), 'more than 256 keys in an object', NEAR)
+      record('request_execution: params with 2000 keys (refused)', big.gas)
+      assert.ok(big.gas < 10n * TGAS, `refused in ${big.gas} gas`)
+      const dup = await refusedNoLoss(w, u, 'request_execution', requestBytes(keys(200, ',"k199":1')), 'duplicate key \\"k199\\"', NEAR)
+      record('request_execution: 201 keys, the last a duplicate (refused)', dup.gas)
+      await refusedNoLoss(w, u, 'request_execution', requestBytes(keys(3, ',"k0":1')), 'duplicate key \\"k0\\"', NEAR)
+    })
+
+    it('refuses nesting deeper than 32, arrays longer than 256, params longer than 4096 bytes', async () => {
+      const u = w.users[0]!
+      const deep = await refusedNoLoss(w, u, 'request_execution', requestBytes('['.repeat(40) + ']'.repeat(40)), 'nesting deeper than 32', NEAR)
+      record('request_execution: params nested 40 deep (refused)', deep.gas)
+      const long = await refusedNoLoss(w, u, 'request_execution', requestBytes(`{"a":[${new Array(5000).fill(0).join(',')}]}`), 'more than 256 items in an array', NEAR)
+      record('request_execution: a 5000-item array (refused)', long.gas)
+      await refusedNoLoss(w, u, 'request_execution', requestBytes(`{"a":"${'x'.repeat(4100)}"}`), 'params must be at most 4096 bytes', NEAR)
+    })
+
+    it('takes the largest params it accepts (255 keys) and every view still reads the request cheaply', async () => {
+      const u = w.users[0]!
+      const before = await w.balance(u.accountId)
+      const r = await request(w, u, { source: WASM_SOURCE, resource_limits: LIMITS, params: JSON.parse(keys(255)) as Record<string, unknown> }, NEAR)
+      const view = await w.view<{ params: Record<string, unknown> }>('get_request', { request_id: r.requestId })
+      assert.equal(Object.keys(view.params).length, 255)
+      assert.equal((await w.view<unknown[]>('get_pending_requests', {})).length, 1)
+      const cancel = await call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId })
+      record('emergency_cancel_execution: a request with 255 params keys', cancel.receipts.filter(x => x.executor === w.contractId)[0]!.gas)
+      const done = await r.done
+      const requestGas = done.receipts.filter(x => x.executor === w.contractId)
+      record('request_execution: params with 255 keys (the most it takes)', requestGas[0]!.gas)
+      assert.equal(events(cancel.logs, 'execution_cancelled')[0]!.refunded, NEAR.toString(), 'the whole deposit went back')
+      assert.ok(before - await w.balance(u.accountId) < NEAR / 100n, 'the payer lost only gas')
+      assert.deepEqual(await w.view('get_pending_requests', {}), [])
+    })
+  })
+
+  describe('strict argument schemas', () => {
+    it('refuses an unknown field in every method that takes arguments, and changes nothing', async () => {
+      const u = w.users[0]!
+      const owner = w.root
+      const pricing = { base_fee: '1', per_million_instructions_fee: '1', per_ms_fee: '1', per_compile_ms_fee: '1' }
+      const calls: Array<[Account, string, Record<string, unknown>, bigint]> = [
+        [owner, 'set_owner', { owner_id: owner.accountId }, 0n],
+        [owner, 'set_operator', { operator_id: owner.accountId }, 0n],
+        [owner, 'set_paused', { paused: false }, 0n],
+        [owner, 'set_pricing', pricing, 0n],
+        [owner, 'set_config', { lease_blocks: 10 }, 0n],
+        [owner, 'emergency_cancel_execution', { request_id: 1 }, 0n],
+        [u, 'cancel_stale_execution', { request_id: 1 }, 0n],
+        [u, 'register_worker', { public_key: 'ed25519:11111111111111111111111111111111' }, NEAR],
+        [u, 'unregister_worker', {}, 0n],
+        [u, 'withdraw_bond', {}, 0n],
+        [u, 'create_project', { name: 'p', source: WASM_SOURCE }, NEAR],
+        [u, 'add_version', { name: 'p', source: WASM_SOURCE }, NEAR],
+        [u, 'set_active_version', { name: 'p', version_key: 'ab' }, 0n],
+        [u, 'store_secrets', { accessor: { WasmHash: { hash: 'ab'.repeat(32) } }, profile: 'p', encrypted_secrets_base64: 'AA==', access: 'AllowAll' }, NEAR],
+        [u, 'delete_secrets', { accessor: { WasmHash: { hash: 'ab'.repeat(32) } }, profile: 'p' }, 0n]
+      ]
+      for (const [from, method, args, deposit] of calls) await refusedNoLoss(w, from, method, { ...args, zz: 1 }, `unknown field \\"zz\\" in ${method}`, deposit)
+      const views: Array<[string, Record<string, unknown>]> = [
+        ['get_request', { request_id: 1 }], ['get_pending_requests', {}], ['get_pricing', {}], ['get_config', {}],
+        ['estimate_execution_cost', {}], ['get_max_limits', {}], ['get_stats', {}], ['get_worker', { account_id: u.accountId }],
+        ['list_workers', {}], ['get_project', { project_id: 'a/b' }], ['get_version', { project_id: 'a/b', version_key: 'k' }],
+        ['list_versions', { project_id: 'a/b' }], ['get_secrets', { accessor: { WasmHash: { hash: 'ab'.repeat(32) } }, profile: 'p', owner: u.accountId }]
+      ]
+      for (const [method, args] of views) await refused(w.view(method, { ...args, zz: 1 }), `unknown field "zz" in ${method}`)
+      await refused(w.view('estimate_execution_cost', { resource_limits: { ...LIMITS, max_cpus: 1 } }), 'unknown field "max_cpus" in resource_limits')
+    })
+
+    it('caps every string a method stores or looks up', async () => {
+      const u = w.users[0]!
+      const hash = 'ab'.repeat(32)
+      await refused(w.view('get_project', { project_id: 'a/' + 'b'.repeat(128) }), 'project_id must be at most 129 characters')
+      await refused(w.view('get_version', { project_id: 'a/b', version_key: 'k'.repeat(129) }), 'version_key must be at most 128 characters')
+      await refusedNoLoss(w, u, 'request_execution', { source: { Project: { project_id: 'a/' + 'b'.repeat(128) } } }, 'project_id must be at most 129', NEAR)
+      await refusedNoLoss(w, u, 'request_execution', { source: { WasmUrl: { url: 'https://example.com/' + 'a'.repeat(2048), hash } } }, 'url must be 1..2048 characters', NEAR)
+      await refusedNoLoss(w, u, 'request_execution', { source: { GitHub: { repo: 'a/' + 'b'.repeat(256), commit: 'abc' } } }, 'repo must be 1..256 characters', NEAR)
+      await refusedNoLoss(w, u, 'request_execution', { source: { GitHub: { repo: 'a/b', commit: 'c'.repeat(65) } } }, 'commit must be 1..64 characters', NEAR)
+      await refusedNoLoss(w, u, 'request_execution', { source: WASM_SOURCE, payer_account_id: 'a'.repeat(65) }, 'not a valid account id', NEAR)
+      await refusedNoLoss(w, u, 'store_secrets', { accessor: { Repo: { repo: 'a/b', branch: 'x'.repeat(257) } }, profile: 'p', encrypted_secrets_base64: 'AA==', access: 'AllowAll' }, 'branch must be 1..256', NEAR)
+      await refusedNoLoss(w, u, 'store_secrets', { accessor: { WasmHash: { hash } }, profile: 'p'.repeat(65), encrypted_secrets_base64: 'AA==', access: 'AllowAll' }, 'profile must be 1..64', NEAR)
+    })
+  })
+
+  describe('secrets keys', () => {
+    it('keeps (accessor, profile) pairs apart even when their parts hold | and @', async () => {
+      const owner = w.users[1]!
+      const store = async (accessor: Record<string, unknown>, profile: string, secret: string): Promise<bigint> => {
+        const r = await call(w, owner, 'store_secrets', { accessor, profile, encrypted_secrets_base64: Buffer.from(secret).toString('base64'), access: 'AllowAll' }, NEAR)
+        return BigInt(String(events(r.logs, 'secrets_stored')[0]!.storage_cost))
+      }
       const get = async (accessor: Record<string, unknown>, profile: string): Promise<string | undefined> => {
         const r = await w.view<{ encrypted_secrets_base64: string } | null>('get_secrets', { accessor, profile, owner: owner.accountId })
         return r == null ? undefined : Buffer.from(r.encrypted_secrets_base64, 'base64').toString()

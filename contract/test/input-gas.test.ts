@@ -4,7 +4,7 @@
  * transactions here so that their gas is measured too (nearcore caps a view at the same 300 Tgas).
  */
 import assert from 'node:assert/strict'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, call, publicKeyOf, request, startWorld, workerKey, type CallResult, type World , printGasTable } from './world.js'
+import { MAX_GAS, NEAR, WASM_SOURCE, call, publicKeyOf, request, startWorld, workerKey, type CallResult, type World , printGasTable } from './world.js'
 import type { Account } from 'near-api-js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
@@ -32,6 +32,12 @@ describe('contract gas under the largest inputs', function () {
   after(async () => {
     await w?.stop()
     printGasTable(rows, 'largest input')
+  })
+
+  /** gas of the first receipt the contract ran */
+  function first (r: CallResult): bigint {
+    return r.receipts.find(x => x.executor === w.contractId)!.gas
+  }
 
   function record (what: string, gas: bigint): void {
     assert.ok(gas < MAX_GAS, `${what} burnt ${gas} gas, more than 300 Tgas`)
