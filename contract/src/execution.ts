@@ -11,7 +11,7 @@ import {
   DEFAULT_MEMORY_MB, INLINE_INPUT_BYTES, MAX_EXECUTION_SECONDS, MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
 } from "./constants";
 import { emit } from "./events";
-import { MAX_PARAMS_BYTES } from "./limits";
+import { MAX_INPUT_BYTES, MAX_PARAMS_BYTES } from "./limits";
 import { requireNotPaused } from "./guards";
 import { pendingRequests } from "./pending";
 import { worstCaseCost } from "./pricing";
@@ -104,6 +104,7 @@ export function request_execution(): void {
   r.responseFormat = optStr(a, "response_format", "Text");
   if (r.responseFormat != "Bytes" && r.responseFormat != "Text" && r.responseFormat != "Json") fail("response_format must be Bytes, Text or Json");
   const input = optStr(a, "input_data", "");
+  if (utf8(input).length > MAX_INPUT_BYTES) fail("input_data must be at most " + MAX_INPUT_BYTES.toString() + " bytes");
   if (r.compileOnly && input.length > 0) fail("a compile-only request takes no input_data");
 
   r.senderId = signer();

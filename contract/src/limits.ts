@@ -4,8 +4,12 @@ import { JsonLimits, fail } from "../sdk";
 
 /** nearcore's max_transaction_size is 1.5 MiB; a cross-contract call's arguments are capped here to the same. */
 export const MAX_ARGS_BYTES: i32 = 1536 * 1024;
-/** input_data is the only big string argument; stored outputs come base64 (256 KiB → 349 528 characters). */
-export const MAX_ARG_STRING_BYTES: i32 = MAX_ARGS_BYTES;
+/** as written in the arguments (escapes count): a 256 KiB output in base64 is 349 528 characters */
+export const MAX_ARG_STRING_BYTES: i32 = 384 * 1024;
+/** input_data, decoded: get_request returns it inline, quoted, in well under 300 Tgas (contract/README.md, Gas) */
+export const MAX_INPUT_BYTES: i32 = 256 * 1024;
+/** get_pending_requests returns at most this many (node/chain/watcher.ts pages by 50): each may carry a 10 KiB inline input */
+export const MAX_PENDING_PAGE: u64 = 50;
 /** access conditions nest 8 deep, each level three JSON containers: 32 leaves them room. */
 export const MAX_ARG_DEPTH: i32 = 32;
 /** params is the only open object; no method takes more keys than this. */
@@ -25,8 +29,8 @@ export const MAX_BRANCH: i32 = 256;
 /** `<account>/<name>`: 64 + 1 + 64 */
 export const MAX_PROJECT_ID: i32 = 129;
 export const MAX_VERSION_KEY: i32 = 128;
-/** params as the request stores it (stringified) */
-export const MAX_PARAMS_BYTES: i32 = 4096;
+/** params as the request stores it (stringified): OutLayer's params are a few flags; every view re-reads them */
+export const MAX_PARAMS_BYTES: i32 = 1024;
 
 /** `s` unless it is longer than `max` characters. */
 export function capped(s: string, max: i32, what: string): string {

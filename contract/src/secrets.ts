@@ -12,6 +12,8 @@ import { emit } from "./events";
 import { chargeStorage } from "./storage-fee";
 
 const MAX_SECRETS_BYTES = 64 * 1024;
+/** a Whitelist of 100 accounts of 64 characters takes ~6.6 KB; the cap keeps store_secrets far below 300 Tgas */
+const MAX_ACCESS_BYTES = 16 * 1024;
 
 /**
  * The accessor in one canonical JSON form (`{"Repo":{"repo":…,"branch":…}}`, `{"WasmHash":{"hash":…}}`,
@@ -72,9 +74,10 @@ function fixedWidth(amount: U128): string {
   return "000000000000000000000000000000000000000".substring(0, 39 - digits.length) + digits;
 }
 
-function secretRecord(owner: string, accessor: JValue, profile: string, secrets: string, access: JValue, deposit: U128): string {
-  return new Obj().str("owner", owner).raw("accessor", stringify(accessor)).str("profile", profile)
-    .str("encrypted_secrets_base64", secrets).raw("access", stringify(access))
+/** `accessor` and `access` as JSON text */
+function secretRecord(owner: string, accessor: string, profile: string, secrets: string, access: string, deposit: U128): string {
+  return new Obj().str("owner", owner).raw("accessor", accessor).str("profile", profile)
+    .str("encrypted_secrets_base64", secrets).raw("access", access)
     .str("storage_deposit", fixedWidth(deposit)).num("updated_at", blockHeight()).done();
 }
 
@@ -91,15 +94,18 @@ export function store_secrets(): void {
   if (decoded!.length > MAX_SECRETS_BYTES) fail("encrypted secrets are limited to " + MAX_SECRETS_BYTES.toString() + " bytes");
   const access = field(a, "access");
   validateAccess(access);
+  const accessJson = stringify(access);
+  if (accessJson.length > MAX_ACCESS_BYTES) fail("access conditions are limited to " + MAX_ACCESS_BYTES.toString() + " bytes of JSON");
+  const accessorJson = stringify(accessor);
 
   // replacing a record: its old bytes were paid for already, so only growth is charged. The deposit is written
   // at a fixed width, so rewriting it after the charge does not change the record's size.
   const previous = read(k);
   const paid = previous == null ? U128.zero() : u128Field(parseJson(utf8(previous!)), "storage_deposit");
-  write(k, secretRecord(owner, accessor, profile, secrets, access, paid));
+  write(k, secretRecord(owner, accessorJson, profile, secrets, accessJson, paid));
   const charged = chargeStorage(before);
-  write(k, secretRecord(owner, accessor, profile, secrets, access, paid.add(charged)));
-  emit("secrets_stored", new Obj().str("owner", owner).raw("accessor", stringify(accessor)).str("profile", profile)
+  write(k, secretRecord(owner, accessorJson, profile, secrets, accessJson, paid.add(charged)));
+  emit("secrets_stored", new Obj().str("owner", owner).raw("accessor", accessorJson).str("profile", profile)
     .amount("storage_cost", charged).done());
 }
 

@@ -7,6 +7,7 @@ import {
   MAX_INSTRUCTIONS, MAX_MEMORY_MB, MAX_REPLICAS
 } from "./constants";
 import { leasesJson, loadLeases } from "./leases";
+import { MAX_PENDING_PAGE } from "./limits";
 import { pendingRequests } from "./pending";
 import { worstCaseCost } from "./pricing";
 import { ExecRequest, findRequest, loadRequest } from "./request";
@@ -16,9 +17,9 @@ import { statsJson } from "./stats";
 /** The event shape plus status, leases and (once resolved) the resolution. */
 function requestView(r: ExecRequest, withInput: bool): string {
   const event = r.toEventJson(withInput);
-  return event.substring(0, event.length - 1) + "," + quote("status") + ":" + quote(r.status) +
-    "," + quote("leases") + ":" + leasesJson(loadLeases(r.id)) +
-    "," + quote("resolution") + ":" + resolutionJson(r.id) + "}";
+  // one join: the event may hold a 10 KiB input, and each `+` would copy it again
+  return [event.substring(0, event.length - 1), ",\"status\":", quote(r.status), ",\"leases\":", leasesJson(loadLeases(r.id)),
+    ",\"resolution\":", resolutionJson(r.id), "}"].join("");
 }
 
 export function get_request(): void {
@@ -29,7 +30,8 @@ export function get_request(): void {
 /** Big inputs are left out (input_data_in_state: true); fetch them with get_request. */
 export function get_pending_requests(): void {
   const a = argsOf("get_pending_requests", ["from_index", "limit"]);
-  const ids = pendingRequests().page(optU64(a, "from_index", 0), optU64(a, "limit", 50));
+  const limit = optU64(a, "limit", MAX_PENDING_PAGE);
+  const ids = pendingRequests().page(optU64(a, "from_index", 0), limit < MAX_PENDING_PAGE ? limit : MAX_PENDING_PAGE);
   const out = new Array<string>(ids.length);
   for (let i = 0; i < ids.length; i++) out[i] = requestView(loadRequest(U64.parseInt(ids[i])), false);
   returnString(jsonArray(out));

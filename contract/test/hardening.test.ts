@@ -74,27 +74,27 @@ describe('contract hardening: inputs, schemas, secrets keys, settings, sources, 
       await refusedNoLoss(w, u, 'request_execution', requestBytes(keys(3, ',"k0":1')), 'duplicate key \\"k0\\"', NEAR)
     })
 
-    it('refuses nesting deeper than 32, arrays longer than 256, params longer than 4096 bytes', async () => {
+    it('refuses nesting deeper than 32, arrays longer than 256, params longer than 1024 bytes', async () => {
       const u = w.users[0]!
       const deep = await refusedNoLoss(w, u, 'request_execution', requestBytes('['.repeat(40) + ']'.repeat(40)), 'nesting deeper than 32', NEAR)
       record('request_execution: params nested 40 deep (refused)', deep.gas)
       const long = await refusedNoLoss(w, u, 'request_execution', requestBytes(`{"a":[${new Array(5000).fill(0).join(',')}]}`), 'more than 256 items in an array', NEAR)
       record('request_execution: a 5000-item array (refused)', long.gas)
-      await refusedNoLoss(w, u, 'request_execution', requestBytes(`{"a":"${'x'.repeat(4100)}"}`), 'params must be at most 4096 bytes', NEAR)
+      await refusedNoLoss(w, u, 'request_execution', requestBytes(`{"a":"${'x'.repeat(1020)}"}`), 'params must be at most 1024 bytes', NEAR)
     })
 
-    it('takes the largest params it accepts (255 keys) and every view still reads the request cheaply', async () => {
+    it('takes the largest params it accepts (100 keys, under 1024 bytes) and every view still reads the request cheaply', async () => {
       const u = w.users[0]!
       const before = await w.balance(u.accountId)
-      const r = await request(w, u, { source: WASM_SOURCE, resource_limits: LIMITS, params: JSON.parse(keys(255)) as Record<string, unknown> }, NEAR)
+      const r = await request(w, u, { source: WASM_SOURCE, resource_limits: LIMITS, params: JSON.parse(keys(100)) as Record<string, unknown> }, NEAR)
       const view = await w.view<{ params: Record<string, unknown> }>('get_request', { request_id: r.requestId })
-      assert.equal(Object.keys(view.params).length, 255)
+      assert.equal(Object.keys(view.params).length, 100)
       assert.equal((await w.view<unknown[]>('get_pending_requests', {})).length, 1)
       const cancel = await call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId })
-      record('emergency_cancel_execution: a request with 255 params keys', cancel.receipts.filter(x => x.executor === w.contractId)[0]!.gas)
+      record('emergency_cancel_execution: a request with 100 params keys', cancel.receipts.filter(x => x.executor === w.contractId)[0]!.gas)
       const done = await r.done
       const requestGas = done.receipts.filter(x => x.executor === w.contractId)
-      record('request_execution: params with 255 keys (the most it takes)', requestGas[0]!.gas)
+      record('request_execution: params with 100 keys (1 KB, the most it takes)', requestGas[0]!.gas)
       assert.equal(events(cancel.logs, 'execution_cancelled')[0]!.refunded, NEAR.toString(), 'the whole deposit went back')
       assert.ok(before - await w.balance(u.accountId) < NEAR / 100n, 'the payer lost only gas')
       assert.deepEqual(await w.view('get_pending_requests', {}), [])
@@ -146,6 +146,8 @@ describe('contract hardening: inputs, schemas, secrets keys, settings, sources, 
       await refusedNoLoss(w, u, 'request_execution', { source: WASM_SOURCE, payer_account_id: 'a'.repeat(65) }, 'not a valid account id', NEAR)
       await refusedNoLoss(w, u, 'store_secrets', { accessor: { Repo: { repo: 'a/b', branch: 'x'.repeat(257) } }, profile: 'p', encrypted_secrets_base64: 'AA==', access: 'AllowAll' }, 'branch must be 1..256', NEAR)
       await refusedNoLoss(w, u, 'store_secrets', { accessor: { WasmHash: { hash } }, profile: 'p'.repeat(65), encrypted_secrets_base64: 'AA==', access: 'AllowAll' }, 'profile must be 1..64', NEAR)
+      const whitelist = { Whitelist: { accounts: Array.from({ length: 100 }, (_, i) => `${i}`.padEnd(54, 'a') + '.test.near') } }
+      await refusedNoLoss(w, u, 'store_secrets', { accessor: { WasmHash: { hash } }, profile: 'p', encrypted_secrets_base64: 'AA==', access: { Logic: { operator: 'Or', conditions: [whitelist, whitelist, whitelist] } } }, 'access conditions are limited to 16384 bytes', NEAR)
     })
   })
 
