@@ -331,27 +331,33 @@ class SoftReader extends Cursor {
 
 // ---- writer ----
 
+/** `s` as a JSON string. Escapes are written into one buffer of the exact length: quoting costs one pass. */
 export function quote(s: string): string {
-  let plain = true;
+  let extra = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c == 34 || c == 92) { plain = false; break; }
+    if (c == 34 || c == 92 || c == 10 || c == 13 || c == 9) extra += 1;
+    else if (c < 32) extra += 5;
   }
-  if (plain) return "\"" + s + "\"";
-  const parts = new Array<string>();
-  parts.push("\"");
+  if (extra == 0) return "\"" + s + "\"";
+  const out = new Uint16Array(s.length + extra + 2);
+  let j = 0;
+  out[j++] = 34;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 34) parts.push("\\\"");
-    else if (c == 92) parts.push("\\\\");
-    else if (c == 10) parts.push("\\n");
-    else if (c == 13) parts.push("\\r");
-    else if (c == 9) parts.push("\\t");
-    else if (c < 32) parts.push("\\u00" + (c < 16 ? "0" : "1") + "0123456789abcdef".charAt(c & 15));
-    else parts.push(String.fromCharCode(c));
+    const c = <u16>s.charCodeAt(i);
+    if (c == 34 || c == 92) { out[j++] = 92; out[j++] = c; }
+    else if (c == 10) { out[j++] = 92; out[j++] = 110; }
+    else if (c == 13) { out[j++] = 92; out[j++] = 114; }
+    else if (c == 9) { out[j++] = 92; out[j++] = 116; }
+    else if (c < 32) {
+      out[j++] = 92; out[j++] = 117; out[j++] = 48; out[j++] = 48;
+      out[j++] = c < 16 ? 48 : 49;
+      const d = c & 15;
+      out[j++] = d < 10 ? 48 + d : 87 + d;
+    } else out[j++] = c;
   }
-  parts.push("\"");
-  return parts.join("");
+  out[j++] = 34;
+  return String.UTF16.decode(out.buffer);
 }
 
 /** Builds one JSON object: `new Obj().str("a", x).num("b", 1).done()`. */

@@ -8,7 +8,7 @@ export function requireOwner(): Config {
   return c;
 }
 
-/** The operator account, or the contract's own function-call key limited to the resolve methods (scripts/deploy.ts). */
+/** The operator account (`operator_id`). The contract account itself also passes, but scripts/deploy.ts leaves it no key. */
 export function requireOperator(): Config {
   const c = loadConfig();
   const caller = predecessor();
