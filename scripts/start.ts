@@ -111,12 +111,12 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     cleanups.push(async () => await net.stop())
     say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
 
-    const operator = generateNearKey()
     await contractsReady
+    // the root account owns the contract and is its operator: the contract account is left with no key
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey,
-      config: { lease_blocks: opts.leaseBlocks ?? 20, min_bond: BOND.toString() }
+      // lease_blocks is gone from the contract (verification v2 has commit windows); opts.leaseBlocks is left to the node
+      config: { min_bond: BOND.toString() }
     })
     say(`contract deployed at ${contractId}`)
 
@@ -132,7 +132,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         near: {
           rpcUrl: net.rpcUrl, feedUrl: net.feedUrl, networkId: net.networkId, contractId,
           accountId: account.accountId, secretKey: account.secretKey,
-          ...(roles.includes('aggregator') ? { operatorAccountId: contractId, operatorSecretKey: operator.secretKey } : {})
+          ...(roles.includes('aggregator') ? { operatorAccountId: net.root.accountId, operatorSecretKey: net.root.secretKey } : {})
         },
         p2p: { privateKey: await generateP2pKey(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] },
         signingKey: signing.secretKey,

@@ -24,13 +24,12 @@ describe('outlayer request (localnet + contract)', function () {
 
   before(async () => {
     net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: 4, yieldTimeoutBlocks: 100 })
-    const operatorKey = generateNearKey()
+    // the root account owns the contract and is its operator (the contract account has no key)
     ;({ contractId } = await deployOutlayer({
-      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operatorKey.publicKey
+      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey
     }))
     const clientFor = (accountId: string, secretKey: string): OutlayerClient => createOutlayerClient({
-      rpcUrl: net.rpcUrl, contractId, accountId, secretKey, operatorAccountId: contractId, operatorSecretKey: operatorKey.secretKey
+      rpcUrl: net.rpcUrl, contractId, accountId, secretKey, operatorAccountId: net.root.accountId, operatorSecretKey: net.root.secretKey
     })
     operator = clientFor(net.root.accountId, net.root.secretKey)
     const minBond = BigInt(String((await operator.getConfig()).min_bond))
