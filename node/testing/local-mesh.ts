@@ -121,7 +121,6 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     await contractsReady
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey,
       config: { commit_window_blocks: opts.commitWindowBlocks ?? 30, min_bond: BOND.toString() } as DeployConfig
     })
     say(`contract deployed at ${contractId}`)
