@@ -177,8 +177,12 @@ export async function explorerRoute (explorer: Explorer, req: IncomingMessage, p
         }
         case 'secrets': {
           const owner = text(q, 'owner', 64, ACCOUNT)
-          if (owner == null) throw new BadRequestError('owner is required')
-          return { body: { owner, secrets: await upstream('get_secrets', async () => await explorer.view('get_secrets', { owner })) } }
+          const accessor = text(q, 'accessor', 512)
+          const profile = text(q, 'profile', 64) ?? 'default'
+          if (owner == null || accessor == null) throw new BadRequestError('owner and accessor (JSON, e.g. {"WasmHash":{"hash":"…"}}) are required')
+          let parsed: unknown
+          try { parsed = JSON.parse(accessor) } catch { throw new BadRequestError('accessor must be JSON') }
+          return { body: { owner, profile, record: await upstream('get_secrets', async () => await explorer.view('get_secrets', { owner, accessor: parsed, profile })) } }
         }
       }
     }
