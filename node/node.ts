@@ -45,8 +45,6 @@ export interface NodeOverrides {
   gossip?: Partial<GossipLimits>
   /** false: no HTTP API (in-process meshes) @default true */
   http?: boolean
-  /** the contract's lease length is read from get_config; this replaces it */
-  leaseBlocks?: number
   /** where the chain watcher starts without a stored cursor @default the current final height */
   startHeight?: number
 }
@@ -90,9 +88,6 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       contractId: config.near.contractId,
       accountId: config.near.accountId,
       secretKey: config.near.secretKey,
-      ...(roles.has('aggregator') && config.near.operatorSecretKey != null && config.near.operatorAccountId != null
-        ? { operatorAccountId: config.near.operatorAccountId, operatorSecretKey: config.near.operatorSecretKey }
-        : {})
     })
     const mesh = await createMeshNode({
       network: config.network,
@@ -133,8 +128,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       const artifacts = new ArtifactResolver({ store: artifactStore, network: mesh, ...(built != null ? { build: built.build } : {}), logger, metrics },
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
-        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources,
-        leaseBlocks: overrides.leaseBlocks ?? chainConfig!.leaseBlocks, minBond: chainConfig!.minBond
+        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId
       })({ client, store, gossip: mesh, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
     }
     const resolver = roles.has('aggregator')
@@ -144,7 +138,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     let lastBlockAt: number | undefined
     watcher.on('block', () => { lastBlockAt = Date.now() })
     const status = async (): Promise<NodeStatus> => await nodeStatus({
-      config, store, mesh, leaseBlocks: () => chainConfig?.leaseBlocks ?? 0,
+      config, store, mesh,
       height: () => ({ height: watcher.height() > 0 ? watcher.height() : null, ...(lastBlockAt != null ? { updatedAtMs: lastBlockAt } : {}) })
     })
     let api: ApiServer | undefined

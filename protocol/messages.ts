@@ -39,6 +39,11 @@ export const attestationPayloadCheck = object({
   instructions: decimal,
   time_ms: int({ min: 0 }),
   result_hash: hex(32),
+  // verification v2 reveal (protocol/VERIFICATION-V2.md): the code that ran, the transcript, and the commit's salt;
+  // gossiped only once the commit phase closed. Optional so that v1 envelopes still parse; the resolver needs them.
+  code_hash: optional(hex(32)),
+  transcript_hash: optional(hex(32)),
+  salt: optional(hex(32)),
   /** base64 of the 64-byte ed25519 signature over the attestation digest (protocol/attestation.ts) */
   signature: base64(64)
 })

@@ -5,7 +5,7 @@ import type { NodeStore, StoredRequest } from '../store/index.js'
 import type { MeshNode } from '../p2p/index.js'
 
 const STATE_TO_JOB: Record<StoredRequest['state'], JobState> = {
-  seen: 'seen', working: 'claimed', attested: 'attested', skipped: 'skipped', resolved: 'resolved'
+  seen: 'seen', working: 'claimed', attested: 'executed', committed: 'attested', revealed: 'attested', skipped: 'skipped', resolved: 'resolved'
 }
 const MAX_JOBS = 50
 
@@ -22,13 +22,10 @@ export interface StatusParts {
   store: NodeStore
   mesh: MeshNode
   height: () => { height: number | null, updatedAtMs?: number }
-  leaseBlocks: () => number
 }
 
-export async function nodeStatus ({ config, store, mesh, height, leaseBlocks }: StatusParts): Promise<NodeStatus> {
+export async function nodeStatus ({ config, store, mesh, height }: StatusParts): Promise<NodeStatus> {
   const open = await store.openRequests()
-  const leases = await store.leases()
-  const openIds = new Set(open.map(r => r.request_id))
   const jobs: JobStatus[] = open.slice(-MAX_JOBS).map(r => ({
     requestId: r.request_id,
     state: STATE_TO_JOB[r.state],
@@ -45,7 +42,8 @@ export async function nodeStatus ({ config, store, mesh, height, leaseBlocks }: 
     listenAddrs: mesh.multiaddrs(),
     peers: mesh.peers().map(peerId => ({ peerId })),
     chain: height(),
-    leases: leases.filter(l => openIds.has(l.request_id)).map(l => ({ requestId: l.request_id, expiresAtBlock: l.expires_at_block ?? l.claimed_at_block + leaseBlocks() })),
+    // verification v2 has no leases: the contract assigns the workers (committed jobs show as `attested`)
+    leases: [],
     jobs
   }
 }

@@ -1,18 +1,18 @@
 /**
  * The one typed client for the outlayer contract, on near-api-js 7.2: every view and call the node makes goes
  * through here, never ad-hoc `callFunction` calls in the roles. Two signers: the worker's account (leases,
- * registration) and, on an aggregator, the operator's function-call key (resolve methods).
+ * registration, commits, resolves: resolve is permissionless in verification v2).
  */
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, type KeyPairString, type TxExecutionStatus } from 'near-api-js'
 import { base58 } from '@scure/base'
 import { sha256 } from '../../protocol/index.js'
 import { ChainError } from './errors.js'
 import { readRequestOutcome, successValue, type FinalTx } from './outcome.js'
-import type { AttestationEntry, ExecutionResponse, OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
-import { decodeContractConfig, decodeLeases, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
+import type { OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
+import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
 
 const TGAS = 10n ** 12n
-const GAS = { claim: 50n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS } as const
+const GAS = { commit: 30n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
 function signer (secretKey: string): KeyPairSigner {
   return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
 }
@@ -35,9 +35,6 @@ function isWaitTimeout (err: unknown): boolean {
 export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient {
   const provider = new JsonRpcProvider({ url: init.rpcUrl }, { retries: init.rpcRetries ?? 3, wait: 200, backoff: 1.5 })
   const worker = new Account(init.accountId, provider, signer(init.secretKey))
-  const operator = init.operatorSecretKey != null && init.operatorAccountId != null
-    ? new Account(init.operatorAccountId, provider, signer(init.operatorSecretKey))
-    : undefined
   const contractId = init.contractId
 
   async function view<T> (method: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -47,8 +44,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     } catch (err) { throw wrap(err, `view ${method}`) }
   }
 
-  async function call (account: Account | undefined, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
-    if (account == null) throw new ChainError('NO_SIGNER', `${method} needs the operator key, which this node does not have`)
+  async function call (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
     try {
       const response = await account.callFunctionRaw({ contractId, methodName: method, args, gas: opts.gas, deposit: opts.deposit ?? 0n, waitUntil: opts.waitUntil ?? 'EXECUTED_OPTIMISTIC' })
       const outcome = (response as { transaction_outcome?: { id?: string, block_hash?: string } }).transaction_outcome
@@ -81,7 +77,6 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
   return {
     contractId,
     accountId: init.accountId,
-    operatorAccountId: init.operatorAccountId,
     provider,
 
     height: async () => {
@@ -94,23 +89,33 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
 
     getRequest: async (requestId) => decodeRequestView(await view('get_request', { request_id: Number(requestId) })),
     getPendingRequests: async (fromIndex, limit) => await view<unknown[]>('get_pending_requests', { from_index: fromIndex, limit }) ?? [],
-    getLeases: async (requestId) => decodeLeases(await view('get_leases', { request_id: Number(requestId) })),
+    getAssignment: async (requestId) => decodeAssignment(await view('get_assignment', { request_id: Number(requestId) })),
     getWorker: async (accountId) => decodeWorkerView(await view('get_worker', { account_id: accountId })),
     listWorkers: async () => decodeWorkerList(await view('list_workers', { from_index: 0, limit: 100 })),
     getConfig: async () => decodeContractConfig(await view('get_config', {})),
 
     registerWorker: async (publicKey, bond) => await call(worker, 'register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
-    claimLease: async (requestId) => await call(worker, 'claim_lease', { request_id: Number(requestId) }, { gas: GAS.claim }),
-    resolveExecution: async (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) =>
-      await call(operator, 'resolve_execution', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
-    submitExecutionOutput: async (requestId: string, output: string) =>
-      await call(operator, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve }),
+    commitResult: async (requestId, commit) => await call(worker, 'commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
+    resolveExecution: async (requestId, response, reveals, deposit = 0n) =>
+      await call(worker, 'resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
+    submitExecutionOutput: async (requestId, output, deposit) =>
+      await call(worker, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),
+    reportEquivocation: async (requestId, workerId, a, b) =>
+      await call(worker, 'report_equivocation', { request_id: Number(requestId), worker_id: workerId, a, b }, { gas: GAS.report }),
     estimateCost: async (args) => {
       const estimate = await view<unknown>('estimate_execution_cost', args)
       if (typeof estimate !== 'string' || !/^[0-9]{1,40}$/.test(estimate)) {
         throw new ChainError('BAD_RESPONSE', `${contractId}.estimate_execution_cost returned ${JSON.stringify(estimate)}, not a yocto amount (is it an outlayer contract?)`)
       }
       return BigInt(estimate)
+    },
+    estimateDeposit: async (args) => {
+      const estimate = await view<unknown>('estimate_execution_cost', { resource_limits: args.resource_limits, params: args.params, source: args.source })
+      if (typeof estimate !== 'string' || !/^[0-9]{1,40}$/.test(estimate)) {
+        throw new ChainError('BAD_RESPONSE', `${contractId}.estimate_execution_cost returned ${JSON.stringify(estimate)}, not a yocto amount (is it an outlayer contract?)`)
+      }
+      // the request's storage lock, refunded when it ends: its record (~4 KB) plus its own bytes, at 1e19 yocto per byte
+      return BigInt(estimate) + BigInt(JSON.stringify(args).length + 8192) * 10n ** 19n
     },
     requestExecution: async (args, deposit, opts = {}) =>
       await send(worker, 'request_execution', args, { gas: opts.gas ?? GAS.request, deposit, waitUntil: opts.waitUntil ?? 'INCLUDED_FINAL' }),

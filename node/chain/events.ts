@@ -8,7 +8,8 @@ const PREFIX = 'EVENT_JSON:'
 
 export type OutlayerEvent =
   | { event: 'execution_requested', request: ExecutionRequest, raw: unknown }
-  | { event: 'lease_claimed', requestId: string, workerId: string }
+  /** a worker committed; `closed` once the commit phase is over (the reveals may be gossiped) */
+  | { event: 'result_committed', requestId: string, workerId: string, closed: boolean }
   /** the request left the pending set: resolved (`execution_resolved`), called back (`execution_completed`) or cancelled */
   | { event: 'request_closed', requestId: string, via: 'execution_resolved' | 'execution_completed' | 'execution_cancelled' }
   | { event: 'worker_disagreed', requestId: string, workerId: string }
@@ -45,7 +46,10 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
       const parsed = normaliseRequest(item)
       return parsed != null ? { event: name, ...parsed } : undefined
     }
-    case 'lease_claimed':
+    case 'result_committed': {
+      const workerId = item.worker_id
+      return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId, closed: item.closed === true } : undefined
+    }
     case 'worker_disagreed': {
       const workerId = item.worker_id
       return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId } : undefined

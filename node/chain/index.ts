@@ -6,5 +6,5 @@ export { parseOutlayerEvents, eventItems, normaliseRequest, type OutlayerEvent }
 export { readRequestOutcome, failureMessage, successValue, type RequestOutcome } from './outcome.js'
 export { ChainWatcher, DEFAULT_WATCHER_OPTIONS, type WatcherEvents, type ChainWatcherEvents, type ChainWatcherInit, type ChainWatcherComponents } from './watcher.js'
 export { ChainError, type ChainErrorCode } from './errors.js'
-export type { OutlayerClient, OutlayerClientInit, CallOutcome, ExecutionResponse, AttestationEntry } from './types.js'
-export { decodeContractConfig, decodeRequestView, decodeWorkerView, type ChainLease, type ContractConfig, type RequestView, type ResolutionView, type WorkerView } from './views.js'
+export type { OutlayerClient, OutlayerClientInit, CallOutcome, ExecutionResponse, RevealEntry, SignedResultEntry } from './types.js'
+export { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerView, type AssignmentView, type CommitView, type ContractConfig, type RequestView, type ResolutionView, type WorkerView } from './views.js'

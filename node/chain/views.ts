@@ -6,20 +6,37 @@ import { isRequestStatus, type ExecutionRequest, type RequestStatus } from '../.
 import { ChainError } from './errors.js'
 import { normaliseRequest } from './events.js'
 
-export interface ChainLease {
+/** One commit of the commit–reveal phase (`get_assignment`, `get_request`). */
+export interface CommitView {
   worker_id: string
-  /** block heights */
-  claimed_at: number
-  expires_at: number
+  slot: number
+  /** hex of commitHash(digest, salt) */
+  commit: string
+  block: number
 }
 
-/** `get_request`: the request as the event carried it, plus where it stands. */
+/** Who may sign a request, and where its commit phase stands (protocol/VERIFICATION-V2.md). */
+export interface AssignmentView {
+  /** R primaries: slot i belongs to assigned[i] */
+  assigned: string[]
+  /** ranked backups, allowed to commit from commit_deadline + 1 */
+  backups: string[]
+  commit_deadline: number
+  close_at: number
+  commits: CommitView[]
+  phase: 'committing' | 'revealing'
+}
+
+/**
+ * `get_request`: an open request as the event carried it plus where it stands; a finished one is a small receipt
+ * (`request` and `assignment` null, status `completed`).
+ */
 export interface RequestView {
-  request: ExecutionRequest
+  request: ExecutionRequest | null
   /** the request object as read (stored by roles, re-validated when loaded) */
   raw: unknown
   status: RequestStatus
-  leases: ChainLease[]
+  assignment: AssignmentView | null
   /** once resolved: what the contract accepted */
   resolution: ResolutionView | null
 }
@@ -48,8 +65,11 @@ export interface WorkerView {
 
 /** `get_config`, the fields the node uses */
 export interface ContractConfig {
-  leaseBlocks: number
-  /** workers bonded below this may not lease */
+  /** bound into every digest */
+  networkId: string
+  /** primaries commit within this many blocks; backups after */
+  commitWindowBlocks: number
+  /** workers bonded below this are never assigned */
   minBond: bigint
   paused: boolean
 }
@@ -70,19 +90,33 @@ function height (v: unknown, what: string): number {
   throw bad(what, `not a block height: ${JSON.stringify(v)}`)
 }
 
-function lease (v: unknown): ChainLease {
-  if (!isObject(v) || typeof v.worker_id !== 'string') throw bad('lease', 'no worker_id')
-  return { worker_id: v.worker_id, claimed_at: height(v.claimed_at, 'lease.claimed_at'), expires_at: height(v.expires_at, 'lease.expires_at') }
+const ids = (v: unknown): string[] => Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+
+function commitView (v: unknown): CommitView {
+  if (!isObject(v) || typeof v.worker_id !== 'string' || typeof v.commit !== 'string') throw bad('commit', 'no worker_id/commit')
+  return { worker_id: v.worker_id, slot: height(v.slot, 'commit.slot'), commit: v.commit, block: height(v.block ?? 0, 'commit.block') }
+}
+
+export function decodeAssignment (v: unknown): AssignmentView | null {
+  if (!isObject(v) || !Array.isArray(v.assigned)) return null
+  return {
+    assigned: ids(v.assigned),
+    backups: ids(v.backups),
+    commit_deadline: height(v.commit_deadline, 'commit_deadline'),
+    close_at: height(v.close_at, 'close_at'),
+    commits: Array.isArray(v.commits) ? v.commits.map(commitView) : [],
+    phase: v.phase === 'revealing' ? 'revealing' : 'committing'
+  }
 }
 
 export function decodeRequestView (v: unknown): RequestView | null {
   if (v == null) return null
   if (!isObject(v)) throw bad('get_request', 'not an object')
+  if (!isRequestStatus(v.status)) throw bad('get_request', `unknown status ${JSON.stringify(v.status)}`)
+  if (v.status === 'completed' || v.status === 'cancelled') return { request: null, raw: v, status: v.status, assignment: null, resolution: { success: v.success === true, error: '', workers: [], time_ms: 0 } }
   const parsed = normaliseRequest(v)
   if (parsed == null) throw bad('get_request', 'the request does not validate')
-  if (!isRequestStatus(v.status)) throw bad('get_request', `unknown status ${JSON.stringify(v.status)}`)
-  const leases = Array.isArray(v.leases) ? v.leases.map(lease) : []
-  return { ...parsed, status: v.status, leases, resolution: resolution(v.resolution) }
+  return { ...parsed, status: v.status, assignment: decodeAssignment(v), resolution: resolution(v.resolution) }
 }
 
 function resolution (v: unknown): ResolutionView | null {
@@ -92,11 +126,6 @@ function resolution (v: unknown): ResolutionView | null {
   return { success: v.success === true, error: typeof v.error === 'string' ? v.error : '', workers, time_ms: height(used.time_ms ?? 0, 'resolution.time_ms') }
 }
 
-export function decodeLeases (v: unknown): ChainLease[] {
-  if (v == null) return []
-  if (!Array.isArray(v)) throw bad('get_leases', 'not an array')
-  return v.map(lease)
-}
 
 export function decodeWorkerView (v: unknown): WorkerView | null {
   if (v == null) return null
@@ -119,7 +148,6 @@ export function decodeWorkerList (v: unknown): WorkerView[] {
 
 export function decodeContractConfig (v: unknown): ContractConfig {
   if (!isObject(v)) throw bad('get_config', 'not an object')
-  const leaseBlocks = height(v.lease_blocks, 'config.lease_blocks')
-  if (leaseBlocks === 0) throw bad('get_config', 'lease_blocks is 0')
-  return { leaseBlocks, minBond: amount(v.min_bond ?? '0', 'config.min_bond'), paused: v.paused === true }
+  if (typeof v.network_id !== 'string' || v.network_id === '') throw bad('get_config', 'no network_id')
+  return { networkId: v.network_id, commitWindowBlocks: height(v.commit_window_blocks, 'config.commit_window_blocks'), minBond: amount(v.min_bond ?? '0', 'config.min_bond'), paused: v.paused === true }
 }

@@ -19,7 +19,8 @@ export interface ChainWatcherEvents {
   'request:new': [{ request: ExecutionRequest, raw: unknown, height: number, origin: 'feed' | 'reconcile' }]
   /** the request left the pending set (resolved, called back or cancelled event, or gone from the pending view) */
   'request:closed': [{ requestId: string, height: number }]
-  'lease:claimed': [{ requestId: string, workerId: string, height: number }]
+  /** a commit landed; `closed` when it was the last one the phase takes */
+  'request:committed': [{ requestId: string, workerId: string, closed: boolean, height: number }]
   'worker:disagreed': [{ requestId: string, workerId: string, height: number }]
   /** after a block's events were handled and the cursor saved */
   'block': [{ height: number }]
@@ -134,7 +135,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
         switch (e.event) {
           case 'execution_requested': this.emit('request:new', { request: e.request, raw: e.raw, height, origin: 'feed' }); break
           case 'request_closed': this.emit('request:closed', { requestId: e.requestId, height }); break
-          case 'lease_claimed': this.emit('lease:claimed', { requestId: e.requestId, workerId: e.workerId, height }); break
+          case 'result_committed': this.emit('request:committed', { requestId: e.requestId, workerId: e.workerId, closed: e.closed, height }); break
           case 'worker_disagreed': this.emit('worker:disagreed', { requestId: e.requestId, workerId: e.workerId, height }); break
           default: e satisfies never
         }

@@ -9,7 +9,7 @@ export { openStore } from './level-store.js'
 export { StoreError, type StoreErrorCode } from './errors.js'
 
 /** Where a request stands from this node's point of view. */
-export type RequestState = 'seen' | 'working' | 'attested' | 'skipped' | 'resolved'
+export type RequestState = 'seen' | 'working' | 'attested' | 'committed' | 'revealed' | 'skipped' | 'resolved'
 
 export interface StoredRequest {
   /** decimal u64 */

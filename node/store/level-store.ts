@@ -9,7 +9,7 @@ import type { NodeStore, RequestState, StoredLease, StoredRequest, StoredSubmiss
 
 /** Request ids are u64: zero-padded so that key order is numeric order. */
 const idKey = (requestId: string): string => requestId.padStart(20, '0')
-const OPEN_STATES: ReadonlySet<RequestState> = new Set(['seen', 'working', 'attested'])
+const OPEN_STATES: ReadonlySet<RequestState> = new Set(['seen', 'working', 'attested', 'committed', 'revealed'])
 
 export async function openStore (path: string): Promise<NodeStore> {
   const db = new Level<string, unknown>(path, { valueEncoding: 'json' })

@@ -21,7 +21,7 @@ import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
 import { createLogger } from '../log.js'
 import { createNode, type NodeOverrides, type OutlayerNode } from '../node.js'
-import { deployOutlayer } from '../../scripts/deploy.js'
+import { deployOutlayer, type DeployConfig } from '../../scripts/deploy.js'
 import { ensureContracts } from '../../scripts/build-contract.js'
 import { ensureExamples } from '../../scripts/build-examples.js'
 
@@ -38,7 +38,8 @@ export interface LocalMeshOptions {
   /** nodes that start with no bootstrap peers and nobody dials: they see the chain only */
   partitioned?: number[]
   blockTimeMs?: number
-  leaseBlocks?: number
+  /** primaries' commit window (get_config commit_window_blocks) @default 10 */
+  commitWindowBlocks?: number
   yieldTimeoutBlocks?: number
   /** reconcile every N blocks @default 10 */
   reconcileEveryBlocks?: number
@@ -118,7 +119,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
       operatorPublicKey: operator.publicKey,
-      config: { lease_blocks: opts.leaseBlocks ?? 20, min_bond: BOND.toString() }
+      config: { commit_window_blocks: opts.commitWindowBlocks ?? 10, min_bond: BOND.toString() } as DeployConfig
     })
     say(`contract deployed at ${contractId}`)
 
@@ -190,14 +191,14 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
       const fromHeight = await feed.finalHeight()
       const sent = await Promise.all(all.map(async (args) => {
         const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
-        const cost = BigInt(await user.client.view<string>('estimate_execution_cost', { resource_limits: limits }))
-        return await user.client.requestExecution({
+        const request = {
           source: args.source,
           resource_limits: limits,
           ...(args.input_data != null ? { input_data: args.input_data } : {}),
           response_format: args.response_format ?? 'Text',
           redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
-        }, cost * 2n)
+        }
+        return await user.client.requestExecution(request, await user.client.estimateDeposit(request))
       }))
       const ids = await findRequestIds({ feed, contractId, txHashes: sent.map(s => s.txHash), fromHeight, timeoutMs: 60_000 })
       return sent.map(s => ({ txHash: s.txHash, requestId: ids.get(s.txHash)! }))

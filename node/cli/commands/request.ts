@@ -83,7 +83,7 @@ async function request (opts: RequestOptions): Promise<number> {
 
   const client = createOutlayerClient({ rpcUrl: creds.rpcUrl, contractId, accountId: creds.accountId, secretKey: creds.secretKey, rpcRetries: 2 })
   return await explainUnreachable(creds.rpcUrl, async () => {
-    const deposit = explicitDeposit ?? await client.estimateCost({ resource_limits: args.resource_limits, params: args.params })
+    const deposit = explicitDeposit ?? await client.estimateDeposit(args)
     progress(`sending request_execution to ${contractId} as ${creds.accountId} (deposit ${yoctoToNear(deposit)} NEAR)`)
     const { txHash } = await client.requestExecution(args, deposit, { gas, waitUntil: 'INCLUDED' })
     progress(`tx ${txHash} included; waiting for the mesh to run it and the contract to resume (or to time out and refund)`)

@@ -1,7 +1,8 @@
 /**
- * The resolver role (issue 7 §5; formerly the aggregator): collect attestations per request — from gossip and from
- * this node's own worker — and when Q agree submit `resolve_execution` (after `submit_execution_output` for a big
- * output). Idempotent across restarts and across several resolvers: it checks the chain before and after
+ * The resolver role (issue 7 §5 and verification v2; formerly the aggregator): any node may run it. It collects
+ * reveals per request — from gossip and from this node's own worker — and once the commit phase closed and Q
+ * committed reveals agree submits `resolve_execution` with its own account (after `submit_execution_output` for a
+ * big output). Idempotent across restarts and across several resolvers: it checks the chain before and after
  * submitting, and a duplicate submit does no harm and is counted. It subscribes in its own start().
  */
 import type { AttestationPayload } from '../../../protocol/index.js'
@@ -15,14 +16,14 @@ import type { ResolverOptions } from './options.js'
 import { Resolver } from './resolver.js'
 
 export { findQuorum, median, agreementKey, numericOutput, type QuorumOutcome, type Aggregation } from './quorum.js'
-export { checkAttestation, type InvalidReason } from './verify.js'
+export { checkReveal, revealDigest, type InvalidReason } from './verify.js'
 export { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
 export type { Resolver } from './resolver.js'
 
 export type ResolverInit = Partial<ResolverOptions>
 
 export interface ResolverComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'getRequest' | 'getWorker' | 'resolveExecution' | 'submitExecutionOutput'>
+  client: Pick<OutlayerClient, 'contractId' | 'getRequest' | 'getWorker' | 'getConfig' | 'resolveExecution' | 'submitExecutionOutput' | 'reportEquivocation'>
   /** the resolver's store section: requests, attestations, submissions */
   store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'openRequests' | 'addAttestation' | 'attestations' | 'getSubmission' | 'putSubmission' | 'forget'>
   /** attestations from other workers */
@@ -41,7 +42,9 @@ export interface ResolverEvents {
   'request:duplicate': [{ requestId: string }]
   /** a worker attested something other than the quorum */
   'worker:disagreed': [{ requestId: string, workerId: string }]
-  /** an attestation that failed verification (bad signature, unknown worker, wrong contract, hash mismatch) */
+  /** two valid signatures of one worker over different results were sent with report_equivocation */
+  'worker:equivocated': [{ requestId: string, workerId: string }]
+  /** a reveal that failed verification (bad signature, unknown worker, wrong contract, hash or commit mismatch) */
   'attestation:invalid': [{ requestId: string, workerId: string, reason: string }]
 }
 

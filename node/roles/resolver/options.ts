@@ -1,6 +1,4 @@
 /** The resolver's options, each default written once (config.ts composes them from config.json). */
-import { LIMITS } from '../../../protocol/index.js'
-
 export interface ResolverOptions {
   /**
    * once Q agree, wait up to this many blocks for the other lease holders' attestations, so that a dissenter is
@@ -8,7 +6,7 @@ export interface ResolverOptions {
    * @default 2
    */
   graceBlocks: number
-  /** outputs this large or larger go through submit_execution_output @default LIMITS.inlineOutputBytes (1024) */
+  /** outputs this large or larger are stored with submit_execution_output first (the yield payload holds 1024 bytes, ~700 of output) @default 600 */
   inlineOutputBytes: number
   /** how long a registered worker's key is reused before get_worker is asked again @default 30 s */
   workerTtlMs: number
@@ -16,6 +14,6 @@ export interface ResolverOptions {
 
 export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
   graceBlocks: 2,
-  inlineOutputBytes: LIMITS.inlineOutputBytes,
+  inlineOutputBytes: 600,
   workerTtlMs: 30_000
 }

@@ -3,17 +3,17 @@
  * it accepts:
  *  - identical: group by the signed fields (success, output hash, error, instructions); the biggest group wins
  *    when it has at least Q members.
- *  - median: the successful attestations whose output (ASCII whitespace trimmed) is one JSON number are the
- *    candidates; with at least Q of them, ordered by value (ties keep submission order), the lower median
- *    (index ⌊(n−1)/2⌋) wins and every candidate agrees. With fewer than Q candidates the identical rule applies.
- * `time_ms` is not signed, so the response carries the median of the agreeing workers' times.
+ *  - median: the successful reveals whose output is exactly one strict JSON number are the candidates; with at
+ *    least 2Q−1 of them, ordered by value (ties keep submission order), the lower median (index ⌊(n−1)/2⌋) wins
+ *    and every candidate agrees. With fewer candidates the identical rule applies.
+ * Results agree when code_hash, success, output hash, error, instructions and transcript_hash are equal.
  */
 import type { AttestationPayload } from '../../../protocol/index.js'
 
 export type Aggregation = 'identical' | 'median'
 
-export function agreementKey (a: Pick<AttestationPayload, 'success' | 'output_hash' | 'error' | 'instructions'>): string {
-  return `${a.success ? 1 : 0}|${a.output_hash}|${a.instructions}|${a.error}`
+export function agreementKey (a: Pick<AttestationPayload, 'code_hash' | 'success' | 'output_hash' | 'error' | 'instructions' | 'transcript_hash'>): string {
+  return `${a.code_hash ?? ''}|${a.success ? 1 : 0}|${a.output_hash}|${a.instructions}|${a.error}|${a.transcript_hash ?? ''}`
 }
 
 export interface QuorumOutcome {
@@ -27,13 +27,15 @@ export interface QuorumOutcome {
   ordered: AttestationPayload[]
 }
 
-const NUMBER = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
+const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
 
-/** The output as a JSON number (ASCII whitespace trimmed), or undefined. */
+/** The output as exactly one strict JSON number (RFC 8259, no whitespace, ≤ 64 bytes, finite), or undefined. */
 export function numericOutput (a: AttestationPayload): number | undefined {
   if (!a.success || a.output == null) return undefined
-  const text = Buffer.from(a.output, 'base64').toString('latin1').replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '')
-  return NUMBER.test(text) ? parseFloat(text) : undefined
+  const text = Buffer.from(a.output, 'base64').toString('latin1')
+  if (text.length > 64 || !NUMBER.test(text)) return undefined
+  const value = parseFloat(text)
+  return Number.isFinite(value) ? value : undefined
 }
 
 function identical (votes: AttestationPayload[], quorum: number): QuorumOutcome | undefined {
@@ -49,7 +51,8 @@ function identical (votes: AttestationPayload[], quorum: number): QuorumOutcome 
 
 function medianRule (votes: AttestationPayload[], quorum: number): QuorumOutcome | undefined {
   const candidates = votes.map(a => ({ a, v: numericOutput(a) })).filter((c): c is { a: AttestationPayload, v: number } => c.v != null)
-  if (candidates.length < quorum) return undefined
+  // 2Q−1 candidates: with at most Q−1 liars the lower median lies within the honest values
+  if (candidates.length < 2 * quorum - 1) return undefined
   const sorted = [...candidates].sort((x, y) => x.v - y.v) // stable: ties keep vote order
   const winner = sorted[Math.floor((sorted.length - 1) / 2)]!.a
   const agreeing = candidates.map(c => c.a)

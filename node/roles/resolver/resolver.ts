@@ -1,20 +1,26 @@
 /**
- * Collects attestations and resolves requests. The order of writes is what makes it safe to kill at any point:
- * attestation stored → (Q agree) → chain still pending? → submission `pending` stored → transaction →
- * submission `done`. A restart re-runs from the stored attestations; a `pending` submission is only re-sent after
- * the chain says the request is still unresolved, and the contract refuses a second resolve anyway.
+ * Collects reveals and resolves requests (verification v2: anyone may resolve, with its own account, and earns
+ * the resolve fee). The order of writes is what makes it safe to kill at any point: reveal stored → (phase
+ * revealing, Q committed reveals agree) → chain still pending? → submission `pending` stored → transaction →
+ * submission `done`. A restart re-runs from the stored reveals; a `pending` submission is only re-sent after the
+ * chain says the request is still unresolved, and the contract refuses a second resolve anyway, so exactly one
+ * resolve lands. Two valid signatures of one worker over different results are reported with report_equivocation.
  */
 import { EventEmitter } from 'node:events'
 import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
-import { ChainError, normaliseRequest, type AttestationEntry, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type WorkerView } from '../../chain/index.js'
+import { sha256Hex } from '../../../protocol/index.js'
+import { ChainError, normaliseRequest, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { StoredSubmission } from '../../store/index.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
-import { agreementKey, findQuorum, median, type QuorumOutcome } from './quorum.js'
-import { checkAttestation, outputBytes } from './verify.js'
+import { agreementKey, findQuorum, type QuorumOutcome } from './quorum.js'
+import { checkReveal, outputBytes } from './verify.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
 const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
+
+/** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
+const blobDeposit = (bytes: number): bigint => BigInt(bytes + 512) * 10n ** 19n
 
 export class Resolver extends EventEmitter<ResolverEvents> {
   private readonly workers = new Map<string, { worker: WorkerView | null, at: number }>()
@@ -22,10 +28,15 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   private readonly log: Logger
   private readonly options: ResolverOptions
   private unsubscribe: Array<() => void> = []
-  /** request id → height at which Q first agreed, while waiting for the remaining lease holders */
+  /** the first validly signed reveal per request/worker, kept in memory to catch a second, different one */
+  private readonly signed = new Map<string, AttestationPayload>()
+  private network: Promise<string> | undefined
+  /** request id → height at which Q first agreed, while waiting for the remaining committed workers */
   private readonly quorumAt = new Map<string, number>()
-  /** requests where Q agree but some signers' leases were not visible yet */
+  /** requests whose phase is still `committing`: looked at again on every block */
   private readonly recheck = new Set<string>()
+  /** reported equivocations (request/worker), so each is sent once */
+  private readonly reported = new Set<string>()
   private height = 0
   private started = false
 
@@ -82,26 +93,54 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     await store.forget(requestId)
   }
 
-  /** An attestation from gossip or from this node's worker. Never throws: bad input is logged and counted. */
+  /** A reveal from gossip or from this node's worker. Never throws: bad input is logged and counted. */
   async onAttestation (a: AttestationPayload): Promise<void> {
     if (!this.started) return
     const { store, metrics, client } = this.components
     try {
-      const request = await this.request(a.request_id)
-      if (request == null) return // unknown or already resolved: nothing to aggregate
-      const reason = checkAttestation(a, client.contractId, await this.worker(a.worker_id))
-      if (reason != null) {
+      const view = await client.getRequest(a.request_id)
+      if (view?.request == null || view.status !== 'pending' || view.assignment == null) return // unknown or closed
+      const config = await this.networkId()
+      const check = checkReveal(a, { contractId: client.contractId, networkId: config, request: view.request, worker: await this.worker(a.worker_id), assignment: view.assignment })
+      if (check.signed) await this.watchEquivocation(a)
+      if (check.reason != null) {
         metrics?.attestations.inc({ outcome: 'invalid' })
-        this.log.warn({ requestId: a.request_id, workerId: a.worker_id, reason }, 'attestation refused')
-        this.emit('attestation:invalid', { requestId: a.request_id, workerId: a.worker_id, reason })
+        this.log.warn({ requestId: a.request_id, workerId: a.worker_id, reason: check.reason }, 'reveal refused')
+        this.emit('attestation:invalid', { requestId: a.request_id, workerId: a.worker_id, reason: check.reason })
         return
       }
+      await store.addRequest({ request_id: a.request_id, raw: view.raw, seen_at: Number(view.request.block_height) })
       // a repeat (workers re-gossip on reconciliation) still triggers a look: the chain may have moved since
       await store.addAttestation(a)
       this.evaluate(a.request_id)
     } catch (err) {
-      this.log.warn({ err, requestId: a.request_id }, 'attestation not processed')
+      this.log.warn({ err, requestId: a.request_id }, 'reveal not processed')
     }
+  }
+
+  /** A worker that signed two different results of one request loses bond: anyone may show both signatures. */
+  private async watchEquivocation (a: AttestationPayload): Promise<void> {
+    const key = `${a.request_id}/${a.worker_id}`
+    const seen = this.signed.get(key)
+    if (seen == null) { this.signed.set(key, a); return }
+    if (agreementKey(seen) === agreementKey(a) || this.reported.has(key)) return
+    this.reported.add(key)
+    const entry = (x: AttestationPayload): SignedResultEntry => ({
+      code_hash: x.code_hash!, success: x.success, output_hash: x.output_hash, error_hash: sha256Hex(x.error),
+      instructions: x.instructions, transcript_hash: x.transcript_hash!, signature: x.signature
+    })
+    try {
+      await this.components.client.reportEquivocation(a.request_id, a.worker_id, entry(seen), entry(a))
+      this.log.warn({ requestId: a.request_id, workerId: a.worker_id }, 'equivocation reported')
+      this.emit('worker:equivocated', { requestId: a.request_id, workerId: a.worker_id })
+    } catch (err) {
+      this.log.warn({ err, requestId: a.request_id, workerId: a.worker_id }, 'equivocation report refused')
+    }
+  }
+
+  private async networkId (): Promise<string> {
+    this.network ??= this.components.client.getConfig().then(c => c.networkId)
+    try { return await this.network } catch (err) { this.network = undefined; throw err }
   }
 
   /** A request seen on chain: remember it (a resolver-only node has no worker to do so), then evaluate. */
@@ -134,7 +173,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const fromStore = stored != null ? normaliseRequest(stored.raw) : undefined
     if (fromStore != null) return fromStore.request
     const fromChain = await client.getRequest(requestId)
-    if (fromChain == null) return undefined
+    if (fromChain?.request == null) return undefined
     await store.addRequest({ request_id: requestId, raw: fromChain.raw, seen_at: Number(fromChain.request.block_height) })
     return fromChain.request
   }
@@ -166,19 +205,20 @@ export class Resolver extends EventEmitter<ResolverEvents> {
       await this.finish(previous, requestId, { duplicate: previous?.state === 'pending' || previous?.state === 'failed' })
       return
     }
-    // the contract refuses the whole call if any signer holds no lease, so only lease holders count
-    const holders = new Set(view!.leases.map(l => l.worker_id))
-    const counted = stored.filter(a => holders.has(a.worker_id))
-    const quorum = findQuorum(counted, q, aggregation)
-    if (quorum == null) {
-      // Q agree but not all of them hold a lease in the state we read: their claims are still landing, look again
-      // on the next block (never more than a few times: the leases either appear or the request resolves)
-      this.recheck.add(requestId)
+    const assignment = view!.assignment
+    if (assignment == null) return
+    if (assignment.phase !== 'revealing') {
+      this.recheck.add(requestId) // reveals are early; the phase closes at close_at or with the last commit
       return
     }
     this.recheck.delete(requestId)
+    // the contract refuses the whole call if any signer holds no commit, so only committed workers count
+    const committed = new Set(assignment.commits.map(c => c.worker_id))
+    const counted = stored.filter(a => committed.has(a.worker_id))
+    const quorum = findQuorum(counted, q, aggregation)
+    if (quorum == null) return
     const at = this.quorumAt.get(requestId) ?? this.height
-    if (counted.length < holders.size && this.height < at + this.options.graceBlocks) {
+    if (counted.length < committed.size && this.height < at + this.options.graceBlocks) {
       this.quorumAt.set(requestId, at) // onBlock re-evaluates when the grace period is over
       return
     }
@@ -203,20 +243,24 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const { winner } = quorum
     const output = outputBytes(winner) ?? new Uint8Array(0)
     const big = output.length >= this.options.inlineOutputBytes
-    const response: ExecutionResponse = {
-      success: winner.success,
-      ...(output.length > 0 && !big ? { output: Buffer.from(output).toString('base64') } : {}),
-      error: winner.error,
-      resources_used: { instructions: winner.instructions, time_ms: median(quorum.agreeing.map(a => a.time_ms)), compile_time_ms: 0 }
-    }
+    const responseOf = (a: AttestationPayload, withOutput: boolean): ExecutionResponse => ({
+      code_hash: a.code_hash!,
+      success: a.success,
+      ...(withOutput && !big && a.output != null && a.output !== '' ? { output: a.output } : { output_hash: a.output_hash }),
+      ...(a.error !== '' ? { error: a.error } : {}),
+      resources_used: { instructions: a.instructions },
+      transcript_hash: a.transcript_hash!
+    })
+    const response = responseOf(winner, true)
     const winnerKey = agreementKey(winner)
-    const entries: AttestationEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
-      ? { worker_id: a.worker_id, signature: a.signature }
-      : { worker_id: a.worker_id, signature: a.signature, response: { success: a.success, ...(a.output != null && a.output !== '' ? { output: a.output } : {}), error: a.error, instructions: a.instructions } })
+    const reveals: RevealEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
+      ? { worker_id: a.worker_id, salt: a.salt!, signature: a.signature }
+      : { worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, false) })
     try {
-      // OutLayer's two-step flow for big outputs: store the output, then resolve without it
-      if (big) await client.submitExecutionOutput(requestId, Buffer.from(output).toString('base64'))
-      const outcome = await client.resolveExecution(requestId, response, entries)
+      // big outputs: store the blob first (its storage paid by our deposit, the excess returned, refunded at the end)
+      if (big) await client.submitExecutionOutput(requestId, Buffer.from(output).toString('base64'), blobDeposit(output.length))
+      // an empty output_hash response for an empty output must name it inline
+      const outcome = await client.resolveExecution(requestId, output.length === 0 ? { ...response, output_hash: undefined, output: '' } : response, reveals)
       await store.putSubmission({ ...submission, state: 'done', tx_hash: outcome.txHash, updated_ms: Date.now() })
       metrics?.resolveSubmits.inc({ outcome: 'ok' })
       this.log.info({ requestId, workers: submission.workers, txHash: outcome.txHash }, 'resolved')

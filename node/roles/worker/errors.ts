@@ -12,6 +12,12 @@ export type WorkerErrorCode =
   | 'LOCAL_FAILURE'
   /** the input lives in contract state and could not be read */
   | 'INPUT_UNAVAILABLE'
+  /** the contract assigned the request to other workers (not an error: most requests are someone else's) */
+  | 'NOT_ASSIGNED'
+  /** a backup whose turn came after every slot was committed */
+  | 'NOT_NEEDED'
+  /** the contract took no commit from this worker: its slot went to a backup, or the phase closed */
+  | 'COMMIT_REFUSED'
   /** a Project source names a project or version the contract does not have, or a version with a bad source */
   | 'PROJECT_UNKNOWN'
 

@@ -1,6 +1,7 @@
 /**
- * The worker role (issue 7 §3): decide, claim a lease, get the wasm, execute deterministically, sign, gossip,
- * and keep the result until the request is closed on chain. It subscribes in its own start() to the chain
+ * The worker role (issue 7 §3, verification v2): when the contract assigned it, get the wasm, execute
+ * deterministically, commit on chain, reveal over gossip once the commit phase closed, and keep the reveal until
+ * the request is closed on chain. It subscribes in its own start() to the chain
  * watcher (requests, closes, blocks) and to `task` gossip, and gossips tasks and attestations itself.
  */
 import type { AttestationPayload, ExecutionResult, KeyPair } from '../../../protocol/index.js'
@@ -16,7 +17,7 @@ import { Worker } from './worker.js'
 
 export { WorkerError, type WorkerErrorCode } from './errors.js'
 export { workerRank, rankScore } from './rank.js'
-export { attest } from './attest.js'
+export { attest, contextOf, type Attested } from './attest.js'
 export { resolveProject, concreteSource, type ConcreteSource, type ResolvedProject } from './project.js'
 export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './compile-only.js'
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -28,14 +29,12 @@ export type ExecuteFn = (wasm: Uint8Array, opts: ExecuteOptions) => Promise<Exec
 export interface WorkerInit extends Partial<WorkerOptions> {
   /** the ed25519 key registered with register_worker; signs attestations */
   signingKey: KeyPair
-  /** the contract's lease length; workers ranked below R wait this many blocks before trying */
-  leaseBlocks: number
-  /** the contract's min_bond: workers below it may not lease, so they are left out of the ranking @default 0 */
-  minBond?: bigint
+  /** get_config's network_id, bound into the digest (a request's own network_id wins) */
+  networkId: string
 }
 
 export interface WorkerComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'claimLease' | 'getLeases' | 'listWorkers' | 'getRequest' | 'view'>
+  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'view'>
   /** the worker's store section: requests, leases, own results */
   store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'putLease' | 'putResult' | 'getResult' | 'forget'>
   /** task hints in, task hints and attestations out */
@@ -48,9 +47,9 @@ export interface WorkerComponents {
 }
 
 export interface WorkerEvents {
-  /** this worker holds a lease on chain (claimed now or found after a restart) */
-  'lease:won': [{ requestId: string }]
-  /** the attestation is stored (before it is gossiped); a local resolver takes it from here */
+  /** this worker's commit is on chain (sent now or found after a restart) */
+  'result:committed': [{ requestId: string, commit: string }]
+  /** the reveal, once the commit phase closed (before it is gossiped); a local resolver takes it from here */
   'result:attested': [{ attestation: AttestationPayload }]
   /** a Project source was resolved through the contract's views to the version this worker runs */
   'project:resolved': [{ requestId: string, projectId: string, versionKey: string }]

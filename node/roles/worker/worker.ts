@@ -1,20 +1,22 @@
 /**
- * Worker state machine per request: seen → (rank wait) → lease → working → attested → resolved, or skipped.
- * Every step is persisted before the side effect it enables, so a restarted worker picks up where it stopped:
- * a request it was `working` on is re-run (execution is deterministic, the lease is still its own), and an
- * `attested` result is re-gossiped on reconciliation until the request closes.
+ * Worker state machine per request (verification v2): seen → working → attested (result, reveal and commit
+ * stored) → committed (commit_result on chain) → revealed (gossiped once the commit phase closed) → resolved; or
+ * skipped. The contract assigns the workers: a primary runs as soon as it sees the request, a backup once the
+ * primaries' window passed and a slot is still open. Every step is persisted before the side effect it enables,
+ * and the commit is a pure function of the request, the code, the deterministic result and the worker's key (the
+ * salt is derived), so a restarted worker re-runs and rebuilds the same commit: it never commits twice (it reads
+ * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
 import { sourceKind, type AttestationPayload, type ExecutionRequest, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
-import { ChainError, type ChainLease, type ChainWatcherEvents } from '../../chain/index.js'
+import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
 import { resolveProject } from './project.js'
 import { WorkerError } from './errors.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
-import { workerRank } from './rank.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 
 interface Queued { request: ExecutionRequest, notBefore: number }
@@ -37,7 +39,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly jobs = new Map<string, Promise<void>>()
   private readonly considering = new Set<string>()
   private height = 0
-  private workers: { list: string[], at: number } | undefined
+  /** committed requests whose phase has not closed yet: request id → close_at */
+  private readonly awaitingReveal = new Map<string, number>()
   private started = false
   private unsubscribe: Array<() => void> = []
   private readonly options: WorkerOptions
@@ -66,12 +69,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     const onClosed = ({ requestId }: { requestId: string }): void => { safe('close', this.onClosed(requestId)) }
     const onBlock = ({ height }: { height: number }): void => { this.onBlock(height) }
+    const onCommitted = ({ requestId, closed }: { requestId: string, closed: boolean }): void => {
+      if (closed && this.awaitingReveal.has(requestId)) safe('reveal', this.reveal(requestId))
+    }
     watcher.on('request:new', onNew)
     watcher.on('request:closed', onClosed)
+    watcher.on('request:committed', onCommitted)
     watcher.on('block', onBlock)
     const offTask = gossip.on('task', (payload) => { safe('gossiped task', this.onTask(payload)) })
     this.unsubscribe = [
-      () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('block', onBlock), offTask
+      () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('request:committed', onCommitted),
+      () => watcher.off('block', onBlock), offTask
     ]
   }
 
@@ -90,15 +98,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return { running: this.running.size, queued: this.queue.size, capacity: this.options.capacity, height: this.height }
   }
 
-  /** The chain advanced: deferred requests whose wait is over may start. */
+  /** The chain advanced: deferred backups whose turn came may start, and phases past close_at are revealing. */
   onBlock (height: number): void {
     this.height = Math.max(this.height, height)
+    for (const [id, closeAt] of this.awaitingReveal) {
+      if (height > closeAt) void this.reveal(id).catch(err => this.log.warn({ err, requestId: id }, 'reveal failed'))
+    }
     this.pump()
   }
 
   /** The request closed on chain (resolved, completed or cancelled): drop it everywhere. */
   async onClosed (requestId: string): Promise<void> {
     this.queue.delete(requestId)
+    this.awaitingReveal.delete(requestId)
     this.running.get(requestId)?.abort()
     const { store, metrics } = this.components
     const stored = await store.getRequest(requestId)
@@ -127,9 +139,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (await store.addRequest({ request_id: id, raw, seen_at: height })) metrics?.jobs.inc({ status: 'seen' })
     const stored = await store.getRequest(id)
     if (stored == null || stored.state === 'resolved' || stored.state === 'skipped') return
-    if (stored.state === 'attested') {
-      // the resolver may have missed our gossip (partition, restart): repeat it when the chain says still pending
-      if (origin === 'reconcile') await this.republish(id)
+    if (stored.state === 'committed' || stored.state === 'revealed') {
+      // the resolver may have missed our reveal (partition, restart): repeat it while the chain says pending
+      if (origin === 'reconcile' || stored.state === 'committed') await this.reveal(id)
       return
     }
     if (this.running.has(id) || this.queue.has(id)) return
@@ -138,10 +150,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await this.skip(id, 'SOURCE_UNSUPPORTED', `source ${kind} is not allowed on this node`)
       return
     }
-    const rank = workerRank(request.request_id, this.components.client.accountId, await this.workerList())
-    const first = rank < request.redundancy.replicas || stored.state === 'working'
-    this.queue.set(id, { request, notBefore: first ? 0 : stored.seen_at + this.init.leaseBlocks })
-    this.log.debug({ requestId: id, rank, origin }, first ? 'request queued' : 'request deferred one lease period')
+    const me = this.components.client.accountId
+    const primary = (request.assigned ?? []).includes(me)
+    const backup = (request.backups ?? []).indexOf(me)
+    if (!primary && backup < 0) {
+      await this.skip(id, 'NOT_ASSIGNED', 'the contract assigned this request to other workers')
+      return
+    }
+    // a backup's turn starts after the primaries' window; it then takes a slot only if one is still open
+    const notBefore = primary ? 0 : Number(request.commit_deadline ?? 0) + 1
+    this.queue.set(id, { request, notBefore })
+    this.log.debug({ requestId: id, primary, backup, origin }, primary ? 'request queued' : 'backup: deferred to the end of the commit window')
     this.pump()
   }
 
@@ -151,18 +170,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (payload.contract_id !== client.contractId || !this.started) return
     if (await store.getRequest(payload.request_id) != null) return
     const view = await client.getRequest(payload.request_id)
-    if (view != null && view.status === 'pending') await this.consider({ request: view.request, raw: view.raw, height: watcher.height(), origin: 'gossip' })
-  }
-
-  private async workerList (): Promise<string[]> {
-    if (this.workers == null || Date.now() - this.workers.at > this.options.workerListTtlMs) {
-      const list = await this.components.client.listWorkers()
-      const minBond = this.init.minBond ?? 0n
-      // only workers that may lease: active and bonded at least min_bond (a slashed worker must top up first)
-      const eligible = list.filter(w => w.status === 'active' && w.bond >= minBond)
-      this.workers = { list: eligible.map(w => w.account_id), at: Date.now() }
-    }
-    return this.workers.list
+    if (view?.request != null && view.status === 'pending') await this.consider({ request: view.request, raw: view.raw, height: watcher.height(), origin: 'gossip' })
   }
 
   private pump (): void {
@@ -186,81 +194,96 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  private isActive (lease: ChainLease): boolean {
-    return lease.expires_at > this.height
-  }
-
-  /** true when this worker holds an active lease (claimed now, or still ours from before a restart) */
-  private async ensureLease (request: ExecutionRequest): Promise<boolean> {
-    const { client, store, metrics } = this.components
-    const id = request.request_id.toString()
-    const leases = await client.getLeases(id)
-    if (!this.started) return false // stopping: send nothing more
-    if (leases.some(l => l.worker_id === client.accountId && this.isActive(l))) return true
-    if (leases.filter(l => this.isActive(l)).length >= request.redundancy.replicas) {
-      metrics?.leaseClaims.inc({ outcome: 'lost' })
-      return false
-    }
+  /** true once this worker's commit is on chain (sent now, or found there after a restart) */
+  private async ensureCommitted (id: string, commit: string): Promise<boolean> {
+    const { client, metrics } = this.components
+    const mine = (a: Awaited<ReturnType<typeof client.getAssignment>>): boolean => a?.commits.some(c => c.worker_id === client.accountId) === true
+    const before = await client.getAssignment(id)
+    if (mine(before)) return true
+    if (before == null || before.phase === 'revealing' || !this.started) return false
     try {
-      await client.claimLease(id)
+      await client.commitResult(id, commit)
     } catch (err) {
+      // refused (a backup took the slot, the phase closed, a duplicate after a lost answer): the chain says which
       if (err instanceof ChainError && err.code === 'CALL_REFUSED') {
-        metrics?.leaseClaims.inc({ outcome: 'lost' })
-        this.log.debug({ requestId: id, err }, 'lease refused')
-        return false
+        const committed = mine(await client.getAssignment(id))
+        metrics?.commits.inc({ outcome: committed ? 'ok' : 'refused' })
+        if (!committed) this.log.debug({ requestId: id, err }, 'commit refused')
+        return committed
       }
-      metrics?.leaseClaims.inc({ outcome: 'error' })
+      metrics?.commits.inc({ outcome: 'error' })
       throw err
     }
-    metrics?.leaseClaims.inc({ outcome: 'won' })
-    await store.putLease({ request_id: id, claimed_at_block: this.height })
+    metrics?.commits.inc({ outcome: 'ok' })
     return true
+  }
+
+  /** Gossips the stored reveal once the request's commit phase closed; remembers it until then. */
+  private async reveal (id: string): Promise<void> {
+    const { client, store, metrics } = this.components
+    const mine = await store.getResult(id)
+    if (mine == null) return
+    const assignment = await client.getAssignment(id)
+    if (assignment == null) { this.awaitingReveal.delete(id); return } // finished
+    if (assignment.phase !== 'revealing') { this.awaitingReveal.set(id, assignment.close_at); return }
+    this.awaitingReveal.delete(id)
+    const first = (await store.getRequest(id))?.state === 'committed'
+    if (first) {
+      await store.setRequestState(id, 'revealed')
+      metrics?.jobs.inc({ status: 'revealed' })
+    }
+    this.emit('result:attested', { attestation: mine })
+    await this.gossip(mine)
   }
 
   private async run (request: ExecutionRequest, signal: AbortSignal): Promise<void> {
     const { client, store, metrics, artifacts, execute } = this.components
     const id = request.request_id.toString()
     try {
-      // the wasm before the lease: a worker that cannot get the code (yet) holds no slot it cannot use, and a
-      // long build does not eat into the lease
+      if (!(request.assigned ?? []).includes(client.accountId)) {
+        // a backup: run only while a slot is open (a primary committed late, or never)
+        const assignment = await client.getAssignment(id)
+        if (assignment == null || assignment.phase === 'revealing' || assignment.commits.length >= request.redundancy.replicas) {
+          await this.skip(id, 'NOT_NEEDED', 'every slot was committed before this backup\'s turn')
+          return
+        }
+      }
+      await store.setRequestState(id, 'working')
       const code = await artifacts.resolve(await this.concrete(request), signal)
       const compileOnly = isCompileOnly(request)
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
-      // the claim's transaction and the run overlap: the result is attested only once the lease is ours, and a
-      // run for a lost claim is thrown away (cheap next to the blocks a claim takes)
-      const [leased, result] = await Promise.all([
-        this.ensureLease(request).then(async won => {
-          if (won) {
-            this.emit('lease:won', { requestId: id })
-            await store.setRequestState(id, 'working')
-            metrics?.jobs.inc({ status: 'claimed' })
-          }
-          return won
-        }),
-        compileOnly
-          ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
-          : execute(code.wasm, {
-            input,
-            fuel: limits.max_instructions,
-            memoryMb: limits.max_memory_mb,
-            timeoutMs: limits.max_execution_seconds * 1000,
-            seed: request.seed,
-            timestampNs: request.timestamp_ns
-          })
-      ])
-      if (!leased || signal.aborted) return // full: reconciliation brings it back if a lease expires
+      const result = compileOnly
+        ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
+        : await execute(code.wasm, {
+          input,
+          fuel: limits.max_instructions,
+          memoryMb: limits.max_memory_mb,
+          timeoutMs: limits.max_execution_seconds * 1000,
+          seed: request.seed,
+          timestampNs: request.timestamp_ns
+        })
+      if (signal.aborted) return
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)
       metrics?.jobs.inc({ status: 'executed' })
-      const attestation = attest({ contractId: client.contractId, requestId: request.request_id, workerId: client.accountId, result, key: this.init.signingKey })
-      await store.putResult(attestation)
+      const { reveal, commit } = attest({
+        contractId: client.contractId, networkId: this.init.networkId, request, workerId: client.accountId, codeHash: code.hash, result, key: this.init.signingKey
+      })
+      // stored before the commit is sent: a crash after it still has the reveal (and rebuilds the same commit)
+      await store.putResult(reveal)
       await store.setRequestState(id, 'attested')
       metrics?.jobs.inc({ status: 'attested' })
-      this.emit('result:attested', { attestation })
-      this.log.info({ requestId: id, success: attestation.success, instructions: attestation.instructions, wasmFrom: code.from, compileOnly }, 'attested')
-      await this.gossip(attestation)
+      if (!await this.ensureCommitted(id, commit)) {
+        await this.skip(id, 'COMMIT_REFUSED', 'the contract took no commit from this worker (slot taken or phase closed)')
+        return
+      }
+      await store.setRequestState(id, 'committed')
+      metrics?.jobs.inc({ status: 'committed' })
+      this.emit('result:committed', { requestId: id, commit })
+      this.log.info({ requestId: id, success: reveal.success, instructions: reveal.instructions, codeHash: code.hash, wasmFrom: code.from, compileOnly }, 'committed')
+      await this.reveal(id)
     } catch (err) {
       const code = err instanceof WorkerError || err instanceof ArtifactError || err instanceof ChainError ? err.code : 'ERROR'
       if ((err instanceof WorkerError || err instanceof ArtifactError) && !RETRYABLE.has(code)) {
@@ -272,7 +295,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.log[level]({ requestId: id, code, err }, 'job not done; will retry on reconciliation')
         this.emit('job:failed', { requestId: id, code, message: (err as Error).message })
         const stored = await store.getRequest(id)
-        if (stored?.state === 'working') await store.setRequestState(id, 'seen', { code, message: (err as Error).message })
+        if (stored?.state === 'working' || stored?.state === 'attested') await store.setRequestState(id, 'seen', { code, message: (err as Error).message })
       }
     }
   }
@@ -291,7 +314,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async input (request: ExecutionRequest): Promise<string> {
     if (request.input_data_in_state !== true) return request.input_data ?? ''
     const full = await this.components.client.getRequest(request.request_id.toString())
-    const input = full?.request.input_data
+    const input = full?.request?.input_data
     if (typeof input !== 'string') throw new WorkerError('INPUT_UNAVAILABLE', `request ${request.request_id} keeps its input in state, and get_request did not return it`)
     return input
   }
@@ -308,11 +331,4 @@ export class Worker extends EventEmitter<WorkerEvents> {
       .catch(err => this.log.warn({ err, requestId: attestation.request_id }, 'attestation gossip failed'))
   }
 
-  private async republish (id: string): Promise<void> {
-    const mine = await this.components.store.getResult(id)
-    if (mine != null) {
-      this.emit('result:attested', { attestation: mine })
-      await this.gossip(mine)
-    }
-  }
 }
