@@ -128,7 +128,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       const artifacts = new ArtifactResolver({ store: artifactStore, network: mesh, ...(built != null ? { build: built.build } : {}), logger, metrics },
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
-        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId
+        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null
       })({ client, store, gossip: mesh, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
     }
     const resolver = roles.has('aggregator')

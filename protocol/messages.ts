@@ -47,7 +47,9 @@ export const attestationPayloadCheck = object({
   /** base64 of the 64-byte ed25519 signature over the attestation digest (protocol/attestation.ts) */
   signature: base64(64)
 })
-export type AttestationPayload = typeof attestationPayloadCheck extends Check<infer T> ? T : never
+type CheckedAttestation = typeof attestationPayloadCheck extends Check<infer T> ? T : never
+/** the v2 reveal fields are optional keys, so v1-shaped payloads still type-check (and are refused by the resolver) */
+export type AttestationPayload = Omit<CheckedAttestation, 'code_hash' | 'transcript_hash' | 'salt'> & { code_hash?: string, transcript_hash?: string, salt?: string }
 
 export const buildPayloadCheck = object({
   build_key: hex(32),

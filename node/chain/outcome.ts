@@ -62,7 +62,7 @@ export function readRequestOutcome (tx: FinalTx, txHash: string): RequestOutcome
   return {
     txHash,
     ...(requestId != null ? { requestId } : {}),
-    result: successValue(status) ?? '',
+    result: completed.success === true ? successValue(status) ?? '' : null,
     success: completed.success === true,
     timedOut: completed.timed_out === true,
     ...(typeof completed.error_message === 'string' && completed.error_message !== '' ? { error: completed.error_message } : {}),

@@ -8,6 +8,8 @@ export interface WorkerOptions {
   allowedSources: SourceKind[]
   /** how long the registered-worker list is reused before it is read again @default 10 s */
   workerListTtlMs: number
+  /** resolve (build) the git source of requests assigned to others: on for a node that is also a builder @default false */
+  buildUnassigned: boolean
   /** how long stop() waits for running jobs after aborting them @default 10 s */
   stopTimeoutMs: number
 }
@@ -16,5 +18,6 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   capacity: 2,
   allowedSources: [...SOURCE_KINDS],
   workerListTtlMs: 10_000,
-  stopTimeoutMs: 10_000
+  stopTimeoutMs: 10_000,
+  buildUnassigned: false
 }

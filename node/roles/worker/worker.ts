@@ -154,6 +154,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const primary = (request.assigned ?? []).includes(me)
     const backup = (request.backups ?? []).indexOf(me)
     if (!primary && backup < 0) {
+      // a builder builds what others were assigned, so that they fetch it instead of waiting for a build
+      if (this.options.buildUnassigned && 'GitHub' in request.source) {
+        this.components.artifacts.resolve(request.source).catch(err => this.log.debug({ err, requestId: id }, 'build for others failed'))
+      }
       await this.skip(id, 'NOT_ASSIGNED', 'the contract assigned this request to other workers')
       return
     }

@@ -15,7 +15,7 @@ import { execute } from '../../../sandbox/exec/index.js'
 import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '../../p2p/dht/build-record.js'
 import { buildLibp2p } from '../../p2p/libp2p.js'
 import { createNode, type OutlayerNode } from '../../node.js'
-import { createOutlayerClient, type RequestView } from '../../chain/index.js'
+import { createOutlayerClient, type RequestOutcome, type RequestView } from '../../chain/index.js'
 import { publicKeyOfNearKey } from '../../keys.js'
 import type { ExecuteFn } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
@@ -50,9 +50,7 @@ describe('mesh end to end', function () {
     }
     if (mode.crash && crashed == null) {
       crashed = i
-      // the claim runs alongside the execution: crash once it has landed
-      await new Promise(resolve => { mesh.nodes[i]!.worker!.once('lease:won', resolve); setTimeout(resolve, 15_000) })
-      // claimed, then gone: nothing more from this node (not awaited: stop waits for this very job)
+      // assigned, then gone before it committed: nothing more from this node (not awaited: stop waits for this very job)
       crashStopped = mesh.nodes[i]!.stop().catch(() => {})
       return await new Promise<ExecutionResult>(() => {})
     }
@@ -64,7 +62,7 @@ describe('mesh end to end', function () {
     mesh = await startLocalMesh({
       nodes: NODES,
       blockTimeMs: 200,
-      leaseBlocks: 10,
+      commitWindowBlocks: 10,
       reconcileEveryBlocks: 5,
       roles: i => i === 0 ? ['aggregator'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
@@ -91,22 +89,26 @@ describe('mesh end to end', function () {
     return child
   }
 
-  async function runRequest (args: { replicas: number, quorum: number, source?: Record<string, unknown>, input?: string }): Promise<{ requestId: string, view: RequestView, output: unknown }> {
+  async function runRequest (args: { replicas: number, quorum: number, source?: Record<string, unknown>, input?: string }): Promise<{ requestId: string, view: RequestView, output: unknown, outcome: RequestOutcome, assigned: string[] }> {
     const { requestId, txHash } = await mesh.request({ source: args.source ?? source, input_data: args.input ?? INPUT, replicas: args.replicas, quorum: args.quorum })
+    const assigned = (await mesh.user.client.getRequest(requestId))?.assignment?.assigned ?? []
     const view = await mesh.waitClosed(requestId, 120_000)
     const output = await mesh.result(txHash)
-    return { requestId, view, output }
+    const outcome = (await mesh.user.client.waitOutcome(txHash, { timeoutMs: 60_000 }))!
+    return { requestId, view, output, outcome, assigned }
   }
 
-  const workersOf = (view: RequestView): string[] => view.resolution?.workers ?? []
+  /** the agreeing workers, from the request transaction's execution_completed event */
+  const workersOf = (r: { outcome: RequestOutcome }): string[] => r.outcome.workers
 
   it('resumes a request with R=3, Q=2 and returns the agreed output to the caller', async () => {
-    const { view, output } = await runRequest({ replicas: 3, quorum: 2 })
+    const r = await runRequest({ replicas: 3, quorum: 2 })
+    const { view, output } = r
     assert.equal(typeof output, 'string')
     const numbers = (JSON.parse(output as string) as { numbers: number[] }).numbers
     assert.equal(numbers.length, 5)
     assert.ok(numbers.every(x => x >= 1 && x <= 100), `numbers in range: ${numbers.join(',')}`)
-    assert.ok(workersOf(view).length >= 2, `at least Q agreeing workers: ${workersOf(view).join(',')}`)
+    assert.ok(workersOf(r).length >= 2, `at least Q agreeing workers: ${workersOf(r).join(',')}`)
     assert.equal(view.resolution?.success, true)
   })
 
@@ -130,11 +132,12 @@ describe('mesh end to end', function () {
   it('outvotes a worker that returns a wrong but plausible output and records it on chain', async () => {
     const disagreedBefore = await disagreed()
     mode.lie = true
-    const { view, output } = await runRequest({ replicas: 3, quorum: 2 })
+    const r = await runRequest({ replicas: 3, quorum: 2 })
+    const { output } = r
     mode.lie = false
     assert.ok(liar != null, 'one worker lied')
     assert.notEqual(output, '{"numbers":[1,2,3,4,5]}', 'the lie did not win')
-    assert.ok(!workersOf(view).includes(liar), `the liar ${liar} is not among the agreeing workers`)
+    assert.ok(!workersOf(r).includes(liar), `the liar ${liar} is not among the agreeing workers`)
     const after = await disagreed()
     assert.equal(after.get(liar), (disagreedBefore.get(liar) ?? 0) + 1, `the contract counted ${liar}'s disagreement`)
     // slashed below min_bond, the liar may not lease again until it tops its bond up (as a node runner would)
@@ -188,18 +191,16 @@ describe('mesh end to end', function () {
     assert.ok(fetches >= 1, `other workers fetched the wasm from a peer (${fetches} fetches)`)
   })
 
-  it('completes a job when a worker crashes after claiming: its lease expires and another worker takes it', async () => {
+  it('completes a job when an assigned worker crashes before committing: a backup takes its slot after the window', async () => {
     mode.crash = true
-    const { view } = await runRequest({ replicas: 2, quorum: 2 })
+    const r = await runRequest({ replicas: 2, quorum: 2 })
     mode.crash = false
     assert.ok(crashed != null, 'a worker crashed')
     const crashedId = mesh.configs[crashed]!.near.accountId
-    const leases = view.leases as Array<{ worker_id: string }>
-    assert.ok(leases.some(l => l.worker_id === crashedId), `${crashedId} had claimed a lease`)
-    assert.ok(!workersOf(view).includes(crashedId), 'the crashed worker is not among the agreeing ones')
-    // at least Q; more is legitimate: the honest first worker's lease also runs out while the aggregator waits, and
-    // its slot can go to a second replacement whose matching attestation counts too
-    assert.ok(workersOf(view).length >= 2, `a quorum of 2: ${workersOf(view).join(', ')}`)
+    assert.ok(r.assigned.includes(crashedId), `${crashedId} was a primary (${r.assigned.join(', ')})`)
+    assert.ok(!workersOf(r).includes(crashedId), 'the crashed worker is not among the agreeing ones')
+    assert.equal(workersOf(r).length, 2, `a quorum of 2: ${workersOf(r).join(', ')}`)
+    assert.ok(workersOf(r).some(w => !r.assigned.includes(w)), 'a backup filled the slot')
     await crashStopped // its store is closed once the stop is through
     await mesh.startNode(crashed) // back for the next cases, from its own store
   })
@@ -223,9 +224,16 @@ describe('mesh end to end', function () {
   it('completes a request through chain reconciliation alone on a partitioned node that missed the event', async () => {
     await aggregator.stop()
     for (const node of mesh.nodes) await node?.stop()
-    const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 1, quorum: 1 })
-    // a lone node (no peers, so no gossip) whose cursor starts after the request: only the views can tell it
+    // a lone node (no peers, so no gossip) whose cursor starts after the request: only the views can tell it. The
+    // contract picks the worker, so send a few and follow one that names this node as its primary
     const worker = mesh.configs[1]!
+    const sent = await mesh.requestMany(Array.from({ length: 8 }, () => ({ source, input_data: INPUT, replicas: 1, quorum: 1 })))
+    let requestId = ''
+    let txHash = ''
+    for (const s of sent) {
+      if ((await mesh.user.client.getRequest(s.requestId))?.assignment?.assigned[0] === worker.near.accountId) ({ requestId, txHash } = s)
+    }
+    assert.ok(requestId !== '', 'one of 8 requests was assigned to the lone node')
     const agg = mesh.configs[0]!
     const config = {
       ...worker,
@@ -242,7 +250,7 @@ describe('mesh end to end', function () {
       await node.start()
       const view = await mesh.waitClosed(requestId, 120_000)
       assert.ok(view.resolution != null, `resolved, not ${JSON.stringify({ status: view?.status, resolution: view?.resolution })}`)
-      assert.deepEqual(workersOf(view), [worker.near.accountId])
+      assert.deepEqual(workersOf({ outcome: (await mesh.user.client.waitOutcome(txHash, { timeoutMs: 60_000 }))! }), [worker.near.accountId])
       assert.equal(fromFeed, 0, 'the feed never showed this node the request')
       assert.equal(node.mesh.peers().length, 0, 'the node had no peers')
     } finally {

@@ -26,7 +26,7 @@ describe('mesh: Project sources and compile_only', function () {
 
   before(async () => {
     // no periodic reconciliation: a request reaches a worker only through the feed, gossip or the test's consider()
-    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, leaseBlocks: 20, reconcileEveryBlocks: 1_000_000 })
+    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, commitWindowBlocks: 20, reconcileEveryBlocks: 1_000_000 })
     random = await mesh.example('random')
     echo = await mesh.example('echo')
     owner = new Account(mesh.user.accountId, mesh.user.client.provider, new KeyPairSigner(KeyPair.fromString(mesh.user.secretKey as KeyPairString)))
@@ -140,9 +140,9 @@ describe('mesh: Project sources and compile_only', function () {
       source: { WasmUrl: random },
       resource_limits: LIMITS,
       response_format: 'Text',
-      // R = every node: each worker ranks first and tries at once (a deferred try would wait a lease period, and
-      // reconciliation drops a request the chain does not list as pending)
+      // every node a primary: each worker runs it at once
       redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' },
+      assigned: mesh.configs.map(c => c.near.accountId),
       block_height: mesh.net.height(),
       timestamp_ns: '0',
       seed: '11'.repeat(32)

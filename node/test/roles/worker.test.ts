@@ -1,6 +1,6 @@
 /**
  * The worker role on a real localnet and contract, with a real level store, artifact store and executor: who
- * runs first (rank), what it skips, what it retries, and what a restart resumes, with exact counts.
+ * runs (the contract's assignment), what it skips, what it retries, and what a restart resumes, with exact counts.
  */
 import { strict as assert } from 'node:assert'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -12,7 +12,7 @@ import { createExecutor, type Executor } from '../../../sandbox/exec/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { ArtifactResolver } from '../../artifacts/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
-import { worker as createWorker, workerRank, type ExecuteFn, type Worker, type WorkerInit } from '../../roles/worker/index.js'
+import { worker as createWorker, type ExecuteFn, type Worker, type WorkerInit } from '../../roles/worker/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
 import { GossipBus, WatcherStandIn, serve, silent } from './fixtures.js'
 
@@ -23,7 +23,7 @@ describe('worker role', function () {
   let echo: Uint8Array
   let dirs: string[] = []
   before(async () => {
-    chain = await startChain({ workers: 2, leaseBlocks: 10_000 })
+    chain = await startChain({ workers: 2, commitWindowBlocks: 10 })
     executor = createExecutor({ workers: 1 })
     echo = new Uint8Array(await readFile((await ensureExamples()).echo))
   })
@@ -33,7 +33,7 @@ describe('worker role', function () {
   })
   afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }) })
 
-  interface Running { worker: Worker, store: NodeStore, gossip: GossipBus, watcher: WatcherStandIn, claims: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
+  interface Running { worker: Worker, store: NodeStore, gossip: GossipBus, watcher: WatcherStandIn, commits: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
 
   async function run (w: TestWorker, opts: { dir?: string, execute?: ExecuteFn, init?: Partial<WorkerInit> } = {}): Promise<Running & { dir: string }> {
     const dir = opts.dir ?? await mkdtemp(join(tmpdir(), 'outlayer-worker-'))
@@ -41,53 +41,63 @@ describe('worker role', function () {
     const store = await openStore(join(dir, 'store'))
     const gossip = new GossipBus()
     const watcher = new WatcherStandIn()
-    let claims = 0
-    const client = { ...w.client, claimLease: async (id: string) => { claims++; return await w.client.claimLease(id) } }
+    let commits = 0
+    const client = { ...w.client, commitResult: async (id: string, commit: string) => { commits++; return await w.client.commitResult(id, commit) } }
     const artifacts = new ArtifactResolver({ store: createArtifactStore(join(dir, 'artifacts'), { maxBytes: 1 << 24 }), logger: silent })
-    const worker = createWorker({ signingKey: w.key, leaseBlocks: 10_000, ...opts.init })({
+    const worker = createWorker({ signingKey: w.key, networkId: chain.networkId, ...opts.init })({
       client, store, gossip, watcher, artifacts, execute: opts.execute ?? (async (wasm, o) => await executor.execute(wasm, o)), logger: silent
     })
     const failures: Array<{ code: string }> = []
     worker.on('job:failed', e => failures.push(e))
     await worker.start()
-    return { dir, worker, store, gossip, watcher, claims: () => claims, failures, stop: async () => { await worker.stop(); await store.close() } }
+    return { dir, worker, store, gossip, watcher, commits: () => commits, failures, stop: async () => { await worker.stop(); await store.close() } }
   }
 
   async function offer (r: Running, requestId: string, origin: 'feed' | 'reconcile' = 'feed'): Promise<void> {
     const view = await chain.user.getRequest(requestId)
     r.watcher.current = chain.net.height()
-    r.watcher.emit('request:new', { request: view!.request, raw: view!.raw, height: chain.net.height(), origin })
+    r.watcher.emit('request:new', { request: view!.request!, raw: view!.raw, height: chain.net.height(), origin })
   }
 
   const state = async (r: Running, id: string): Promise<string | undefined> => (await r.store.getRequest(id))?.state
 
-  it('rank: with R=1 the first-ranked worker runs it; the other waits a lease period and sends nothing', async () => {
+  /** the request's primary and the other worker (its backup, with two registered workers and R=1) */
+  async function roles (requestId: string): Promise<[TestWorker, TestWorker]> {
+    const assigned = (await chain.user.getRequest(requestId))!.assignment!.assigned[0]!
+    return [chain.workers.find(w => w.accountId === assigned)!, chain.workers.find(w => w.accountId !== assigned)!]
+  }
+
+  it('assignment: the contract\'s primary runs it at once, commits and reveals; the backup finds the slot taken and sends nothing', async () => {
     const server = await serve(() => ({ status: 200, body: echo }))
     try {
-      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"ranked"}' })
-      const ids = chain.workers.map(w => w.accountId)
-      const [first, second] = [...chain.workers].sort((a, b) => workerRank(BigInt(requestId), a.accountId, ids) - workerRank(BigInt(requestId), b.accountId, ids))
-      const a = await run(first!)
-      const b = await run(second!)
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"assigned"}' })
+      const [primary, backup] = await roles(requestId)
+      const a = await run(primary)
+      const b = await run(backup)
       await offer(a, requestId)
       await offer(b, requestId)
-      await waitUntil(async () => await state(a, requestId) === 'attested')
-      assert.deepEqual([a.claims(), a.gossip.count('attestation'), a.gossip.count('task')], [1, 1, 1])
-      assert.deepEqual([b.claims(), b.gossip.count('attestation'), await state(b, requestId)], [0, 0, 'seen'])
-      const leases = await chain.user.getLeases(requestId)
-      assert.deepEqual(leases.map(l => l.worker_id), [first!.accountId])
+      await waitUntil(async () => await state(a, requestId) === 'revealed')
+      assert.deepEqual([a.commits(), a.gossip.count('attestation'), a.gossip.count('task')], [1, 1, 1])
+      // the backup's turn comes after the window: by then the one slot is committed
+      const deadline = (await chain.user.getRequest(requestId))!.request!.commit_deadline!
+      while (chain.net.height() <= Number(deadline)) await new Promise(resolve => setTimeout(resolve, 100))
+      b.worker.onBlock(chain.net.height())
+      await waitUntil(async () => await state(b, requestId) === 'skipped')
+      assert.deepEqual([b.commits(), b.gossip.count('attestation'), (await b.store.getRequest(requestId))?.note?.code], [0, 0, 'NOT_NEEDED'])
+      const assignment = await chain.user.getAssignment(requestId)
+      assert.deepEqual(assignment?.commits.map(c => c.worker_id), [primary.accountId])
       await a.stop(); await b.stop()
     } finally { await server.close() }
   })
 
-  it('skip: a source kind this node does not run is skipped once, with a typed note, and no lease', async () => {
+  it('skip: a source kind this node does not run is skipped once, with a typed note, and no commit', async () => {
     const requestId = await chain.request({ source: { WasmUrl: { url: 'http://127.0.0.1:9/x.wasm', hash: sha256Hex(echo) } } })
     const r = await run(chain.workers[0]!, { init: { allowedSources: ['GitHub'] } })
     await offer(r, requestId)
     await offer(r, requestId, 'reconcile')
     await waitUntil(async () => await state(r, requestId) === 'skipped')
     assert.deepEqual((await r.store.getRequest(requestId))?.note, { code: 'SOURCE_UNSUPPORTED', message: 'source WasmUrl is not allowed on this node' })
-    assert.deepEqual([r.failures.length, r.claims()], [1, 0])
+    assert.deepEqual([r.failures.length, r.commits()], [1, 0])
     await r.stop()
   })
 
@@ -96,32 +106,28 @@ describe('worker role', function () {
     const server = await serve(() => status === 200 ? { status, body: echo } : { status })
     try {
       const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"later"}' })
-      const ids = chain.workers.map(w => w.accountId)
-      const first = chain.workers.find(w => workerRank(BigInt(requestId), w.accountId, ids) === 0)!
+      const [first] = await roles(requestId)
       const r = await run(first)
       await offer(r, requestId)
       await waitUntil(() => r.failures.length === 1)
-      assert.deepEqual([r.failures[0]!.code, await state(r, requestId), r.claims()], ['WASM_UNAVAILABLE', 'seen', 0])
+      assert.deepEqual([r.failures[0]!.code, await state(r, requestId), r.commits()], ['WASM_UNAVAILABLE', 'seen', 0])
       status = 200
       await offer(r, requestId, 'reconcile')
-      await waitUntil(async () => await state(r, requestId) === 'attested')
-      assert.deepEqual([r.claims(), r.gossip.count('attestation'), server.hits()], [1, 1, 2])
+      await waitUntil(async () => await state(r, requestId) === 'revealed')
+      assert.deepEqual([r.commits(), r.gossip.count('attestation'), server.hits()], [1, 1, 2])
       await r.stop()
     } finally { await server.close() }
   })
 
-  it('restart: a job stopped after its lease is re-run on restart from the store, with no second claim', async () => {
+  it('restart: a job stopped mid-run is re-run from the store, and a crash after the commit landed commits nothing twice', async () => {
     const server = await serve(() => ({ status: 200, body: echo }))
     try {
       const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"again"}' })
-      const ids = chain.workers.map(w => w.accountId)
-      const first = chain.workers.find(w => workerRank(BigInt(requestId), w.accountId, ids) === 0)!
+      const [first] = await roles(requestId)
       let release!: () => void
       const gate = new Promise<void>(resolve => { release = resolve })
       const stuck = await run(first, { execute: async (wasm, o) => { await gate; return await executor.execute(wasm, o) } })
-      const won = new Promise<void>(resolve => stuck.worker.once('lease:won', () => resolve()))
       await offer(stuck, requestId)
-      await won
       await waitUntil(async () => await state(stuck, requestId) === 'working')
       const stopping = stuck.stop()
       release()
@@ -129,10 +135,20 @@ describe('worker role', function () {
       const again = await run(first, { dir: stuck.dir })
       assert.equal(await state(again, requestId), 'working', 'the store remembers the job')
       await offer(again, requestId, 'reconcile')
-      await waitUntil(async () => await state(again, requestId) === 'attested')
-      assert.deepEqual([stuck.claims(), again.claims(), stuck.gossip.count('attestation'), again.gossip.count('attestation')], [1, 0, 0, 1])
-      assert.equal((await chain.user.getLeases(requestId)).length, 1)
+      await waitUntil(async () => await state(again, requestId) === 'revealed')
+      const reveal = await again.store.getResult(requestId)
       await again.stop()
+      // kill -9 after commit_result landed but before the state was written: the store says `attested`
+      const crashed = await openStore(join(stuck.dir, 'store'))
+      await crashed.setRequestState(requestId, 'attested')
+      await crashed.close()
+      const third = await run(first, { dir: stuck.dir })
+      await offer(third, requestId, 'reconcile')
+      await waitUntil(async () => await state(third, requestId) === 'revealed')
+      assert.deepEqual([stuck.commits(), again.commits(), third.commits()], [0, 1, 0], 'one commit in all')
+      assert.deepEqual(await third.store.getResult(requestId), reveal, 'the derived salt rebuilt the same reveal')
+      assert.equal((await chain.user.getAssignment(requestId))?.commits.length, 1)
+      await third.stop()
     } finally { await server.close() }
   })
 })
