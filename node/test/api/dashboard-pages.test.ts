@@ -41,7 +41,7 @@ describe('dashboard pages (headless chromium, fixture explorer)', function () {
         await page.locator('main h2').waitFor(WAIT)
         await page.locator('main', { hasNotText: 'loading…' }).waitFor(WAIT)
         if (width === 360) {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+          const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number
           assert.ok(overflow <= 1, `${p} is wider than the screen by ${overflow} px`)
         }
         await tb.shot(page, `${p.replace('/', '-')}-${width}`)
