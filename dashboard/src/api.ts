@@ -16,7 +16,7 @@ export interface WorkerOutcome {
   worker_id: string, role: string, committed?: Step, agreed: boolean, revealed: boolean, signature?: string, salt?: string
   dissent?: Result
 }
-export interface Result { success: boolean, output?: string, error?: string, instructions?: string, code_hash?: string, transcript_hash?: string, output_hash?: string }
+export interface Result { success: boolean, output?: string, output_hash?: string, error?: string, instructions?: string, code_hash?: string, transcript_hash?: string }
 export interface Execution {
   request_id: string, caller: string, payer: string, source: unknown, source_label: string, input_data?: string, response_format: string
   replicas: number, quorum: number, aggregation: string, resource_limits: unknown, deposit: string, status: string

@@ -5,7 +5,8 @@
  */
 import * as ed from '@noble/ed25519'
 import { base58 } from '@scure/base'
-import { attestationDigest, attestationDigestV2, EMPTY_TRANSCRIPT_HASH } from '../../protocol/attestation.js'
+import { attestationDigest, attestationDigestV2FromHash, EMPTY_TRANSCRIPT_HASH } from '../../protocol/attestation.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import type { Result } from './api.js'
 
 export interface AttestationsDoc {
@@ -18,6 +19,10 @@ export interface AttestationsDoc {
 export interface Verdict { worker_id: string, agreed: boolean, valid: boolean, reason: string }
 
 const fromBase64 = (s: string): Uint8Array => Uint8Array.from(atob(s), c => c.charCodeAt(0))
+const fromHex = (s: string): Uint8Array => {
+  if (!/^[0-9a-f]{64}$/.test(s)) throw new Error('output_hash is not 32 bytes of hex')
+  return Uint8Array.from(s.match(/../g)!.map(b => parseInt(b, 16)))
+}
 
 export function recheck (doc: AttestationsDoc): Verdict[] {
   return doc.attestations.map(a => {
@@ -26,13 +31,15 @@ export function recheck (doc: AttestationsDoc): Verdict[] {
       if (a.public_key == null || !a.public_key.startsWith('ed25519:')) return { ...base, valid: false, reason: 'no registered key' }
       if (a.result == null) return { ...base, valid: false, reason: 'no result to check' }
       const output = a.result.output != null ? fromBase64(a.result.output) : new Uint8Array()
+      // a stored blob (or a dissenter's result) is named by its hash: sign over sha256(output) either way
+      const outputHash = a.result.output == null && a.result.output_hash != null ? fromHex(a.result.output_hash) : sha256(output)
       const common = { contractId: doc.contract_id, requestId: BigInt(doc.request_id), success: a.result.success, output, error: a.result.error ?? '', instructions: BigInt(a.result.instructions ?? '0') }
       // v2 when the reveal carries a salt (commit–reveal), v1 for the lease flow
       const digest = a.salt != null
-        ? attestationDigestV2({
+        ? attestationDigestV2FromHash({
           ...common, networkId: doc.context.network_id, dataId: doc.context.data_id, inputHash: doc.context.input_hash, seed: doc.context.seed,
           workerId: a.worker_id, codeHash: a.result.code_hash ?? doc.resolution?.code_hash ?? '', transcriptHash: a.result.transcript_hash ?? EMPTY_TRANSCRIPT_HASH
-        })
+        }, outputHash)
         : attestationDigest(common)
       const valid = ed.verify(fromBase64(a.signature), digest, base58.decode(a.public_key.slice('ed25519:'.length)))
       return { ...base, valid, reason: valid ? 'signature verifies' : 'signature does not verify' }

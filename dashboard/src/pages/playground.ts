@@ -9,6 +9,8 @@ import { parseKey, sendCall } from '../near-tx.js'
 import { executionPage } from './execution.js'
 
 const TGAS = 10n ** 12n
+/** the request's storage lock, refunded when it ends: its record (~4 KB) plus its own bytes at 1e19 yocto a byte (as node/chain/client.ts estimateDeposit) */
+const storageLock = (args: unknown): bigint => BigInt(JSON.stringify(args).length + 8192) * 10n ** 19n
 
 interface Row { request_id: string, source: string }
 interface Contract { contract_id: string, network: string }
@@ -63,7 +65,7 @@ export function playgroundPage (): HTMLElement {
     if (kind !== '') q.set('source', kind)
     const r = await api<{ cost: string }>(`/api/estimate?${q}`)
     estimate = BigInt(r.cost)
-    cost.textContent = `${near(r.cost)} at most (the deposit sent is twice that; the contract refunds what is not charged)`
+    cost.textContent = `${near(r.cost)} at most (the deposit adds the request's storage lock; the contract refunds what is not charged)`
     return estimate
   }
 
@@ -78,7 +80,7 @@ export function playgroundPage (): HTMLElement {
         redundancy: { replicas: Number(replicas.value), quorum: Number(quorum.value), aggregation: aggregation.value }
       }
       status.textContent = 'signing and sending…'
-      const tx = await sendCall(pasted, { receiverId: contract.contract_id, method: 'request_execution', args, gas: 300n * TGAS, deposit: max * 2n })
+      const tx = await sendCall(pasted, { receiverId: contract.contract_id, method: 'request_execution', args, gas: 300n * TGAS, deposit: max + storageLock(args) })
       status.textContent = `sent: tx ${tx}; waiting for the request id…`
       for (let i = 0; i < 120; i++) {
         const found = await api<{ request_id: string }>(`/api/executions?tx=${tx}`).catch(() => undefined)

@@ -27,7 +27,7 @@ export interface WorkerOutcome {
 }
 
 /** a result as the resolve call carried it (base64 output) */
-export interface RevealedResult { success: boolean, output?: string, error?: string, instructions?: string, code_hash?: string, transcript_hash?: string }
+export interface RevealedResult { success: boolean, output?: string, output_hash?: string, error?: string, instructions?: string, code_hash?: string, transcript_hash?: string }
 
 export interface Slash { worker_id: string, kind: 'disagreed' | 'withheld' | 'equivocated', amount: string, block: number, tx?: string }
 
@@ -53,7 +53,7 @@ export interface ExecutionRecord {
   slashes: Slash[]
   resolution?: { success: boolean, error: string, workers: string[], resolver_id: string, code_hash: string, output_hash: string, instructions: string }
   /** the main response of the resolve call: base64 output (or the hash of a stored blob) */
-  response?: RevealedResult & { output_hash?: string }
+  response?: RevealedResult
   payment_charged?: string
   payment_refunded?: string
   /** blocks from requested to callback (or to now while open) */
@@ -171,8 +171,7 @@ export function applyEvent (r: ExecutionRecord, event: string, item: Item, at: S
 /** Applies the arguments of a `resolve_execution` call (reveals or v1 attestations) to the record. */
 export function applyResolveArgs (r: ExecutionRecord, args: Item, at: StepRef): void {
   if (isItem(args.response)) {
-    const main = revealedResult(args.response)
-    r.response = { ...main, ...(str(args.response.output_hash) != null ? { output_hash: str(args.response.output_hash)! } : {}) }
+    r.response = revealedResult(args.response)
   }
   const reveals = Array.isArray(args.reveals) ? args.reveals : Array.isArray(args.attestations) ? args.attestations : []
   for (const rv of reveals) {
@@ -192,6 +191,7 @@ function revealedResult (d: Item): RevealedResult {
   return {
     success: d.success === true,
     ...(str(d.output) != null ? { output: str(d.output)! } : {}),
+    ...(str(d.output_hash) != null ? { output_hash: str(d.output_hash)! } : {}),
     ...(str(d.error) != null && str(d.error) !== '' ? { error: str(d.error)! } : {}),
     ...(instructions != null ? { instructions } : {}),
     ...(str(d.code_hash) != null ? { code_hash: str(d.code_hash)! } : {}),

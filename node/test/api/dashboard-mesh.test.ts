@@ -50,7 +50,8 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     await page.fill('#account', mesh.user.accountId)
     await page.fill('#secret-key', mesh.user.secretKey)
     await page.click('#send')
-    await page.locator('#watch li[data-step="callback"].done').waitFor(WAIT)
+    await page.locator('#watch li[data-step="callback"].done, #send-status.error').first().waitFor(WAIT)
+    assert.equal(await page.locator('#send-status.error').count(), 0, await page.textContent('#send-status') ?? '')
     for (const step of ['requested', 'assigned', 'committed', 'revealed', 'resolved', 'callback']) {
       assert.match(await page.locator(`#watch li[data-step="${step}"]`).textContent() ?? '', /block #\d+/, step)
     }
