@@ -3,6 +3,7 @@
  * contract/README.md comes from this test's output. Every call must fit in 300 Tgas.
  */
 import assert from 'node:assert/strict'
+import { EMPTY_TRANSCRIPT_HASH, sha256Hex } from '../../protocol/index.js'
 import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, ok, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, workerKey, type Attested, type Sealed, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
@@ -123,13 +124,21 @@ describe('contract gas with a full pool', function () {
   it('draws R=7 from the largest pool (128 workers) and admits a 129th only with a bigger bond', async () => {
     const user = w.users[0]!
     const r = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: { replicas: 7, quorum: 4, aggregation: 'identical' } }, NEAR)
-    await call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId })
-    const gas = (await r.done).receipts.filter(x => x.executor === w.contractId)[0]!.gas
-    process.stderr.write(`\n| \`request_execution\` | R=7 drawn from the full pool of 128 | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
-    assert.ok(gas < MAX_GAS / 4n)
     const newcomer = w.users[1]!
     await refused(call(w, newcomer, 'register_worker', { public_key: publicKeyOf(workerKey(500)) }, NEAR), 'the worker pool is full (128)')
     const joined = await contractReceipts(w, newcomer, 'register_worker', { public_key: publicKeyOf(workerKey(500)) }, 2n * NEAR)
     process.stderr.write(`| \`register_worker\` | into the full pool, evicting the smallest bond | ${(Number(joined[0]) / Number(TGAS)).toFixed(2)} |\n`)
+    // an equivocation report slashes a worker of a full pool (the pool is rewritten)
+    const liar = (await assignedWorkers(w, r.requestId)).primaries[0]!
+    const signed = async (output: string): Promise<Record<string, unknown>> => {
+      const s = await seal(w, liar, r.requestId, ok(output))
+      return { code_hash: 'ab'.repeat(32), success: true, output_hash: sha256Hex(output), error_hash: sha256Hex(''), instructions: '1000000', transcript_hash: EMPTY_TRANSCRIPT_HASH, signature: Buffer.from(s.signature).toString('base64') }
+    }
+    const report = await contractReceipts(w, w.users[2]!, 'report_equivocation', { request_id: r.requestId, worker_id: liar.id, a: await signed('1'), b: await signed('2') })
+    process.stderr.write(`\n| \`report_equivocation\` | two signatures, slash in a full pool | ${(Number(report[0]) / Number(TGAS)).toFixed(2)} |\n`)
+    await call(w, w.root, 'emergency_cancel_execution', { request_id: r.requestId })
+    const gas = (await r.done).receipts.filter(x => x.executor === w.contractId)[0]!.gas
+    process.stderr.write(`\n| \`request_execution\` | R=7 drawn from the full pool of 128 | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+    assert.ok(gas < MAX_GAS / 4n)
   })
 })

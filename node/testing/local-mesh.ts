@@ -38,7 +38,7 @@ export interface LocalMeshOptions {
   /** nodes that start with no bootstrap peers and nobody dials: they see the chain only */
   partitioned?: number[]
   blockTimeMs?: number
-  /** primaries' commit window (get_config commit_window_blocks) @default 10 */
+  /** primaries' commit window (get_config commit_window_blocks); the phase closes at twice it, so it must cover a build or a slow machine @default 30 */
   commitWindowBlocks?: number
   yieldTimeoutBlocks?: number
   /** reconcile every N blocks @default 10 */
@@ -119,7 +119,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
       operatorPublicKey: operator.publicKey,
-      config: { commit_window_blocks: opts.commitWindowBlocks ?? 10, min_bond: BOND.toString() } as DeployConfig
+      config: { commit_window_blocks: opts.commitWindowBlocks ?? 30, min_bond: BOND.toString() } as DeployConfig
     })
     say(`contract deployed at ${contractId}`)
 

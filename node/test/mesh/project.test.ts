@@ -26,7 +26,7 @@ describe('mesh: Project sources and compile_only', function () {
 
   before(async () => {
     // no periodic reconciliation: a request reaches a worker only through the feed, gossip or the test's consider()
-    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, commitWindowBlocks: 20, reconcileEveryBlocks: 1_000_000 })
+    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, commitWindowBlocks: 30, reconcileEveryBlocks: 1_000_000 })
     random = await mesh.example('random')
     echo = await mesh.example('echo')
     owner = new Account(mesh.user.accountId, mesh.user.client.provider, new KeyPairSigner(KeyPair.fromString(mesh.user.secretKey as KeyPairString)))
@@ -111,19 +111,20 @@ describe('mesh: Project sources and compile_only', function () {
   it('answers a compile_only request with the wasm hash and size, without running it', async () => {
     const feed = createBlockFeed(mesh.net.feedUrl)
     const fromHeight = await feed.finalHeight()
-    const cost = BigInt(await mesh.user.client.view<string>('estimate_execution_cost', { resource_limits: LIMITS }))
-    const { txHash } = await mesh.user.client.requestExecution({
+    const args = {
       source: { WasmUrl: random },
       resource_limits: LIMITS,
       response_format: 'Json',
       params: { compile_only: true },
       redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' }
-    }, cost * 2n)
+    }
+    const { txHash } = await mesh.user.client.requestExecution(args, await mesh.user.client.estimateDeposit(args))
     const requestId = await findRequestId({ feed, contractId: mesh.contractId, txHash, fromHeight, timeoutMs: 60_000 })
     const view = await mesh.waitClosed(requestId)
     const resolution = view.resolution
     assert.equal(resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
-    assert.ok((resolution?.workers.length ?? 0) >= 2, `Q=2 workers agreed: ${JSON.stringify(resolution)}`)
+    const workers = (await mesh.user.client.waitOutcome(txHash, { timeoutMs: 60_000 }))?.workers ?? []
+    assert.ok(workers.length >= 2, `Q=2 workers agreed: ${workers.join(', ')}`)
     const size = (await stat((await ensureExamples()).random!)).size
     assert.deepEqual(await mesh.result(txHash), { wasm_hash: random.hash, size })
   })
