@@ -7,6 +7,7 @@ import * as ed from '@noble/ed25519'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { base58 } from '@scure/base'
 import { api } from './api.js'
+import { toBase64 } from './bytes.js'
 
 ed.hashes.sha512 = (message) => new Uint8Array(sha512(message))
 
@@ -56,7 +57,6 @@ export function encodeSigned (key: PastedKey, call: FunctionCall, nonce: bigint,
   return { bytes: new Writer().bytes(tx).u8(0).bytes(signature).done(), hash }
 }
 
-const toBase64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b))
 
 /** signs and relays one call; resolves with the transaction hash once included */
 export async function sendCall (key: PastedKey, call: FunctionCall): Promise<string> {

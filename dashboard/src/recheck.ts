@@ -8,6 +8,7 @@ import { base58 } from '@scure/base'
 import { attestationDigest, attestationDigestV2FromHash, EMPTY_TRANSCRIPT_HASH } from '../../protocol/attestation.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { Result } from './api.js'
+import { fromBase64, hex32 } from './bytes.js'
 
 export interface AttestationsDoc {
   request_id: string, contract_id: string
@@ -18,11 +19,7 @@ export interface AttestationsDoc {
 
 export interface Verdict { worker_id: string, agreed: boolean, valid: boolean, reason: string }
 
-const fromBase64 = (s: string): Uint8Array => Uint8Array.from(atob(s), c => c.charCodeAt(0))
-const fromHex = (s: string): Uint8Array => {
-  if (!/^[0-9a-f]{64}$/.test(s)) throw new Error('output_hash is not 32 bytes of hex')
-  return Uint8Array.from(s.match(/../g)!.map(b => parseInt(b, 16)))
-}
+
 
 export function recheck (doc: AttestationsDoc): Verdict[] {
   return doc.attestations.map(a => {
@@ -32,7 +29,7 @@ export function recheck (doc: AttestationsDoc): Verdict[] {
       if (a.result == null) return { ...base, valid: false, reason: 'no result to check' }
       const output = a.result.output != null ? fromBase64(a.result.output) : new Uint8Array()
       // a stored blob (or a dissenter's result) is named by its hash: sign over sha256(output) either way
-      const outputHash = a.result.output == null && a.result.output_hash != null ? fromHex(a.result.output_hash) : sha256(output)
+      const outputHash = a.result.output == null && a.result.output_hash != null ? hex32(a.result.output_hash, 'output_hash') : sha256(output)
       const common = { contractId: doc.contract_id, requestId: BigInt(doc.request_id), success: a.result.success, output, error: a.result.error ?? '', instructions: BigInt(a.result.instructions ?? '0') }
       // v2 when the reveal carries a salt (commit–reveal), v1 for the lease flow
       const digest = a.salt != null

@@ -4,12 +4,12 @@
  * response_format, and the recheck of the signatures in the browser. Follows the request live while it is open.
  */
 import { api, ApiError, type Execution, type Result } from '../api.js'
+import { fromBase64 } from '../bytes.js'
 import { badge, h, mono, near, table, type Child } from '../dom.js'
 import { recheck, type AttestationsDoc } from '../recheck.js'
 
 export const STEPS = ['requested', 'assigned', 'committed', 'revealed', 'resolved', 'callback'] as const
 
-const fromBase64 = (s: string): Uint8Array => Uint8Array.from(atob(s), c => c.charCodeAt(0))
 
 /** output bytes → what the page shows: pretty JSON, UTF-8 text or hex, always as text */
 export function renderOutput (r: Result | undefined, format: string): Child {

@@ -5,6 +5,7 @@
  * signature and refuses, so the page is built against the API it will call.
  */
 import { api } from '../api.js'
+import { hex32, toBase64 } from '../bytes.js'
 import { field, h, mono } from '../dom.js'
 import { parseKey, sendCall } from '../near-tx.js'
 import { encryptSecrets } from '../secrets-format.js'
@@ -12,11 +13,6 @@ import { encryptSecrets } from '../secrets-format.js'
 const TGAS = 10n ** 12n
 const STORAGE_DEPOSIT = 10n ** 23n // 0.1 NEAR; the contract keeps what the storage costs and refunds the rest
 
-const hexBytes = (s: string): Uint8Array => {
-  if (!/^[0-9a-f]{64}$/.test(s)) throw new Error('group key: 64 hex characters')
-  return Uint8Array.from(s.match(/../g)!.map(b => parseInt(b, 16)))
-}
-const toBase64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b))
 
 export function secretsPage (): HTMLElement {
   const input = (id: string, value = '', type = 'text'): HTMLInputElement => h('input', { id, value, type }) as HTMLInputElement
@@ -35,7 +31,7 @@ export function secretsPage (): HTMLElement {
   const store = async (): Promise<string> => {
     const pasted = parseKey(account.value.trim(), key.value)
     const acc = JSON.parse(accessor.value) as Record<string, unknown>
-    const blob = encryptSecrets(hexBytes(groupKey.value.trim()), { owner: pasted.accountId, accessor: accessorKey(acc), profile: profile.value }, JSON.parse(vars.value))
+    const blob = encryptSecrets(hex32(groupKey.value.trim(), 'group key'), { owner: pasted.accountId, accessor: accessorKey(acc), profile: profile.value }, JSON.parse(vars.value))
     vars.value = '' // the plaintext is dropped as soon as it is sealed
     const tx = await sendCall(pasted, { receiverId: contractId, method: 'store_secrets', args: { accessor: acc, profile: profile.value, encrypted_secrets_base64: toBase64(blob) }, gas: 50n * TGAS, deposit: STORAGE_DEPOSIT })
     return `stored (tx ${tx})`
