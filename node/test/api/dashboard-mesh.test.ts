@@ -100,6 +100,26 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     await tb.shot(page, 'mesh-network-1280')
     await page.close()
   })
+
+  it('the secrets page looks a record up through the contract and refuses to store until protocol/secrets is on main', async () => {
+    const { page, errors } = await tb.page(360, url)
+    const relayed: string[] = []
+    page.on('request', r => { if (r.url().endsWith('/api/tx')) relayed.push(r.url()) })
+    await page.goto(`${url}/#/secrets`)
+    await page.fill('#account', mesh.user.accountId)
+    await page.fill('#accessor', JSON.stringify({ WasmHash: { hash: 'ab'.repeat(32) } }))
+    await page.click('#lookup')
+    await page.locator('#secrets-record', { hasText: 'no record' }).waitFor(WAIT)
+    await page.fill('#group-key', 'cd'.repeat(32))
+    await page.fill('#vars', JSON.stringify({ API_KEY: 'plaintext-never-sent' }))
+    await page.fill('#secret-key', mesh.user.secretKey)
+    await page.click('#store')
+    await page.locator('#secrets-status.error', { hasText: 'not on main yet' }).waitFor(WAIT)
+    assert.deepEqual(relayed, [], 'nothing was sent')
+    assert.deepEqual(errors, [])
+    await tb.shot(page, 'mesh-secrets-360')
+    await page.close()
+  })
 })
 
 function lied (honest: ExecutionResult, stdout: Uint8Array): ExecutionResult {
