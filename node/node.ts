@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { parseSecretKey } from '../protocol/index.js'
 import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
 import { createExecutor, type Executor } from '../sandbox/exec/index.js'
-import { createApiServer, nodeStatus, type ApiServer } from './api/index.js'
+import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
 import { ChainWatcher, createBlockFeed, createOutlayerClient, RegisteredKeys, type OutlayerClient } from './chain/index.js'
@@ -171,14 +171,18 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       height: () => ({ height: watcher.height() > 0 ? watcher.height() : null, ...(lastBlockAt != null ? { updatedAtMs: lastBlockAt } : {}) })
     })
     let api: ApiServer | undefined
+    // the explorer follows the feed for the dashboard; only a node that serves HTTP runs it
+    const index = new ExecutionIndex({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), logger: logger.child({ module: 'explorer' }) }, { contractId: config.near.contractId })
+    const explorer = createExplorer({ index, client, mesh, network: config.network, ...(builderImage != null ? { builderImage } : {}) })
     const http: Startable = {
       start: async () => {
         if (overrides.http === false || api != null) return
+        await index.start()
         api = await createApiServer({
-          host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger, ...(config.http.allowedHosts != null ? { allowedHosts: config.http.allowedHosts } : {})
+          host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger, explorer, ...(config.http.allowedHosts != null ? { allowedHosts: config.http.allowedHosts } : {})
         })
       },
-      stop: async () => { await api?.close(); api = undefined }
+      stop: async () => { await api?.close(); api = undefined; await index.stop() }
     }
 
     // roles subscribe to the watcher in their start(), so they start before it and stop after it

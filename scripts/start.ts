@@ -7,12 +7,15 @@
  */
 import { pathToFileURL } from 'node:url'
 import { startLocalMesh } from '../node/testing/local-mesh.js'
+import { ensureDashboard } from './build-dashboard.js'
 
 async function main (): Promise<void> {
   const keep = process.argv.includes('--keep')
   const started = Date.now()
   const say = (line: string): void => { process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`) }
-  const mesh = await startLocalMesh({ progress: say })
+  // with --keep node 0 serves the API and the dashboard
+  if (keep) await ensureDashboard()
+  const mesh = await startLocalMesh({ progress: say, ...(keep ? { overrides: (i: number) => i === 0 ? { http: true } : {} } : {}) })
   const shutdown = async (): Promise<void> => { await mesh.stop() }
   process.once('SIGINT', () => { void shutdown().then(() => process.exit(130)) })
   try {
@@ -26,6 +29,7 @@ async function main (): Promise<void> {
     process.stdout.write(`${typeof result === 'string' ? result : JSON.stringify(result)}\n`)
     if (keep) {
       say(`--keep: mesh running (rpc ${mesh.net.rpcUrl}); Ctrl-C to stop`)
+      say(`dashboard: ${mesh.nodes[0]?.apiUrl ?? '?'}/  (playground key: account ${mesh.user.accountId}, secret ${mesh.user.secretKey})`)
       await new Promise(() => {})
     }
   } finally {
