@@ -160,7 +160,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
         signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null
       })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
     }
-    const resolver = roles.has('aggregator')
+    const resolver = roles.has('resolver')
       ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
       : undefined
 

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
 import { ensureBuilderImage } from '../../sandbox/builder/index.js'
-import { createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
+import { ChainError, createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
 import { createLogger } from '../log.js'
@@ -32,7 +32,7 @@ const BOND = YOCTO_PER_NEAR
 export interface LocalMeshOptions {
   /** nodes (= registered workers) @default 3 */
   nodes?: number
-  /** roles of node i @default worker everywhere, plus aggregator on node 0 */
+  /** roles of node i @default worker everywhere, plus resolver on node 0 */
   roles?: (i: number) => Role[]
   /** nodes that get a config but are not started here (e.g. started as a child process by a test) */
   external?: number[]
@@ -117,7 +117,6 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     cleanups.push(async () => await net.stop())
     say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
 
-    const operator = generateNearKey()
     await contractsReady
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
@@ -130,14 +129,13 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     for (let i = 0; i < n; i++) {
       const account = net.accounts[i]!
       const signing = generateNearKey()
-      const roles = opts.roles?.(i) ?? (i === 0 ? ['worker', 'aggregator'] : ['worker'])
+      const roles = opts.roles?.(i) ?? (i === 0 ? ['worker', 'resolver'] : ['worker'])
       configs.push(defaultConfig({
         network: 'localnet',
         dataDir: join(dir, `node${i}`),
         near: {
           rpcUrl: net.rpcUrl, feedUrl: net.feedUrl, networkId: net.networkId, contractId,
-          accountId: account.accountId, secretKey: account.secretKey,
-          ...(roles.includes('aggregator') ? { operatorAccountId: contractId, operatorSecretKey: operator.secretKey } : {})
+          accountId: account.accountId, secretKey: account.secretKey
         },
         p2p: { privateKey: await generateP2pKey(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] },
         signingKey: signing.secretKey,
@@ -188,7 +186,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     cleanups.push(async () => { for (const node of nodes) await node?.stop() })
     const external = new Set(opts.external ?? [])
     for (let i = 0; i < n; i++) if (!external.has(i)) await startNode(i)
-    say(`${n - external.size} nodes started in-process (aggregator: ${configs.map((c, i) => c.roles.includes('aggregator') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
+    say(`${n - external.size} nodes started in-process (resolver: ${configs.map((c, i) => c.roles.includes('resolver') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
 
     const provider = user.client.provider
     const feed = createBlockFeed(net.feedUrl)
@@ -223,7 +221,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
       waitClosed: async (requestId, timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs
         for (;;) {
-          const view = await user.client.getRequest(requestId)
+          // a transport failure (a reset connection under load) is not an answer: ask again until the deadline
+          const view = await user.client.getRequest(requestId).catch(err => { if (err instanceof ChainError && err.code === 'RPC_FAILED') return undefined; throw err })
           if (view != null && view.status !== 'pending') return view
           if (Date.now() > deadline) throw new Error(`request ${requestId} still pending after ${timeoutMs} ms`)
           await new Promise(resolve => setTimeout(resolve, 100))

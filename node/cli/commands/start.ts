@@ -1,5 +1,5 @@
 /**
- * `outlayer start [--roles worker,builder,aggregator] [--config F]`: runs a node until SIGINT/SIGTERM.
+ * `outlayer start [--roles worker,builder,resolver] [--config F]`: runs a node until SIGINT/SIGTERM.
  * Prints one line per milestone on stderr (JSON logs go there too); the node's peer id and API URL on stdout,
  * so a parent process (tests, scripts) can read where it listens.
  */
@@ -17,7 +17,7 @@ interface StartOptions {
 
 export function register (program: Command): void {
   program.command('start')
-    .description('run a mesh node: watch the chain, gossip, lease, execute, attest (and aggregate with the operator key)')
+    .description('run a mesh node: watch the chain, gossip, lease, execute, attest (and resolve, with the node\'s own account)')
     .option('--config <F>', 'config.json written by `outlayer init` (default $OUTLAYER_HOME/config.json)')
     .option('--roles <list>', `comma-separated roles, overriding the config (${ROLES.join(', ')})`)
     .action(async (opts: StartOptions) => {
@@ -30,9 +30,6 @@ export function register (program: Command): void {
         throw err
       }
       if (opts.roles != null) config = { ...config, roles: rolesFlag(opts.roles) }
-      if (config.roles.includes('aggregator') && config.near.operatorSecretKey == null) {
-        throw new UsageError(`${path}: the aggregator role needs near.operatorSecretKey and near.operatorAccountId`)
-      }
       const node = await createNode(config)
       await node.start()
       process.stdout.write(JSON.stringify({ peerId: node.mesh.peerId, addrs: node.mesh.multiaddrs(), api: node.apiUrl ?? null, roles: config.roles }) + '\n')

@@ -17,7 +17,7 @@ import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
 import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
-import { WorkerError } from './errors.js'
+import { isModuleRefusal, WorkerError } from './errors.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 
@@ -273,6 +273,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const result = compileOnly
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
         : await run(await secretsFor(request, this.components.secrets, signal))
+          .catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
       if (signal.aborted) return
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)

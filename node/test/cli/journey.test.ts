@@ -37,8 +37,8 @@ describe('outlayer init → start → status → request (one node, real CLI pro
     }))
     const worker = net.accounts[1]!
     const init = await runCli(['init', '--dir', join(dir, 'node'), '--contract-id', contractId, '--rpc-url', net.rpcUrl, '--feed-url', net.feedUrl,
+      // the deprecated role name still works (saved as resolver); no operator key is needed to resolve
       '--account-id', worker.accountId, '--secret-key', worker.secretKey, '--roles', 'worker,aggregator',
-      '--operator-account-id', net.root.accountId, '--operator-secret-key', net.root.secretKey,
       '--listen', '/ip4/127.0.0.1/tcp/0', '--http-port', String(await freePort()), '--json'])
     assert.equal(init.code, 0, init.stderr)
     const summary = JSON.parse(init.stdout) as { configPath: string, signingPublicKey: string }
@@ -79,7 +79,7 @@ describe('outlayer init → start → status → request (one node, real CLI pro
   it('outlayer status --config reads the running node', async () => {
     const r = await runCli(['status', '--config', configPath])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /\(localnet; roles worker, aggregator\)/)
+    assert.match(r.stdout, /\(localnet; roles worker, resolver\)/)
     assert.ok(r.stdout.includes(`account  ${net.accounts[1]!.accountId} → ${contractId}`), r.stdout)
   })
 

@@ -65,7 +65,7 @@ describe('mesh end to end', function () {
       blockTimeMs: 200,
       commitWindowBlocks: 30,
       reconcileEveryBlocks: 5,
-      roles: i => i === 0 ? ['aggregator'] : i === 1 ? ['worker', 'builder'] : ['worker'],
+      roles: i => i === 0 ? ['resolver'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
       // the builder fetches from the test's git daemon on 127.0.0.1, which the SSRF guard refuses without this
       overrides: i => ({ execute: executorFor(i), buildFromGit: async args => await buildFromGit({ ...args, addressGuard: LOCAL_GIT_GUARD }) }),
@@ -298,12 +298,10 @@ describe('mesh end to end', function () {
       if (assignment?.assigned[0] === worker.near.accountId || assignment?.backups.includes(worker.near.accountId) === true) ({ requestId, txHash } = s)
     }
     assert.ok(requestId !== '', 'one of 8 requests was assigned to the lone node (primary, or backup after the window)')
-    const agg = mesh.configs[0]!
     const config = {
       ...worker,
       dataDir: join(dir, 'partitioned'),
-      roles: ['worker', 'aggregator'] as Array<'worker' | 'aggregator'>,
-      near: { ...worker.near, operatorAccountId: agg.near.operatorAccountId!, operatorSecretKey: agg.near.operatorSecretKey! },
+      roles: ['worker', 'resolver'] as Array<'worker' | 'resolver'>,
       p2p: { ...worker.p2p, bootstrap: [] }
     }
     let node: OutlayerNode | undefined

@@ -36,7 +36,7 @@ describe('mesh: a request with secrets_ref gets the profile as env vars, from 2-
     mesh = await startLocalMesh({
       nodes: 3,
       blockTimeMs: 300,
-      roles: i => i === 0 ? ['worker', 'aggregator', 'keystore'] : ['worker', 'keystore'],
+      roles: i => i === 0 ? ['worker', 'resolver', 'keystore'] : ['worker', 'keystore'],
       overrides: i => ({ logger: createLogger(`node${i}`, { level: 'debug', base: { node: `n${i}` }, destination: { write: (line: string) => { logs.push(line) } } }) })
     })
   })

@@ -101,6 +101,31 @@ describe('worker role', function () {
     await r.stop()
   })
 
+  it('refusal: a module the executor\'s pre-scan refuses is skipped once with MODULE_REFUSED and its reason, never parsed again', async () => {
+    // a valid wasm header and one import of a host function the sandbox does not offer
+    const refused = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 12, 1, 3, 0x65, 0x6e, 0x76, 4, 0x65, 0x76, 0x69, 0x6c, 0, 0])
+    const reason = await executor.execute(refused, { input: '' })
+      .then(() => undefined, (err: { code?: string, name?: string }) => err.name === 'AdmissionError' ? err.code : undefined)
+    assert.ok(reason != null, 'the sandbox refuses it with an AdmissionError')
+    const server = await serve(() => ({ status: 200, body: refused }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(refused) } } })
+      const [primary] = await roles(requestId)
+      let executions = 0
+      const r = await run(primary, { execute: async (wasm, o) => { executions++; return await executor.execute(wasm, o) } })
+      await offer(r, requestId)
+      await waitUntil(async () => await state(r, requestId) === 'skipped')
+      // a reconciliation offers it again: awaited, it ends without running anything
+      const view = (await chain.user.getRequest(requestId))!
+      await r.worker.consider({ request: view.request!, raw: view.raw, height: chain.net.height(), origin: 'reconcile' })
+      const note = (await r.store.getRequest(requestId))?.note as { code: string, message: string }
+      assert.equal(note.code, 'MODULE_REFUSED')
+      assert.ok(note.message.startsWith(`${reason}:`), note.message)
+      assert.deepEqual([await state(r, requestId), executions, r.commits(), r.failures.map(f => f.code)], ['skipped', 1, 0, ['MODULE_REFUSED']])
+      await r.stop()
+    } finally { await server.close() }
+  })
+
   it('retry: a wasm that cannot be had yet leaves the request seen, and reconciliation runs it later', async () => {
     let status = 404
     const server = await serve(() => status === 200 ? { status, body: echo } : { status })
