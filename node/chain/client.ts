@@ -13,6 +13,14 @@ import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorker
 
 const TGAS = 10n ** 12n
 const GAS = { commit: 30n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
+/** re-signs after this many nonce conflicts before giving up (each conflict means the transaction was not included) */
+const NONCE_RETRIES = 10
+
+/** near-api-js keeps the next nonce per key on the Account (private); invalidating it makes the next sign read the chain */
+function nonceCache (account: Account): { invalidate: (publicKey: unknown) => Promise<void> } {
+  return (account as unknown as { nonceManager: { invalidate: (publicKey: unknown) => Promise<void> } }).nonceManager
+}
+
 function signer (secretKey: string): KeyPairSigner {
   return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
 }
@@ -36,6 +44,8 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
   const provider = new JsonRpcProvider({ url: init.rpcUrl }, { retries: init.rpcRetries ?? 3, wait: 200, backoff: 1.5 })
   const worker = new Account(init.accountId, provider, signer(init.secretKey))
   const contractId = init.contractId
+  /** hashes of the transactions send() is waiting on */
+  const inFlight = new Set<string>()
 
   async function view<T> (method: string, args: Record<string, unknown> = {}): Promise<T> {
     try {
@@ -56,21 +66,28 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
    * Signs and sends without waiting for the outcome (INCLUDED / INCLUDED_FINAL answers carry no outcome, so the
    * hash is computed here: sha256 of the borsh transaction, base58).
    */
-  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }, retries = 3): Promise<CallOutcome> {
-    try {
-      const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] })
+  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }): Promise<CallOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] }).catch(err => { throw wrap(err, `call ${method}`) })
       const txHash = base58.encode(sha256(signed.transaction.encode()))
-      const response = await provider.sendTransactionUntil(signed, opts.waitUntil)
-      const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
-      if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
-      return { value: successValue(response.status), txHash }
-    } catch (err) {
-      // someone else used the key (another process, another client): Account's nonce cache is stale; a fresh
-      // Account re-reads the nonce (signAndSendTransaction does the same, but it cannot tell us the hash early)
-      if ((err as Error)?.name === 'InvalidNonceError' && retries > 0) {
-        return await send(new Account(account.accountId, provider, signer(init.secretKey)), method, args, opts, retries - 1)
+      // identical arguments under a nonce another send of ours holds give the identical transaction: the chain
+      // would take it once and both callers would think theirs landed. Take a fresh nonce instead.
+      if (inFlight.has(txHash)) { await nonceCache(account).invalidate(signed.transaction.publicKey); continue }
+      inFlight.add(txHash)
+      try {
+        const response = await provider.sendTransactionUntil(signed, opts.waitUntil)
+        const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
+        if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
+        return { value: successValue(response.status), txHash }
+      } catch (err) {
+        // a nonce conflict (concurrent sends reordered on the way, or another holder of the key) means this
+        // transaction was refused, never included: re-sign it with a fresh nonce. The account's nonce cache is
+        // dropped (as signAndSendTransaction does) and shared, so concurrent retries take distinct nonces.
+        if ((err as Error)?.name !== 'InvalidNonceError' || attempt >= NONCE_RETRIES) throw wrap(err, `call ${method}`)
+        await nonceCache(account).invalidate(signed.transaction.publicKey)
+      } finally {
+        inFlight.delete(txHash)
       }
-      throw wrap(err, `call ${method}`)
     }
   }
 

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events'
 import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
 import { sha256Hex } from '../../../protocol/index.js'
-import { ChainError, normaliseRequest, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
+import { ChainError, normaliseRequest, type AssignmentView, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { StoredSubmission } from '../../store/index.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
@@ -18,6 +18,16 @@ import { checkReveal, outputBytes } from './verify.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
 const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
+
+/**
+ * The height at which the commit phase closed: the block of the last of R commits, else the first block past
+ * close_at. `fallback` (this node's height) when the view carries no commit blocks.
+ */
+export function phaseClosedAt (assignment: AssignmentView, fallback: number): number {
+  if (assignment.commits.length < assignment.assigned.length) return assignment.close_at + 1
+  const last = Math.max(0, ...assignment.commits.map(c => c.block))
+  return last > 0 ? last : fallback
+}
 
 /** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
 const blobDeposit = (bytes: number): bigint => BigInt(bytes + 512) * 10n ** 19n
@@ -31,7 +41,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   /** the first validly signed reveal per request/worker, kept in memory to catch a second, different one */
   private readonly signed = new Map<string, AttestationPayload>()
   private network: Promise<string> | undefined
-  /** request id → height at which Q first agreed, while waiting for the remaining committed workers */
+  /** request id → height from which it is submitted with the reveals at hand, while waiting for the remaining committed workers */
   private readonly quorumAt = new Map<string, number>()
   /** requests whose phase is still `committing`: looked at again on every block */
   private readonly recheck = new Set<string>()
@@ -49,7 +59,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   /** The chain advanced: requests waiting out their grace period, or for their signers' leases, may be due. */
   onBlock (height: number): void {
     this.height = Math.max(this.height, height)
-    for (const [id, at] of this.quorumAt) if (height >= at + this.options.graceBlocks) this.evaluate(id)
+    for (const [id, due] of this.quorumAt) if (height >= due) this.evaluate(id)
     for (const id of this.recheck) this.evaluate(id)
   }
 
@@ -217,9 +227,11 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const counted = stored.filter(a => committed.has(a.worker_id))
     const quorum = findQuorum(counted, q, aggregation)
     if (quorum == null) return
-    const at = this.quorumAt.get(requestId) ?? this.height
-    if (counted.length < committed.size && this.height < at + this.options.graceBlocks) {
-      this.quorumAt.set(requestId, at) // onBlock re-evaluates when the grace period is over
+    // every committed reveal, or the reveals at hand once graceBlocks passed since the phase closed (chain heights,
+    // so a slow node or a late dissenter does not change the rule)
+    const due = phaseClosedAt(assignment, this.height) + this.options.graceBlocks
+    if (counted.length < committed.size && this.height < due) {
+      this.quorumAt.set(requestId, due) // onBlock re-evaluates when the grace period is over
       return
     }
     this.quorumAt.delete(requestId)
