@@ -8,18 +8,12 @@
 import { strict as assert } from 'node:assert'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { bytesToHex } from '@noble/hashes/utils.js'
-import { Account, KeyPairSigner, type KeyPairString } from 'near-api-js'
-import { parseSecretKey, publicKeyToString } from '../../../protocol/index.js'
-import { encryptSecrets } from '../../../protocol/secrets/index.js'
 import { createLogger } from '../../log.js'
-import { groupArgs } from '../../roles/keystore/index.js'
+import { setUpKeystore, storeProfile } from '../../testing/keystore.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 
 const SECRET = 'sk-mesh-3f9a1c77-never-in-logs'
 const OTHER = 'token-e2e-5d20-never-in-logs'
-const NEAR = 10n ** 24n
-const GAS = 300n * 10n ** 12n
 
 async function filesUnder (dir: string): Promise<string[]> {
   const out: string[] = []
@@ -43,29 +37,10 @@ describe('mesh: a request with secrets_ref gets the profile as env vars, from 2-
   after(async () => { await mesh?.stop() })
 
   it('runs with the profile\'s keys in its env, and no secret reaches a log or a data dir', async () => {
-    const nodes = mesh.nodes.map(n => n!)
-    const members = nodes.map(n => ({ peer_id: n.mesh.peerId }))
-    const runs = await Promise.all(nodes.map(async (n, index) => await n.keystore!.runDkg({ session: 'genesis', members, index, threshold: 2, timeoutMs: 30_000 })))
-    const { groupKey, verifyingShares } = runs[0]!
-    const group = groupArgs(groupKey, 2, nodes.map((n, i) => ({
-      account_id: n.config.near.accountId,
-      peer_id: n.mesh.peerId,
-      public_key: publicKeyToString(parseSecretKey(n.config.signingKey).publicKey),
-      verifying_share: bytesToHex(verifyingShares[runs[i]!.identifier]!)
-    })))
-    const provider = mesh.user.client.provider
-    const as = (accountId: string, secretKey: string): Account => new Account(accountId, provider, KeyPairSigner.fromSecretKey(secretKey as KeyPairString))
-    const send = async (from: Account, methodName: string, args: Record<string, unknown>, deposit = 0n): Promise<void> => {
-      await from.callFunction({ contractId: mesh.contractId, methodName, args, deposit, gas: GAS, waitUntil: 'FINAL' })
-    }
-    await send(as(mesh.net.root.accountId, mesh.net.root.secretKey), 'set_keystore_group', { group })
-
+    const groupKey = await setUpKeystore(mesh, 2)
     const owner = mesh.user.accountId
     const echo = await mesh.example('env-keys')
-    const blob = encryptSecrets(groupKey, { owner, accessor: `wasm:${echo.hash}`, profile: 'default' }, { API_KEY: SECRET, OTHER_TOKEN: OTHER })
-    await send(as(owner, mesh.user.secretKey), 'store_secrets', {
-      accessor: { WasmHash: { hash: echo.hash } }, profile: 'default', encrypted_secrets_base64: Buffer.from(blob).toString('base64'), access: 'AllowAll'
-    }, NEAR / 10n)
+    await storeProfile(mesh, groupKey, { hash: echo.hash, profile: 'default', env: { API_KEY: SECRET, OTHER_TOKEN: OTHER } })
 
     const { requestId, txHash } = await mesh.request({
       source: { WasmUrl: echo }, replicas: 3, quorum: 2, response_format: 'Json', secrets_ref: { profile: 'default', account_id: owner }
