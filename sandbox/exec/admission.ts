@@ -7,7 +7,7 @@ import { LIMITS } from '../../protocol/request.js'
 import { quietly, type Binaryen } from './binaryen.js'
 import { AdmissionError } from './errors.js'
 import { ADMISSION, PAGE_BYTES } from './limits.js'
-import { prescan, type PrescanStats } from './prescan.js'
+import { prescan } from './prescan.js'
 import { Wasm } from './wasm-api.js'
 import { HOST_MODULE, HOST_SIGNATURES, INTERNAL_EXPORT_PREFIX, INTERNAL_MODULE, WASI_MODULE, WASI_SIGNATURES } from './wasi-signatures.js'
 
@@ -78,11 +78,10 @@ export function precheck (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): vo
 }
 
 /** precheck, then the pre-scan's module-wide caps on the raw bytes (prescan.ts): all that runs before binaryen. */
-export function scan (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): PrescanStats {
+export function scan (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): void {
   precheck(wasm, caps)
   const scanned = prescan(wasm, caps)
   if (!scanned.ok) throw new AdmissionError(scanned.code, scanned.message)
-  return scanned.stats
 }
 
 /** Parses with binaryen; throws AdmissionError('invalid_wasm') instead of binaryen's own errors. */
@@ -209,9 +208,8 @@ function checkExports (B: Binaryen, module: Module, importsWasi: boolean, profil
  * own validation. Returns the parsed module (features set to the executor's) for the instrumenter; the caller
  * disposes it.
  */
-export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION, profile: AdmissionProfile = 'command', scanned = false): Module {
-  // `scanned`: the caller already ran scan(wasm, caps) (component/admit.ts scans every core first)
-  if (!scanned) scan(wasm, caps)
+export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION, profile: AdmissionProfile = 'command'): Module {
+  scan(wasm, caps)
   const module = parseModule(B, wasm, caps)
   try {
     const features = checkFeatures(B, module, executorFeatures(B))

@@ -12,7 +12,7 @@ import { ThreadPool, type ThreadFailureKind } from './threads.js'
 export interface PreparePoolInit {
   /** concurrent preparations @default PREPARE.workers */
   workers?: number
-  /** @default PREPARE.deadlineMs, for a component PREPARE.componentDeadlineMs */
+  /** @default PREPARE.deadlineMs */
   deadlineMs?: number
   /** heap limit of a preparation thread @default PREPARE.maxOldGenerationSizeMb */
   maxOldGenerationSizeMb?: number
@@ -27,10 +27,10 @@ const FAILURE_CODES: Record<ThreadFailureKind, PreparationErrorCode> = {
 
 export class PreparePool {
   private readonly threads: ThreadPool<PrepareReply>
-  private readonly deadlineMs: number | undefined
+  private readonly deadlineMs: number
 
   constructor (init: PreparePoolInit = {}) {
-    this.deadlineMs = init.deadlineMs
+    this.deadlineMs = init.deadlineMs ?? PREPARE.deadlineMs
     this.threads = new ThreadPool<PrepareReply>('prepare-worker', init.workers ?? PREPARE.workers, {
       stackSizeMb: PREPARE.stackSizeMb,
       maxOldGenerationSizeMb: init.maxOldGenerationSizeMb ?? PREPARE.maxOldGenerationSizeMb,
@@ -62,8 +62,7 @@ export class PreparePool {
   }
 
   private async ask (message: PrepareMessage): Promise<Uint8Array | null> {
-    const deadline = this.deadlineMs ?? (message.kind === 'component' ? PREPARE.componentDeadlineMs : PREPARE.deadlineMs)
-    const outcome = await this.threads.run(message, deadline)
+    const outcome = await this.threads.run(message, this.deadlineMs)
     if (!outcome.ok) throw new PreparationError(FAILURE_CODES[outcome.failure.kind], `preparation failed: ${outcome.failure.message}`)
     const reply = outcome.value
     if (reply.ok) return reply.bytes

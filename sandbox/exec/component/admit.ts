@@ -2,11 +2,11 @@
  * Component admission: the component-level rules, then every core module through the same admission (profile
  * `component-core`) and instrumentation (shared meters) as a preview1 command.
  */
-import { admitParsed, scan } from '../admission.js'
+import { admitParsed } from '../admission.js'
 import type { Binaryen } from '../binaryen.js'
 import { AdmissionError } from '../errors.js'
 import { instrumentModule } from '../instrument.js'
-import { ADMISSION, COMPONENT_CORE_ADMISSION } from '../limits.js'
+import { ADMISSION } from '../limits.js'
 import { PREVIEW2_INTERFACES } from '../wasi/preview2/index.js'
 import { wasmKind } from './detect.js'
 import { splitComponent } from './split.js'
@@ -41,18 +41,10 @@ export async function admitAndInstrument (B: Binaryen, component: Uint8Array): P
   if (split.cores.length > COMPONENT_LIMITS.maxCoreModules) {
     throw new AdmissionError('too_many_modules', `${split.cores.length} core modules > ${COMPONENT_LIMITS.maxCoreModules}`)
   }
-  // every core is pre-scanned before binaryen parses any of them; the preparation cost is one budget for all
-  let cost = 0
-  for (const [name, bytes] of split.cores) {
-    cost += scan(bytes, COMPONENT_CORE_ADMISSION).cost
-    if (cost > COMPONENT_CORE_ADMISSION.maxPrepareCost) {
-      throw new AdmissionError('too_complex', `preparation cost ${cost} > ${COMPONENT_CORE_ADMISSION.maxPrepareCost} at core module ${name}`)
-    }
-  }
   let memories = 0
   const cores: InstrumentedComponent['cores'] = []
   for (const [name, bytes] of split.cores) {
-    const mod = admitParsed(B, bytes, COMPONENT_CORE_ADMISSION, 'component-core', true)
+    const mod = admitParsed(B, bytes, ADMISSION, 'component-core')
     try {
       if (mod.hasMemory() && (mod.getMemoryInfo().module ?? '') === '') memories++
       if (memories > COMPONENT_LIMITS.maxMemories) throw new AdmissionError('too_many_memories', `more than ${COMPONENT_LIMITS.maxMemories} memory defined`)
