@@ -9,7 +9,7 @@ import { AdmissionError } from './errors.js'
 import { ADMISSION, PAGE_BYTES } from './limits.js'
 import { prescan } from './prescan.js'
 import { Wasm } from './wasm-api.js'
-import { HOST_MODULE, HOST_SIGNATURES, INTERNAL_EXPORT_PREFIX, INTERNAL_MODULE, WASI_MODULE, WASI_SIGNATURES } from './wasi-signatures.js'
+import { HOST_MODULE, HOST_SIGNATURES, INTERNAL_EXPORT_PREFIX, WASI_MODULE, WASI_SIGNATURES } from './wasi-signatures.js'
 
 type Module = InstanceType<Binaryen['Module']>
 
@@ -99,36 +99,6 @@ function typeList (B: Binaryen, type: number): string {
   return B.expandType(type).map(t => names.get(t) ?? `t${t}`).join(' ')
 }
 
-/**
- * What a module is admitted as. `command`: a WASI preview1 command (host imports only, `_start`). `component-core`:
- * one core module of a component (component/admit.ts): its function, memory and table imports are wired by the
- * glue to other core modules or to our preview2 host, so only their names are checked (never our internal
- * module); no `_start` is needed.
- */
-export type AdmissionProfile = 'command' | 'component-core'
-
-function checkComponentCoreImports (B: Binaryen, module: Module): void {
-  const refuseInternal = (what: string, from: string | null | undefined, base: string | null | undefined): void => {
-    if (from === INTERNAL_MODULE) throw new AdmissionError('forbidden_import', `${what} ${from}.${base ?? ''} is reserved`)
-  }
-  for (let i = 0; i < module.getNumFunctions(); i++) {
-    const f = B.getFunctionInfo(module.getFunctionByIndex(i))
-    refuseInternal('function', f.module, f.base)
-  }
-  for (let i = 0; i < module.getNumTables(); i++) {
-    const t = B.getTableInfo(module.getTableByIndex(i))
-    refuseInternal('table', t.module, t.base)
-  }
-  if (module.hasMemory()) {
-    const m = module.getMemoryInfo()
-    refuseInternal('memory', m.module, m.base)
-  }
-  for (let i = 0; i < module.getNumGlobals(); i++) {
-    const g = B.getGlobalInfo(module.getGlobalByIndex(i))
-    if (g.module !== '' && g.module != null) throw new AdmissionError('forbidden_import', `global ${g.module}.${g.base} is not allowed`)
-  }
-}
-
 function checkImports (B: Binaryen, module: Module): boolean {
   let importsWasi = false
   for (let i = 0; i < module.getNumFunctions(); i++) {
@@ -183,19 +153,14 @@ function checkCaps (B: Binaryen, module: Module, caps: AdmissionCaps): void {
   }
 }
 
-function checkExports (B: Binaryen, module: Module, importsWasi: boolean, profile: AdmissionProfile): void {
+function checkExports (B: Binaryen, module: Module, importsWasi: boolean): void {
   let start = false
   let memory = false
   for (let i = 0; i < module.getNumExports(); i++) {
     const e = B.getExportInfo(module.getExportByIndex(i))
     if (e.name.startsWith(INTERNAL_EXPORT_PREFIX)) throw new AdmissionError('reserved_name', `export ${e.name} uses a reserved prefix`)
     if (e.name === '_start' && e.kind === B.ExternalFunction) start = true
-    if (e.kind === B.ExternalMemory && (e.name === 'memory' || profile === 'component-core')) memory = true
-  }
-  if (profile === 'component-core') {
-    const own = module.hasMemory() && (module.getMemoryInfo().module ?? '') === ''
-    if (own && !memory) throw new AdmissionError('missing_memory_export', 'a component core module must export the memory it defines')
-    return
+    if (e.name === 'memory' && e.kind === B.ExternalMemory) memory = true
   }
   if (!start) throw new AdmissionError('missing_start', 'a WASI command must export a function `_start`')
   if ((importsWasi || module.hasMemory()) && !memory) {
@@ -208,7 +173,7 @@ function checkExports (B: Binaryen, module: Module, importsWasi: boolean, profil
  * own validation. Returns the parsed module (features set to the executor's) for the instrumenter; the caller
  * disposes it.
  */
-export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION, profile: AdmissionProfile = 'command'): Module {
+export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
   scan(wasm, caps)
   const module = parseModule(B, wasm, caps)
   try {
@@ -217,10 +182,10 @@ export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps 
       if (features.feature === 'unknown') throw new AdmissionError('invalid_wasm', features.detail)
       throw new AdmissionError('forbidden_feature', `uses ${features.feature} (${features.detail})`)
     }
-    if (profile === 'command' && !module.getNumFunctions() && !module.hasMemory()) throw new AdmissionError('missing_start', 'empty module')
-    const importsWasi = profile === 'command' ? checkImports(B, module) : (checkComponentCoreImports(B, module), false)
+    if (!module.getNumFunctions() && !module.hasMemory()) throw new AdmissionError('missing_start', 'empty module')
+    const importsWasi = checkImports(B, module)
     checkCaps(B, module, caps)
-    checkExports(B, module, importsWasi, profile)
+    checkExports(B, module, importsWasi)
     if (!Wasm.validate(wasm)) throw new AdmissionError('invalid_wasm', 'V8 rejects the module')
     return module
   } catch (err) {

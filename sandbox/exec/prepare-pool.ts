@@ -40,26 +40,17 @@ export class PreparePool {
 
   /** Admits and instruments; the instrumented bytes. Throws AdmissionError or PreparationError. */
   async instrument (wasm: Uint8Array): Promise<Uint8Array> {
-    return await this.bytes({ kind: 'module', wasm, instrument: true })
-  }
-
-  /** Splits a component, admits and instruments its core modules; encodeComponent's bytes. Same errors. */
-  async instrumentComponent (wasm: Uint8Array): Promise<Uint8Array> {
-    return await this.bytes({ kind: 'component', wasm })
+    const bytes = await this.ask({ wasm, instrument: true })
+    if (bytes == null) throw new PreparationError('PREPARE_FAILED', 'no instrumented module')
+    return bytes
   }
 
   /** Admission only. Throws AdmissionError or PreparationError. */
   async admit (wasm: Uint8Array, caps: Partial<AdmissionCaps>): Promise<void> {
-    await this.ask({ kind: 'module', wasm, instrument: false, caps })
+    await this.ask({ wasm, instrument: false, caps })
   }
 
   async close (): Promise<void> { await this.threads.close() }
-
-  private async bytes (message: PrepareMessage): Promise<Uint8Array> {
-    const bytes = await this.ask(message)
-    if (bytes == null) throw new PreparationError('PREPARE_FAILED', 'no instrumented bytes')
-    return bytes
-  }
 
   private async ask (message: PrepareMessage): Promise<Uint8Array | null> {
     const outcome = await this.threads.run(message, this.deadlineMs)
