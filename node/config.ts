@@ -10,13 +10,14 @@ import {
   array, fail, int, object, ok, oneOf, optional, str, validateAccountId, SOURCE_KINDS,
   type Check, type ProtocolError, type SourceKind
 } from '../protocol/index.js'
+import { isBuilderContentId } from '../sandbox/builder/index.js'
 import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
 import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
 import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
-export type Role = 'worker' | 'builder' | 'resolver'
-export const ROLES: readonly Role[] = ['worker', 'builder', 'resolver']
+export type Role = 'worker' | 'builder' | 'resolver' | 'keystore'
+export const ROLES: readonly Role[] = ['worker', 'builder', 'resolver', 'keystore']
 /** former role names, still accepted (with a deprecation warning) so existing configs keep working */
 export const DEPRECATED_ROLES: Readonly<Record<string, Role>> = { aggregator: 'resolver' }
 
@@ -62,9 +63,16 @@ export interface NodeConfig {
   /** ed25519:... secret key for envelopes and attestations (the key registered with register_worker) */
   signingKey: string
   roles: Role[]
-  /** /health, /metrics, /status, dashboard */
-  http: { host: string, port: number }
-  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number }
+  /**
+   * /health, /metrics, /status, dashboard. `allowedHosts`: the public host name(s) the API is reached by (behind
+   * a proxy or a DNS name), answered besides loopback:port and the bound address; any other Host gets 421
+   */
+  http: { host: string, port: number, allowedHosts?: string[] }
+  /**
+   * `builderImage`: the builder image's content id (`outlayer-builder:2@sha256:<layer digest>`) that build keys
+   * name; required for git sources on a node without the builder role (no Docker to read it from)
+   */
+  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number, builderImage?: string }
   chain: { reconcileEveryBlocks: number, pollMs: number }
 }
 
@@ -194,11 +202,12 @@ const configCheck = object({
   }),
   signingKey: ed25519Secret,
   roles: array(oneOf(ROLES), { max: ROLES.length }),
-  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }) }),
+  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }), allowedHosts: optional(array(str({ min: 1, max: 255 }), { max: 16 })) }),
   worker: object({
     capacity: int({ min: 1, max: 1024 }),
     allowedSources: array(oneOf(SOURCE_KINDS), { max: SOURCE_KINDS.length }),
-    trustBuilders: int({ min: 1, max: 64 })
+    trustBuilders: int({ min: 1, max: 64 }),
+    builderImage: optional(str({ min: 1, max: 200 }))
   }),
   chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }) })
 })
@@ -221,6 +230,7 @@ export function validateConfig (value: unknown, source = 'config', warn: ConfigW
   checkKey(() => decodeP2pKey(cfg.p2p.privateKey), 'p2p.privateKey', refuse)
   if (cfg.roles.length === 0) refuse('roles', `needs at least one of ${ROLES.join(', ')}`)
   if (new Set(cfg.roles).size !== cfg.roles.length) refuse('roles', 'lists a role twice')
+  if (cfg.worker.builderImage != null && !isBuilderContentId(cfg.worker.builderImage)) refuse('worker.builderImage', 'must be the builder image\'s content id, like outlayer-builder:2@sha256:<64 hex> (a bare tag names different files on different machines)')
   if (cfg.worker.allowedSources.length === 0) refuse('worker.allowedSources', `needs at least one of ${SOURCE_KINDS.join(', ')}`)
   return cfg
 }

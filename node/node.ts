@@ -1,6 +1,6 @@
 /**
  * createNode: the node's composition root, wiring only. Builds, in order: logger and metrics → store → artifact
- * store → chain client and feed → p2p mesh → chain watcher → executor → roles (builder, worker, resolver: each
+ * store → chain client and feed → p2p mesh → chain watcher → executor → roles (keystore, builder, worker, resolver: each
  * subscribes to what it needs in its own start()) → HTTP API. start() starts the parts in that order, stop()
  * stops them in reverse and closes the store and the executor; both are idempotent, and a node can be started
  * again after stop() (the store re-opens, the executor is created again on first use). A failed start stops
@@ -14,20 +14,21 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseSecretKey } from '../protocol/index.js'
-import { buildFromGit as sandboxBuildFromGit, createArtifactStore } from '../sandbox/build/index.js'
+import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
 import { createExecutor, type Executor } from '../sandbox/exec/index.js'
-import { createApiServer, nodeStatus, type ApiServer } from './api/index.js'
+import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
-import { ChainWatcher, createBlockFeed, createOutlayerClient, type OutlayerClient } from './chain/index.js'
+import { ChainWatcher, createBlockFeed, createOutlayerClient, RegisteredKeys, type OutlayerClient } from './chain/index.js'
 import type { NodeConfig } from './config.js'
 import { decodeP2pKey } from './keys.js'
 import { createLogger, type Logger } from './log.js'
 import { createMetrics, type Metrics, type Registry } from './metrics.js'
 import { createMeshNode, type GossipLimits, type Libp2pStack, type MeshNode } from './p2p/index.js'
 import { builder as createBuilder, type GitBuild } from './roles/builder/index.js'
+import { createKeystoreChain, fetchSecrets, keystore as createKeystore, type KeystoreNode } from './roles/keystore/index.js'
 import { resolver as createResolver, type Resolver } from './roles/resolver/index.js'
-import { worker as createWorker, type ExecuteFn, type Worker, type WorkerBehaviour } from './roles/worker/index.js'
+import { worker as createWorker, type ExecuteFn, type SecretsSource, type Worker, type WorkerBehaviour } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
 
 /** Parts a caller may supply instead of the defaults (tests inject a lying executor; several nodes share a process). */
@@ -39,8 +40,10 @@ export interface NodeOverrides {
   execute?: ExecuteFn
   /** a shared executor (nodes in one process); the node does not close it @default one per node, sized by capacity */
   executor?: Executor
-  /** git → wasm build for the builder role @default sandbox/build buildFromGit */
+  /** git → wasm build for the builder role @default sandbox/builder buildFromGit */
   buildFromGit?: GitBuild
+  /** the builder image's content id for build keys @default config.worker.builderImage, else (builder role) Docker's */
+  builderImage?: () => Promise<string>
   /** gossipsub heartbeat etc. (tests: `{ heartbeatMs: 100 }`) */
   gossip?: Partial<GossipLimits>
   /** false: no HTTP API (in-process meshes) @default true */
@@ -62,6 +65,8 @@ export interface OutlayerNode {
   readonly watcher: ChainWatcher
   readonly worker?: Worker
   readonly resolver?: Resolver
+  /** the keystore role (its share, `runDkg`), when config roles include 'keystore' */
+  readonly keystore?: KeystoreNode
   /** the API's base URL once started with http on */
   readonly apiUrl: string | undefined
   /** idempotent; start after stop works */
@@ -93,6 +98,9 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       accountId: config.near.accountId,
       secretKey: config.near.secretKey,
     })
+    // who may author gossip hints and count as a builder: the chain's registered workers, cached (chain/registered-keys.ts)
+    const registered = new RegisteredKeys({ client, logger: logger.child({ module: 'chain' }) })
+    const contractId = config.near.contractId
     const mesh = await createMeshNode({
       network: config.network,
       privateKey: decodeP2pKey(config.p2p.privateKey),
@@ -102,11 +110,15 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       metrics,
       logger: logger.child({ module: 'p2p' }),
       artifactSource: async (hash) => await artifactStore.get(hash),
+      isRegisteredKey: registered.has,
+      // the get_request a task or attestation hint costs, run inside gossip validation behind mesh.lookupGuard
+      lookUpRequest: async (_type, payload) => payload.contract_id === contractId && await client.getRequest(payload.request_id) != null,
       ...(overrides.gossip != null ? { gossip: overrides.gossip } : {}),
       ...(overrides.libp2p != null ? { stack: overrides.libp2p } : {}),
       start: false
     })
     opened.push(mesh)
+    opened.push({ start: async () => { await registered.refresh() }, stop: async () => {} })
     const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store, logger: logger.child({ module: 'chain' }), metrics }, {
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,
@@ -115,12 +127,27 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       optimistic: true,
       ...(overrides.startHeight != null ? { startHeight: overrides.startHeight } : {})
     })
+    // every request the watcher sees moves the guard's id window (and is known to exist, so its hints cost no RPC)
+    watcher.on('request:new', ({ request }) => { mesh.lookupGuard.seen(request.request_id.toString()) })
+    watcher.on('reconciled', () => { void registered.refresh() })
+    let dockerImage: Promise<string> | undefined
+    const builderImage = overrides.builderImage ?? (config.worker.builderImage != null
+      ? async () => config.worker.builderImage!
+      : roles.has('builder') ? async () => await (dockerImage ??= ensureBuilderImage().then(i => i.contentId, err => { dockerImage = undefined; throw err })) : undefined)
 
     const built = roles.has('builder')
-      ? createBuilder({ signingKey, builderImage: DEFAULT_ARTIFACT_OPTIONS.builderImage, dataDir: join(config.dataDir, 'build') })({
+      ? createBuilder({ signingKey, dataDir: join(config.dataDir, 'build') })({
         buildFromGit: overrides.buildFromGit ?? sandboxBuildFromGit, artifacts: artifactStore, dht: mesh, readFile: async (p) => new Uint8Array(await readFile(p)), logger, metrics
       })
       : undefined
+    // one chain view for the keystore's release checks and the worker's secrets look-ups (roles/keystore/chain.ts)
+    const keystoreChain = createKeystoreChain({ provider: client.provider, contractId })
+    const keystoreNode: KeystoreNode | undefined = roles.has('keystore')
+      ? createKeystore({ network: config.network, nodeKey: signingKey, dataDir: config.dataDir })({ libp2p: mesh.libp2p, chain: keystoreChain, logger })
+      : undefined
+    const secrets: SecretsSource = async ({ requestId, owner, profile, accessor, signal }) => (await fetchSecrets({
+      libp2p: mesh.libp2p, chain: keystoreChain, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
+    })).env
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined
     if (roles.has('worker')) {
@@ -130,12 +157,14 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       let own: Executor | undefined
       const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity }))
       opened.push({ start: async () => {}, stop: async () => { const e = own; own = undefined; await e?.close() } })
-      const artifacts = new ArtifactResolver({ store: artifactStore, network: mesh, ...(built != null ? { build: built.build } : {}), logger, metrics },
+      const artifacts = new ArtifactResolver({
+        store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics
+      },
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
         signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null,
         ...(overrides.behaviour != null ? { behaviour: overrides.behaviour } : {})
-      })({ client, store, gossip: mesh, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), logger, metrics })
+      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
     }
     const resolver = roles.has('resolver')
       ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
@@ -148,23 +177,29 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       height: () => ({ height: watcher.height() > 0 ? watcher.height() : null, ...(lastBlockAt != null ? { updatedAtMs: lastBlockAt } : {}) })
     })
     let api: ApiServer | undefined
+    // the explorer follows the feed for the dashboard; only a node that serves HTTP runs it
+    const index = new ExecutionIndex({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), logger: logger.child({ module: 'explorer' }) }, { contractId: config.near.contractId })
+    const explorer = createExplorer({ index, client, mesh, network: config.network, ...(builderImage != null ? { builderImage } : {}) })
     const http: Startable = {
       start: async () => {
         if (overrides.http === false || api != null) return
-        api = await createApiServer({ host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger })
+        await index.start()
+        api = await createApiServer({
+          host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger, explorer, ...(config.http.allowedHosts != null ? { allowedHosts: config.http.allowedHosts } : {})
+        })
       },
-      stop: async () => { await api?.close(); api = undefined }
+      stop: async () => { await api?.close(); api = undefined; await index.stop() }
     }
 
     // roles subscribe to the watcher in their start(), so they start before it and stop after it
-    const parts: Startable[] = [...opened, ...[resolver, worker].filter(p => p != null), watcher, http]
+    const parts: Startable[] = [...opened, ...[keystoreNode, resolver, worker].filter(p => p != null), watcher, http]
     let running: Startable[] = []
     const stop = async (): Promise<void> => {
       for (const part of running.splice(0).reverse()) await part.stop().catch(err => logger.warn({ err }, 'stop step failed'))
       await closeOpened() // also when start() was never called: createNode opened the store and the mesh
     }
     const node: OutlayerNode = {
-      config, mesh, client, store, metrics, watcher, worker, resolver,
+      config, mesh, client, store, metrics, watcher, worker, resolver, keystore: keystoreNode,
       get apiUrl () { return api?.url },
       status,
       start: async () => {

@@ -61,7 +61,7 @@ export const object = <S extends Shape>(shape: S, opts: { allowUnknown?: boolean
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('INVALID', 'expected an object', path)
   const record = v as Record<string, unknown>
   if (opts.allowUnknown !== true) {
-    const extra = Object.keys(record).find(k => !(k in shape))
+    const extra = Object.keys(record).find(k => !Object.hasOwn(shape, k))
     if (extra != null) return fail('INVALID', `unknown field "${extra}"`, path)
   }
   const out: Record<string, unknown> = {}
@@ -78,7 +78,7 @@ export const tagged = <S extends Record<string, Check<unknown>>>(variants: S): C
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('INVALID', `expected one of ${Object.keys(variants).join(', ')}`, path)
   const keys = Object.keys(v)
   const tag = keys[0]
-  if (keys.length !== 1 || tag == null || !(tag in variants)) return fail('INVALID', `expected exactly one of ${Object.keys(variants).join(', ')}`, path)
+  if (keys.length !== 1 || tag == null || !Object.hasOwn(variants, tag)) return fail('INVALID', `expected exactly one of ${Object.keys(variants).join(', ')}`, path)
   const r = variants[tag]!((v as Record<string, unknown>)[tag], `${path}.${tag}`)
   return r.ok ? ok({ [tag]: r.value } as never) : r
 }

@@ -11,9 +11,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildFromGit, ensureBuilderImage, type BuildResult } from '../sandbox/build/index.js'
-import { outlayerJson, RUST_RANDOM, type RepoFiles } from '../sandbox/test/build/fixture-sources.js'
-import { makeRepo, tempRoot } from '../sandbox/test/build/git-fixtures.js'
+import { buildFromGit, ensureBuilderImage, type BuildResult } from '../sandbox/builder/index.js'
+import { outlayerJson, RUST_RANDOM, type RepoFiles } from '../sandbox/test/builder/fixture-sources.js'
+import { makeRepo, tempRoot } from '../sandbox/test/builder/git-fixtures.js'
 import { EXAMPLES } from './build-examples.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

@@ -13,12 +13,12 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { buildFromGit } from '../sandbox/build/index.js'
+import { buildFromGit } from '../sandbox/builder/index.js'
 import { createBlockFeed, logsOf } from '../node/chain/index.js'
 import { startLocalMesh, type LocalMesh } from '../node/testing/local-mesh.js'
 import { benchGossip } from './bench-mesh-gossip.js'
-import { C_SUM } from '../sandbox/test/build/fixture-sources.js'
-import { makeRepo, startGitDaemon } from '../sandbox/test/build/git-fixtures.js'
+import { C_SUM } from '../sandbox/test/builder/fixture-sources.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon } from '../sandbox/test/builder/git-fixtures.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const say = (line: string): void => { process.stderr.write(`[bench:mesh] ${line}\n`) }
@@ -99,7 +99,7 @@ async function artifacts (mesh: LocalMesh, dir: string): Promise<Record<string, 
   const daemon = await startGitDaemon(join(dir, 'repos'))
   try {
     const t0 = performance.now()
-    const built = await buildFromGit({ repo: `${daemon.baseUrl}sum`, commit: repo.commit, dataDir: join(dir, 'build'), useCache: false })
+    const built = await buildFromGit({ repo: `${daemon.baseUrl}sum`, commit: repo.commit, dataDir: join(dir, 'build'), useCache: false, addressGuard: LOCAL_GIT_GUARD })
     const buildMs = performance.now() - t0
     const [a, b] = [mesh.nodes[1]!, mesh.nodes[2]!]
     // node a serves it from its artifact store; b fetches it over /outlayer/wasm/1.0.0 after a DHT provider lookup
@@ -118,7 +118,7 @@ async function artifacts (mesh: LocalMesh, dir: string): Promise<Record<string, 
 
 /** Puts bytes into a node's artifact store (the one its transfer server reads), the way a build or fetch would. */
 async function putArtifact (node: NonNullable<LocalMesh['nodes'][number]>, wasm: Uint8Array): Promise<void> {
-  const { createArtifactStore } = await import('../sandbox/build/index.js')
+  const { createArtifactStore } = await import('../sandbox/builder/index.js')
   await createArtifactStore(join(node.config.dataDir, 'artifacts'), { maxBytes: 2 * 1024 * 1024 * 1024 }).put(wasm)
 }
 

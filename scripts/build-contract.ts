@@ -1,5 +1,6 @@
 /**
- * Builds the AssemblyScript contracts into NEAR wasm: contract/build/outlayer.wasm and contract/build/coin-flip.wasm.
+ * Builds the AssemblyScript contracts into NEAR wasm: contract/build/outlayer.wasm, coin-flip.wasm and the keystore's
+ * test contracts ft.wasm, nft.wasm, dao.wasm.
  * Only features nearcore accepts (MVP + sign-extension): bulk memory, non-trapping float-to-int and mutable-global
  * imports are switched off, the stub runtime needs no GC, and asc's `abort` goes to our panic_utf8 handler so every
  * import is a NEAR host function (`env.*`). The stub runtime sets its heap pointer in a wasm start function; we
@@ -20,6 +21,10 @@ const BUILD_DIR = join(ROOT, 'contract', 'build')
 export interface ContractPaths {
   outlayer: string
   coinFlip: string
+  /** test contracts for the keystore's access conditions (contract/examples/{ft,nft,dao}) */
+  ft: string
+  nft: string
+  dao: string
 }
 
 interface Target {
@@ -31,7 +36,10 @@ interface Target {
 
 const TARGETS: Record<keyof ContractPaths, Target> = {
   outlayer: { entry: 'contract/src/index.ts', out: 'outlayer.wasm', sources: ['contract/sdk', 'contract/src'] },
-  coinFlip: { entry: 'contract/examples/coin-flip/index.ts', out: 'coin-flip.wasm', sources: ['contract/sdk', 'contract/examples/coin-flip'] }
+  coinFlip: { entry: 'contract/examples/coin-flip/index.ts', out: 'coin-flip.wasm', sources: ['contract/sdk', 'contract/examples/coin-flip'] },
+  ft: { entry: 'contract/examples/ft/index.ts', out: 'ft.wasm', sources: ['contract/sdk', 'contract/examples/shared', 'contract/examples/ft'] },
+  nft: { entry: 'contract/examples/nft/index.ts', out: 'nft.wasm', sources: ['contract/sdk', 'contract/examples/shared', 'contract/examples/nft'] },
+  dao: { entry: 'contract/examples/dao/index.ts', out: 'dao.wasm', sources: ['contract/sdk', 'contract/examples/shared', 'contract/examples/dao'] }
 }
 
 /** The asc flags every contract is built with (kept in one place so the feature test and the README agree). */
@@ -140,7 +148,7 @@ async function compile (target: Target, out: string): Promise<void> {
 /** Builds what is missing or stale and returns the wasm paths (asc resolves paths against the repo root). */
 export async function ensureContracts (): Promise<ContractPaths> {
   await mkdir(BUILD_DIR, { recursive: true })
-  const paths = { outlayer: join(BUILD_DIR, TARGETS.outlayer.out), coinFlip: join(BUILD_DIR, TARGETS.coinFlip.out) }
+  const paths = Object.fromEntries(Object.entries(TARGETS).map(([name, t]) => [name, join(BUILD_DIR, t.out)])) as unknown as ContractPaths
   for (const name of Object.keys(TARGETS) as Array<keyof ContractPaths>) {
     const target = TARGETS[name]
     if (await upToDate(target, paths[name])) continue

@@ -6,7 +6,7 @@ import {
   JValue, Obj, U128, blockHeight, concat, fail, field, jsonArray, parseJson, predecessor, quote, randomSeed, read,
   remove, returnString, sha256, str, u64Field, u64Of, u64le, utf8, write
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { hex32 } from "./attestation";
 import { Config } from "./config";
 import { emit } from "./events";
@@ -198,7 +198,7 @@ export function assign(r: ExecRequest, config: Config, height: u64): Assignment 
 
 /** `commit_result{request_id, commit}`: the predecessor commits to its result (hex of commitOf(digest, salt)). */
 export function commit_result(): void {
-  const a = args();
+  const a = argsOf("commit_result", ["request_id", "commit"]);
   const requestId = u64Of(field(a, "request_id"), "request_id");
   const commit = str(a, "commit");
   hex32(commit, "commit");
@@ -218,7 +218,7 @@ export function commit_result(): void {
 }
 
 export function get_assignment(): void {
-  const id = u64Of(field(args(), "request_id"), "request_id");
+  const id = u64Of(field(argsOf("get_assignment", ["request_id"]), "request_id"), "request_id");
   const text = read(key(id));
   if (text == null) { returnString("null"); return; }
   const asg = Assignment.fromJson(parseJson(utf8(text!)));

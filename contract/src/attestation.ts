@@ -8,7 +8,8 @@ import {
   JValue, Obj, boolean, concat, currentAccount, fail, field, fromBase64, fromHex, optStr, returnString, sha256, str,
   toHex, u64Field, u64Of, u64le, utf8
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
+import { MAX_ACCOUNT_ID, capped } from "./limits";
 import { loadConfig } from "./config";
 import { MAX_ERROR_BYTES, MAX_OUTPUT_BYTES } from "./constants";
 import { ExecRequest, findRequest } from "./request";
@@ -128,12 +129,15 @@ function hexArg(a: JValue, key: string, fallback: string): Uint8Array {
  * `{request_id, worker_id, code_hash, success, output | output_hash, error?, instructions, transcript_hash?, salt?}`
  */
 export function get_attestation_digest(): void {
-  const a = args();
+  const a = argsOf("get_attestation_digest", [
+    "request_id", "worker_id", "code_hash", "success", "output", "output_hash", "error", "instructions", "resources_used",
+    "transcript_hash", "salt", "data_id", "input_hash", "seed"
+  ]);
   const requestId = u64Of(field(a, "request_id"), "request_id");
   const r = findRequest(requestId);
   const ctx = new DigestContext(loadConfig().networkId, currentAccount(), requestId,
     hexArg(a, "data_id", r == null ? "" : r!.dataId), hexArg(a, "input_hash", r == null ? "" : r!.inputHash), hexArg(a, "seed", r == null ? "" : r!.seed));
-  const digest = parseAttested(a).result.digest(ctx, str(a, "worker_id"));
+  const digest = parseAttested(a).result.digest(ctx, capped(str(a, "worker_id"), MAX_ACCOUNT_ID, "worker_id"));
   const out = new Obj().str("digest", toHex(digest));
   if (a.has("salt")) out.str("commit", commitOf(digest, hex32(str(a, "salt"), "salt")));
   returnString(out.done());

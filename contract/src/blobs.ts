@@ -3,7 +3,7 @@
 // hash itself, so a blob nobody attested can never reach a caller. All blobs of a request are freed, and their
 // deposits refunded to the uploaders, when the request ends.
 import { Obj, U128, attachedDeposit, blockHeight, fail, field, fromBase64, predecessor, read, readBytes, remove, sha256, str, storageUsage, toHex, transfer, u64Of, write, writeBytes } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { PHASE_COMMITTING, loadAssignment } from "./assignment";
 import { MAX_BLOBS, MAX_OUTPUT_BYTES } from "./constants";
 import { emit } from "./events";
@@ -87,7 +87,7 @@ export function freeBlobs(id: u64): void {
  * output_hash. Only once the commit phase closed, so an output cannot be copied into a commit.
  */
 export function submit_execution_output(): void {
-  const a = args();
+  const a = argsOf("submit_execution_output", ["request_id", "output"]);
   const r = loadRequest(u64Of(field(a, "request_id"), "request_id"));
   if (r.status != STATUS_PENDING) fail("request " + r.id.toString() + " is " + r.status + ", not pending");
   const asg = loadAssignment(r.id);

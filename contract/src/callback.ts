@@ -1,7 +1,7 @@
 // on_execution_response: runs once per request, when the yield is resumed (resolved or cancelled) or times out.
 // It settles money exactly once and compacts the request to its receipt; every other path checks the status.
 import { Obj, U128, field, fromBase64, optStr, parseJson, promiseResult, quote, returnString, transfer, u64Of, jsonArray } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { loadAssignment } from "./assignment";
 import { findBlob } from "./blobs";
 import { loadConfig } from "./config";
@@ -91,7 +91,7 @@ function resolvedOutput(r: ExecRequest, res: Resolution, payload: Uint8Array): U
 export function on_execution_response(): void {
   requireSelf();
   // a cancelled request is already gone; a completed one is a receipt
-  const r = findRequest(u64Of(field(args(), "request_id"), "request_id"));
+  const r = findRequest(u64Of(field(argsOf("on_execution_response", ["request_id"]), "request_id"), "request_id"));
   if (r == null || r!.status == STATUS_COMPLETED) {
     returnString("null");
     return;

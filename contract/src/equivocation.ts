@@ -2,7 +2,8 @@
 // one open request shows both; the worker loses equivocation_share of its bond, once per request. The slashed
 // amount stays in the contract (stats slashed_kept): paying it to the reporter would let a worker report itself.
 import { JValue, Obj, ed25519Verify, fail, field, fromBase64, obj, onlyKeys, str, u64Of } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
+import { MAX_ACCOUNT_ID, capped } from "./limits";
 import { AttestedResult, DigestContext, parseHashedResult } from "./attestation";
 import { loadAssignment, saveAssignment } from "./assignment";
 import { loadConfig } from "./config";
@@ -27,11 +28,10 @@ function checkSigned(v: JValue, ctx: DigestContext, w: Worker): AttestedResult {
  * `{code_hash, success, output_hash, error_hash, instructions, transcript_hash, signature}` (hex hashes, base64 signature).
  */
 export function report_equivocation(): void {
-  const a = args();
-  onlyKeys(a, ["request_id", "worker_id", "a", "b"], "report_equivocation");
+  const a = argsOf("report_equivocation", ["request_id", "worker_id", "a", "b"]);
   const r = loadRequest(u64Of(field(a, "request_id"), "request_id"));
   const config = loadConfig();
-  const w = loadWorker(str(a, "worker_id"));
+  const w = loadWorker(capped(str(a, "worker_id"), MAX_ACCOUNT_ID, "worker_id"));
   const ctx = DigestContext.of(r, config.networkId);
   const first = checkSigned(obj(a, "a"), ctx, w);
   const second = checkSigned(obj(a, "b"), ctx, w);

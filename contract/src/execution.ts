@@ -4,7 +4,7 @@ import {
   optBool, optStr, optU64, predecessor, prepaidGas, quote, TGAS, randomSeed, readU64, requireAccountId, returnPromise, sha256,
   signer, str, stringify, toHex, u64le, utf8, writeU64, yieldCreate, u64Field, storageUsage, U128
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { loadConfig } from "./config";
 import {
   CALLBACK_GAS, CALLBACK_METHOD, DATA_ID_REGISTER, MIN_REQUEST_GAS, DEFAULT_EXECUTION_SECONDS, DEFAULT_INSTRUCTIONS,
@@ -12,6 +12,7 @@ import {
   COMMIT_ALLOWANCE_BYTES, RESOLUTION_ALLOWANCE_BYTES
 } from "./constants";
 import { emit } from "./events";
+import { MAX_INPUT_BYTES, MAX_PARAMS_BYTES } from "./limits";
 import { requireNotPaused } from "./guards";
 import { pendingRequests } from "./pending";
 import { worstCaseCost } from "./pricing";
@@ -75,6 +76,7 @@ function parseParams(r: ExecRequest, a: JValue): void {
   r.compileOnly = optBool(p, "compile_only", false);
   optBool(p, "force_rebuild", false);
   r.params = stringify(p);
+  if (r.params.length > MAX_PARAMS_BYTES) fail("params must be at most " + MAX_PARAMS_BYTES.toString() + " bytes as JSON");
 }
 
 function parseSource(r: ExecRequest, a: JValue): void {
@@ -110,7 +112,8 @@ function lockStorage(r: ExecRequest, usageBefore: u64, charge: U128): void {
 /** The event (or view) of a request with its assignment fields. */
 export function withAssignment(eventJson: string, asg: Assignment, height: u64): string {
   const fields = asg.viewFields(new Obj(), height).done();
-  return eventJson.substring(0, eventJson.length - 1) + "," + fields.substring(1);
+  // one join: the event may hold a big inline input, and each `+` would copy it again
+  return [eventJson.substring(0, eventJson.length - 1), ",", fields.substring(1)].join("");
 }
 
 export function request_execution(): void {
@@ -118,8 +121,7 @@ export function request_execution(): void {
   requireNotPaused(config);
   // the yield reserves CALLBACK_GAS for the callback out of this call's gas: say so plainly instead of running out
   if (prepaidGas() < MIN_REQUEST_GAS) fail("attach at least " + (MIN_REQUEST_GAS / TGAS).toString() + " Tgas: the callback alone reserves " + (CALLBACK_GAS / TGAS).toString());
-  const a = args();
-  onlyKeys(a, ["source", "resource_limits", "input_data", "secrets_ref", "response_format", "payer_account_id", "params", "redundancy"], "request_execution");
+  const a = argsOf("request_execution", ["source", "resource_limits", "input_data", "secrets_ref", "response_format", "payer_account_id", "params", "redundancy"]);
 
   const r = new ExecRequest();
   parseSource(r, a);
@@ -130,6 +132,7 @@ export function request_execution(): void {
   r.responseFormat = optStr(a, "response_format", "Text");
   if (r.responseFormat != "Bytes" && r.responseFormat != "Text" && r.responseFormat != "Json") fail("response_format must be Bytes, Text or Json");
   const input = optStr(a, "input_data", "");
+  if (utf8(input).length > MAX_INPUT_BYTES) fail("input_data must be at most " + MAX_INPUT_BYTES.toString() + " bytes");
   if (r.compileOnly && input.length > 0) fail("a compile-only request takes no input_data");
 
   r.senderId = signer();

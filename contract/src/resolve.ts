@@ -5,7 +5,8 @@ import {
   JValue, Obj, arr, attachedDeposit, blockHeight, ed25519Verify, fail, field, fromBase64, fromHex, obj, onlyKeys,
   parseJson, predecessor, sha256, str, toBase64, toHex, transfer, u64Of, utf8, yieldResume
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
+import { MAX_ACCOUNT_ID, capped } from "./limits";
 import { AttestedResult, DigestContext, ResultWithOutput, commitOf, hex32, parseAttested } from "./attestation";
 import { Assignment, PHASE_COMMITTING, loadAssignment } from "./assignment";
 import { findBlob, storeBlob } from "./blobs";
@@ -48,7 +49,7 @@ function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: R
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     onlyKeys(item, ["worker_id", "salt", "signature", "response"], "reveal");
-    const workerId = str(item, "worker_id");
+    const workerId = capped(str(item, "worker_id"), MAX_ACCOUNT_ID, "worker_id");
     for (let j = 0; j < signed.length; j++) if (signed[j].workerId == workerId) fail("duplicate signer " + workerId);
     // only a committed slot counts: an unassigned worker, or one that never committed, signs for nothing
     const commit = asg.commitOf(workerId);
@@ -110,8 +111,7 @@ function outputPayload(r: ExecRequest, res: Resolution, output: Uint8Array, from
  */
 export function resolve_execution(): void {
   const config = loadConfig();
-  const a = args();
-  onlyKeys(a, ["request_id", "response", "reveals"], "resolve_execution");
+  const a = argsOf("resolve_execution", ["request_id", "response", "reveals"]);
   const r = pendingRequest(a);
   const asg = loadAssignment(r.id);
   if (asg.phase(blockHeight()) == PHASE_COMMITTING) fail("the commit phase of request " + r.id.toString() + " is open until block " + asg.closeAt.toString() + " or " + r.replicas.toString() + " commits");

@@ -3,7 +3,7 @@ import {
   IndexedSet, JValue, Obj, U128, attachedDeposit, blockHeight, fail, fromBase58, jsonArray, optU64, parseJson,
   predecessor, read, remove, requireAccountId, returnString, str, transfer, u128Field, u64Field, utf8, write
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { loadConfig } from "./config";
 import { emit } from "./events";
 import { requireNotPaused } from "./guards";
@@ -98,7 +98,7 @@ export function slashBond(w: Worker, bps: u64, minBond: U128): U128 {
 export function register_worker(): void {
   const config = loadConfig();
   requireNotPaused(config);
-  const key = str(args(), "public_key");
+  const key = str(argsOf("register_worker", ["public_key"]), "public_key");
   decodePublicKey(key);
   const id = predecessor();
   const deposit = attachedDeposit();
@@ -124,6 +124,7 @@ export function register_worker(): void {
 }
 
 export function unregister_worker(): void {
+  argsOf("unregister_worker", []);
   const w = loadWorker(predecessor());
   if (!w.active) fail(w.accountId + " is already unregistered");
   w.active = false;
@@ -135,6 +136,7 @@ export function unregister_worker(): void {
 }
 
 export function withdraw_bond(): void {
+  argsOf("withdraw_bond", []);
   const w = loadWorker(predecessor());
   if (w.active) fail("unregister_worker first, then wait for the cool-down");
   const availableAt = w.unregisteredAt + loadConfig().bondCooldownBlocks;
@@ -148,13 +150,13 @@ export function withdraw_bond(): void {
 }
 
 export function get_worker(): void {
-  const id = requireAccountId(str(args(), "account_id"), "account_id");
+  const id = requireAccountId(str(argsOf("get_worker", ["account_id"]), "account_id"), "account_id");
   const text = read("w:" + id);
   returnString(text == null ? "null" : text!);
 }
 
 export function list_workers(): void {
-  const a = args();
+  const a = argsOf("list_workers", ["from_index", "limit"]);
   const ids = workerIndex().page(optU64(a, "from_index", 0), optU64(a, "limit", 100));
   const out = new Array<string>();
   for (let i = 0; i < ids.length; i++) {

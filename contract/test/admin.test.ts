@@ -68,12 +68,13 @@ describe('contract admin, validation and views', function () {
     assert.equal(config.withhold_share_bps, 100)
     assert.equal(config.equivocation_share_bps, 9000)
     assert.equal(config.network_id, 'localnet')
-    await refused(call(w, w.root, 'set_config', { slash_share_bps: 10_001 }), 'at most 10000')
+    // each setting's bounds (contract/test/hardening.test.ts tests both ends of each)
+    await refused(call(w, w.root, 'set_config', { slash_share_bps: 10_001 }), 'slash_share_bps must be 100..5000')
     await refused(call(w, w.root, 'set_config', { commit_window_blocks: 76 }), 'commit_window_blocks must be 1..75')
-    await refused(call(w, w.root, 'set_config', { withhold_share_bps: 10_001 }), 'at most 10000')
-    // u128 arithmetic panics instead of wrapping: 2^127 per million × 1e6 instructions does not fit
-    await call(w, w.root, 'set_pricing', { ...pricing, per_million_instructions_fee: (2n ** 127n).toString() })
-    await refused(w.view('estimate_execution_cost', { resource_limits: LIMITS }), 'amount overflow')
+    await refused(call(w, w.root, 'set_config', { withhold_share_bps: 10_001 }), 'withhold_share_bps must be 0..5000')
+    await refused(call(w, w.root, 'set_config', { network_id: 'mainnet' }), 'unknown field "network_id" in set_config')
+    // a fee whose worst case could overflow u128 is refused: 2^127 per million × 1e6 instructions does not fit
+    await refused(call(w, w.root, 'set_pricing', { ...pricing, per_million_instructions_fee: (2n ** 127n).toString() }), 'per_million_instructions_fee must be at most')
     await call(w, w.root, 'set_pricing', pricing)
     await call(w, w.root, 'set_config', { commit_window_blocks: 60 })
     await refused(call(w, w.root, 'new', { owner_id: u.accountId }), 'only be called by the contract account itself')
@@ -108,5 +109,19 @@ describe('contract admin, validation and views', function () {
     assert.equal(config.commit_window_blocks, 7)
     assert.equal(config.network_id, 'localnet')
     assert.equal(config.owner_id, w.root.accountId)
+    assert.equal(config.allow_local_sources, true, 'a localnet deployment takes its own test servers as sources')
+    // the deploy left no key on the contract account: only the contract's code moves its balance
+    assert.deepEqual((await w.provider.viewAccessKeyList({ accountId: 'second.test.near' })).keys, [])
+  })
+
+  it('leaves the contract account with no access key; the owner account still runs the owner methods', async () => {
+    assert.deepEqual((await w.provider.viewAccessKeyList({ accountId: w.contractId })).keys, [])
+    assert.equal((await w.view<Record<string, unknown>>('get_config')).allow_local_sources, false)
+    await call(w, w.root, 'set_paused', { paused: true })
+    assert.equal((await w.view<Record<string, unknown>>('get_config')).paused, true)
+    await call(w, w.root, 'set_paused', { paused: false })
+    await call(w, w.root, 'set_config', { commit_window_blocks: 11 })
+    assert.equal((await w.view<Record<string, unknown>>('get_config')).commit_window_blocks, 11)
+    await call(w, w.root, 'set_config', { commit_window_blocks: 60 })
   })
 })

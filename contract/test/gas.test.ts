@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { EMPTY_TRANSCRIPT_HASH, sha256Hex } from '../../protocol/index.js'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, ok, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, workerKey, type Attested, type Sealed, type World } from './world.js'
+import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, ok, printGasTable, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, workerKey, type Attested, type Sealed, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
@@ -25,11 +25,7 @@ describe('contract gas per method', function () {
   afterEach(async () => { await checkInvariant(w) })
   after(async () => {
     await w?.stop()
-    process.stderr.write('\n| method | case | Tgas |\n| --- | --- | --- |\n')
-    for (const [what, gas] of rows) {
-      const [method, ...rest] = what.split(': ')
-      process.stderr.write(`| \`${method}\` | ${rest.join(': ')} | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
-    }
+    printGasTable(rows)
   })
 
   function record (what: string, gas: bigint | undefined): void {

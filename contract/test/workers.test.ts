@@ -4,7 +4,8 @@ import { publicKeyToString } from '../../protocol/index.js'
 import { NEAR, WASM_SOURCE, assignment, call, checkInvariant, commit, events, ok, refused, request, startWorld, untilHeight, workerKey, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
-const COOLDOWN = 10
+/** the least the contract takes: nearcore's 200-block yield timeout, so a bond outlives every request it signed */
+const COOLDOWN = 200
 
 describe('contract workers and keys', function () {
   this.timeout(120_000)

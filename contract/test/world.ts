@@ -1,7 +1,8 @@
 /**
- * A real localnet with the outlayer contract deployed by scripts/deploy.ts, bonded workers whose ed25519 keys
- * sign digest v2 inside the test (protocol/attestation.ts), and helpers to request, commit, reveal and resolve.
- * Every test file builds one in `before`, checks the money invariant after each test and stops it in `after`.
+ * A real localnet with the outlayer contract deployed by scripts/deploy.ts (the contract account keeps no key), an
+ * operator account (it may only pause), bonded workers whose ed25519 keys sign digest v2 inside the test
+ * (protocol/attestation.ts), and helpers to request, commit, reveal and resolve. Every test file builds one in
+ * `before`, checks the money invariant after each test and stops it in `after`.
  */
 import assert from 'node:assert/strict'
 import { Account, JsonRpcProvider, KeyPairSigner, type KeyPairString } from 'near-api-js'
@@ -19,19 +20,14 @@ export const MAX_GAS = 300n * TGAS
 
 export interface WorldOptions {
   yieldTimeoutBlocks?: number
+  /** 0: blocks come from `w.blocks` (a pump every 20 ms that a test may pause to order transactions in one block) */
   blockTimeMs?: number
   /** prefunded accounts; the first `workers` of them register as workers */
   accounts?: number
   workers?: number
-  config?: DeployConfig & VerificationConfig
-}
-
-/** Settings of verification v2 that scripts/deploy.ts's DeployConfig does not list yet. */
-export interface VerificationConfig {
-  network_id?: string
-  commit_window_blocks?: number
-  withhold_share_bps?: number
-  equivocation_share_bps?: number
+  config?: DeployConfig
+  /** accept http://, file:// and private-address sources; default false, as on testnet and mainnet */
+  allowLocalSources?: boolean
 }
 
 export interface Worker {
@@ -57,12 +53,27 @@ export interface World {
   provider: JsonRpcProvider
   root: Account
   contractId: string
+  /** the operator account (`operator_id`), which may pause; a prefunded account that is neither worker nor user */
+  operator: Account
   workers: Worker[]
   /** prefunded accounts that are not workers */
   users: Account[]
   view: <T = unknown>(method: string, args?: Record<string, unknown>) => Promise<T>
   balance: (accountId: string) => Promise<bigint>
+  /** with blockTimeMs 0: pause the pump, produce blocks by hand, resume it */
+  blocks: { pause: () => void, resume: () => void }
   stop: () => Promise<void>
+}
+
+function blockPump (net: Localnet, manual: boolean): { pause: () => void, resume: () => void, stop: () => void } {
+  let timer: NodeJS.Timeout | undefined
+  const resume = (): void => {
+    if (!manual || timer != null) return
+    timer = setInterval(() => { net.produceBlocks(1).catch(() => {}) }, 20)
+  }
+  const pause = (): void => { clearInterval(timer); timer = undefined }
+  resume()
+  return { pause, resume, stop: pause }
 }
 
 function account (net: Localnet, provider: JsonRpcProvider, accountId: string, secretKey: string): Account {
@@ -79,38 +90,47 @@ export function publicKeyOf (key: WorkerKey): string {
 
 export async function startWorld (opts: WorldOptions = {}): Promise<World> {
   const workerCount = opts.workers ?? 4
+  const userCount = Math.max(opts.accounts ?? 0, workerCount + 3)
   const net = await startLocalnet({
     port: 0,
     blockTimeMs: opts.blockTimeMs ?? 50,
-    accounts: Math.max(opts.accounts ?? 0, workerCount + 3),
+    // the last account is the operator
+    accounts: userCount + 1,
     yieldTimeoutBlocks: opts.yieldTimeoutBlocks
   })
+  const pump = blockPump(net, opts.blockTimeMs === 0)
   try {
     const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })
+    const operatorKeys = net.accounts[userCount]!
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl,
       networkId: net.networkId,
       masterAccountId: net.root.accountId,
       masterSecretKey: net.root.secretKey,
-      config: { min_bond: NEAR.toString(), network_id: NETWORK_ID, commit_window_blocks: COMMIT_WINDOW, ...opts.config } as DeployConfig,
+      operatorId: operatorKeys.accountId,
+      allowLocalSources: opts.allowLocalSources ?? false,
+      config: { min_bond: NEAR.toString(), network_id: NETWORK_ID, commit_window_blocks: COMMIT_WINDOW, ...opts.config },
       initialBalance: 50n * NEAR
     })
-    const all = net.accounts.map(a => account(net, provider, a.accountId, a.secretKey))
+    const all = net.accounts.slice(0, userCount).map(a => account(net, provider, a.accountId, a.secretKey))
     const workers = all.slice(0, workerCount).map((a, i) => ({ account: a, id: a.accountId, key: workerKey(i) }))
     const world: World = {
       net,
       provider,
       root: account(net, provider, net.root.accountId, net.root.secretKey),
       contractId,
+      operator: account(net, provider, operatorKeys.accountId, operatorKeys.secretKey),
       workers,
       users: all.slice(workerCount),
       view: async <T>(method: string, args: Record<string, unknown> = {}) => await provider.callFunction({ contractId, method, args }) as T,
       balance: async (accountId: string) => BigInt((await provider.viewAccount({ accountId })).amount),
-      stop: async () => { await net.stop() }
+      blocks: { pause: pump.pause, resume: pump.resume },
+      stop: async () => { pump.stop(); await net.stop() }
     }
     await Promise.all(workers.map(async w => await call(world, w.account, 'register_worker', { public_key: publicKeyToString(w.key.publicKey) }, NEAR)))
     return world
   } catch (err) {
+    pump.stop()
     await net.stop()
     throw err
   }
@@ -164,6 +184,15 @@ export async function refused (promise: Promise<unknown>, text: string): Promise
     return
   }
   throw new Error(`expected a panic with "${text}", but the call succeeded`)
+}
+
+/** Writes a markdown gas table (the README's tables come from these) to stderr. */
+export function printGasTable (rows: Array<[string, bigint]>, column = 'case'): void {
+  process.stderr.write(`\n| method | ${column} | Tgas |\n| --- | --- | --- |\n`)
+  for (const [what, gas] of rows) {
+    const [method, ...rest] = what.split(': ')
+    process.stderr.write(`| \`${method}\` | ${rest.join(': ')} | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+  }
 }
 
 export interface PendingRequest {
@@ -310,10 +339,11 @@ export async function quorumResolve (w: World, req: PendingRequest, result: Atte
 export async function checkInvariant (w: World): Promise<void> {
   const pages = async <T>(method: string): Promise<T[]> => {
     const all: T[] = []
-    for (let from = 0; ; from += 100) {
-      const page = await w.view<T[]>(method, { from_index: from, limit: 100 })
+    // 50: get_pending_requests' page cap (contract/src/limits.ts)
+    for (let from = 0; ; from += 50) {
+      const page = await w.view<T[]>(method, { from_index: from, limit: 50 })
       all.push(...page)
-      if (page.length < 100) return all
+      if (page.length < 50) return all
     }
   }
   const bonds = (await pages<{ bond: string }>('list_workers')).reduce((n, x) => n + BigInt(x.bond), 0n)

@@ -14,7 +14,9 @@ import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorker
 const TGAS = 10n ** 12n
 const GAS = { commit: 30n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
 /** re-signs after this many nonce conflicts before giving up (each conflict means the transaction was not included) */
-const NONCE_RETRIES = 10
+const NONCE_RETRIES = 30
+/** a conflict means another sender holds the nonce now: back off a little, with jitter, so retries spread out */
+const conflictBackoff = async (attempt: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, (10 + Math.random() * 40) * Math.min(attempt + 1, 8)))
 
 /** near-api-js keeps the next nonce per key on the Account (private); invalidating it makes the next sign read the chain */
 function nonceCache (account: Account): { invalidate: (publicKey: unknown) => Promise<void> } {
@@ -85,6 +87,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
         // dropped (as signAndSendTransaction does) and shared, so concurrent retries take distinct nonces.
         if ((err as Error)?.name !== 'InvalidNonceError' || attempt >= NONCE_RETRIES) throw wrap(err, `call ${method}`)
         await nonceCache(account).invalidate(signed.transaction.publicKey)
+        await conflictBackoff(attempt)
       } finally {
         inFlight.delete(txHash)
       }

@@ -5,6 +5,7 @@ export { findRequestId, findRequestIds, type FindRequestIdsArgs } from './reques
 export { parseOutlayerEvents, eventItems, normaliseRequest, type OutlayerEvent } from './events.js'
 export { readRequestOutcome, failureMessage, successValue, type RequestOutcome } from './outcome.js'
 export { ChainWatcher, DEFAULT_WATCHER_OPTIONS, type WatcherEvents, type ChainWatcherEvents, type ChainWatcherInit, type ChainWatcherComponents } from './watcher.js'
+export { RegisteredKeys, DEFAULT_REGISTERED_KEYS, type RegisteredKeysInit, type RegisteredKeysComponents } from './registered-keys.js'
 export { ChainError, type ChainErrorCode } from './errors.js'
 export type { OutlayerClient, OutlayerClientInit, CallOutcome, ExecutionResponse, RevealEntry, SignedResultEntry } from './types.js'
 export { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerView, type AssignmentView, type CommitView, type ContractConfig, type RequestView, type ResolutionView, type WorkerView } from './views.js'

@@ -24,6 +24,8 @@ export interface ChainWatcherEvents {
   'worker:disagreed': [{ requestId: string, workerId: string, height: number }]
   /** after a block's events were handled and the cursor saved */
   'block': [{ height: number }]
+  /** after a reconciliation against the views (the node refreshes its registered-keys cache here) */
+  'reconciled': [{ height: number }]
 }
 
 /** What a role sees of the watcher: its events and the last handled height. */
@@ -167,6 +169,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
       // a request seen in the last few blocks may not be in the views' state yet
       if (!pending.has(open.request_id) && open.seen_at <= this.cursor - RECENT_BLOCKS) this.emit('request:closed', { requestId: open.request_id, height: this.cursor })
     }
+    this.emit('reconciled', { height: this.cursor })
   }
 
   private async byId (id: unknown): Promise<ReturnType<typeof normaliseRequest>> {

@@ -13,6 +13,8 @@ export type MeshErrorCode =
   | 'TOO_LARGE'
   | 'RATE_LIMITED'
   | 'NOT_FOUND'
+  /** a whole wasm fetch ran past its deadline */
+  | 'TIMEOUT'
 
 export class MeshError extends Error {
   override readonly name: string = 'MeshError'
@@ -41,6 +43,12 @@ export type GossipValidationCode =
   | 'WRONG_TOPIC'
   | 'DUPLICATE'
   | 'OWN_MESSAGE'
+  /** a task or attestation whose author is not a registered worker's key */
+  | 'UNREGISTERED_SENDER'
+  /** a hint naming a request that does not exist (looked up now, or found missing before) */
+  | 'UNKNOWN_REQUEST'
+  /** a hint we did not look up: rate limits, a peer over its miss budget, an id far ahead, a look-up failing */
+  | 'LOOKUP_SKIPPED'
   | 'INTERNAL'
 
 export class GossipValidationError extends Error {

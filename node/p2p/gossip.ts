@@ -26,6 +26,10 @@ export interface GossipRouterArgs {
   stats: MeshStats
   metrics?: Metrics
   log: MeshLogger
+  /** authors whose task and attestation envelopes are taken */
+  isRegisteredKey?: (key: string) => boolean
+  /** the hint check (validation/hints.ts) for the tasks and attestations topics */
+  checkHint?: (envelope: Envelope, from: string) => Promise<void>
 }
 
 export class GossipRouter {
@@ -59,6 +63,8 @@ export class GossipRouter {
     for (const [name, topic] of this.topics) {
       pubsub.topicValidators.set(topic, createTopicValidator({
         topic: name, seen: this.seen, maxBytes: limits.maxEnvelopeBytes, freshnessMs: limits.freshnessMs,
+        ...(this.args.isRegisteredKey != null ? { isRegisteredKey: this.args.isRegisteredKey } : {}),
+        ...(this.args.checkHint != null && name !== 'builds' ? { check: this.args.checkHint } : {}),
         stats, metrics, log, onAccepted: (envelope, from) => { this.deliver(envelope, from) }
       }))
       pubsub.subscribe(topic)

@@ -7,7 +7,7 @@
  *   await node.publish('task', { contract_id, request_id, block_height })
  *   await node.stop()
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { BuildAttestation, Envelope, GossipTopicName, KeyPair, MessageType, PayloadOf } from '../../protocol/index.js'
 import type { Metrics } from '../metrics.js'
 import type { MeshLogger } from './logger.js'
@@ -17,6 +17,9 @@ import type { GossipLimits, TransferLimits } from './options.js'
 import type { MeshStats } from './stats.js'
 import type { ArtifactSource } from './transfer/server.js'
 import type { EnvelopeHandler } from './gossip.js'
+import type { IsRegisteredKey } from './dht/build-record.js'
+import type { GossipLookupGuard, LookupGuardInit } from './rate/lookup-guard.js'
+import type { LookUpRequest } from './validation/hints.js'
 
 export interface MeshNodeInit {
   /** network name in every wire id: topics `/outlayer/<network>/...`, DHT `/outlayer/<network>/kad/1.0.0` */
@@ -38,6 +41,22 @@ export interface MeshNodeInit {
   gossip?: Partial<GossipLimits>
   /** DHT queries give up after this long. @default 15 s */
   dhtTimeoutMs?: number
+  /**
+   * True for the `ed25519:` keys of workers registered on chain (a cached set the node refreshes from the
+   * chain; p2p never imports the chain). Build records count only these builders; task and attestation
+   * envelopes are accepted only from these senders. @default every key (tests and tools without a chain)
+   */
+  isRegisteredKey?: IsRegisteredKey
+  /**
+   * Does the request a task or attestation hint names exist (an RPC, e.g. `get_request` on this node's
+   * contract)? With it, every such hint is checked before it is accepted or forwarded, through `lookupGuard`
+   * (rate limits, negative cache, id window, miss budget). @default no check (every valid hint is accepted)
+   */
+  lookUpRequest?: LookUpRequest
+  /** limits of `lookupGuard` @default rate/lookup-guard.ts DEFAULT_LOOKUP_GUARD */
+  lookupGuard?: Omit<LookupGuardInit, 'onMisbehaving'>
+  /** how long a peer banned for flooding is refused @default 10 min */
+  banMs?: number
   /** start right away, like createLibp2p. @default true */
   start?: boolean
   /** transports, encrypters, muxers instead of tcp + noise + yamux (sim/ and tests only) */
@@ -49,6 +68,8 @@ export interface FetchWasmOptions {
   maxBytes?: number
   /** peer ids to try before (or instead of) asking the DHT, e.g. the `peer_id` of a build gossip message */
   providers?: string[]
+  /** the whole fetch gives up after this long @default transferLimits.fetchDeadlineMs (60 s) */
+  deadlineMs?: number
   signal?: AbortSignal
 }
 
@@ -77,7 +98,11 @@ export interface MeshNode {
   provideWasm: (wasmHash: string, options?: { signal?: AbortSignal }) => Promise<void>
   /** peer ids of other providers of the wasm */
   findWasmProviders: (wasmHash: string, options?: { signal?: AbortSignal }) => Promise<string[]>
-  /** fetch from providers in turn; sha256-verified; WasmFetchError when every provider failed or none exists */
+  /**
+   * fetch from providers, `fetchParallel` at once (hints, then the DHT; registered builders' peers first), at
+   * most `maxProvidersTried`, within `deadlineMs`; sha256-verified; WasmFetchError NO_PROVIDERS, TIMEOUT or the
+   * providers' common failure code
+   */
   fetchWasm: (wasmHash: string, options?: FetchWasmOptions) => Promise<Uint8Array>
   /** connected peer ids */
   peers: () => string[]
@@ -86,7 +111,23 @@ export interface MeshNode {
   /** gossipsub score of a peer (negative after it sent invalid messages) */
   peerScore: (peerId: string) => number
   getStats: () => MeshStats
+  /**
+   * The guard in front of every gossip-triggered RPC. Roles that look something up because of gossip call
+   * `admit(from, requestId)` first; the chain watcher calls `seen(requestId)` for every request it sees, which
+   * moves the id window and clears a stale miss.
+   */
+  readonly lookupGuard: GossipLookupGuard
+  /** disconnect a peer and refuse it for banMs */
+  ban: (peerId: string, reason: string) => void
+  /**
+   * The raw libp2p, for units with their own stream protocol (the keystore role: handle/unhandle its protocol,
+   * dialProtocol to keystore members). Nothing else of libp2p is meant to be used from outside p2p/.
+   */
+  readonly libp2p: MeshStreams
 }
+
+/** The part of libp2p that MeshNode lends to units with their own stream protocol. */
+export type MeshStreams = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
 
 export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
   const node = await MeshNodeImpl.create(init)
@@ -102,3 +143,6 @@ export type { MeshLogger } from './logger.js'
 export { DEFAULT_TRANSFER_LIMITS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, type TransferLimits, type GossipLimits } from './options.js'
 export { MeshError, WasmFetchError, GossipValidationError, type MeshErrorCode, type GossipValidationCode, type GossipAction } from './errors.js'
 export { wasmCid } from './dht/records.js'
+export { GossipLookupGuard, DEFAULT_LOOKUP_GUARD, TokenBucket, type Admission, type LookupGuardInit, type LookupRefusal } from './rate/index.js'
+export type { LookUpRequest } from './validation/hints.js'
+export { ANY_KEY, trustedWasmHash, type IsRegisteredKey, type TrustedWasm } from './dht/build-record.js'

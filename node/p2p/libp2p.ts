@@ -13,7 +13,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
-import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { gossipTopic, kadProtocol } from '../../protocol/index.js'
 import { SCORE_THRESHOLDS, scoreParams } from './score.js'
@@ -49,12 +49,25 @@ export interface BuildLibp2pArgs {
   maxRpcBytes: number
   dhtValidators: Validators
   dhtSelectors: Selectors
+  /** peers we refuse to connect to or accept (banned for flooding) @default none */
+  isBanned?: (peerId: string) => boolean
+  /** gossipsub app-specific score (≤ 0: our penalties) @default 0 for every peer */
+  appScore?: (peerId: string) => number
   /** replaces parts of tcp + noise + yamux; only for simulations and tests */
   stack?: Libp2pStack
 }
 
 export function meshTopics (network: string): string[] {
   return [gossipTopic(network, 'tasks'), gossipTopic(network, 'attestations'), gossipTopic(network, 'builds')]
+}
+
+/** Banned peers get no connection either way: a disconnected flooder must not simply dial back in. */
+function bannedGater (isBanned: (peerId: string) => boolean): ConnectionGater {
+  return {
+    denyDialPeer: (peerId) => isBanned(peerId.toString()),
+    denyInboundEncryptedConnection: (peerId) => isBanned(peerId.toString()),
+    denyOutboundEncryptedConnection: (peerId) => isBanned(peerId.toString())
+  }
 }
 
 export async function buildLibp2p (args: BuildLibp2pArgs): Promise<MeshLibp2p> {
@@ -68,6 +81,7 @@ export async function buildLibp2p (args: BuildLibp2pArgs): Promise<MeshLibp2p> {
     connectionEncrypters: args.stack?.connectionEncrypters ?? [noise()],
     streamMuxers: args.stack?.streamMuxers ?? [yamux()],
     peerDiscovery,
+    ...(args.isBanned != null ? { connectionGater: bannedGater(args.isBanned) } : {}),
     // libp2p's default of 5 inbound connections per second per host refused peers that joined together from one
     // address (a simulation on 127.0.0.1, runners behind one NAT); each connection still costs a noise handshake
     connectionManager: { inboundConnectionThreshold: 50 },
@@ -83,7 +97,7 @@ export async function buildLibp2p (args: BuildLibp2pArgs): Promise<MeshLibp2p> {
         heartbeatInterval: args.heartbeatMs,
         maxInboundDataLength: args.maxRpcBytes,
         allowedTopics: meshTopics(args.network),
-        scoreParams: scoreParams(meshTopics(args.network)),
+        scoreParams: scoreParams(meshTopics(args.network), args.appScore),
         scoreThresholds: SCORE_THRESHOLDS
       }),
       dht: kadDHT({

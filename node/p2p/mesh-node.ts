@@ -6,8 +6,8 @@ import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { WASM_TRANSFER_PROTOCOL, gossipTopic, isHex, publicKeyToString, type BuildAttestation, type GossipTopicName, type MessageType, type PayloadOf } from '../../protocol/index.js'
-import type { FetchWasmOptions, MeshNode, MeshNodeInit } from './index.js'
-import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from './dht/build-record.js'
+import type { FetchWasmOptions, IsRegisteredKey, MeshNode, MeshNodeInit } from './index.js'
+import { ANY_KEY, BUILD_RECORD_NAMESPACE, buildRecordSelector, validateBuildRecord } from './dht/build-record.js'
 import * as records from './dht/records.js'
 import { MeshError, WasmFetchError, type MeshErrorCode } from './errors.js'
 import { GossipRouter, type EnvelopeHandler } from './gossip.js'
@@ -16,8 +16,11 @@ import { silentLogger, type MeshLogger } from './logger.js'
 import { DEFAULT_DHT_TIMEOUT_MS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './options.js'
 import { emptyStats, snapshotStats, type MeshStats } from './stats.js'
 import { fetchFromPeer } from './transfer/client.js'
+import { raceProviders } from './transfer/provider-race.js'
 import { PeerRateLimiter } from './transfer/rate-limit.js'
 import { createTransferHandler } from './transfer/server.js'
+import { GossipLookupGuard } from './rate/lookup-guard.js'
+import { createHintCheck } from './validation/hints.js'
 
 export class MeshNodeImpl implements MeshNode {
   readonly peerId: string
@@ -27,10 +30,16 @@ export class MeshNodeImpl implements MeshNode {
   private readonly transferLimits: TransferLimits
   private readonly log: MeshLogger
   private readonly dhtTimeoutMs: number
+  private readonly isRegisteredKey: IsRegisteredKey
+  readonly lookupGuard: GossipLookupGuard
+  /** peer ids that serve registered builders' wasm (from build gossip): fetches try them first */
+  private readonly builderPeers = new Set<string>()
   private running = false
 
   static async create (init: MeshNodeInit): Promise<MeshNodeImpl> {
     const gossipLimits = { ...DEFAULT_GOSSIP_LIMITS, ...init.gossip }
+    const bans = new Map<string, number>()
+    const isBanned = (peer: string): boolean => (bans.get(peer) ?? 0) > Date.now()
     const libp2p = await buildLibp2p({
       network: init.network,
       privateKey: init.privateKey,
@@ -40,19 +49,25 @@ export class MeshNodeImpl implements MeshNode {
       // an RPC frame may batch a few envelopes plus control messages
       maxRpcBytes: 4 * gossipLimits.maxEnvelopeBytes + 64 * 1024,
       dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord },
-      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord },
+      dhtSelectors: { [BUILD_RECORD_NAMESPACE]: buildRecordSelector(safeKeyCheck(init.isRegisteredKey ?? ANY_KEY)) },
+      isBanned,
+      appScore: peer => isBanned(peer) ? BANNED_SCORE : 0,
       ...(init.stack != null ? { stack: init.stack } : {})
     })
-    return new MeshNodeImpl(libp2p, init)
+    return new MeshNodeImpl(libp2p, init, bans)
   }
 
-  private constructor (private readonly libp2p: MeshLibp2p, private readonly init: MeshNodeInit) {
+  private constructor (readonly libp2p: MeshLibp2p, private readonly init: MeshNodeInit, private readonly bans: Map<string, number>) {
     this.peerId = libp2p.peerId.toString()
     this.sender = publicKeyToString(init.signingKey.publicKey)
     this.log = init.logger ?? silentLogger
     this.transferLimits = { ...DEFAULT_TRANSFER_LIMITS, ...init.transferLimits }
     this.dhtTimeoutMs = init.dhtTimeoutMs ?? DEFAULT_DHT_TIMEOUT_MS
+    this.isRegisteredKey = safeKeyCheck(init.isRegisteredKey ?? ANY_KEY)
+    this.lookupGuard = new GossipLookupGuard({ ...init.lookupGuard, onMisbehaving: peer => { this.ban(peer, 'gossip hints that name no request') } })
     this.gossip = new GossipRouter({
+      ...(init.isRegisteredKey != null ? { isRegisteredKey: this.isRegisteredKey } : {}),
+      ...(init.lookUpRequest != null ? { checkHint: createHintCheck(this.lookupGuard, init.lookUpRequest) } : {}),
       network: init.network,
       pubsub: libp2p.services.pubsub,
       signingKey: init.signingKey,
@@ -61,6 +76,7 @@ export class MeshNodeImpl implements MeshNode {
       metrics: init.metrics,
       log: this.log
     })
+    this.gossip.on('build', (payload) => { this.noteBuilderPeer(payload.builder, payload.peer_id) })
   }
 
   async start (): Promise<void> {
@@ -127,7 +143,7 @@ export class MeshNodeImpl implements MeshNode {
 
   async putBuildRecord (attestation: BuildAttestation, options: { signal?: AbortSignal } = {}): Promise<number> {
     this.assertRunning()
-    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal(options.signal) })
+    const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal(options.signal), isRegisteredKey: this.isRegisteredKey })
     this.stats.dht.recordsPut++
     this.init.metrics?.dhtRecords.inc({ op: 'put', outcome: 'ok' })
     return stored
@@ -135,7 +151,7 @@ export class MeshNodeImpl implements MeshNode {
 
   async findBuildRecords (buildKey: string, options: { signal?: AbortSignal } = {}): Promise<BuildAttestation[]> {
     this.assertRunning()
-    const found = await records.findBuildRecords(this.libp2p.services.dht, buildKey, this.log, { signal: this.dhtSignal(options.signal) })
+    const found = await records.findBuildRecords(this.libp2p.services.dht, buildKey, this.log, { signal: this.dhtSignal(options.signal), isRegisteredKey: this.isRegisteredKey })
     if (found.length > 0) this.stats.dht.recordsFound++
     this.init.metrics?.dhtRecords.inc({ op: 'get', outcome: found.length > 0 ? 'ok' : 'not_found' })
     return found
@@ -159,36 +175,40 @@ export class MeshNodeImpl implements MeshNode {
   async fetchWasm (wasmHash: string, options: FetchWasmOptions = {}): Promise<Uint8Array> {
     this.assertRunning()
     if (!isHex(wasmHash, 32)) throw new MeshError('BAD_INPUT', 'a wasm hash is 32 bytes of lowercase hex')
-    const maxBytes = Math.min(options.maxBytes ?? this.transferLimits.maxBytes, this.transferLimits.maxBytes)
+    const limits = this.transferLimits
+    const maxBytes = Math.min(options.maxBytes ?? limits.maxBytes, limits.maxBytes)
     const started = Date.now()
-    const tried = new Set([this.peerId])
-    const attempts: WasmFetchError['attempts'] = []
-    // the caller's hints first (e.g. the builder named in a build gossip); the DHT only if none of them serves it
-    const rounds = [async () => options.providers ?? [], async () => await this.findWasmProviders(wasmHash, { signal: options.signal })]
-    for (const round of rounds) {
-      for (const peer of await round()) {
-        if (tried.has(peer) || options.signal?.aborted === true) continue
-        tried.add(peer)
-        try {
-          const bytes = await fetchFromPeer({ libp2p: this.libp2p, peer: peerIdFromString(peer), wasmHash, maxBytes, signal: withTimeout(this.transferLimits.timeoutMs, options.signal) })
-          this.countFetch(bytes.length, started)
-          return bytes
-        } catch (err) {
-          const code: MeshErrorCode = err instanceof MeshError ? err.code : 'FETCH_FAILED'
-          attempts.push({ peer, code, message: (err as Error).message })
-          this.stats.transfer.fetchRefusals++
-          this.init.metrics?.artifactFetches.inc({ outcome: fetchOutcome(code) })
-          this.log.warn({ wasmHash, peer, code, err: (err as Error).message }, 'wasm fetch from provider refused')
-        }
-      }
+    const deadline = withTimeout(options.deadlineMs ?? limits.fetchDeadlineMs, options.signal)
+    // the caller's hints first (e.g. the builder named in a build gossip); the DHT only once they are used up
+    const race = await raceProviders({
+      hinted: options.providers ?? [],
+      discover: async (signal) => await this.findWasmProviders(wasmHash, { signal }),
+      attempt: async (peer, signal) => await fetchFromPeer({ libp2p: this.libp2p, peer: peerIdFromString(peer), wasmHash, maxBytes, signal: withTimeout(limits.timeoutMs, signal) }),
+      preferred: peer => this.builderPeers.has(peer),
+      exclude: new Set([this.peerId]),
+      parallel: limits.fetchParallel,
+      maxProviders: limits.maxProvidersTried,
+      signal: deadline
+    })
+    const attempts: WasmFetchError['attempts'] = race.failures.map(({ peer, error }) => {
+      const code: MeshErrorCode = error instanceof MeshError ? error.code : 'FETCH_FAILED'
+      this.stats.transfer.fetchRefusals++
+      this.init.metrics?.artifactFetches.inc({ outcome: fetchOutcome(code) })
+      this.log.warn({ wasmHash, peer, code, err: (error as Error).message }, 'wasm fetch from provider refused')
+      return { peer, code, message: (error as Error).message }
+    })
+    if (race.bytes != null) {
+      this.countFetch(race.bytes.length, started)
+      return race.bytes
     }
     if (options.signal?.aborted === true) throw new WasmFetchError('FETCH_FAILED', `fetch of wasm ${wasmHash} aborted`, attempts)
+    if (deadline.aborted) throw new WasmFetchError('TIMEOUT', `fetch of wasm ${wasmHash} ran past its deadline (${race.tried.length} provider(s) tried)`, attempts)
     if (attempts.length === 0) {
       this.init.metrics?.artifactFetches.inc({ outcome: 'no_provider' })
       throw new WasmFetchError('NO_PROVIDERS', `no provider found for wasm ${wasmHash}`)
     }
     throw new WasmFetchError(attempts.every(a => a.code === attempts[0]!.code) ? attempts[0]!.code : 'FETCH_FAILED',
-      `every provider of wasm ${wasmHash} failed: ${attempts.map(a => `${a.peer.slice(-8)}: ${a.code}`).join(', ')}`, attempts)
+      `every provider of wasm ${wasmHash} tried failed (${race.tried.length} of at most ${limits.maxProvidersTried}): ${attempts.map(a => `${a.peer.slice(-8)}: ${a.code}`).join(', ')}`, attempts)
   }
 
   private countFetch (bytes: number, started: number): void {
@@ -197,6 +217,25 @@ export class MeshNodeImpl implements MeshNode {
     this.init.metrics?.artifactFetches.inc({ outcome: 'ok' })
     this.init.metrics?.artifactFetchBytes.inc(bytes)
     this.init.metrics?.artifactFetchSeconds.observe((Date.now() - started) / 1000)
+  }
+
+  private noteBuilderPeer (builder: string, peerId: string | undefined): void {
+    if (peerId == null || !this.isRegisteredKey(builder)) return
+    if (this.builderPeers.size >= 1024) this.builderPeers.delete(this.builderPeers.values().next().value!)
+    this.builderPeers.add(peerId)
+  }
+
+  /** Disconnects the peer and refuses it for banMs (connection gater), its gossip score far below the graylist. */
+  ban (peer: string, reason: string): void {
+    this.bans.set(peer, Date.now() + (this.init.banMs ?? DEFAULT_BAN_MS))
+    this.log.warn({ peer, reason }, 'peer banned')
+    let id
+    try {
+      id = peerIdFromString(peer)
+    } catch {
+      return
+    }
+    this.libp2p.hangUp(id).catch(err => { this.log.debug({ peer, err: (err as Error).message }, 'hang-up of a banned peer failed') })
   }
 
   peers (): string[] {
@@ -223,6 +262,21 @@ export class MeshNodeImpl implements MeshNode {
 
   private dhtSignal (signal?: AbortSignal): AbortSignal {
     return withTimeout(this.dhtTimeoutMs, signal)
+  }
+}
+
+/** far below the graylist (-80): gossipsub ignores and prunes the peer */
+const BANNED_SCORE = -1000
+const DEFAULT_BAN_MS = 10 * 60_000
+
+/** A throwing key check counts as "not registered": a bug there must not let sybils in or crash a validator. */
+function safeKeyCheck (check: IsRegisteredKey): IsRegisteredKey {
+  return key => {
+    try {
+      return check(key)
+    } catch {
+      return false
+    }
   }
 }
 

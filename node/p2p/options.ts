@@ -14,6 +14,12 @@ export interface TransferLimits {
   timeoutMs: number
   /** concurrent inbound transfer streams per connection. @default 4 */
   maxInboundStreams: number
+  /** a whole fetchWasm (every provider, the DHT look-up) gives up after this long. @default 60 s */
+  fetchDeadlineMs: number
+  /** providers asked at once by one fetchWasm. @default 3 */
+  fetchParallel: number
+  /** providers tried at most by one fetchWasm. @default 8 */
+  maxProvidersTried: number
 }
 
 export const DEFAULT_TRANSFER_LIMITS: TransferLimits = {
@@ -22,7 +28,10 @@ export const DEFAULT_TRANSFER_LIMITS: TransferLimits = {
   bytesPerWindow: 256 * 1024 * 1024,
   windowMs: 60_000,
   timeoutMs: 30_000,
-  maxInboundStreams: 4
+  maxInboundStreams: 4,
+  fetchDeadlineMs: 60_000,
+  fetchParallel: 3,
+  maxProvidersTried: 8
 }
 
 export interface GossipLimits {

@@ -34,8 +34,13 @@ const TOPIC_PARAMS: Partial<TopicScoreParams> = {
   invalidMessageDeliveriesDecay: 0.9
 }
 
-export function scoreParams (topics: string[]): Partial<PeerScoreParams> {
+/**
+ * `appScore` is our own penalty (rate/lookup-guard.ts: hints that name nothing); weight 1, so a banned peer's
+ * -1000 puts it far below the graylist and gossipsub prunes it from every mesh.
+ */
+export function scoreParams (topics: string[], appScore?: (peerId: string) => number): Partial<PeerScoreParams> {
   return {
+    ...(appScore != null ? { appSpecificScore: appScore, appSpecificWeight: 1 } : {}),
     topics: Object.fromEntries(topics.map(t => [t, { ...TOPIC_PARAMS } as TopicScoreParams])),
     topicScoreCap: 10,
     IPColocationFactorWeight: -5,

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
+import { ensureBuilderImage } from '../../sandbox/builder/index.js'
 import { ChainError, createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
@@ -95,6 +96,8 @@ export interface RequestArgs {
   aggregation?: 'identical' | 'median'
   response_format?: 'Bytes' | 'Text' | 'Json'
   resource_limits?: { max_instructions: string | number, max_memory_mb: number, max_execution_seconds: number }
+  /** a keystore profile of the owner's secrets, given to the run as env vars (issue 12) */
+  secrets_ref?: { profile: string, account_id: string }
 }
 
 async function serveDir (files: Record<string, string>): Promise<{ server: Server, base: string }> {
@@ -127,11 +130,9 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     cleanups.push(async () => await net.stop())
     say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
 
-    const operator = generateNearKey()
     await contractsReady
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey,
       config: { commit_window_blocks: opts.commitWindowBlocks ?? 30, min_bond: BOND.toString() } as DeployConfig
     })
     say(`contract deployed at ${contractId}`)
@@ -189,10 +190,14 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         : [running.find(n => n != null)]
       return [...new Set(picks.filter(n => n != null))].flatMap(n => n.mesh.multiaddrs())
     }
+    // one machine, one Docker: every node, builder or not, names builds by this machine's builder image (only
+    // asked when a git source is run, so meshes without git sources need no image)
+    let image: Promise<string> | undefined
+    const builderImage = async (): Promise<string> => await (image ??= ensureBuilderImage().then(i => i.contentId))
     const startNode = async (i: number): Promise<OutlayerNode> => {
       const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap: bootstrapOf(i) } }
       const logger = createLogger(`node${i}`, { level: opts.logLevel ?? (process.env.OUTLAYER_LOG_LEVEL as 'warn' | undefined) ?? 'warn', base: { node: `n${i}` } })
-      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, ...opts.overrides?.(i) })
+      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, builderImage, ...opts.overrides?.(i) })
       await node.start()
       nodes[i] = node
       return node
@@ -214,6 +219,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
           source: args.source,
           resource_limits: limits,
           ...(args.input_data != null ? { input_data: args.input_data } : {}),
+          ...(args.secrets_ref != null ? { secrets_ref: args.secrets_ref } : {}),
           response_format: args.response_format ?? 'Text',
           redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
         }

@@ -4,9 +4,10 @@
  * contracts (MVP + sign-ext) with the same code.
  */
 import { LIMITS } from '../../protocol/request.js'
-import { loadBinaryen, quietly, type Binaryen } from './binaryen.js'
+import { quietly, type Binaryen } from './binaryen.js'
 import { AdmissionError } from './errors.js'
 import { ADMISSION, PAGE_BYTES } from './limits.js'
+import { prescan } from './prescan.js'
 import { Wasm } from './wasm-api.js'
 import { HOST_MODULE, HOST_SIGNATURES, INTERNAL_EXPORT_PREFIX, WASI_MODULE, WASI_SIGNATURES } from './wasi-signatures.js'
 
@@ -74,6 +75,13 @@ export function precheck (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): vo
   if (wasm.byteLength < HEADER.length || HEADER.some((b, i) => wasm[i] !== b)) {
     throw new AdmissionError('invalid_wasm', 'not a wasm module (bad magic or version)')
   }
+}
+
+/** precheck, then the pre-scan's module-wide caps on the raw bytes (prescan.ts): all that runs before binaryen. */
+export function scan (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): void {
+  precheck(wasm, caps)
+  const scanned = prescan(wasm, caps)
+  if (!scanned.ok) throw new AdmissionError(scanned.code, scanned.message)
 }
 
 /** Parses with binaryen; throws AdmissionError('invalid_wasm') instead of binaryen's own errors. */
@@ -161,10 +169,12 @@ function checkExports (B: Binaryen, module: Module, importsWasi: boolean): void 
 }
 
 /**
- * Every check in order, cheapest first: size, parse, features, imports, caps, exports, then V8's own validation.
- * Returns the parsed module (features set to the executor's) for the instrumenter; the caller disposes it.
+ * Every check in order, cheapest first: size, the pre-scan, parse, features, imports, caps, exports, then V8's
+ * own validation. Returns the parsed module (features set to the executor's) for the instrumenter; the caller
+ * disposes it.
  */
 export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
+  scan(wasm, caps)
   const module = parseModule(B, wasm, caps)
   try {
     const features = checkFeatures(B, module, executorFeatures(B))
@@ -180,22 +190,6 @@ export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps 
     return module
   } catch (err) {
     module.dispose()
-    throw err
-  }
-}
-
-export type AdmissionResult = { ok: true, reason: null } | { ok: false, reason: AdmissionError['code'], error: AdmissionError }
-
-/** Would this module be admitted (under `caps`, by default the executor's)? Never throws for bad input. */
-export async function admitModule (wasm: Uint8Array, caps: Partial<AdmissionCaps> = {}): Promise<AdmissionResult> {
-  try {
-    const all = { ...ADMISSION, ...caps }
-    precheck(wasm, all)
-    const B = await loadBinaryen()
-    admitParsed(B, wasm, all).dispose()
-    return { ok: true, reason: null }
-  } catch (err) {
-    if (err instanceof AdmissionError) return { ok: false, reason: err.code, error: err }
     throw err
   }
 }

@@ -18,11 +18,45 @@ export type AdmissionReason =
   | 'missing_start'
   | 'missing_memory_export'
   | 'reserved_name'
+  // pre-scan caps (prescan.ts), checked on the bytes before binaryen parses
+  | 'too_many_types'
+  | 'too_many_exports'
+  | 'too_many_segments'
+  | 'too_many_total_locals'
+  | 'code_too_large'
+  | 'body_too_large'
+  | 'nesting_too_deep'
+  | 'expression_too_deep'
+  | 'too_complex'
 
+/**
+ * A refused module. Deterministic: the same bytes are refused with the same code by every honest node with
+ * the same INSTRUMENTER_VERSION, so retrying is pointless (`retryable` is false) and the node skips the request.
+ */
 export class AdmissionError extends Error {
   override readonly name = 'AdmissionError'
-  constructor (readonly code: AdmissionReason, message: string) {
-    super(`${code}: ${message}`)
+  readonly retryable = false
+  /** the message without its code */
+  readonly detail: string
+  constructor (readonly code: AdmissionReason, detail: string) {
+    super(`${code}: ${detail}`)
+    this.detail = detail
+  }
+}
+
+/** Why a preparation ended without a verdict: a local failure of this machine, never a refusal. */
+export type PreparationErrorCode = 'PREPARE_TIMEOUT' | 'PREPARE_OUT_OF_MEMORY' | 'PREPARE_FAILED'
+
+/**
+ * Preparation (admission + instrumentation in its thread) did not finish: past its deadline, over its heap
+ * limit, or the thread crashed. Local, like a `timeout` run: execute() turns it into a `host_error` result,
+ * never attested, and another try (or another node) may succeed (`retryable` is true).
+ */
+export class PreparationError extends Error {
+  override readonly name = 'PreparationError'
+  readonly retryable = true
+  constructor (readonly code: PreparationErrorCode, message: string) {
+    super(message)
   }
 }
 

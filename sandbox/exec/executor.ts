@@ -2,8 +2,11 @@
 import { availableParallelism } from 'node:os'
 import type { ExecutionResult } from '../../protocol/result.js'
 import { defaultCacheDir } from './cache.js'
+import { PreparationError } from './errors.js'
 import { normalise, type ExecuteOptions } from './options.js'
+import { finish } from './outcome.js'
 import { WorkerPool } from './pool.js'
+import { PreparePool } from './prepare-pool.js'
 import { Preparer } from './prepare.js'
 
 export interface ExecutorInit {
@@ -11,27 +14,40 @@ export interface ExecutorInit {
   workers?: number
   /** instrumented-module cache; default $OUTLAYER_CACHE_DIR or <repo>/.cache/instrumented */
   cacheDir?: string
+  /** preparation threads (admission + instrumentation at once); default PREPARE.workers (1) */
+  prepareWorkers?: number
+  /** wall-clock deadline of one preparation; past it the job is a local `host_error`. Default PREPARE.deadlineMs */
+  prepareDeadlineMs?: number
+  /** heap limit of a preparation thread in MB; default PREPARE.maxOldGenerationSizeMb */
+  prepareHeapMb?: number
 }
 
 export interface Executor {
   /**
    * Runs a WASI command deterministically. Resolves with the result for every outcome, including local
-   * failures (`timeout`, `host_error`); rejects with AdmissionError for a refused module and ExecutorError
-   * for bad options.
+   * failures (`timeout`, `host_error`, also a preparation past its deadline or heap limit); rejects with
+   * AdmissionError for a refused module (deterministic, `retryable: false`) and ExecutorError for bad options.
    */
   execute: (wasm: Uint8Array, opts?: ExecuteOptions) => Promise<ExecutionResult>
   close: () => Promise<void>
 }
 
 export function createExecutor (init: ExecutorInit = {}): Executor {
-  const preparer = new Preparer(init.cacheDir ?? defaultCacheDir())
+  const preparePool = new PreparePool({ workers: init.prepareWorkers, deadlineMs: init.prepareDeadlineMs, maxOldGenerationSizeMb: init.prepareHeapMb })
+  const preparer = new Preparer(init.cacheDir ?? defaultCacheDir(), preparePool)
   const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()))
   return {
     async execute (wasm, opts = {}) {
       const { request, timeoutMs } = normalise(opts)
-      const { module } = await preparer.prepare(wasm)
-      return await pool.run(module, request, timeoutMs)
+      let prepared
+      try {
+        prepared = await preparer.prepare(wasm)
+      } catch (err) {
+        if (err instanceof PreparationError) return finish({ status: 'host_error', message: `${err.code}: ${err.message}` })
+        throw err
+      }
+      return await pool.run(prepared.module, request, timeoutMs)
     },
-    close: async () => { await pool.close() }
+    close: async () => { await Promise.all([pool.close(), preparePool.close()]) }
   }
 }

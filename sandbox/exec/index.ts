@@ -2,7 +2,8 @@
  * sandbox/exec: the deterministic, metered WASI preview1 executor.
  *   execute(wasm, opts)        one job on a lazily created shared pool
  *   createExecutor(init)       your own pool and cache; close() it
- *   admitModule(wasm)          would this module be admitted? { ok, reason }
+ *   admitModule(wasm)          would this module be admitted? { ok, reason } (in a preparation thread)
+ *   prescan(wasm)              the module-wide caps alone, on the raw bytes (no binaryen)
  *   checkFeatures(B, mod, set) binaryen feature gate, reusable for other wasm (NEAR contracts)
  */
 import type { ExecutionResult } from '../../protocol/result.js'
@@ -11,12 +12,14 @@ import type { ExecuteOptions } from './options.js'
 
 export { createExecutor, type Executor, type ExecutorInit } from './executor.js'
 export type { ExecuteOptions } from './options.js'
-export { admitModule, checkFeatures, executorFeatures, type AdmissionCaps, type AdmissionResult, type FeatureCheck } from './admission.js'
+export { checkFeatures, executorFeatures, type AdmissionCaps, type FeatureCheck } from './admission.js'
+export { admitModule, type AdmissionResult } from './admit.js'
+export { prescan, type PrescanResult, type PrescanStats } from './prescan.js'
 export { loadBinaryen, type Binaryen } from './binaryen.js'
-export { AdmissionError, ExecutorError, type AdmissionReason, type ExecutorErrorCode } from './errors.js'
+export { AdmissionError, ExecutorError, PreparationError, type AdmissionReason, type ExecutorErrorCode, type PreparationErrorCode } from './errors.js'
 export { INSTRUMENTER_VERSION } from './version.js'
 export { resultToJson } from './result-json.js'
-export { ADMISSION, DEFAULTS, METERING, OUTPUT } from './limits.js'
+export { ADMISSION, DEFAULTS, METERING, OUTPUT, PREPARE, PREPARE_COST } from './limits.js'
 
 let shared: Executor | null = null
 

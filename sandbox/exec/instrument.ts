@@ -15,7 +15,7 @@ import type { Binaryen } from './binaryen.js'
 import { quietly } from './binaryen.js'
 import { executorFeatures } from './admission.js'
 import { METERING } from './limits.js'
-import { slotsOf } from './walker.js'
+import { slotsOf, type Slot } from './walker.js'
 import { INTERNAL_EXPORT_PREFIX, INTERNAL_MODULE } from './wasi-signatures.js'
 
 type Module = InstanceType<Binaryen['Module']>
@@ -34,6 +34,9 @@ export const INTERNAL = {
 export interface InstrumentedMeta {
   memory: { initial: number, max: number | null } | null
 }
+
+/** One expression on the walk's explicit stack: its children so far and the fuel they cost. */
+interface VisitFrame { expr: number, id: number, slots: Slot[], next: number, cost: number }
 
 const G = { fuelInit: '__outlayer_fuel_init', fuel: '__outlayer_fuel', depth: '__outlayer_depth', growFailed: '__outlayer_grow_failed' }
 
@@ -85,23 +88,42 @@ class FunctionRewriter {
 
   leave (weight: number): number { return this.depthBy(-weight) }
 
-  /** The expression's replacement and the fuel its straight-line part costs (nested loops charge themselves). */
-  visit (expr: number, weight: number): [number, number] {
+  /**
+   * The expression's replacement and the fuel its straight-line part costs (nested loops charge themselves).
+   * A post-order walk over an explicit stack, never JS recursion: the depth of guest code must not meet V8's
+   * stack, whose size differs by flag, tier and version. Children are visited in the order slotsOf gives, so
+   * the output (including the order temporaries are added) is what the recursive walk of version 4 produced.
+   */
+  visit (root: number, weight: number): [number, number] {
     const { B, mod } = this
-    const id = B.getExpressionId(expr)
-    if (id === B.LoopId) {
-      const [body, cost] = this.visit(B.Loop.getBody(expr), weight)
-      B.Loop.setBody(expr, mod.block(null, [this.charge(cost + 1), body], B.getExpressionType(body)))
-      return [expr, 1]
+    const stack: VisitFrame[] = [this.frame(root)]
+    let done: [number, number] = [root, 0]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as VisitFrame
+      if (top.next < top.slots.length) {
+        stack.push(this.frame((top.slots[top.next] as Slot).get()))
+        continue
+      }
+      stack.pop()
+      if (top.id === B.LoopId) {
+        const body = B.Loop.getBody(top.expr)
+        B.Loop.setBody(top.expr, mod.block(null, [this.charge(top.cost), body], B.getExpressionType(body)))
+        done = [top.expr, 1]
+      } else {
+        done = [this.rewrite(top.expr, top.id, weight), top.cost]
+      }
+      const parent = stack[stack.length - 1]
+      if (parent == null) break
+      const slot = parent.slots[parent.next] as Slot
+      if (done[0] !== top.expr) slot.set(done[0])
+      parent.cost += done[1]
+      parent.next++
     }
-    let cost = 1
-    for (const slot of slotsOf(B, expr)) {
-      const child = slot.get()
-      const [replacement, childCost] = this.visit(child, weight)
-      if (replacement !== child) slot.set(replacement)
-      cost += childCost
-    }
-    return [this.rewrite(expr, id, weight), cost]
+    return done
+  }
+
+  private frame (expr: number): VisitFrame {
+    return { expr, id: this.B.getExpressionId(expr), slots: slotsOf(this.B, expr), next: 0, cost: 1 }
   }
 
   private rewrite (expr: number, id: number, weight: number): number {
@@ -221,10 +243,16 @@ function importMemory (B: Binaryen, mod: Module): InstrumentedMeta['memory'] {
   return { initial: info.initial, max: info.max ?? null }
 }
 
-function hasCall (B: Binaryen, expr: number): boolean {
-  const id = B.getExpressionId(expr)
-  if (id === B.CallId || id === B.CallIndirectId) return true
-  return slotsOf(B, expr).some(slot => hasCall(B, slot.get()))
+/** Does the body make a call? Depth-first over an explicit stack (no JS recursion, see visit). */
+function hasCall (B: Binaryen, body: number): boolean {
+  const stack = [body]
+  while (stack.length > 0) {
+    const expr = stack.pop() as number
+    const id = B.getExpressionId(expr)
+    if (id === B.CallId || id === B.CallIndirectId) return true
+    for (const slot of slotsOf(B, expr)) stack.push(slot.get())
+  }
+  return false
 }
 
 /**

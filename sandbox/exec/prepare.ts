@@ -1,13 +1,14 @@
 /**
  * From guest bytes to a compiled, instrumented WebAssembly.Module: disk cache first (no binaryen needed),
- * else admission + instrumentation + cache write. Compiled modules are also kept in memory, so a warm job
- * goes straight to instantiation.
+ * else admission + instrumentation in a preparation thread (prepare-pool.ts) + cache write. Compiled modules
+ * are also kept in memory, so a warm job goes straight to instantiation; refusals are remembered by hash, so a
+ * refused module is never prepared twice. Nothing here parses guest code on the calling thread.
  */
-import { sha256Hex } from '../../protocol/hash.js'
-import { admitParsed, precheck } from './admission.js'
-import { loadBinaryen } from './binaryen.js'
+import { createHash } from 'node:crypto'
 import { cacheKey, readCached, writeCached } from './cache.js'
-import { instrumentModule } from './instrument.js'
+import { AdmissionError } from './errors.js'
+import { PREPARE } from './limits.js'
+import type { PreparePool } from './prepare-pool.js'
 import { Wasm, type WasmModule } from './wasm-api.js'
 
 export interface Prepared {
@@ -17,39 +18,42 @@ export interface Prepared {
 
 const MAX_COMPILED = 32
 
+/** Bounded map: the oldest entry goes first. */
+function remember<V> (map: Map<string, V>, key: string, value: V, max: number): void {
+  map.set(key, value)
+  if (map.size > max) map.delete(map.keys().next().value as string)
+}
+
 export class Preparer {
   private readonly compiled = new Map<string, Promise<Prepared>>()
+  private readonly refused = new Map<string, AdmissionError>()
 
-  constructor (private readonly cacheDir: string) {}
+  constructor (private readonly cacheDir: string, private readonly pool: PreparePool) {}
 
-  /** Throws AdmissionError for a refused module. */
+  /** Throws AdmissionError for a refused module, PreparationError when preparation failed locally. */
   async prepare (wasm: Uint8Array): Promise<Prepared> {
-    const key = cacheKey(sha256Hex(wasm))
+    // node's native sha256: hashing a 32 MiB module must not hold the event loop
+    const key = cacheKey(createHash('sha256').update(wasm).digest('hex'))
+    const refusal = this.refused.get(key)
+    if (refusal != null) throw new AdmissionError(refusal.code, refusal.detail)
     let entry = this.compiled.get(key)
     if (entry == null) {
       entry = this.load(wasm, key)
-      this.compiled.set(key, entry)
-      entry.catch(() => this.compiled.delete(key))
-      if (this.compiled.size > MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value as string)
+      remember(this.compiled, key, entry, MAX_COMPILED)
+      entry.catch((err: unknown) => {
+        this.compiled.delete(key)
+        if (err instanceof AdmissionError) remember(this.refused, key, err, PREPARE.refusalCacheSize)
+      })
     }
     return await entry
   }
 
   private async load (wasm: Uint8Array, key: string): Promise<Prepared> {
-    const bytes = await readCached(this.cacheDir, key) ?? await this.instrument(wasm, key)
-    return { key, module: await Wasm.compile(bytes) }
-  }
-
-  private async instrument (wasm: Uint8Array, key: string): Promise<Uint8Array> {
-    precheck(wasm)
-    const B = await loadBinaryen()
-    const mod = admitParsed(B, wasm)
-    try {
-      const bytes = instrumentModule(B, mod)
+    let bytes = await readCached(this.cacheDir, key)
+    if (bytes == null) {
+      bytes = await this.pool.instrument(wasm)
       await writeCached(this.cacheDir, key, bytes)
-      return bytes
-    } finally {
-      mod.dispose()
     }
+    return { key, module: await Wasm.compile(bytes) }
   }
 }

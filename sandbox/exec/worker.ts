@@ -1,10 +1,10 @@
-/** Pool worker: receives a compiled module and a request, runs it, posts the result back. One job at a time. */
+/** Run thread: receives a compiled module and a request, runs it, posts the result back. One job at a time. */
 import { parentPort } from 'node:worker_threads'
 import { finish } from './outcome.js'
 import { runJob, type JobRequest } from './job.js'
 import type { WasmModule } from './wasm-api.js'
 
-export interface JobMessage { id: number, module: WasmModule, request: JobRequest }
+export interface JobMessage { module: WasmModule, request: JobRequest }
 
 if (parentPort == null) throw new Error('sandbox/exec/worker.ts must run as a worker thread')
 const port = parentPort
@@ -18,6 +18,6 @@ port.on('message', (msg: JobMessage) => {
     result = finish({ status: 'host_error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) })
   }
   result.wall_ms = performance.now() - started
-  port.postMessage({ id: msg.id, result }, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer].filter((b, i, all) => all.indexOf(b) === i))
+  port.postMessage({ reply: result }, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer].filter((b, i, all) => all.indexOf(b) === i))
 })
 port.postMessage({ ready: true })

@@ -3,7 +3,7 @@
  * {wasm_hash, size, path, build_key, seconds}; `outlayer exec <path>` then runs it.
  */
 import type { Command } from 'commander'
-import { BuildError, buildFromGit, DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, type BuildErrorCode, type BuildLimits } from '../../../sandbox/build/index.js'
+import { BuildError, buildFromGit, DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, type BuildErrorCode, type BuildLimits } from '../../../sandbox/builder/index.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 
 interface BuildOptions {
@@ -20,7 +20,7 @@ interface BuildOptions {
 function exitCodeFor (code: BuildErrorCode): number {
   switch (code) {
     case 'INVALID_INPUT': case 'UNSUPPORTED_TARGET': case 'REPO_NOT_FOUND': case 'COMMIT_NOT_FOUND': case 'UNKNOWN_PROJECT':
-    case 'COMPILE_FAILED': case 'TOO_LARGE': case 'NETWORK_DENIED':
+    case 'COMPILE_FAILED': case 'TOO_LARGE': case 'NETWORK_DENIED': case 'ADDRESS_REFUSED':
       return EXIT.usage
     case 'TIMEOUT': case 'OOM':
       return EXIT.jobLocal

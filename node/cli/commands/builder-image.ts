@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ensureBuilderImage } from '../../../sandbox/build/index.js'
+import { ensureBuilderImage } from '../../../sandbox/builder/index.js'
 
 export function register (program: Command): void {
   program.command('builder-image')

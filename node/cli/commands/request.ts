@@ -181,7 +181,8 @@ interface Credentials { rpcUrl: string, accountId: string, secretKey: string }
 interface KeyEntry { account_id?: unknown, private_key?: unknown, secret_key?: unknown }
 interface KeysFile extends KeyEntry { network_id?: unknown, rpc_url?: unknown, root?: KeyEntry, accounts?: KeyEntry[] }
 
-async function credentials (opts: RequestOptions): Promise<Credentials> {
+/** Who signs: --account-id + --secret-key or --keys-file, and the RPC URL (shared with `outlayer secrets`). */
+export async function credentials (opts: Pick<RequestOptions, 'keysFile' | 'secretKey' | 'networkId' | 'rpcUrl' | 'accountId'>): Promise<Credentials> {
   let file: KeysFile = {}
   if (opts.keysFile != null) {
     if (opts.secretKey != null) throw new UsageError('give either --secret-key or --keys-file, not both')

@@ -10,6 +10,11 @@
  * (no gossip topic carries build attestations: the `builds` topic is defined but unused, so a record lives in the DHT only).
  *
  * The validator refuses the whole record if any attestation fails: a peer cannot store a forged one beside real ones.
+ *
+ * Sybils (issue 17 §1): any ed25519 key can sign a valid attestation, so a builder counts only when its key is a
+ * registered worker's (`isRegisteredKey`, from the chain). The filter runs BEFORE the per-builder dedupe, the
+ * grouping and the cap, in merging, in the selector and in trustedWasmHash: 16 fresh keys agreeing on the
+ * attacker's wasm can neither push an honest attestation out of a record nor outvote it.
  */
 import { buildPayloadCheck, buildRecordKey, canonicalBytes, verifyBuildAttestation, type BuildAttestation } from '../../../protocol/index.js'
 import { MeshError } from '../errors.js'
@@ -19,6 +24,12 @@ export const BUILD_RECORD_VERSION = 1
 /** at most this many builders per record; beyond it the largest agreeing groups are kept */
 export const MAX_RECORD_ATTESTATIONS = 16
 export const MAX_RECORD_BYTES = 32 * 1024
+
+/** True when the `ed25519:` key belongs to a worker registered (and bonded) on chain. Must not throw. */
+export type IsRegisteredKey = (key: string) => boolean
+
+/** Counts every key: only for tests and tools that have no chain; a node always passes the chain's view. */
+export const ANY_KEY: IsRegisteredKey = () => true
 
 interface RecordBody {
   v: number
@@ -63,12 +74,14 @@ export function checkAttestation (value: unknown, buildKey: string, path = 'atte
 }
 
 /**
- * One attestation per builder (the smallest signature if a builder signed twice, so every node picks the same),
- * then the largest groups agreeing on a wasm hash first, capped. Deterministic for any input order.
+ * Registered builders only (filtered first, so unregistered keys take no place under the cap); one attestation
+ * per builder (the smallest signature if a builder signed twice, so every node picks the same), then the
+ * largest groups agreeing on a wasm hash first, capped. Deterministic for any input order.
  */
-export function normalise (attestations: BuildAttestation[]): BuildAttestation[] {
+export function normalise (attestations: BuildAttestation[], isRegisteredKey: IsRegisteredKey = ANY_KEY): BuildAttestation[] {
   const byBuilder = new Map<string, BuildAttestation>()
   for (const a of attestations) {
+    if (!isRegisteredKey(a.builder)) continue
     const prev = byBuilder.get(a.builder)
     if (prev == null || a.signature < prev.signature) byBuilder.set(a.builder, a)
   }
@@ -83,6 +96,45 @@ export function normalise (attestations: BuildAttestation[]): BuildAttestation[]
 
 export function mergeAttestations (...sets: BuildAttestation[][]): BuildAttestation[] {
   return normalise(sets.flat())
+}
+
+/** mergeAttestations keeping registered builders only. */
+export function mergeRegistered (isRegisteredKey: IsRegisteredKey, ...sets: BuildAttestation[][]): BuildAttestation[] {
+  return normalise(sets.flat(), isRegisteredKey)
+}
+
+export type TrustedWasm =
+  | { ok: true, wasmHash: string, builders: string[] }
+  /**
+   * NO_QUORUM: fewer than k registered builders vouch for any hash (fetch nothing; build if a builder).
+   * DISAGREEMENT: registered builders signed different hashes (or one signed two): someone bonded lies, so
+   * no hash is trusted; a builder rebuilds and its record joins the others, a worker waits or refuses.
+   */
+  | { ok: false, code: 'NO_QUORUM' | 'DISAGREEMENT', message: string, hashes: Record<string, string[]> }
+
+/**
+ * The wasm hash at least `k` registered builders agree on, for the build key of `record`. Only attestations that
+ * verify, carry that build key and are signed by a registered key count; unregistered keys are dropped before
+ * anything is counted, so no number of sybils changes the answer. Pure: same input, same answer, on every node.
+ */
+export function trustedWasmHash (record: { buildKey: string, attestations: readonly BuildAttestation[] }, isRegisteredKey: IsRegisteredKey, k: number): TrustedWasm {
+  const hashesOf = new Map<string, Set<string>>()
+  for (const a of record.attestations) {
+    if (a.build_key !== record.buildKey || !isRegisteredKey(a.builder) || !verifyBuildAttestation(a)) continue
+    hashesOf.set(a.builder, (hashesOf.get(a.builder) ?? new Set()).add(a.wasm_hash))
+  }
+  const groups = new Map<string, string[]>()
+  for (const [builder, hashes] of hashesOf) for (const h of hashes) groups.set(h, [...(groups.get(h) ?? []), builder])
+  const hashes = Object.fromEntries([...groups].map(([h, b]) => [h, b.sort()]))
+  if (groups.size > 1) {
+    return { ok: false, code: 'DISAGREEMENT', message: `registered builders disagree on the wasm of build ${record.buildKey}: ${[...groups].map(([h, b]) => `${h.slice(0, 12)}… by ${b.length}`).join(', ')}`, hashes }
+  }
+  const need = Math.max(1, Math.floor(k))
+  const [only] = groups
+  if (only == null || only[1].length < need) {
+    return { ok: false, code: 'NO_QUORUM', message: `${only?.[1].length ?? 0} registered builder(s) vouch for build ${record.buildKey}, ${need} needed`, hashes }
+  }
+  return { ok: true, wasmHash: only[0], builders: only[1].sort() }
 }
 
 function compare (a: string, b: string): number {
@@ -101,15 +153,27 @@ export function validateBuildRecord (key: Uint8Array, value: Uint8Array): void {
   decodeBuildRecord(value, buildKeyOf(key))
 }
 
-/** kad-dht selector: the record vouched for by the most builders; ties go to the smallest bytes (deterministic). */
+/**
+ * kad-dht selector: the record vouched for by the most REGISTERED builders (so a record of 16 sybils never wins
+ * the "correction" that pushes the best record back to peers); ties go to the smallest bytes (deterministic).
+ */
+export function buildRecordSelector (isRegisteredKey: IsRegisteredKey): (key: Uint8Array, records: Uint8Array[]) => number {
+  return (key, records) => selectBest(key, records, isRegisteredKey)
+}
+
+/** buildRecordSelector counting every key (no chain view). */
 export function selectBuildRecord (key: Uint8Array, records: Uint8Array[]): number {
+  return selectBest(key, records, ANY_KEY)
+}
+
+function selectBest (key: Uint8Array, records: Uint8Array[], isRegisteredKey: IsRegisteredKey): number {
   const buildKey = buildKeyOf(key)
   let best = -1
   let bestCount = -1
   for (let i = 0; i < records.length; i++) {
     let count: number
     try {
-      count = decodeBuildRecord(records[i]!, buildKey).length
+      count = normalise(decodeBuildRecord(records[i]!, buildKey), isRegisteredKey).length
     } catch {
       continue
     }

@@ -9,7 +9,7 @@ import { create as createDigest } from 'multiformats/hashes/digest'
 import { fromHex, isHex, type BuildAttestation } from '../../../protocol/index.js'
 import { MeshError } from '../errors.js'
 import type { MeshLogger } from '../logger.js'
-import { checkAttestation, decodeBuildRecord, encodeBuildRecord, mergeAttestations, recordKeyBytes } from './build-record.js'
+import { ANY_KEY, checkAttestation, decodeBuildRecord, encodeBuildRecord, mergeRegistered, recordKeyBytes, type IsRegisteredKey } from './build-record.js'
 
 const RAW_CODEC = 0x55
 const SHA2_256 = 0x12
@@ -22,9 +22,11 @@ export function wasmCid (wasmHash: string): CID {
 
 export interface DhtQueryOptions {
   signal?: AbortSignal
+  /** only attestations by these builders are kept (see build-record.ts) @default ANY_KEY */
+  isRegisteredKey?: IsRegisteredKey
 }
 
-/** Every valid attestation any reachable peer holds for this build key (the union, not just the best record). */
+/** Every valid attestation by a registered builder any reachable peer holds for this build key (the union). */
 export async function findBuildRecords (dht: KadDHT, buildKey: string, log: MeshLogger, options: DhtQueryOptions = {}): Promise<BuildAttestation[]> {
   if (!isHex(buildKey, 32)) throw new MeshError('BAD_INPUT', 'a build key is 32 bytes of lowercase hex')
   const sets: BuildAttestation[][] = []
@@ -36,7 +38,7 @@ export async function findBuildRecords (dht: KadDHT, buildKey: string, log: Mesh
     }
   }
   try {
-    for await (const event of dht.get(recordKeyBytes(buildKey), options)) {
+    for await (const event of dht.get(recordKeyBytes(buildKey), { signal: options.signal })) {
       if (event.name === 'VALUE') take(event.value, event.from)
       else if (event.name === 'PEER_RESPONSE' && event.record != null) take(event.record.value, event.from)
     }
@@ -44,16 +46,20 @@ export async function findBuildRecords (dht: KadDHT, buildKey: string, log: Mesh
     // a failed query (no peers, aborted, correction refused) still leaves whatever was collected so far
     log.debug({ buildKey, err: (err as Error).message }, 'build record query ended with an error')
   }
-  return mergeAttestations(...sets)
+  return mergeRegistered(options.isRegisteredKey ?? ANY_KEY, ...sets)
 }
 
-/** Merges our attestation into what the network holds and puts the result; returns how many peers stored it. */
+/**
+ * Merges our attestation into what the network holds (registered builders only, so sybils stored by others are
+ * dropped here) and puts the result; returns how many peers stored it.
+ */
 export async function putBuildRecord (dht: KadDHT, attestation: BuildAttestation, log: MeshLogger, options: DhtQueryOptions = {}): Promise<number> {
   const checked = checkAttestation(attestation, attestation.build_key)
   const existing = await findBuildRecords(dht, checked.build_key, log, options)
-  const value = encodeBuildRecord(mergeAttestations(existing, [checked]))
+  // our own attestation stays even before the chain cache knows our key: the record must not be empty
+  const value = encodeBuildRecord(mergeRegistered(k => k === checked.builder || (options.isRegisteredKey ?? ANY_KEY)(k), existing, [checked]))
   let stored = 0
-  for await (const event of dht.put(recordKeyBytes(checked.build_key), value, options)) {
+  for await (const event of dht.put(recordKeyBytes(checked.build_key), value, { signal: options.signal })) {
     if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') stored++
     if (event.name === 'QUERY_ERROR') log.debug({ buildKey: checked.build_key, peer: event.from.toString(), err: event.error.message }, 'build record put refused by a peer')
   }

@@ -7,6 +7,8 @@
  * REJECT (sender's score drops): oversized, malformed, bad signature, wrong topic, stale.
  *   Stale is rejected, not ignored: the window is ±5 min, so a sender outside it is replaying or badly misconfigured.
  * IGNORE (dropped, no penalty): duplicate (honest races produce them), unknown future version.
+ * REJECT UNREGISTERED_SENDER: task and attestation envelopes count only from registered workers' keys (a key
+ *   costs nothing, a bond does); builds stay open, their trust is decided by build-record.ts.
  */
 import { decodeEnvelope, envelopeId, type Envelope, type GossipTopicName, type MessageType, type ProtocolErrorCode } from '../../../protocol/index.js'
 import { GossipValidationError, type GossipAction, type GossipValidationCode } from '../errors.js'
@@ -30,11 +32,13 @@ export interface EnvelopeValidationArgs {
   seen: SeenCache
   maxBytes: number
   freshnessMs: number
+  /** authors whose task and attestation envelopes we take @default every key */
+  isRegisteredKey?: (key: string) => boolean
   now?: number
 }
 
 /** Returns the verified envelope and records it as seen, or throws GossipValidationError. */
-export function validateGossipEnvelope ({ data, topic, seen, maxBytes, freshnessMs, now = Date.now() }: EnvelopeValidationArgs): Envelope {
+export function validateGossipEnvelope ({ data, topic, seen, maxBytes, freshnessMs, isRegisteredKey, now = Date.now() }: EnvelopeValidationArgs): Envelope {
   const decoded = decodeEnvelope(data, { now, maxBytes, freshnessMs })
   if (!decoded.ok) {
     const [action, code] = verdictFor(decoded.error.code)
@@ -43,6 +47,9 @@ export function validateGossipEnvelope ({ data, topic, seen, maxBytes, freshness
   const envelope = decoded.value
   if (TOPIC_MESSAGE_TYPE[topic] !== envelope.type) {
     throw new GossipValidationError('reject', 'WRONG_TOPIC', `a ${envelope.type} envelope does not belong on the ${topic} topic`)
+  }
+  if (envelope.type !== 'build' && isRegisteredKey != null && !isRegisteredKey(envelope.sender)) {
+    throw new GossipValidationError('reject', 'UNREGISTERED_SENDER', `${envelope.type} from ${envelope.sender}, which is not a registered worker's key`)
   }
   const id = envelopeId(envelope)
   if (seen.has(id, now)) throw new GossipValidationError('ignore', 'DUPLICATE', 'envelope already seen')

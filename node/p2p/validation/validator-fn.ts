@@ -17,6 +17,9 @@ export interface TopicValidatorArgs {
   seen: SeenCache
   maxBytes: number
   freshnessMs: number
+  isRegisteredKey?: (key: string) => boolean
+  /** a further, asynchronous check (hints.ts); throws GossipValidationError to refuse */
+  check?: (envelope: Envelope, from: string) => Promise<void>
   stats: MeshStats
   metrics?: Metrics
   log: MeshLogger
@@ -27,11 +30,15 @@ export interface TopicValidatorArgs {
 export function createTopicValidator (args: TopicValidatorArgs): TopicValidatorFn {
   const { topic, stats, metrics, log } = args
   const topicStats = stats.gossip[topic]
-  return (peer, message) => {
+  return async (peer, message) => {
     topicStats.received++
     metrics?.gossipIn.inc({ topic })
     try {
-      const envelope = validateGossipEnvelope({ data: message.data, topic, seen: args.seen, maxBytes: args.maxBytes, freshnessMs: args.freshnessMs })
+      const envelope = validateGossipEnvelope({
+        data: message.data, topic, seen: args.seen, maxBytes: args.maxBytes, freshnessMs: args.freshnessMs,
+        ...(args.isRegisteredKey != null ? { isRegisteredKey: args.isRegisteredKey } : {})
+      })
+      await args.check?.(envelope, peer.toString())
       topicStats.accepted++
       metrics?.gossipAccepted.inc({ topic })
       metrics?.gossipDelaySeconds.observe(Math.max(0, Date.now() - envelope.timestamp_ms) / 1000)

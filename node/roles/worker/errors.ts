@@ -22,6 +22,8 @@ export type WorkerErrorCode =
   | 'COMMIT_REFUSED'
   /** a Project source names a project or version the contract does not have, or a version with a bad source */
   | 'PROJECT_UNKNOWN'
+  /** the request names secrets and the keystore nodes did not release them to this worker: local, retried */
+  | 'SECRETS_UNAVAILABLE'
   /**
    * the executor refused the module before it ran (sandbox AdmissionError, or any error it marks
    * `retryable: false`): deterministic, so skipped once and never parsed again; the message starts with its reason

@@ -10,9 +10,11 @@ import type { ArtifactResolver } from '../../artifacts/index.js'
 import type { OutlayerClient, WatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { Metrics } from '../../metrics.js'
+import type { LookupGuard } from '../gossip-lookup.js'
 import type { MeshNode } from '../../p2p/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { WorkerOptions } from './options.js'
+import type { SecretsSource } from './secrets.js'
 import { Worker } from './worker.js'
 
 export { WorkerError, type WorkerErrorCode } from './errors.js'
@@ -21,6 +23,7 @@ export { attest, contextOf, type Attested } from './attest.js'
 export { resolveProject, concreteSource, type ConcreteSource, type ResolvedProject } from './project.js'
 export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './compile-only.js'
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
+export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
 export type { Worker, WorkerStatus } from './worker.js'
 
 /**
@@ -54,9 +57,13 @@ export interface WorkerComponents {
   store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'putLease' | 'putResult' | 'getResult' | 'forget'>
   /** task hints in, task hints and attestations out */
   gossip: Pick<MeshNode, 'publish' | 'on'>
+  /** the mesh's guard in front of the chain look-up a task hint triggers @default none (every hint looked up) */
+  lookupGuard?: LookupGuard
   watcher: WatcherEvents
   artifacts: Pick<ArtifactResolver, 'resolve'>
   execute: ExecuteFn
+  /** the keystore client for requests with a secrets_ref @default none (such requests fail SECRETS_UNAVAILABLE) */
+  secrets?: SecretsSource
   logger: Logger
   metrics?: Metrics
 }

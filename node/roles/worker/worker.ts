@@ -8,12 +8,14 @@
  * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import { sourceKind, type AttestationPayload, type ExecutionRequest, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
+import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
+import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
+import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -22,7 +24,7 @@ import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 interface Queued { request: ExecutionRequest, notBefore: number }
 
 /** failures that may go away by themselves (a builder publishes the wasm later): retried, not skipped */
-const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE'])
+const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE', 'SECRETS_UNAVAILABLE'])
 
 export interface WorkerStatus {
   running: number
@@ -78,7 +80,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     watcher.on('request:closed', onClosed)
     watcher.on('request:committed', onCommitted)
     watcher.on('block', onBlock)
-    const offTask = gossip.on('task', (payload) => { safe('gossiped task', this.onTask(payload)) })
+    const offTask = gossip.on('task', (payload, _envelope, from) => { safe('gossiped task', this.onTask(payload, from)) })
     this.unsubscribe = [
       () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('request:committed', onCommitted),
       () => watcher.off('block', onBlock), offTask
@@ -172,11 +174,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** A task hint from gossip: read the request from the chain (the hint itself is not trusted). */
-  private async onTask (payload: TaskPayload): Promise<void> {
-    const { client, store, watcher } = this.components
+  private async onTask (payload: TaskPayload, from: string): Promise<void> {
+    const { client, store, watcher, lookupGuard } = this.components
     if (payload.contract_id !== client.contractId || !this.started) return
     if (await store.getRequest(payload.request_id) != null) return
-    const view = await client.getRequest(payload.request_id)
+    const view = await guardedLookUp(lookupGuard, from, payload.request_id, async () => await client.getRequest(payload.request_id))
     if (view?.request != null && view.status === 'pending') await this.consider({ request: view.request, raw: view.raw, height: watcher.height(), origin: 'gossip' })
   }
 
@@ -263,16 +265,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
+      // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
+      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => await execute(code.wasm, {
+        input,
+        fuel: limits.max_instructions,
+        memoryMb: limits.max_memory_mb,
+        timeoutMs: limits.max_execution_seconds * 1000,
+        seed: request.seed,
+        timestampNs: request.timestamp_ns,
+        ...(env != null ? { env } : {})
+      })
       const result = compileOnly
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
-        : await execute(code.wasm, {
-          input,
-          fuel: limits.max_instructions,
-          memoryMb: limits.max_memory_mb,
-          timeoutMs: limits.max_execution_seconds * 1000,
-          seed: request.seed,
-          timestampNs: request.timestamp_ns
-        }).catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
+        : await run(await secretsFor(request, this.components.secrets, signal))
+          .catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
       if (signal.aborted) return
       const behaviour = this.init.behaviour
       const equivocate = behaviour?.equivocate?.(request) === true

@@ -91,9 +91,39 @@ describe('node/api server', () => {
     const long = await fetch(`${server.url}/status?${'a'.repeat(5000)}`)
     assert.equal(long.status, 400)
     assert.equal((await long.json() as { error: { code: string } }).error.code, 'BAD_REQUEST')
-    const absolute = await rawRequest('GET http://elsewhere.example/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    const absolute = await rawRequest(`GET http://elsewhere.example/status HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nConnection: close\r\n\r\n`)
     assert.match(absolute, /^HTTP\/1\.1 400/)
     assert.match(absolute, /"code":"BAD_REQUEST"/)
+  })
+
+  it('answers only its own Host names: a DNS-rebinding page gets 421 and no status or metrics', async () => {
+    const { port } = new URL(server.url)
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      assert.match(await rawRequest(`GET /status HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), /^HTTP\/1\.1 200/, host)
+    }
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${Number(port) + 1}`, `localhost.evil.example:${port}`, '127.0.0.1', '']) {
+      for (const path of ['/status', '/metrics', '/', '/health']) {
+        const reply = await rawRequest(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+        assert.match(reply, /^HTTP\/1\.1 421/, `${host} ${path}`)
+        assert.match(reply, /"code":"MISDIRECTED"/, `${host} ${path}`)
+        assert.doesNotMatch(reply, /12D3KooWSamplePeer|outlayer_/, `${host} ${path} leaked the node's data`)
+      }
+    }
+    const noHost = await rawRequest('GET /status HTTP/1.0\r\n\r\n')
+    assert.match(noHost, /^HTTP\/1\.1 421/)
+  })
+
+  it('answers a configured host name, and [::1] with its port', async () => {
+    const named = await createApiServer({ port: 0, status: () => sampleStatus(), allowedHosts: ['node7.example.org:7700'] })
+    try {
+      const { port } = new URL(named.url)
+      for (const [host, status] of [['node7.example.org:7700', 200], ['NODE7.example.org:7700', 200], [`[::1]:${port}`, 200], ['node8.example.org:7700', 421]] as const) {
+        const reply = await rawRequest(`GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, named)
+        assert.match(reply, new RegExp(`^HTTP/1\\.1 ${status}`), host)
+      }
+    } finally {
+      await named.close()
+    }
   })
 
   it('a malformed HTTP request gets a 400 and the server keeps serving', async () => {
@@ -126,8 +156,8 @@ describe('node/api server', () => {
     await assert.rejects(fetch(`${other.url}/health`))
   })
 
-  function rawRequest (text: string): Promise<string> {
-    const { port } = new URL(server.url)
+  function rawRequest (text: string, to: ApiServer = server): Promise<string> {
+    const { port } = new URL(to.url)
     return new Promise((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => socket.write(text))
       let data = ''

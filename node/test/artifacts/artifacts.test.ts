@@ -6,15 +6,17 @@ import { strict as assert } from 'node:assert'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildKey, generateKeyPair, sha256Hex, signBuildAttestation, toBytes, type BuildAttestation } from '../../../protocol/index.js'
-import { createArtifactStore, type ArtifactStore } from '../../../sandbox/build/index.js'
-import { ArtifactError, ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS, trustedHash, type ArtifactNetwork } from '../../artifacts/index.js'
+import { generateKeyPair, publicKeyToString, sha256Hex, signBuildAttestation, toBytes, type BuildAttestation, type KeyPair } from '../../../protocol/index.js'
+import { builderBuildKey, createArtifactStore, type ArtifactStore } from '../../../sandbox/builder/index.js'
+import { ArtifactError, ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS, type ArtifactNetwork, type LocalBuild } from '../../artifacts/index.js'
 import { builder, type GitBuild } from '../../roles/builder/index.js'
 import { serve, silent } from '../roles/fixtures.js'
 
 const GIT = { repo: 'https://github.com/o/r', commit: 'abc123', build_target: 'wasm32-wasip1' }
-const IMAGE = DEFAULT_ARTIFACT_OPTIONS.builderImage
-const KEY = buildKey({ ...GIT, builder_image: IMAGE })
+/** the builder image's content id: build keys never name the bare tag */
+const IMAGE = `outlayer-builder:2@sha256:${'ab'.repeat(32)}`
+const builderImage = async (): Promise<string> => IMAGE
+const KEY = builderBuildKey(GIT, IMAGE)
 
 function attestation (wasm: Uint8Array, key = generateKeyPair()): BuildAttestation {
   return signBuildAttestation({ ...GIT, builder_image: IMAGE, wasm_hash: sha256Hex(wasm), size: wasm.length }, key)
@@ -34,23 +36,38 @@ describe('node/artifacts', function () {
     const a = toBytes('wasm A')
     const b = toBytes('wasm B')
 
-    it('trusts the hash at least k distinct builders signed, and nothing below k', () => {
-      const records = [attestation(a), attestation(a), attestation(b)]
-      assert.equal(trustedHash(records, KEY, 1), sha256Hex(a), 'the largest group wins at k=1')
-      assert.equal(trustedHash(records, KEY, 2), sha256Hex(a))
-      assert.equal(trustedHash(records, KEY, 3), undefined)
+    /** registered builders' keys: only their attestations count (node/p2p trustedWasmHash) */
+    const keys: KeyPair[] = [generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const registered = new Set(keys.map(k => publicKeyToString(k.publicKey)))
+    const isRegisteredKey = (k: string): boolean => registered.has(k)
+    const records = (attestations: BuildAttestation[]): ArtifactNetwork => ({
+      findBuildRecords: async (key) => { assert.equal(key, KEY, 'looked up under the content-id build key'); return attestations },
+      fetchWasm: async (hash) => { if (hash === sha256Hex(a)) return a; throw new Error('no provider') }
     })
 
-    it('counts one builder once, however many records it signed', () => {
-      const key = generateKeyPair()
-      assert.equal(trustedHash([attestation(a, key), attestation(a, key), attestation(a, key)], KEY, 2), undefined)
+    it('counts registered builders only: any number of sybil attestations is no quorum', async () => {
+      const sybils = Array.from({ length: 5 }, () => attestation(b))
+      const resolver = new ArtifactResolver({ store, network: records(sybils), builderImage, isRegisteredKey, logger: silent })
+      await assert.rejects(resolver.resolve({ GitHub: GIT }), (e: ArtifactError) => e.code === 'WASM_UNAVAILABLE' && /NO_QUORUM/.test(e.message))
+      assert.equal(await store.get(sha256Hex(b)), undefined, 'nothing stored')
     })
 
-    it('ignores forged and other-key attestations', () => {
-      const forged = { ...attestation(b), wasm_hash: sha256Hex(a) }
-      const otherKey = signBuildAttestation({ ...GIT, commit: 'other', builder_image: IMAGE, wasm_hash: sha256Hex(a), size: a.length }, generateKeyPair())
-      assert.equal(trustedHash([attestation(a), forged, otherKey], KEY, 2), undefined)
-      assert.equal(trustedHash([attestation(a), forged, otherKey], KEY, 1), sha256Hex(a))
+    it('a disagreement between registered builders: a worker refuses, a builder rebuilds', async () => {
+      const split = [attestation(a, keys[0]), attestation(b, keys[1])]
+      const worker = new ArtifactResolver({ store, network: records(split), builderImage, isRegisteredKey, logger: silent })
+      await assert.rejects(worker.resolve({ GitHub: GIT }), (e: ArtifactError) => e.code === 'WASM_UNAVAILABLE' && /DISAGREEMENT/.test(e.message))
+      let builds = 0
+      const build: LocalBuild = async () => { builds++; await store.put(a); return { wasm_hash: sha256Hex(a), compile_ms: 1 } }
+      const builder = new ArtifactResolver({ store, network: records(split), builderImage, isRegisteredKey, build, logger: silent })
+      const got = await builder.resolve({ GitHub: GIT })
+      assert.deepEqual([got.from, got.hash, builds], ['build', sha256Hex(a), 1])
+    })
+
+    it('a git source without a builder image content id is refused with a clear error', async () => {
+      const resolver = new ArtifactResolver({ store, network: records([attestation(a)]), logger: silent })
+      await assert.rejects(resolver.resolve({ GitHub: GIT }), (e: ArtifactError) => e.code === 'SOURCE_UNSUPPORTED' && /worker\.builderImage/.test(e.message))
+      const tagged = new ArtifactResolver({ store, network: records([attestation(a)]), builderImage: async () => 'outlayer-builder:2', logger: silent })
+      await assert.rejects(tagged.resolve({ GitHub: GIT }), (e: ArtifactError) => e.code === 'SOURCE_UNSUPPORTED' && /content id/.test(e.message))
     })
 
     it('fetches the trusted hash from a peer, stores it, and refuses below k without a builder', async () => {
@@ -59,10 +76,10 @@ describe('node/artifacts', function () {
         findBuildRecords: async () => [attestation(a), attestation(a)],
         fetchWasm: async () => { fetches++; return a }
       }
-      const strict = new ArtifactResolver({ store, network, logger: silent }, { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: 3 })
+      const strict = new ArtifactResolver({ store, network, builderImage, logger: silent }, { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: 3 })
       await assert.rejects(strict.resolve({ GitHub: GIT }), (e: ArtifactError) => e.name === 'ArtifactError' && e.code === 'WASM_UNAVAILABLE')
       assert.equal(fetches, 0, 'nothing fetched below k')
-      const resolver = new ArtifactResolver({ store, network, logger: silent }, { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: 2 })
+      const resolver = new ArtifactResolver({ store, network, builderImage, logger: silent }, { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: 2 })
       const first = await resolver.resolve({ GitHub: GIT })
       assert.deepEqual([first.from, first.hash, fetches], ['peer', sha256Hex(a), 1])
       const second = await resolver.resolve({ GitHub: GIT })
@@ -74,7 +91,7 @@ describe('node/artifacts', function () {
         findBuildRecords: async () => [attestation(a)],
         fetchWasm: async () => { throw new Error('peer 1: FETCH_REFUSED') }
       }
-      const resolver = new ArtifactResolver({ store, network, logger: silent })
+      const resolver = new ArtifactResolver({ store, network, builderImage, logger: silent })
       await assert.rejects(resolver.resolve({ GitHub: GIT }), (e: ArtifactError) => e.code === 'WASM_UNAVAILABLE' && /FETCH_REFUSED/.test(e.message))
     })
   })
@@ -126,10 +143,10 @@ describe('node/artifacts', function () {
       const buildFromGit: GitBuild = async () => {
         builds++
         await gate
-        return { wasm_hash: sha256Hex(wasm), size: wasm.length, path: '/built.wasm', build_key: KEY, seconds: 1 }
+        return { wasm_hash: sha256Hex(wasm), size: wasm.length, path: '/built.wasm', build_key: KEY, seconds: 1, builder_image: IMAGE }
       }
       const announced = { records: [] as BuildAttestation[], provided: [] as string[] }
-      const { build } = builder({ signingKey: generateKeyPair(), builderImage: IMAGE })({
+      const { build } = builder({ signingKey: generateKeyPair() })({
         buildFromGit,
         artifacts: store,
         dht: {
@@ -149,12 +166,12 @@ describe('node/artifacts', function () {
       assert.deepEqual(announced.provided, [sha256Hex(wasm)])
       assert.deepEqual(await store.get(sha256Hex(wasm)), wasm)
       await build(GIT)
-      assert.equal(builds, 2, 'a later ask builds again (sandbox/build caches by key itself)')
+      assert.equal(builds, 2, 'a later ask builds again (sandbox/builder caches by key itself)')
     })
 
     it('a failed build is BUILD_FAILED (not retried as unavailable), and announces nothing', async () => {
       let puts = 0
-      const { build } = builder({ signingKey: generateKeyPair(), builderImage: IMAGE })({
+      const { build } = builder({ signingKey: generateKeyPair() })({
         buildFromGit: async () => { throw new Error('cargo: error[E0425]') },
         artifacts: store,
         dht: { putBuildRecord: async () => { puts++; return 1 }, provideWasm: async () => {} },

@@ -15,7 +15,6 @@ import { deployOutlayer } from '../../../scripts/deploy.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { sha256Hex } from '../../../protocol/index.js'
 import { createOutlayerClient } from '../../chain/index.js'
-import { generateNearKey } from '../../keys.js'
 import { ROOT, runCli } from './run-cli.js'
 
 const BOND = 10n ** 24n
@@ -31,10 +30,10 @@ describe('outlayer init → start → status → request (one node, real CLI pro
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'outlayer-journey-'))
     net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: 2 })
-    const operator = generateNearKey()
+    // the root account owns the contract and is its operator (the contract account has no key)
     ;({ contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey, config: { min_bond: BOND.toString(), lease_blocks: 20 }
+      config: { min_bond: BOND.toString() }
     }))
     const worker = net.accounts[1]!
     const init = await runCli(['init', '--dir', join(dir, 'node'), '--contract-id', contractId, '--rpc-url', net.rpcUrl, '--feed-url', net.feedUrl,

@@ -27,10 +27,8 @@ describe('outlayer request (localnet + contract)', function () {
 
   before(async () => {
     net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: 4, yieldTimeoutBlocks: 100 })
-    const operatorKey = generateNearKey()
     ;({ contractId } = await deployOutlayer({
-      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operatorKey.publicKey
+      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey
     }))
     const clientFor = (accountId: string, secretKey: string): OutlayerClient => createOutlayerClient({
       rpcUrl: net.rpcUrl, contractId, accountId, secretKey

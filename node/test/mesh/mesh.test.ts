@@ -22,9 +22,10 @@ import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
 import { deployContract } from '../../../scripts/deploy.js'
 import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
-import { requireBuilder } from '../../../sandbox/test/build/docker-gate.js'
-import { C_SUM } from '../../../sandbox/test/build/fixture-sources.js'
-import { makeRepo, startGitDaemon } from '../../../sandbox/test/build/git-fixtures.js'
+import { requireBuilder } from '../../../sandbox/test/builder/docker-gate.js'
+import { C_SUM } from '../../../sandbox/test/builder/fixture-sources.js'
+import { buildFromGit } from '../../../sandbox/builder/index.js'
+import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon } from '../../../sandbox/test/builder/git-fixtures.js'
 
 const NODES = 5 // node 0: aggregator (child process); 1..4: workers
 const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })
@@ -75,7 +76,8 @@ describe('mesh end to end', function () {
       reconcileEveryBlocks: 5,
       roles: i => i === 0 ? ['resolver'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
-      overrides: i => ({ execute: executorFor(i), behaviour: behaviourFor(i) }),
+      // the builder fetches from the test's git daemon on 127.0.0.1, which the SSRF guard refuses without this
+      overrides: i => ({ execute: executorFor(i), behaviour: behaviourFor(i), buildFromGit: async args => await buildFromGit({ ...args, addressGuard: LOCAL_GIT_GUARD }) }),
       progress: line => { if (process.env.MESH_TEST_PROGRESS != null) process.stderr.write(`mesh: ${line}\n`) }
     })
     aggregator = await startAggregator()
@@ -252,6 +254,67 @@ describe('mesh end to end', function () {
     assert.equal(view.resolution?.success, true)
     const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, requestId, from, mesh.net.height())
     assert.equal(events.filter(e => e === 'execution_resolved').length, 1, `events: ${events.join(', ')}`)
+  })
+
+  it('a task and attestations replayed to restarted nodes inside the freshness window change nothing (issue 17 §8)', async () => {
+    // a recording peer keeps the real envelopes of one request as they go over gossip; a second, fresh peer replays
+    // them (the recorder's own gossipsub would refuse to publish messages it has already seen)
+    const peer = async (): Promise<Awaited<ReturnType<typeof buildLibp2p>>> => await buildLibp2p({
+      network: 'localnet', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [],
+      heartbeatMs: 100, maxRpcBytes: 4 * 1024 * 1024,
+      dhtValidators: { [BUILD_RECORD_NAMESPACE]: validateBuildRecord }, dhtSelectors: { [BUILD_RECORD_NAMESPACE]: selectBuildRecord }
+    })
+    const topics = { tasks: gossipTopic('localnet', 'tasks'), attestations: gossipTopic('localnet', 'attestations') }
+    const recorded: Array<{ topic: string, data: Uint8Array }> = []
+    const recorder = await peer()
+    const replayer = await peer()
+    try {
+      await recorder.start()
+      for (const node of mesh.nodes) if (node != null) await recorder.dial(multiaddr(node.mesh.multiaddrs()[0]!))
+      await recorder.dial(multiaddr(aggregator.addrs[0]!))
+      recorder.services.pubsub.addEventListener('message', (evt) => {
+        const msg = evt.detail as { topic: string, data: Uint8Array }
+        if (msg.topic === topics.tasks || msg.topic === topics.attestations) recorded.push({ topic: msg.topic, data: msg.data })
+      })
+      for (const t of Object.values(topics)) recorder.services.pubsub.subscribe(t)
+      await waitFor(() => recorder.services.pubsub.getSubscribers(topics.attestations).length >= 2, 'the recorder in the gossip mesh')
+      const from = mesh.net.height()
+      const { requestId } = await runRequest({ replicas: 3, quorum: 2 })
+      // the baseline is the settled request (resolved, then completed by the callback)
+      await waitFor(async () => ((await mesh.user.client.getRequest(requestId)) as { status?: string } | null)?.status === 'completed', 'the request completed')
+      const view = await mesh.user.client.getRequest(requestId)
+      const ours = (): Array<{ topic: string, data: Uint8Array }> => recorded.filter(r => new TextDecoder().decode(r.data).includes(`"request_id":"${requestId}"`))
+      await waitFor(() => ours().some(r => r.topic === topics.attestations), 'the request\'s attestations recorded')
+
+      // restart a worker and the aggregator: both lose their in-memory seen-cache
+      await mesh.nodes[2]!.stop()
+      const worker = await mesh.startNode(2)
+      await aggregator.kill9()
+      aggregator = await startAggregator()
+      await replayer.start()
+      for (const addr of [worker.mesh.multiaddrs()[0]!, aggregator.addrs[0]!]) await replayer.dial(multiaddr(addr))
+      for (const t of Object.values(topics)) replayer.services.pubsub.subscribe(t)
+      await waitFor(() => replayer.services.pubsub.getSubscribers(topics.tasks).some(p => p.toString() === worker.mesh.peerId), 'the restarted worker on the tasks topic')
+      await waitFor(() => replayer.services.pubsub.getSubscribers(topics.attestations).some(p => p.toString() === aggregator.peerId), 'the restarted aggregator on the attestations topic')
+      const accepted = (): number => worker.mesh.getStats().gossip.tasks.accepted + worker.mesh.getStats().gossip.attestations.accepted
+      const acceptedBefore = accepted()
+      const replay = ours()
+      assert.ok(replay.length >= 2, `${replay.length} envelopes to replay`)
+      const replayedAt = mesh.net.height()
+      for (const r of replay) await replayer.services.pubsub.publish(r.topic, r.data)
+      // inside the window a restarted node takes them again: what must hold is that nothing changes because of it
+      await waitFor(() => accepted() > acceptedBefore, 'the replayed envelopes accepted by the restarted worker')
+      const settleTo = mesh.net.height() + 10
+      await waitFor(() => mesh.net.height() >= settleTo, 'ten more blocks')
+      assert.deepEqual(await mesh.user.client.getRequest(requestId), view, 'the request on chain is unchanged')
+      const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, requestId, from, mesh.net.height())
+      assert.equal(events.filter(e => e === 'execution_resolved').length, 1, `events: ${events.join(', ')}`)
+      assert.equal(events.filter(e => e === 'execution_completed').length, 1, `events: ${events.join(', ')}`)
+      assert.deepEqual(await eventsFor(mesh.net.feedUrl, mesh.contractId, requestId, replayedAt, mesh.net.height()), [], 'no event for the request after the replay')
+    } finally {
+      await recorder.stop()
+      await replayer.stop()
+    }
   })
 
   it('completes a request through chain reconciliation alone on a partitioned node that missed the event', async () => {

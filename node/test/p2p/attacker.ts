@@ -57,3 +57,19 @@ export async function serveLies (attacker: MeshLibp2p, args: LyingServerArgs): P
 export async function provideFrom (attacker: MeshLibp2p, wasmHash: string): Promise<void> {
   for await (const _ of attacker.services.dht.provide(wasmCid(wasmHash))) { /* drain */ }
 }
+
+/**
+ * Serves `/outlayer/wasm/1.0.0` by reading the request and never answering (a stalling sybil provider).
+ * Returns a counter of the streams it stalled.
+ */
+export async function serveStalls (attacker: MeshLibp2p): Promise<{ opened: () => number }> {
+  let opened = 0
+  await attacker.handle(WASM_TRANSFER_PROTOCOL, async (stream) => {
+    opened++
+    const lp = lpStream(stream)
+    await lp.read().catch(() => {})
+    // hold the stream open until the fetcher gives up on it
+    await new Promise<void>(resolve => { stream.addEventListener('close', () => resolve(), { once: true }) })
+  })
+  return { opened: () => opened }
+}

@@ -5,7 +5,7 @@ import type { GossipTopicName } from '../../../protocol/index.js'
 
 export const NETWORK = 'testnet-p2p'
 
-export type NodeOptions = Partial<Omit<MeshNodeInit, 'network' | 'signingKey'>>
+export type NodeOptions = Partial<Omit<MeshNodeInit, 'network'>>
 
 export async function startNode (opts: NodeOptions = {}): Promise<MeshNode> {
   return await createMeshNode({ network: NETWORK, signingKey: generateKeyPair(), gossip: { heartbeatMs: 100 }, ...opts })

@@ -27,7 +27,11 @@ describe('p2p wasm transfer', function () {
   before(async () => {
     for (const w of [big, small]) store.set(sha256Hex(w), w)
     // provider — hub — fetcher: the fetcher finds the provider through the DHT
-    nodes = await startLine(3, i => i === 0 ? { artifactSource: async (hash) => store.get(hash), transferLimits: { requestsPerWindow: 5 } } : {})
+    // the fetcher asks one provider at a time, so the order of attempts is what these tests check (parallel
+    // fetches, deadlines and caps: fetch-deadline.test.ts)
+    nodes = await startLine(3, i => i === 0
+      ? { artifactSource: async (hash) => store.get(hash), transferLimits: { requestsPerWindow: 5 } }
+      : { transferLimits: { fetchParallel: 1 } })
     await nodes[0]!.provideWasm(sha256Hex(big))
     await nodes[0]!.provideWasm(sha256Hex(small))
   })

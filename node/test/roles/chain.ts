@@ -21,10 +21,9 @@ export interface TestChain {
 export async function startChain ({ workers = 2, commitWindowBlocks = 10 }: { workers?: number, commitWindowBlocks?: number } = {}): Promise<TestChain> {
   const net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: workers + 1 })
   try {
-    const operator = generateNearKey()
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey, config: { commit_window_blocks: commitWindowBlocks } as DeployConfig
+      config: { commit_window_blocks: commitWindowBlocks } as DeployConfig
     })
     const clientFor = (a: { accountId: string, secretKey: string }): OutlayerClient => createOutlayerClient({
       rpcUrl: net.rpcUrl, contractId, accountId: a.accountId, secretKey: a.secretKey

@@ -1,0 +1,139 @@
+/**
+ * `/outlayer/<network>/keystore/1.0.0`: one request frame and one answer frame per stream, each an unsigned-varint
+ * length prefix and a UTF-8 JSON object of at most MAX_FRAME_BYTES. Kinds:
+ *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed} | refusal
+ *   dkg1      member → member    {kind, session, from, round1}                    → {ok} | refusal
+ *   dkg2      member → member    {kind, session, from, package}                   → {ok} | refusal
+ * A refusal is {ok: false, code: KeystoreErrorCode, message}. Validators return Result; nothing here throws on
+ * bad input.
+ */
+import type { Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import {
+  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, verify, type KeyPair, type Result
+} from '../../../protocol/index.js'
+import { accessorKey, type Accessor, type DkgRound1, type DkgRound2 } from '../../../protocol/secrets/index.js'
+import type { KeystoreErrorCode } from './errors.js'
+
+export const MAX_FRAME_BYTES = 16 * 1024
+export const keystoreProtocol = (network: string): string => `/outlayer/${network}/keystore/1.0.0`
+const utf8 = new TextEncoder()
+
+/** What a worker asks for; signed with its registered worker key (the key of register_worker). */
+export interface ReleaseRequest {
+  network: string
+  contract_id: string
+  request_id: string
+  worker_id: string
+  /** the secrets record: owner (secrets_ref.account_id), accessor and profile */
+  owner: string
+  accessor: Accessor
+  profile: string
+  /** one-time ristretto255 point (hex) the partial is sealed to */
+  reply_key: string
+}
+
+export type KeystoreMessage =
+  | { kind: 'release', request: ReleaseRequest, signature: string }
+  | { kind: 'dkg1', session: string, from: number, round1: DkgRound1 }
+  | { kind: 'dkg2', session: string, from: number, package: DkgRound2 }
+
+export type KeystoreAnswer =
+  | { ok: true, identifier?: string, sealed?: string }
+  | { ok: false, code: KeystoreErrorCode, message: string }
+
+function releaseDigest (r: ReleaseRequest): Uint8Array {
+  return sha256(concatBytes(utf8.encode('outlayer-mesh/keystore/release/v1\0'), canonicalBytes(r)))
+}
+
+export function signRelease (r: ReleaseRequest, key: KeyPair): string {
+  return Buffer.from(sign(releaseDigest(r), key.secretKey)).toString('hex')
+}
+
+export function verifyRelease (r: ReleaseRequest, signatureHex: string, publicKey: Uint8Array): boolean {
+  if (!isHex(signatureHex, 64)) return false
+  return verify(Buffer.from(signatureHex, 'hex'), releaseDigest(r), publicKey)
+}
+
+/** The bytes a partial's DLEQ proof and its sealing are bound to: who asked, for which request and record. */
+export function releaseContext (r: ReleaseRequest): Uint8Array {
+  return canonicalBytes({ network: r.network, contract_id: r.contract_id, request_id: r.request_id, worker_id: r.worker_id, owner: r.owner, accessor: accessorKey(r.accessor), profile: r.profile, reply_key: r.reply_key })
+}
+
+export function replyLabel (ctx: Uint8Array): Uint8Array {
+  return concatBytes(utf8.encode('outlayer-mesh/keystore/reply/v1\0'), ctx)
+}
+
+const isStr = (v: unknown, max = 256): v is string => typeof v === 'string' && v.length > 0 && v.length <= max
+const isObj = (v: unknown): v is Record<string, unknown> => v != null && typeof v === 'object' && !Array.isArray(v)
+
+function checkAccessor (v: unknown): v is Accessor {
+  if (!isObj(v) || Object.keys(v).length !== 1) return false
+  const [kind, inner] = Object.entries(v)[0]!
+  if (!isObj(inner)) return false
+  if (kind === 'Repo') return isStr(inner.repo) && (inner.branch == null || isStr(inner.branch, 128)) && Object.keys(inner).every(k => k === 'repo' || k === 'branch')
+  if (kind === 'WasmHash') return isHex(inner.hash, 32) && Object.keys(inner).length === 1
+  if (kind === 'Project') return isStr(inner.project_id, 128) && Object.keys(inner).length === 1
+  return false
+}
+
+function checkRelease (v: unknown): Result<ReleaseRequest> {
+  if (!isObj(v)) return fail('INVALID', 'request must be an object')
+  const keys = ['network', 'contract_id', 'request_id', 'worker_id', 'owner', 'accessor', 'profile', 'reply_key']
+  if (Object.keys(v).length !== keys.length || !keys.every(k => k in v)) return fail('INVALID', `request has exactly ${keys.join(', ')}`)
+  if (!isStr(v.network, 64) || !isStr(v.contract_id, 64) || !isStr(v.worker_id, 64) || !isStr(v.owner, 64) || !isStr(v.profile, 64)) return fail('INVALID', 'bad network, contract_id, worker_id, owner or profile')
+  if (typeof v.request_id !== 'string' || !/^\d{1,20}$/.test(v.request_id)) return fail('INVALID', 'request_id must be a decimal string')
+  if (!isHex(v.reply_key, 32)) return fail('INVALID', 'reply_key must be 64 hex characters')
+  if (!checkAccessor(v.accessor)) return fail('INVALID', 'accessor must be {Repo{repo, branch?}} | {WasmHash{hash}} | {Project{project_id}}')
+  return ok(v as unknown as ReleaseRequest)
+}
+
+const checkRound1 = (v: unknown): v is DkgRound1 => isObj(v) && isHex(v.identifier, 32) && Array.isArray(v.commitment) &&
+  v.commitment.length >= 2 && v.commitment.length <= 64 && v.commitment.every(c => isHex(c, 32)) && isHex(v.proof_of_knowledge, 64)
+const checkRound2 = (v: unknown): v is DkgRound2 => isObj(v) && isHex(v.identifier, 32) && isHex(v.signing_share, 32)
+const checkSession = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
+const checkIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 64
+
+export function decodeMessage (bytes: Uint8Array): Result<KeystoreMessage> {
+  let v: unknown
+  try { v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) } catch { return fail('INVALID', 'frame is not UTF-8 JSON') }
+  if (!isObj(v)) return fail('INVALID', 'frame must be a JSON object')
+  if (v.kind === 'release') {
+    const r = checkRelease(v.request)
+    if (!r.ok) return r
+    if (!isHex(v.signature, 64)) return fail('INVALID', 'signature must be 128 hex characters')
+    return ok({ kind: 'release', request: r.value, signature: v.signature })
+  }
+  if (v.kind === 'dkg1' && checkSession(v.session) && checkIndex(v.from) && checkRound1(v.round1)) return ok({ kind: 'dkg1', session: v.session, from: v.from, round1: v.round1 })
+  if (v.kind === 'dkg2' && checkSession(v.session) && checkIndex(v.from) && checkRound2(v.package)) return ok({ kind: 'dkg2', session: v.session, from: v.from, package: v.package })
+  return fail('INVALID', 'unknown or malformed message kind')
+}
+
+export function decodeAnswer (bytes: Uint8Array): Result<KeystoreAnswer> {
+  let v: unknown
+  try { v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) } catch { return fail('INVALID', 'answer is not UTF-8 JSON') }
+  if (!isObj(v) || typeof v.ok !== 'boolean') return fail('INVALID', 'answer must be {ok, …}')
+  if (v.ok) {
+    if (v.identifier != null && !isHex(v.identifier, 32)) return fail('INVALID', 'identifier must be 64 hex')
+    if (v.sealed != null && (typeof v.sealed !== 'string' || v.sealed.length > 1024)) return fail('INVALID', 'sealed must be short base64')
+    return ok(v as KeystoreAnswer)
+  }
+  if (typeof v.code !== 'string' || typeof v.message !== 'string') return fail('INVALID', 'a refusal has code and message')
+  return ok({ ok: false, code: v.code as KeystoreErrorCode, message: v.message.slice(0, 512) })
+}
+
+export const encodeFrame = (value: KeystoreMessage | KeystoreAnswer): Uint8Array => utf8.encode(JSON.stringify(value))
+
+/** Writes one frame and reads one answer on a fresh stream (the dialer's side). */
+export async function exchange (stream: Stream, message: KeystoreMessage, signal: AbortSignal): Promise<Result<KeystoreAnswer>> {
+  const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+  try {
+    await lp.write(encodeFrame(message), { signal })
+    const answer = decodeAnswer((await lp.read({ signal })).subarray())
+    await stream.close({ signal }).catch(() => {})
+    return answer
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Preparation thread: admission (pre-scan, binaryen, V8 validation) and instrumentation, off the node's main
+ * thread, with its own heap limit and a deadline (prepare-pool.ts). binaryen is loaded once per thread, before
+ * the thread reports ready, so the deadline measures the preparation only.
+ */
+import { parentPort } from 'node:worker_threads'
+import { admitParsed, type AdmissionCaps } from './admission.js'
+import { loadBinaryen } from './binaryen.js'
+import { AdmissionError, type AdmissionReason } from './errors.js'
+import { instrumentModule } from './instrument.js'
+import { ADMISSION } from './limits.js'
+
+export interface PrepareMessage {
+  wasm: Uint8Array
+  /** false: admission only (admitModule) */
+  instrument: boolean
+  caps?: Partial<AdmissionCaps>
+}
+
+export type PrepareReply =
+  | { ok: true, bytes: Uint8Array | null }
+  | { ok: false, refusal: { code: AdmissionReason, message: string } }
+  | { ok: false, failure: string }
+
+if (parentPort == null) throw new Error('sandbox/exec/prepare-worker.ts must run as a worker thread')
+const port = parentPort
+const B = await loadBinaryen()
+
+function prepare (msg: PrepareMessage): PrepareReply {
+  try {
+    const module = admitParsed(B, msg.wasm, { ...ADMISSION, ...msg.caps })
+    try {
+      return { ok: true, bytes: msg.instrument ? instrumentModule(B, module) : null }
+    } finally {
+      module.dispose()
+    }
+  } catch (err) {
+    if (err instanceof AdmissionError) return { ok: false, refusal: { code: err.code, message: err.detail } }
+    // not a verdict on the module (a bug, or binaryen failing): local
+    return { ok: false, failure: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
+  }
+}
+
+port.on('message', (msg: PrepareMessage) => {
+  const reply = prepare(msg)
+  port.postMessage({ reply }, reply.ok && reply.bytes != null ? [reply.bytes.buffer as ArrayBuffer] : [])
+})
+port.postMessage({ ready: true })
