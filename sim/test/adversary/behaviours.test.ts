@@ -13,7 +13,8 @@ const INPUT = JSON.stringify({ count: 5, min: 1, max: 50 })
 
 describe('sim/adversary behaviours (real executor, random example)', function () {
   this.timeout(120_000)
-  let wasm: Uint8Array
+  /** the honest run of the random example: a behaviour transforms a result, so one execution serves every case */
+  let honestRun: ExecutionResult
   const truth = new GroundTruth()
   const ctx = (label: string, over: Partial<BehaviourContext> = {}): BehaviourContext => ({
     label, fromRequest: 0, record: (seed, kind, stdout) => { truth.record(seed, kind, stdout) },
@@ -22,11 +23,13 @@ describe('sim/adversary behaviours (real executor, random example)', function ()
   /** what the worker attests for request `id` (index id − 1): the honest run through the behaviour's transform */
   const attested = async (behaviour: ByzantineBehaviour | 'honest', c: BehaviourContext, id = 1): Promise<ExecutionResult> => {
     const request = { request_id: BigInt(id), seed: SEED, input_data: INPUT } as unknown as ExecutionRequest
-    const result = await execute(wasm, { input: INPUT, seed: SEED })
-    return await (workerBehaviour(behaviour, c).resultTransform?.(result, request) ?? result)
+    return await (workerBehaviour(behaviour, c).resultTransform?.(honestRun, request) ?? honestRun)
   }
 
-  before(async () => { wasm = new Uint8Array(await readFile((await ensureExamples(() => {})).random)) })
+  before(async () => {
+    const wasm = new Uint8Array(await readFile((await ensureExamples(() => {})).random))
+    honestRun = await execute(wasm, { input: INPUT, seed: SEED })
+  })
 
   it('a coordinated lie is plausible, the same for every member, wrong, with a correct hash for itself', async () => {
     const honest = await attested('honest', ctx('h'))
@@ -49,8 +52,7 @@ describe('sim/adversary behaviours (real executor, random example)', function ()
 
   it('lies only from fromRequest on; withholding and equivocation are per request', async () => {
     const early = await attested('wrong-coordinated', ctx('coordinated', { fromRequest: 3 }), 3)
-    const honest = await execute(wasm, { input: INPUT, seed: SEED })
-    assert.deepEqual(early.stdout, honest.stdout)
+    assert.deepEqual(early.stdout, honestRun.stdout)
     const withholder = workerBehaviour('withhold', ctx('w', { fromRequest: 1 }))
     const request = (id: number): ExecutionRequest => ({ request_id: BigInt(id), seed: SEED, input_data: INPUT }) as unknown as ExecutionRequest
     assert.equal(withholder.withhold?.(request(1)), false)
@@ -59,7 +61,7 @@ describe('sim/adversary behaviours (real executor, random example)', function ()
     const equivocator = workerBehaviour('equivocate', ctx('e'))
     assert.equal(equivocator.equivocate?.(request(1)), true)
     const second = await attested('equivocate', ctx('e'))
-    assert.notDeepEqual(second.stdout, honest.stdout)
+    assert.notDeepEqual(second.stdout, honestRun.stdout)
     assert.equal(truth.verdict(SEED, second.stdout), 'wrong')
   })
 
