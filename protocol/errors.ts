@@ -15,6 +15,13 @@ export class ProtocolError extends Error {
   }
 }
 
+/** An error with a fixed code from a closed set: the base of each unit's own error class (`name` tells them apart). */
+export class CodedError<Code extends string> extends Error {
+  constructor (readonly code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
 /** A validator's verdict: typed value or typed error, never a thrown exception. */
 export type Result<T> = { ok: true, value: T } | { ok: false, error: ProtocolError }
 

@@ -1,3 +1,5 @@
+import { CodedError } from '../../protocol/index.js'
+
 /** Why the wasm a request names could not be had; fixed codes, safe as metric labels. */
 export type ArtifactErrorCode =
   /** the source kind cannot be fetched (e.g. an ipfs:// URL, or a Project not resolved first) */
@@ -9,9 +11,6 @@ export type ArtifactErrorCode =
   /** bytes whose sha256 is not the pinned or trusted hash */
   | 'WASM_HASH_MISMATCH'
 
-export class ArtifactError extends Error {
+export class ArtifactError extends CodedError<ArtifactErrorCode> {
   override readonly name = 'ArtifactError'
-  constructor (readonly code: ArtifactErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../../protocol/index.js'
+
 /** Chain failures, one class per condition with a fixed code; callers branch on `name`/`code`, never on text. */
 export type ChainErrorCode =
   /** the RPC could not be reached or answered with an error */
@@ -11,9 +13,6 @@ export type ChainErrorCode =
   /** the node has no key for the account this call needs (e.g. resolve without the operator key) */
   | 'NO_SIGNER'
 
-export class ChainError extends Error {
+export class ChainError extends CodedError<ChainErrorCode> {
   override readonly name = 'ChainError'
-  constructor (readonly code: ChainErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors.js'
+
 /** Failures of the threshold-secrets primitives: one class, a closed code union (callers branch on `code`). */
 export type SecretsErrorCode =
   /** bytes that are not a valid point, scalar, blob or message of this format */
@@ -17,9 +19,6 @@ export type SecretsErrorCode =
   /** a DKG message that is missing, duplicated or inconsistent */
   | 'DKG_FAILED'
 
-export class SecretsError extends Error {
+export class SecretsError extends CodedError<SecretsErrorCode> {
   override readonly name = 'SecretsError'
-  constructor (readonly code: SecretsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }

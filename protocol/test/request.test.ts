@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict'
 import { validateExecutionRequest, codeSourceCheck, validateAccountId } from '../index.js'
+import { EXAMPLE_REQUEST, GITHUB_SOURCE } from './fixtures.js'
 
-const valid = {
-  request_id: 5,
-  data_id: 'ab'.repeat(32),
-  sender_id: 'alice.test.near',
-  predecessor_id: 'coinflip.test.near',
-  payer_account_id: 'alice.test.near',
-  source: { GitHub: { repo: 'https://github.com/zavodil/random-ark', commit: 'main', build_target: 'wasm32-wasip1' } },
-  resource_limits: { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 },
-  input_data: '{"count":5}',
-  response_format: 'Json',
-  redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' },
-  block_height: '120',
-  timestamp_ns: '1700000000000000000',
-  seed: 'cd'.repeat(32)
-}
+const valid = { ...EXAMPLE_REQUEST, source: GITHUB_SOURCE }
 
 function errorOf (value: unknown): string {
   const r = validateExecutionRequest(value)

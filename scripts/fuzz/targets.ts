@@ -5,6 +5,7 @@
  * become tests under sandbox/test/fuzz/, findings in the pre-scan under sandbox/test/exec/.
  */
 import { readFile } from 'node:fs/promises'
+import { EXAMPLE_REQUEST, GITHUB_SOURCE } from '../../protocol/test/fixtures.js'
 import { createChain } from '../../localnet/chain/index.js'
 import { METHODS } from '../../localnet/rpc/methods/index.js'
 import { handleJsonRpc } from '../../localnet/rpc/jsonrpc.js'
@@ -123,23 +124,9 @@ export const envelopeTarget: FuzzTarget = {
 }
 
 /** A request as our contract emits it (WasmUrl source): the request target's seed, and the fuzz findings' base. */
-export const VALID_REQUEST = {
-  request_id: 5,
-  data_id: 'ab'.repeat(32),
-  sender_id: 'alice.test.near',
-  predecessor_id: 'coinflip.test.near',
-  payer_account_id: 'alice.test.near',
-  source: { WasmUrl: { url: 'https://example.com/a.wasm', hash: 'ef'.repeat(32) } },
-  resource_limits: { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 },
-  input_data: '{"count":5}',
-  response_format: 'Json',
-  redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' },
-  block_height: '120',
-  timestamp_ns: '1700000000000000000',
-  seed: 'cd'.repeat(32)
-}
+export const VALID_REQUEST = EXAMPLE_REQUEST
 const SOURCES = [
-  { GitHub: { repo: 'https://github.com/zavodil/random-ark', commit: 'main', build_target: 'wasm32-wasip1' } },
+  GITHUB_SOURCE,
   VALID_REQUEST.source,
   { Project: { project_id: 'alice.near/app', version_key: 'v1' } }
 ]

@@ -1,3 +1,5 @@
+import { CodedError } from '../../../protocol/index.js'
+
 /** Why a keystore node refused a release, a DKG step failed, or a worker got no secrets; fixed codes. */
 export type KeystoreErrorCode =
   /** a message that does not parse, is too large, or names another network or contract */
@@ -37,9 +39,6 @@ export type KeystoreErrorCode =
   /** a peer could not be dialled or does not serve the keystore protocol */
   | 'UNREACHABLE'
 
-export class KeystoreError extends Error {
+export class KeystoreError extends CodedError<KeystoreErrorCode> {
   override readonly name = 'KeystoreError'
-  constructor (readonly code: KeystoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }

@@ -1,20 +1,13 @@
 import { strict as assert } from 'node:assert'
 import { logsOf, parseOutlayerEvents, type FeedBlock } from '../../chain/index.js'
+import { EXAMPLE_REQUEST } from '../../../protocol/test/fixtures.js'
 
 const request = {
+  ...EXAMPLE_REQUEST,
   request_id: '3',
-  data_id: 'ab'.repeat(32),
-  sender_id: 'user0.test.near',
-  predecessor_id: 'user0.test.near',
-  payer_account_id: 'user0.test.near',
   source: { WasmUrl: { url: 'http://127.0.0.1:1/random.wasm', hash: 'cd'.repeat(32) } },
   resource_limits: { max_instructions: '1000000000', max_memory_mb: 128, max_execution_seconds: 60 },
-  input_data: '{}',
-  response_format: 'Text',
-  redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' },
-  block_height: '10',
-  timestamp_ns: '1700000000000000000',
-  seed: 'ef'.repeat(32)
+  response_format: 'Text'
 }
 const event = (name: string, data: unknown, standard = 'near-outlayer'): string =>
   'EVENT_JSON:' + JSON.stringify({ standard, version: '1.0.0', event: name, data })

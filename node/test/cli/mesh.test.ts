@@ -53,7 +53,7 @@ describe('outlayer status and request against a running mesh', function () {
     assert.ok(status.chain.height != null && status.chain.height > 0)
   })
 
-  it('the dashboard renders the real node\'s status in headless chromium', async () => {
+  it('the node page (/node) renders the real node\'s status in headless chromium', async () => {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
@@ -63,7 +63,7 @@ describe('outlayer status and request against a running mesh', function () {
       const page = await browser.newPage()
       const errors: string[] = []
       page.on('pageerror', err => { errors.push(err.message) })
-      await page.goto(`${apiUrl}/`)
+      await page.goto(`${apiUrl}/node`)
       await page.locator('#peer-id', { hasText: mesh.nodes[0]!.mesh.peerId }).waitFor({ timeout: 30_000 })
       assert.equal(await page.textContent('#roles'), 'worker, resolver')
       assert.equal(await page.textContent('#peer-count'), '2')

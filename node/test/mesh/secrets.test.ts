@@ -46,7 +46,9 @@ describe('mesh: a request with secrets_ref gets the profile as env vars, from 2-
       source: { WasmUrl: echo }, replicas: 3, quorum: 2, response_format: 'Json', secrets_ref: { profile: 'default', account_id: owner }
     })
     const view = await mesh.waitClosed(requestId, 180_000)
-    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view.status, resolution: view.resolution }))
+    // on failure, the nodes' own warnings say which step gave up (release, fetch, commit)
+    const warnings = (): string => logs.filter(l => /"level":(40|50)/.test(l)).slice(-12).map(l => l.slice(0, 300)).join('\n')
+    assert.equal(view.resolution?.success, true, `${JSON.stringify({ status: view.status, resolution: view.resolution })}\n${warnings()}`)
     assert.deepEqual(await mesh.result(txHash), { env_keys: ['API_KEY', 'OTHER_TOKEN'] })
 
     // the secret values: in no log line (debug) and in no file of any node's data dir (store, keystore share, wasm)

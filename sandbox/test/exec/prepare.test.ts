@@ -94,6 +94,7 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
       // the bombs are written before the probe starts: writing 100,000 functions is this test's own work
       const admitted = worstAdmitted().map(([name, build]) => [name, build()] as const)
       const refused = refusedBombs().map(([name, build, code]) => [name, build(), code] as const)
+      const started = performance.now()
       const stall = await longestStall(async () => {
         await Promise.all([
           ...admitted.map(async ([name, wasm]) => {
@@ -105,7 +106,9 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
           })
         ])
       })
-      assert.ok(stall < 100, `the event loop stalled ${Math.round(stall)} ms`)
+      // the same probe over an idle period as long: what a loaded machine's scheduler adds is not preparation
+      const scheduler = await longestStall(async () => { await new Promise(resolve => setTimeout(resolve, performance.now() - started)) })
+      assert.ok(stall < 100 + scheduler, `the event loop stalled ${Math.round(stall)} ms (idle probe: ${Math.round(scheduler)} ms)`)
     } finally {
       await pool.close()
       fresh.remove()
