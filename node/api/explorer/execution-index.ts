@@ -1,7 +1,8 @@
 /**
  * The explorer's view of every request on the contract: it follows the block feed (the same neardata shape the
  * chain watcher reads) and folds our events and the calls to our contract (request_execution, resolve_execution)
- * into one ExecutionRecord per request, with the block and transaction of every step. In memory and bounded
+ * into one ExecutionRecord per request, with the block and transaction of every step (and the secrets events into
+ * the owners' SecretsDirectory). In memory and bounded
  * (`maxRecords`, oldest dropped); on start it reads `backfillBlocks` of history, so a restarted node shows the
  * recent past again. The chain is the only input: a record is the same on every node that read the same blocks.
  *
@@ -14,6 +15,7 @@ import type { BlockFeed, FeedBlock } from '../../chain/index.js'
 import { eventItems } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { applyEvent, applyResolveArgs, recordFromRequested, type ExecutionRecord, type StepRef } from './index-record.js'
+import { SecretsDirectory } from './secrets-directory.js'
 
 export interface ExecutionIndexInit {
   contractId: string
@@ -39,6 +41,8 @@ type Receipt = NonNullable<NonNullable<FeedBlock['shards']>[number]['receipt_exe
 export class ExecutionIndex {
   private readonly records = new Map<string, ExecutionRecord>()
   private readonly byTx = new Map<string, string>()
+  /** owners' secrets records, from secrets_stored / secrets_deleted */
+  readonly secrets = new SecretsDirectory()
   private readonly opts: Required<ExecutionIndexInit>
   private cursor = -1
   private head = -1
@@ -124,6 +128,7 @@ export class ExecutionIndex {
   }
 
   private applyItem (event: string, data: Record<string, unknown>, at: StepRef): void {
+    if (this.secrets.apply(event, data, at)) return
     if (event === 'execution_requested') {
       const record = recordFromRequested(data, at)
       if (record == null || this.records.has(record.request_id)) return

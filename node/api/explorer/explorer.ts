@@ -7,8 +7,10 @@ import { DEFAULT_BUILD_TARGET, type BuildAttestation } from '../../../protocol/i
 import { builderBuildKey } from '../../../sandbox/builder/index.js'
 import type { OutlayerClient } from '../../chain/index.js'
 import type { MeshNode } from '../../p2p/index.js'
+import { parseGroup } from '../../roles/keystore/group.js'
 import type { ExecutionIndex } from './execution-index.js'
 import type { ExecutionRecord } from './index-record.js'
+import type { SecretsEntry } from './secrets-directory.js'
 import { NO_HISTORY, REPUTATION_FORMULA, workerStats, type WorkerStats } from './worker-stats.js'
 
 export interface WorkerRow extends WorkerStats {
@@ -29,6 +31,9 @@ export interface NetworkView {
   chain: { height: number, indexed: number, lag: number }
 }
 
+/** the keystore group the contract publishes (get_keystore_group), checked: the key the browser encrypts to */
+export interface KeystoreGroupView { version: number, group_key: string, threshold: number, members: number }
+
 export interface Explorer {
   executions: () => ExecutionRecord[]
   execution: (requestId: string) => ExecutionRecord | undefined
@@ -44,6 +49,10 @@ export interface Explorer {
   sendTx: (signedTxBase64: string) => Promise<{ tx_hash: string }>
   /** the contract's view, for pages that read one directly (secrets) */
   view: (method: 'get_secrets' | 'get_worker', args: Record<string, unknown>) => Promise<unknown>
+  /** null when no group is published; throws when the published one is unusable */
+  keystoreGroup: () => Promise<KeystoreGroupView | null>
+  /** an owner's secrets records (ids only) as the indexed blocks announced them, newest first */
+  secrets: (owner: string) => SecretsEntry[]
 }
 
 export interface ExplorerParts {
@@ -108,7 +117,15 @@ export function createExplorer ({ index, client, mesh, network, builderImage }: 
       const out = await rpc<{ transaction?: { hash?: string } }>('send_tx', { signed_tx_base64: signed, wait_until: 'INCLUDED_FINAL' })
       return { tx_hash: String(out.transaction?.hash ?? '') }
     },
-    view: async (method, args) => await client.view(method, args)
+    view: async (method, args) => await client.view(method, args),
+    keystoreGroup: async () => {
+      const raw = await client.view<unknown>('get_keystore_group')
+      if (raw == null) return null
+      const g = parseGroup(raw)
+      if (!g.ok) throw new Error(g.error.message)
+      return { version: g.value.version, group_key: Buffer.from(g.value.groupKey).toString('hex'), threshold: g.value.threshold, members: g.value.members.length }
+    },
+    secrets: (owner) => index.secrets.list(owner)
   }
 }
 

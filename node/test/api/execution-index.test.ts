@@ -79,6 +79,23 @@ describe('node/api explorer index', () => {
     assert.equal(index.get('1')!.status, 'failed', 'a later completion event is still the chain\'s word')
   })
 
+  it('lists an owner\'s secrets records from secrets_stored / secrets_deleted, canonical accessors, malformed ones ignored', () => {
+    const hash = 'cd'.repeat(32)
+    const stored = (owner: string, accessor: unknown, profile: string): string => log('secrets_stored', { owner, accessor, profile, storage_cost: '1' })
+    index.fold(block(25, [{ tx: 'TxS', logs: [
+      stored('alice.test.near', { WasmHash: { hash } }, 'default'), stored('alice.test.near', { Repo: { branch: 'main', repo: 'github.com/a/b' } }, 'p2'),
+      stored('bob.test.near', { Project: { project_id: 'bob/x' } }, 'default'), stored('alice.test.near', { WasmHash: { hash: 'nothex' } }, 'default'),
+      stored('alice.test.near', 'AllowAll', 'default'), log('secrets_stored', { owner: 5, accessor: { WasmHash: { hash } }, profile: 'x' })
+    ] }]), 25)
+    assert.deepEqual(index.secrets.list('alice.test.near').map(e => [e.accessor, e.profile, e.stored.block]), [
+      [{ Repo: { repo: 'github.com/a/b', branch: 'main' } }, 'p2', 25], [{ WasmHash: { hash } }, 'default', 25]])
+    // the delete names the accessor with its fields in another order: the same record
+    index.fold(block(26, [{ tx: 'TxD', logs: [log('secrets_deleted', { owner: 'alice.test.near', accessor: { Repo: { repo: 'github.com/a/b', branch: 'main' } }, profile: 'p2', refunded: '1' })] }]), 26)
+    assert.deepEqual(index.secrets.list('alice.test.near').map(e => e.profile), ['default'])
+    assert.equal(index.secrets.list('bob.test.near').length, 1)
+    assert.equal(index.list().length, 1, 'secrets events make no execution records')
+  })
+
   it('keeps at most maxRecords, dropping the oldest', () => {
     for (let id = 3; id <= 6; id++) index.fold(block(30 + id, [{ tx: `T${id}`, logs: [log('execution_requested', requested(id))] }]), 30 + id)
     assert.deepEqual(index.list().map(r => r.request_id), ['6', '5', '4'])
