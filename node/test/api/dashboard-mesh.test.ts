@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { createLogger } from '../../log.js'
 import { resultHash, type ExecutionResult } from '../../../protocol/index.js'
 import { execute } from '../../../sandbox/exec/index.js'
 import { ensureDashboard } from '../../../scripts/build-dashboard.js'
@@ -26,6 +27,14 @@ describe('dashboard on a local mesh (headless chromium)', function () {
   let tb: TestBrowser
   let url: string
   const mode = { lie: false }
+  /** the nodes' info lines (the last 2000), so a failed run says what the workers did; warnings still go to stderr */
+  const logs: string[] = []
+  const keep = (line: string): void => {
+    logs.push(line)
+    if (logs.length > 2000) logs.shift()
+    if (/"level":(4|5|6)0/.test(line)) process.stderr.write(line)
+  }
+  const linesOf = (requestId: string): string => logs.filter(l => l.includes(`"requestId":"${requestId}"`)).map(l => l.slice(0, 300)).join('')
 
   const executorFor = (i: number): ExecuteFn => async (wasm, opts) => {
     const result = await execute(wasm, opts)
@@ -37,7 +46,7 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     mesh = await startLocalMesh({
       nodes: 3, blockTimeMs: 300, progress: () => {},
       roles: i => i === 0 ? ['worker', 'resolver', 'keystore'] : ['worker', 'keystore'],
-      overrides: i => ({ execute: executorFor(i), ...(i === 0 ? { http: true } : {}) })
+      overrides: i => ({ logger: createLogger(`node${i}`, { level: 'info', base: { node: `n${i}` }, destination: { write: keep } }), execute: executorFor(i), ...(i === 0 ? { http: true } : {}) })
     })
     url = mesh.nodes[0]!.apiUrl!
     tb = await launchBrowser()
@@ -77,7 +86,7 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     const sent: string[] = []
     /** the status line once the action finished (it says "working…" meanwhile) */
     const settled = async (): Promise<void> => { await page.locator('#secrets-status', { hasText: /\S/, hasNotText: 'working…' }).waitFor(WAIT) }
-    page.on('request', r => { sent.push(`${r.method()} ${r.url()}\n${JSON.stringify(r.headers())}\n${r.postData() ?? ''}`) })
+    page.on('request', r => { sent.push(`${r.method()} ${r.url()}\n${JSON.stringify(r.headers())}\n${r.postData() ?? ''}\n${decodedTx(r.postData())}`) })
     await page.goto(`${url}/#/secrets`)
     await page.locator('#group', { hasText: bytesToHex(groupKey) }).waitFor(WAIT)
     await page.fill('#accessor', `wasm:${envKeys.hash}`)
@@ -93,7 +102,7 @@ describe('dashboard on a local mesh (headless chromium)', function () {
 
     const { requestId, txHash } = await mesh.request({ source: { WasmUrl: envKeys }, replicas: 3, quorum: 2, response_format: 'Json', secrets_ref: { profile: 'default', account_id: owner } })
     const view = await mesh.waitClosed(requestId, 90_000)
-    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view.status, resolution: view.resolution }))
+    assert.equal(view.resolution?.success, true, `${JSON.stringify({ status: view.status, resolution: view.resolution })}\n${linesOf(requestId)}`)
     assert.deepEqual(await mesh.result(txHash), { env_keys: ['API_KEY'] }, 'the keystore released the page\'s blob to the run')
 
     await page.locator('#secrets-list button.delete').first().click()
@@ -104,7 +113,7 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     assert.equal(record.record, null, 'deleted on chain')
 
     const needles = [SECRET, Buffer.from(SECRET).toString('base64'), Buffer.from(SECRET).toString('hex'), mesh.user.secretKey]
-    assert.ok(sent.some(r => r.startsWith('POST ') && r.includes('/api/tx')), 'the page relayed its transactions')
+    assert.ok(sent.some(r => r.startsWith('POST ') && r.includes('store_secrets') && r.includes('encrypted_secrets_base64')), 'the search sees inside the relayed store_secrets transaction')
     for (const r of sent) for (const needle of needles) assert.ok(!r.includes(needle), `the plaintext or the key left the page in ${r.slice(0, 120)}`)
     assert.deepEqual(external, [])
     assert.deepEqual(errors, [])
@@ -152,6 +161,11 @@ describe('dashboard on a local mesh (headless chromium)', function () {
   })
 
 })
+
+/** a relayed transaction's bytes as text (its borsh args hold the call's JSON), so a search sees inside it */
+function decodedTx (body: string | null): string {
+  try { return Buffer.from((JSON.parse(body ?? '') as { signed_tx_base64: string }).signed_tx_base64, 'base64').toString('latin1') } catch { return '' }
+}
 
 function lied (honest: ExecutionResult, stdout: Uint8Array): ExecutionResult {
   return { ...honest, stdout, result_hash: resultHash({ status: 'ok', exit_code: honest.exit_code, trap: honest.trap, stdout, fuel_used: honest.fuel_used, instrumenter_version: honest.instrumenter_version }) }
