@@ -27,7 +27,7 @@ export function transcriptSection (e: Execution): HTMLElement {
       ? table(['worker', 'its transcript hash'], dissent.map(w => [mono(w.worker_id), mono(w.dissent!.transcript_hash!)]))
       : null,
     Array.isArray(e.transcript) && e.transcript.length > 0
-      ? table(['kind', 'method', 'url', 'status', 'request / response body sha256'], e.transcript.map(entryRow))
+      ? table(['kind', 'method', 'url', 'status', 'bodies sha256 (request / response)'], e.transcript.map(entryRow))
       : hash != null && hash !== EMPTY_TRANSCRIPT_HASH
         ? h('p', { class: 'muted' }, 'The program made outside I/O; the transcript itself stays with the workers that ran it, and this node has none for this request.')
         : null)

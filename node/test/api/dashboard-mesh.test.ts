@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { createLogger } from '../../log.js'
-import { resultHash, type ExecutionResult } from '../../../protocol/index.js'
+import { EMPTY_TRANSCRIPT_HASH, resultHash, type ExecutionResult } from '../../../protocol/index.js'
 import { execute } from '../../../sandbox/exec/index.js'
 import { ensureDashboard } from '../../../scripts/build-dashboard.js'
 import type { ExecuteFn } from '../../roles/worker/index.js'
@@ -119,6 +119,7 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     assert.deepEqual(errors, [])
     await page.goto(`${url}/#/execution/${requestId}`)
     await page.locator('#output', { hasText: 'API_KEY' }).waitFor(WAIT)
+    assert.match(await page.textContent('#transcript') ?? '', new RegExp(`transcript hash ${EMPTY_TRANSCRIPT_HASH}.*no outside I/O`), 'env-keys made no I/O')
     await tb.shot(page, 'mesh-secrets-run-360')
     await page.close()
   })
