@@ -65,6 +65,7 @@ export interface ExplorerParts {
 }
 
 const BUILD_LOOKUP_MS = 1500
+const BUILDER_IMAGE_MS = 2000
 const MAX_BUILD_KEYS = 20
 
 export function createExplorer ({ index, client, mesh, network, builderImage }: ExplorerParts): Explorer {
@@ -129,17 +130,27 @@ export function createExplorer ({ index, client, mesh, network, builderImage }: 
   }
 }
 
-/** Build records in the DHT for the GitHub sources of indexed requests: wasm hash → how many builders vouch. */
+/**
+ * Build records in the DHT for the GitHub sources of indexed requests: wasm hash → how many builders vouch. The
+ * builder image's content id is asked for only when there is a GitHub source, and waited for at most
+ * BUILDER_IMAGE_MS: the first ask may inspect or build the Docker image (minutes on a busy engine), and the
+ * network view must not wait for it (the lookup goes on, and a later view lists the records).
+ */
 async function buildRecords (mesh: MeshNode, records: readonly ExecutionRecord[], builderImageOf?: () => Promise<string>): Promise<NetworkView['builds']> {
-  const builderImage = await builderImageOf?.().catch(() => undefined)
-  if (builderImage == null) return []
-  const seen = new Map<string, { repo: string, commit: string }>()
+  const sources: Array<{ repo: string, commit: string, build_target: string }> = []
   for (const r of records) {
     const g = (r.source as { GitHub?: { repo?: string, commit?: string, build_target?: string } } | null)?.GitHub
-    if (g?.repo == null || g.commit == null || seen.size >= MAX_BUILD_KEYS) continue
-    try {
-      seen.set(builderBuildKey({ repo: g.repo, commit: g.commit, build_target: g.build_target ?? DEFAULT_BUILD_TARGET }, builderImage), { repo: g.repo, commit: g.commit })
-    } catch {}
+    if (g?.repo == null || g.commit == null || sources.length >= MAX_BUILD_KEYS) continue
+    sources.push({ repo: g.repo, commit: g.commit, build_target: g.build_target ?? DEFAULT_BUILD_TARGET })
+  }
+  if (sources.length === 0 || builderImageOf == null) return []
+  const image = builderImageOf()
+  image.catch(() => {})
+  const builderImage = await Promise.race([image, new Promise<undefined>(resolve => { setTimeout(() => { resolve(undefined) }, BUILDER_IMAGE_MS).unref() })]).catch(() => undefined)
+  if (builderImage == null) return []
+  const seen = new Map<string, { repo: string, commit: string }>()
+  for (const s of sources) {
+    try { seen.set(builderBuildKey(s, builderImage), { repo: s.repo, commit: s.commit }) } catch {}
   }
   return await Promise.all([...seen].map(async ([key, { repo, commit }]) => {
     const found: BuildAttestation[] = await mesh.findBuildRecords(key, { signal: AbortSignal.timeout(BUILD_LOOKUP_MS) }).catch(() => [])
