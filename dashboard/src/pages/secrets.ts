@@ -50,37 +50,38 @@ export function secretsPage (): HTMLElement {
     let env: unknown
     try { env = JSON.parse(vars.value) } catch { throw new Error('secrets: not a JSON object of NAME → "value"') }
     const blob = encryptSecrets(hex32(group.group_key, 'group key'), { owner: pasted.accountId, accessor: accessorKey(acc), profile: profile.value }, env)
-    env = undefined
     vars.value = '' // the plaintext is dropped as soon as it is sealed, before anything is sent
     const encoded = toBase64(blob)
     const deposit = BigInt(encoded.length * 2 + 2048) * STORAGE_YOCTO_PER_BYTE
     const tx = await sendCall(pasted, { receiverId: contractId, method: 'store_secrets', args: { accessor: acc, profile: profile.value, encrypted_secrets_base64: encoded, access: condition }, gas: 100n * TGAS, deposit })
-    await refresh(items => items.some(e => same(e, accessorKey(acc), profile.value)))
+    if (!await refresh(items => items.some(e => same(e, accessorKey(acc), profile.value)))) throw new Error(`tx ${tx} stored no record (refused by the contract, or not final yet): list again to check`)
     return `stored ${blob.length} encrypted bytes for ${accessorKey(acc)} profile ${profile.value} (tx ${tx})`
   }
   const remove = async (e: Entry): Promise<string> => {
     const pasted = parseKey(account.value.trim(), key.value)
     const tx = await sendCall(pasted, { receiverId: contractId, method: 'delete_secrets', args: { accessor: e.accessor, profile: e.profile }, gas: 50n * TGAS, deposit: 0n })
-    await refresh(items => !items.some(x => same(x, accessorKey(e.accessor), e.profile)))
+    if (!await refresh(items => !items.some(x => same(x, accessorKey(e.accessor), e.profile)))) throw new Error(`tx ${tx} deleted nothing (refused by the contract, or not final yet): list again to check`)
     return `deleted ${accessorKey(e.accessor)} profile ${e.profile} (tx ${tx})`
   }
   /**
    * The owner's records as the node's index saw them announced (final blocks, so a change shows ~2 blocks after
-   * its transaction): after a store or delete, polled until `settled` holds or ~15 s pass.
+   * its transaction): after a store or delete, polled until `settled` holds or ~15 s pass; false if it never did.
    */
-  const refresh = async (settled: (items: Entry[]) => boolean = () => true): Promise<void> => {
+  const refresh = async (settled: (items: Entry[]) => boolean = () => true): Promise<boolean> => {
     const owner = account.value.trim()
-    if (owner === '') { list.replaceChildren(h('p', { class: 'muted' }, 'enter the account to list its secrets')); return }
+    if (owner === '') { list.replaceChildren(h('p', { class: 'muted' }, 'enter the account to list its secrets')); return false }
     let r = { items: [] as Entry[], total: 0 }
-    for (let tries = 0; tries < 30; tries++) {
+    let done = false
+    for (let tries = 0; tries < 30 && !done; tries++) {
+      if (tries > 0) await new Promise(resolve => setTimeout(resolve, 500))
       r = await api<{ items: Entry[], total: number }>(`/api/secrets?${new URLSearchParams({ owner, limit: '100' })}`)
-      if (settled(r.items)) break
-      await new Promise(resolve => setTimeout(resolve, 500))
+      done = settled(r.items)
     }
     list.replaceChildren(h('p', { class: 'muted' }, `${r.total} record(s) of `, mono(owner)), table(['accessor', 'profile', 'stored at', ''], r.items.map(e => [
       mono(accessorKey(e.accessor)), mono(e.profile), `block #${e.stored.block}`,
       h('button', { type: 'button', class: 'delete', onclick: () => { void run(async () => await remove(e)) } }, 'Delete')
     ]), 'no secrets stored'))
+    return done
   }
   const same = (e: Entry, accessorText: string, profileName: string): boolean => accessorKey(e.accessor) === accessorText && e.profile === profileName
   return h('section', null, h('h2', null, 'Secrets'),

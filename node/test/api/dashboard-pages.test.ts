@@ -78,6 +78,28 @@ describe('dashboard pages (headless chromium, fixture explorer)', function () {
     await page.close()
   })
 
+  it('the secrets page seals to the published group key and, with the RPC down, says so and sends no plaintext', async () => {
+    const { page, errors } = await tb.page(360, server.url)
+    const sent: string[] = []
+    page.on('request', r => { sent.push(`${r.url()} ${r.postData() ?? ''}`) })
+    await page.goto(`${server.url}/#/secrets`)
+    await page.locator('#group', { hasText: 'e2f2ae0a6abc4e71' }).waitFor(WAIT)
+    await page.fill('#accessor', `wasm:${'ab'.repeat(32)}`)
+    await page.fill('#vars', JSON.stringify({ API_KEY: 'fixture-plaintext-5c1e' }))
+    await page.fill('#account', 'alice.test.near')
+    await page.fill('#secret-key', 'ed25519:3SRGCKfGYDuXWrqCmynxwKyPxYuLPL3hMSQy5wvmewcoPX5jEs2Q5hjYDkfeihkK9NiJwzDSz2LLQG4knAjf3zi4')
+    await page.click('#store')
+    await page.locator('#secrets-status.error').waitFor(WAIT)
+    assert.equal(await page.inputValue('#vars'), '', 'sealed, then cleared')
+    assert.ok(sent.some(r => r.includes('/api/tx-context')), 'it got as far as the relay')
+    assert.ok(sent.every(r => !r.includes('fixture-plaintext-5c1e')), sent.join('\n'))
+    await page.fill('#accessor', 'wasm:nothex')
+    await page.click('#store')
+    await page.locator('#secrets-status.error', { hasText: 'accessor' }).waitFor(WAIT)
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
   it('the dashboard is served with a CSP that allows only this origin', async () => {
     const res = await fetch(`${server.url}/`)
     const csp = res.headers.get('content-security-policy') ?? ''
