@@ -1,7 +1,8 @@
 /**
- * `npm run build:dashboard`: bundles dashboard/src (TypeScript, @noble/ed25519, protocol/attestation.ts) with
- * esbuild into dashboard/dist/{index.html, app.js, app.css}, which the node serves as static files (no external
- * asset at run time). ensureDashboard() rebuilds only when a source is newer than the bundle.
+ * `npm run build:dashboard`: bundles dashboard/src (TypeScript, @noble/ed25519, protocol/attestation.ts,
+ * protocol/secrets) with esbuild into dashboard/dist/{index.html, app.js, app.css}, which the node serves as
+ * static files (no external asset at run time). ensureDashboard() rebuilds only when a source is newer than the
+ * bundle.
  */
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'

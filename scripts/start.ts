@@ -46,6 +46,7 @@ async function main (): Promise<void> {
     if (keep) {
       say(`--keep: mesh running (rpc ${mesh.net.rpcUrl}); Ctrl-C to stop`)
       say(`dashboard: ${mesh.nodes[0]?.apiUrl ?? '?'}/  (playground key: account ${mesh.user.accountId}, secret ${mesh.user.secretKey})`)
+      say(`secrets page: the same key; accessor wasm:${envKeys.hash} is the env-keys example`)
       await new Promise(() => {})
     }
   } finally {

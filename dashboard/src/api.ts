@@ -25,5 +25,13 @@ export interface Execution {
   slashes: Array<{ worker_id: string, kind: string, amount: string, block: number, tx?: string }>
   resolution?: { success: boolean, error: string, workers: string[], resolver_id: string, code_hash: string, output_hash: string, instructions: string }
   response?: Result, payment_charged?: string, payment_refunded?: string, blocks_taken?: number
+  /** the I/O transcript, when the API has one (not on chain; see transcript.ts) */
+  transcript?: TranscriptEntry[]
+}
+/** one outside exchange of a run (protocol/transcript.ts on the components branch): names and hashes, no values */
+export interface TranscriptEntry {
+  kind: string
+  request: { method: string, url: string, header_names: string[], body_sha256: string }
+  response: { status: number, header_names: string[], body_sha256: string } | { error: string }
 }
 export interface Paged<T> { items: T[], total: number, limit: number, offset: number }

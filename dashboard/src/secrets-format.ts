@@ -1,10 +1,6 @@
 /**
- * Stand-in for protocol/secrets' encryptSecrets (branch w12-keystore, secrets blob v1: ristretto255 ECIES,
- * HKDF-SHA256, ChaCha20-Poly1305, label binding owner/accessor/profile). Same signature; it refuses until the pure
- * module is on main, when this file becomes `export { encryptSecrets } from '../../protocol/secrets/index.js'`.
+ * The secrets format the page encrypts with: protocol/secrets' secrets blob v1 (ristretto255 ECIES to the keystore
+ * group key, HKDF-SHA256, ChaCha20-Poly1305, label binding owner/accessor/profile; protocol/README.md), bundled
+ * from the same pure module the CLI and the keystore use, so the browser cannot drift from what the keystore opens.
  */
-export interface SecretsBinding { owner: string, accessor: string, profile: string }
-
-export function encryptSecrets (_groupKey: Uint8Array, _binding: SecretsBinding, _vars: unknown): Uint8Array {
-  throw new Error('secrets encryption (protocol/secrets, issue 12) is not on main yet: nothing was sent')
-}
+export { accessorKey, encryptSecrets, parseAccessor, type Accessor, type SecretsBinding } from '../../protocol/secrets/payload.js'

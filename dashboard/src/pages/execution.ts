@@ -7,6 +7,7 @@ import { api, ApiError, type Execution, type Result } from '../api.js'
 import { fromBase64 } from '../bytes.js'
 import { badge, h, mono, near, table, type Child } from '../dom.js'
 import { recheck, type AttestationsDoc } from '../recheck.js'
+import { transcriptSection } from './transcript.js'
 
 export const STEPS = ['requested', 'assigned', 'committed', 'revealed', 'resolved', 'callback'] as const
 
@@ -61,6 +62,7 @@ export function executionPage (id: string): HTMLElement {
         h('h3', null, 'Output'), h('div', { id: 'output' }, renderOutput(e.response, e.response_format)),
         h('h3', null, 'Workers'), workers(e),
         h('h3', null, 'Slashes'), table(['worker', 'kind', 'amount', 'block'], e.slashes.map(s => [mono(s.worker_id), s.kind, near(s.amount), `#${s.block}`]), 'nobody was slashed'),
+        h('h3', null, 'I/O transcript'), transcriptSection(e),
         h('h3', null, 'Recheck'),
         h('p', null, h('button', { id: 'recheck', onclick: () => { void runRecheck(id, checks) } }, 'Recheck the attestations in this browser'), ' ',
           h('a', { href: `/attestations/${id}` }, 'attestations JSON')),

@@ -1,14 +1,21 @@
 /**
  * The explorer's view of every request on the contract: it follows the block feed (the same neardata shape the
  * chain watcher reads) and folds our events and the calls to our contract (request_execution, resolve_execution)
- * into one ExecutionRecord per request, with the block and transaction of every step. In memory and bounded
+ * into one ExecutionRecord per request, with the block and transaction of every step (and the secrets events into
+ * the owners' SecretsDirectory). In memory and bounded
  * (`maxRecords`, oldest dropped); on start it reads `backfillBlocks` of history, so a restarted node shows the
  * recent past again. The chain is the only input: a record is the same on every node that read the same blocks.
+ *
+ * Reorgs: the index reads **final blocks only** (`/v0/last_block/final`, `/v0/block/:h`), never the optimistic
+ * head. A final NEAR block is never replaced (doomslug finality, ≥ 2/3 stake), so there is nothing to roll back;
+ * the price is that the dashboard shows a step ~2 blocks after it happened. Rolling back to a common ancestor
+ * would instead need every block's undo (the fold mutates records) for a view that is only a little fresher.
  */
 import type { BlockFeed, FeedBlock } from '../../chain/index.js'
 import { eventItems } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { applyEvent, applyResolveArgs, recordFromRequested, type ExecutionRecord, type StepRef } from './index-record.js'
+import { SecretsDirectory } from './secrets-directory.js'
 
 export interface ExecutionIndexInit {
   contractId: string
@@ -22,7 +29,8 @@ export interface ExecutionIndexInit {
   maxBlocksPerPoll?: number
 }
 
-export interface ExecutionIndexComponents { feed: BlockFeed, logger?: Logger }
+/** only the final half of the feed: the index never reads a block that can still be replaced */
+export interface ExecutionIndexComponents { feed: Pick<BlockFeed, 'finalHeight' | 'block'>, logger?: Logger }
 
 export const DEFAULT_EXECUTION_INDEX_OPTIONS = { maxRecords: 5000, backfillBlocks: 1200, pollMs: 250, maxBlocksPerPoll: 100 } as const
 
@@ -33,6 +41,8 @@ type Receipt = NonNullable<NonNullable<FeedBlock['shards']>[number]['receipt_exe
 export class ExecutionIndex {
   private readonly records = new Map<string, ExecutionRecord>()
   private readonly byTx = new Map<string, string>()
+  /** owners' secrets records, from secrets_stored / secrets_deleted */
+  readonly secrets = new SecretsDirectory()
   private readonly opts: Required<ExecutionIndexInit>
   private cursor = -1
   private head = -1
@@ -45,14 +55,14 @@ export class ExecutionIndex {
 
   /** last block folded in; -1 before the first */
   height (): number { return this.cursor }
-  /** the feed's head at the last poll */
+  /** the feed's final height at the last poll */
   headHeight (): number { return this.head }
 
   async start (): Promise<void> {
     if (this.running) return
     this.running = true
     if (this.cursor < 0) {
-      const head = await this.components.feed.optimisticHeight().catch(() => 0)
+      const head = await this.components.feed.finalHeight().catch(() => 0)
       this.cursor = Math.max(0, head - this.opts.backfillBlocks) - 1
     }
     this.schedule(0)
@@ -83,10 +93,10 @@ export class ExecutionIndex {
 
   private async poll (): Promise<void> {
     try {
-      this.head = await this.components.feed.optimisticHeight()
+      this.head = await this.components.feed.finalHeight()
       const until = Math.min(this.head, this.cursor + this.opts.maxBlocksPerPoll)
       for (let h = this.cursor + 1; h <= until && this.running; h++) {
-        const block = await this.components.feed.optimisticBlock(h)
+        const block = await this.components.feed.block(h)
         if (block != null) this.fold(block, h)
         this.cursor = h
       }
@@ -118,6 +128,7 @@ export class ExecutionIndex {
   }
 
   private applyItem (event: string, data: Record<string, unknown>, at: StepRef): void {
+    if (this.secrets.apply(event, data, at)) return
     if (event === 'execution_requested') {
       const record = recordFromRequested(data, at)
       if (record == null || this.records.has(record.request_id)) return

@@ -7,8 +7,10 @@ import { DEFAULT_BUILD_TARGET, type BuildAttestation } from '../../../protocol/i
 import { builderBuildKey } from '../../../sandbox/builder/index.js'
 import type { OutlayerClient } from '../../chain/index.js'
 import type { MeshNode } from '../../p2p/index.js'
+import { parseGroup } from '../../roles/keystore/group.js'
 import type { ExecutionIndex } from './execution-index.js'
 import type { ExecutionRecord } from './index-record.js'
+import type { SecretsEntry } from './secrets-directory.js'
 import { NO_HISTORY, REPUTATION_FORMULA, workerStats, type WorkerStats } from './worker-stats.js'
 
 export interface WorkerRow extends WorkerStats {
@@ -29,6 +31,9 @@ export interface NetworkView {
   chain: { height: number, indexed: number, lag: number }
 }
 
+/** the keystore group the contract publishes (get_keystore_group), checked: the key the browser encrypts to */
+export interface KeystoreGroupView { version: number, group_key: string, threshold: number, members: number }
+
 export interface Explorer {
   executions: () => ExecutionRecord[]
   execution: (requestId: string) => ExecutionRecord | undefined
@@ -44,6 +49,10 @@ export interface Explorer {
   sendTx: (signedTxBase64: string) => Promise<{ tx_hash: string }>
   /** the contract's view, for pages that read one directly (secrets) */
   view: (method: 'get_secrets' | 'get_worker', args: Record<string, unknown>) => Promise<unknown>
+  /** null when no group is published; throws when the published one is unusable */
+  keystoreGroup: () => Promise<KeystoreGroupView | null>
+  /** an owner's secrets records (ids only) as the indexed blocks announced them, newest first */
+  secrets: (owner: string) => SecretsEntry[]
 }
 
 export interface ExplorerParts {
@@ -56,6 +65,7 @@ export interface ExplorerParts {
 }
 
 const BUILD_LOOKUP_MS = 1500
+const BUILDER_IMAGE_MS = 2000
 const MAX_BUILD_KEYS = 20
 
 export function createExplorer ({ index, client, mesh, network, builderImage }: ExplorerParts): Explorer {
@@ -108,21 +118,39 @@ export function createExplorer ({ index, client, mesh, network, builderImage }: 
       const out = await rpc<{ transaction?: { hash?: string } }>('send_tx', { signed_tx_base64: signed, wait_until: 'INCLUDED_FINAL' })
       return { tx_hash: String(out.transaction?.hash ?? '') }
     },
-    view: async (method, args) => await client.view(method, args)
+    view: async (method, args) => await client.view(method, args),
+    keystoreGroup: async () => {
+      const raw = await client.view<unknown>('get_keystore_group')
+      if (raw == null) return null
+      const g = parseGroup(raw)
+      if (!g.ok) throw new Error(g.error.message)
+      return { version: g.value.version, group_key: Buffer.from(g.value.groupKey).toString('hex'), threshold: g.value.threshold, members: g.value.members.length }
+    },
+    secrets: (owner) => index.secrets.list(owner)
   }
 }
 
-/** Build records in the DHT for the GitHub sources of indexed requests: wasm hash → how many builders vouch. */
+/**
+ * Build records in the DHT for the GitHub sources of indexed requests: wasm hash → how many builders vouch. The
+ * builder image's content id is asked for only when there is a GitHub source, and waited for at most
+ * BUILDER_IMAGE_MS: the first ask may inspect or build the Docker image (minutes on a busy engine), and the
+ * network view must not wait for it (the lookup goes on, and a later view lists the records).
+ */
 async function buildRecords (mesh: MeshNode, records: readonly ExecutionRecord[], builderImageOf?: () => Promise<string>): Promise<NetworkView['builds']> {
-  const builderImage = await builderImageOf?.().catch(() => undefined)
-  if (builderImage == null) return []
-  const seen = new Map<string, { repo: string, commit: string }>()
+  const sources: Array<{ repo: string, commit: string, build_target: string }> = []
   for (const r of records) {
     const g = (r.source as { GitHub?: { repo?: string, commit?: string, build_target?: string } } | null)?.GitHub
-    if (g?.repo == null || g.commit == null || seen.size >= MAX_BUILD_KEYS) continue
-    try {
-      seen.set(builderBuildKey({ repo: g.repo, commit: g.commit, build_target: g.build_target ?? DEFAULT_BUILD_TARGET }, builderImage), { repo: g.repo, commit: g.commit })
-    } catch {}
+    if (g?.repo == null || g.commit == null || sources.length >= MAX_BUILD_KEYS) continue
+    sources.push({ repo: g.repo, commit: g.commit, build_target: g.build_target ?? DEFAULT_BUILD_TARGET })
+  }
+  if (sources.length === 0 || builderImageOf == null) return []
+  const image = builderImageOf()
+  image.catch(() => {})
+  const builderImage = await Promise.race([image, new Promise<undefined>(resolve => { setTimeout(() => { resolve(undefined) }, BUILDER_IMAGE_MS).unref() })]).catch(() => undefined)
+  if (builderImage == null) return []
+  const seen = new Map<string, { repo: string, commit: string }>()
+  for (const s of sources) {
+    try { seen.set(builderBuildKey(s, builderImage), { repo: s.repo, commit: s.commit }) } catch {}
   }
   return await Promise.all([...seen].map(async ([key, { repo, commit }]) => {
     const found: BuildAttestation[] = await mesh.findBuildRecords(key, { signal: AbortSignal.timeout(BUILD_LOOKUP_MS) }).catch(() => [])

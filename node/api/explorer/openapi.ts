@@ -30,9 +30,10 @@ export const OPENAPI = {
     '/api/tx-context': get('nonce of an access key and a final block hash, to sign a transaction in the browser', [
       { name: 'account_id', in: 'query', required: true, schema: { type: 'string' } }, { name: 'public_key', in: 'query', required: true, schema: { type: 'string' } }]),
     '/api/tx': { post: { summary: 'relay a transaction signed in the browser (body {signed_tx_base64}, ≤ 64 KiB); returns {tx_hash}', responses: { 200: { description: 'JSON' }, ...errors } } },
-    '/api/secrets': get('get_secrets: the stored ciphertext record of (owner, accessor, profile)', [
-      { name: 'owner', in: 'query', required: true, schema: { type: 'string' } }, { name: 'accessor', in: 'query', required: true, description: 'JSON', schema: { type: 'string' } },
-      { name: 'profile', in: 'query', schema: { type: 'string', default: 'default' } }]),
+    '/api/secrets': get('with accessor: get_secrets, the stored ciphertext record of (owner, accessor, profile); without: the owner\'s records (ids, newest first) from the indexed secrets_stored / secrets_deleted events', [
+      { name: 'owner', in: 'query', required: true, schema: { type: 'string' } }, { name: 'accessor', in: 'query', description: 'JSON', schema: { type: 'string' } },
+      { name: 'profile', in: 'query', schema: { type: 'string', default: 'default' } }, ...page]),
+    '/api/keystore-group': get('get_keystore_group, checked: {group: {version, group_key (hex ristretto255), threshold, members} | null}, the key the Secrets page encrypts to'),
     '/public/jobs': get('OutLayer shape: {jobs, total, limit, offset}', [...page, ...search]),
     '/public/workers': get('OutLayer shape: {workers, total, limit, offset}', page),
     '/public/stats': get('OutLayer shape: totals'),

@@ -179,11 +179,13 @@ export async function explorerRoute (explorer: Explorer, req: IncomingMessage, p
           const owner = text(q, 'owner', 64, ACCOUNT)
           const accessor = text(q, 'accessor', 512)
           const profile = text(q, 'profile', 64) ?? 'default'
-          if (owner == null || accessor == null) throw new BadRequestError('owner and accessor (JSON, e.g. {"WasmHash":{"hash":"…"}}) are required')
+          if (owner == null) throw new BadRequestError('owner is required (and accessor, JSON such as {"WasmHash":{"hash":"…"}}, for one record)')
+          if (accessor == null) return { body: { owner, ...paged(explorer.secrets(owner), page(q)) } }
           let parsed: unknown
           try { parsed = JSON.parse(accessor) } catch { throw new BadRequestError('accessor must be JSON') }
           return { body: { owner, profile, record: await upstream('get_secrets', async () => await explorer.view('get_secrets', { owner, accessor: parsed, profile })) } }
         }
+        case 'keystore-group': return { body: { group: await upstream('get_keystore_group', explorer.keystoreGroup) } }
       }
     }
   }

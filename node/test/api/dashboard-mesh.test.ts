@@ -2,18 +2,24 @@
  * The dashboard on a real local mesh (localnet, the contract, 3 in-process nodes, node 0 serving the API): the
  * playground signs request_execution in the page with the user's pasted localnet key and its timeline reaches
  * "callback"; then one worker lies (the injected executor, as in the mesh tests) and the execution page shows the
- * two agreeing workers and the slashed liar, and the recheck verifies the revealed signatures in the browser.
+ * two agreeing workers and the slashed liar, and the recheck verifies the revealed signatures in the browser;
+ * the secrets page encrypts to the keystore group (the 3 nodes' DKG) and stores, the keystore releases it to an
+ * env-keys run, the page lists and deletes it, and no request the page made carries the plaintext or the key.
  */
 import assert from 'node:assert/strict'
-import { resultHash, type ExecutionResult } from '../../../protocol/index.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { createLogger } from '../../log.js'
+import { EMPTY_TRANSCRIPT_HASH, resultHash, type ExecutionResult } from '../../../protocol/index.js'
 import { execute } from '../../../sandbox/exec/index.js'
 import { ensureDashboard } from '../../../scripts/build-dashboard.js'
 import type { ExecuteFn } from '../../roles/worker/index.js'
+import { setUpKeystore } from '../../testing/keystore.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 
 const WAIT = { timeout: 90_000 }
 const LIAR = 2
+const SECRET = 'sk-dashboard-71c0e5-only-in-the-page'
 
 describe('dashboard on a local mesh (headless chromium)', function () {
   this.timeout(240_000)
@@ -21,6 +27,14 @@ describe('dashboard on a local mesh (headless chromium)', function () {
   let tb: TestBrowser
   let url: string
   const mode = { lie: false }
+  /** the nodes' info lines (the last 2000), so a failed run says what the workers did; warnings still go to stderr */
+  const logs: string[] = []
+  const keep = (line: string): void => {
+    logs.push(line)
+    if (logs.length > 2000) logs.shift()
+    if (/"level":(4|5|6)0/.test(line)) process.stderr.write(line)
+  }
+  const linesOf = (requestId: string): string => logs.filter(l => l.includes(`"requestId":"${requestId}"`)).map(l => l.slice(0, 300)).join('')
 
   const executorFor = (i: number): ExecuteFn => async (wasm, opts) => {
     const result = await execute(wasm, opts)
@@ -31,7 +45,8 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     await ensureDashboard()
     mesh = await startLocalMesh({
       nodes: 3, blockTimeMs: 300, progress: () => {},
-      overrides: i => ({ execute: executorFor(i), ...(i === 0 ? { http: true } : {}) })
+      roles: i => i === 0 ? ['worker', 'resolver', 'keystore'] : ['worker', 'keystore'],
+      overrides: i => ({ logger: createLogger(`node${i}`, { level: 'info', base: { node: `n${i}` }, destination: { write: keep } }), execute: executorFor(i), ...(i === 0 ? { http: true } : {}) })
     })
     url = mesh.nodes[0]!.apiUrl!
     tb = await launchBrowser()
@@ -63,6 +78,51 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     await page.close()
   })
 
+  it('the secrets page encrypts in the browser and stores, the keystore releases it to a run, and the page lists and deletes it', async () => {
+    const groupKey = await setUpKeystore(mesh, 2)
+    const envKeys = await mesh.example('env-keys')
+    const owner = mesh.user.accountId
+    const { page, external, errors } = await tb.page(360, url)
+    const sent: string[] = []
+    /** the status line once the action finished (it says "working…" meanwhile) */
+    const settled = async (): Promise<void> => { await page.locator('#secrets-status', { hasText: /\S/, hasNotText: 'working…' }).waitFor(WAIT) }
+    page.on('request', r => { sent.push(`${r.method()} ${r.url()}\n${JSON.stringify(r.headers())}\n${r.postData() ?? ''}\n${decodedTx(r.postData())}`) })
+    await page.goto(`${url}/#/secrets`)
+    await page.locator('#group', { hasText: bytesToHex(groupKey) }).waitFor(WAIT)
+    await page.fill('#accessor', `wasm:${envKeys.hash}`)
+    await page.fill('#vars', JSON.stringify({ API_KEY: SECRET }))
+    await page.fill('#account', owner)
+    await page.fill('#secret-key', mesh.user.secretKey)
+    await page.click('#store')
+    await settled()
+    assert.match(await page.textContent('#secrets-status') ?? '', /^stored \d+ encrypted bytes/)
+    assert.equal(await page.inputValue('#vars'), '', 'the plaintext is cleared once sealed')
+    await page.locator('#secrets-list td', { hasText: `wasm:${envKeys.hash}` }).waitFor(WAIT)
+    await tb.shot(page, 'mesh-secrets-stored-360')
+
+    const { requestId, txHash } = await mesh.request({ source: { WasmUrl: envKeys }, replicas: 3, quorum: 2, response_format: 'Json', secrets_ref: { profile: 'default', account_id: owner } })
+    const view = await mesh.waitClosed(requestId, 90_000)
+    assert.equal(view.resolution?.success, true, `${JSON.stringify({ status: view.status, resolution: view.resolution })}\n${linesOf(requestId)}`)
+    assert.deepEqual(await mesh.result(txHash), { env_keys: ['API_KEY'] }, 'the keystore released the page\'s blob to the run')
+
+    await page.locator('#secrets-list button.delete').first().click()
+    await settled()
+    assert.match(await page.textContent('#secrets-status') ?? '', /^deleted wasm:/)
+    await page.locator('#secrets-list td.empty', { hasText: 'no secrets stored' }).waitFor(WAIT)
+    const record = await (await fetch(`${url}/api/secrets?${new URLSearchParams({ owner, accessor: JSON.stringify({ WasmHash: { hash: envKeys.hash } }) })}`)).json() as { record: unknown }
+    assert.equal(record.record, null, 'deleted on chain')
+
+    const needles = [SECRET, Buffer.from(SECRET).toString('base64'), Buffer.from(SECRET).toString('hex'), mesh.user.secretKey]
+    assert.ok(sent.some(r => r.startsWith('POST ') && r.includes('store_secrets') && r.includes('encrypted_secrets_base64')), 'the search sees inside the relayed store_secrets transaction')
+    for (const r of sent) for (const needle of needles) assert.ok(!r.includes(needle), `the plaintext or the key left the page in ${r.slice(0, 120)}`)
+    assert.deepEqual(external, [])
+    assert.deepEqual(errors, [])
+    await page.goto(`${url}/#/execution/${requestId}`)
+    await page.locator('#output', { hasText: 'API_KEY' }).waitFor(WAIT)
+    assert.match(await page.textContent('#transcript') ?? '', new RegExp(`transcript hash ${EMPTY_TRANSCRIPT_HASH}.*no outside I/O`), 'env-keys made no I/O')
+    await tb.shot(page, 'mesh-secrets-run-360')
+    await page.close()
+  })
   it('an execution with a liar shows the agreeing workers and the slashed one, and the recheck verifies them', async () => {
     mode.lie = true
     const random = await mesh.example('random')
@@ -101,26 +161,12 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     await page.close()
   })
 
-  it('the secrets page looks a record up through the contract and refuses to store until protocol/secrets is on main', async () => {
-    const { page, errors } = await tb.page(360, url)
-    const relayed: string[] = []
-    page.on('request', r => { if (r.url().endsWith('/api/tx')) relayed.push(r.url()) })
-    await page.goto(`${url}/#/secrets`)
-    await page.fill('#account', mesh.user.accountId)
-    await page.fill('#accessor', JSON.stringify({ WasmHash: { hash: 'ab'.repeat(32) } }))
-    await page.click('#lookup')
-    await page.locator('#secrets-record', { hasText: 'no record' }).waitFor(WAIT)
-    await page.fill('#group-key', 'cd'.repeat(32))
-    await page.fill('#vars', JSON.stringify({ API_KEY: 'plaintext-never-sent' }))
-    await page.fill('#secret-key', mesh.user.secretKey)
-    await page.click('#store')
-    await page.locator('#secrets-status.error', { hasText: 'not on main yet' }).waitFor(WAIT)
-    assert.deepEqual(relayed, [], 'nothing was sent')
-    assert.deepEqual(errors, [])
-    await tb.shot(page, 'mesh-secrets-360')
-    await page.close()
-  })
 })
+
+/** a relayed transaction's bytes as text (its borsh args hold the call's JSON), so a search sees inside it */
+function decodedTx (body: string | null): string {
+  try { return Buffer.from((JSON.parse(body ?? '') as { signed_tx_base64: string }).signed_tx_base64, 'base64').toString('latin1') } catch { return '' }
+}
 
 function lied (honest: ExecutionResult, stdout: Uint8Array): ExecutionResult {
   return { ...honest, stdout, result_hash: resultHash({ status: 'ok', exit_code: honest.exit_code, trap: honest.trap, stdout, fuel_used: honest.fuel_used, instrumenter_version: honest.instrumenter_version }) }

@@ -1,6 +1,12 @@
-/** The explorer's fold from feed blocks: steps with block and tx, reveals, slashes, and hostile items ignored. */
+/**
+ * The explorer's fold from feed blocks: steps with block and tx, reveals, slashes, and hostile items ignored; and
+ * reorgs: served a neardata feed whose optimistic head is a fork that final blocks then replace, the index holds
+ * only what final blocks carry.
+ */
 import assert from 'node:assert/strict'
-import type { BlockFeed, FeedBlock } from '../../chain/index.js'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createBlockFeed, type BlockFeed, type FeedBlock } from '../../chain/index.js'
 import { ExecutionIndex } from '../../api/index.js'
 import { workerStats } from '../../api/explorer/worker-stats.js'
 
@@ -73,9 +79,67 @@ describe('node/api explorer index', () => {
     assert.equal(index.get('1')!.status, 'failed', 'a later completion event is still the chain\'s word')
   })
 
+  it('lists an owner\'s secrets records from secrets_stored / secrets_deleted, canonical accessors, malformed ones ignored', () => {
+    const hash = 'cd'.repeat(32)
+    const stored = (owner: string, accessor: unknown, profile: string): string => log('secrets_stored', { owner, accessor, profile, storage_cost: '1' })
+    index.fold(block(25, [{ tx: 'TxS', logs: [
+      stored('alice.test.near', { WasmHash: { hash } }, 'default'), stored('alice.test.near', { Repo: { branch: 'main', repo: 'github.com/a/b' } }, 'p2'),
+      stored('bob.test.near', { Project: { project_id: 'bob/x' } }, 'default'), stored('alice.test.near', { WasmHash: { hash: 'nothex' } }, 'default'),
+      stored('alice.test.near', 'AllowAll', 'default'), log('secrets_stored', { owner: 5, accessor: { WasmHash: { hash } }, profile: 'x' })
+    ] }]), 25)
+    assert.deepEqual(index.secrets.list('alice.test.near').map(e => [e.accessor, e.profile, e.stored.block]), [
+      [{ Repo: { repo: 'github.com/a/b', branch: 'main' } }, 'p2', 25], [{ WasmHash: { hash } }, 'default', 25]])
+    // the delete names the accessor with its fields in another order: the same record
+    index.fold(block(26, [{ tx: 'TxD', logs: [log('secrets_deleted', { owner: 'alice.test.near', accessor: { Repo: { repo: 'github.com/a/b', branch: 'main' } }, profile: 'p2', refunded: '1' })] }]), 26)
+    assert.deepEqual(index.secrets.list('alice.test.near').map(e => e.profile), ['default'])
+    assert.equal(index.secrets.list('bob.test.near').length, 1)
+    assert.equal(index.list().length, 1, 'secrets events make no execution records')
+  })
+
   it('keeps at most maxRecords, dropping the oldest', () => {
     for (let id = 3; id <= 6; id++) index.fold(block(30 + id, [{ tx: `T${id}`, logs: [log('execution_requested', requested(id))] }]), 30 + id)
     assert.deepEqual(index.list().map(r => r.request_id), ['6', '5', '4'])
     assert.equal(index.byTxHash('T3'), undefined)
+  })
+})
+
+/** A neardata-shaped feed over HTTP with a final chain and an optimistic fork ahead of it (heights → blocks). */
+async function forkedFeed (final: Map<number, FeedBlock>, optimistic: Map<number, FeedBlock>): Promise<{ url: string, server: Server }> {
+  const server = createServer((req, res) => {
+    const path = req.url ?? ''
+    const top = (chain: Map<number, FeedBlock>): FeedBlock => chain.get(Math.max(...chain.keys()))!
+    const m = /^\/v0\/(block|block_opt)\/(\d+)$/.exec(path)
+    const body = path === '/v0/last_block/final' ? top(final)
+      : path === '/v0/last_block/optimistic' ? top(optimistic)
+        : m != null ? (m[1] === 'block' ? final : optimistic).get(Number(m[2])) ?? null : undefined
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? null))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
+}
+
+describe('node/api explorer index across a reorg', () => {
+  it('indexes final blocks only: a request on an optimistic fork that final blocks replace never appears', async () => {
+    const empty = (h: number): FeedBlock => block(h, [])
+    const final = new Map<number, FeedBlock>([[1, empty(1)], [2, block(2, [{ tx: 'TxFinal', logs: [log('execution_requested', requested(8))] }])]])
+    // the optimistic head: height 2 on another fork (request 7), and 3 on top of it
+    const optimistic = new Map<number, FeedBlock>([[1, empty(1)], [2, block(2, [{ tx: 'TxFork', logs: [log('execution_requested', requested(7))] }])], [3, empty(3)]])
+    const { url, server } = await forkedFeed(final, optimistic)
+    const index = new ExecutionIndex({ feed: createBlockFeed(url) }, { contractId: CONTRACT, pollMs: 20 })
+    try {
+      await index.start()
+      const reached = async (height: number): Promise<void> => { while (index.height() < height) await new Promise(resolve => setTimeout(resolve, 20)) }
+      await reached(2)
+      assert.deepEqual(index.list().map(r => r.request_id), ['8'])
+      assert.equal(index.byTxHash('TxFork'), undefined)
+      // the chain finalizes height 3 on the final fork, carrying request 9
+      final.set(3, block(3, [{ tx: 'TxNext', logs: [log('execution_requested', requested(9))] }]))
+      await reached(3)
+      assert.deepEqual(index.list().map(r => r.request_id), ['9', '8'])
+      assert.equal(index.headHeight(), 3)
+    } finally {
+      await index.stop()
+      server.close()
+    }
   })
 })

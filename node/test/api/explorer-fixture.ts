@@ -29,10 +29,17 @@ export function record (id: number, overrides: Partial<ExecutionRecord> = {}): E
 export function fixtureExplorer (): Explorer {
   const records = Array.from({ length: 149 }, (_, i) => record(i + 1))
   records.push(record(150, {
-    input_data: XSS, response_format: 'Text', response: { success: true, output: b64(XSS) },
+    input_data: XSS, response_format: 'Text', response: { success: true, output: b64(XSS), transcript_hash: 'ef'.repeat(32) },
     workers: [{ worker_id: XSS, role: 'primary', agreed: false, revealed: true, dissent: { success: false, error: XSS } }],
     slashes: [{ worker_id: XSS, kind: 'disagreed', amount: '1', block: 13 }], source_label: XSS, caller: 'mallory.test.near'
   }))
+  // the transcript the components branch's workers keep (not in ExecutionRecord on main): hostile url and error
+  Object.assign(records[149]!, {
+    transcript: [
+      { kind: 'http', request: { method: 'GET', url: `https://api.example/${XSS}`, header_names: ['accept'], body_sha256: 'e3'.repeat(32) }, response: { status: 200, header_names: [], body_sha256: 'aa'.repeat(32) } },
+      { kind: 'http', request: { method: 'POST', url: 'http://10.0.0.1/', header_names: [], body_sha256: 'e3'.repeat(32) }, response: { error: XSS } }
+    ]
+  })
   records.reverse()
   const worker = (id: string): WorkerRow => ({ account_id: id, public_key: 'ed25519:11111111111111111111111111111111', bond: '1000000000000000000000000', status: 'active', ...NO_HISTORY })
   return {
@@ -51,6 +58,11 @@ export function fixtureExplorer (): Explorer {
     estimate: async () => '1000000000000000000000',
     txContext: async () => { throw new Error('rpc down') },
     sendTx: async () => { throw new Error('rpc down') },
-    view: async () => null
+    view: async () => null,
+    // the ristretto255 base point: a valid group key (nobody holds its "secret" here but the test)
+    keystoreGroup: async () => ({ version: 1, group_key: 'e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76', threshold: 2, members: 3 }),
+    secrets: (owner) => owner === 'alice.test.near'
+      ? [{ owner, accessor: { Project: { project_id: XSS } }, profile: XSS, stored: { block: 12 } }, { owner, accessor: { WasmHash: { hash: 'ab'.repeat(32) } }, profile: 'default', stored: { block: 11 } }]
+      : []
   }
 }

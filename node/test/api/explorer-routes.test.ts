@@ -79,10 +79,24 @@ describe('node/api explorer routes', () => {
     assert.deepEqual([net.body.peers.length, net.body.peers_total, net.body.chain.lag], [100, 130, 2])
   })
 
+  it('secrets: an owner\'s records paged, one record through get_secrets, the keystore group; bad owners are a 400', async () => {
+    const alice = await get('/api/secrets?owner=alice.test.near&limit=1')
+    assert.deepEqual([alice.status, alice.body.total, alice.body.items.length, alice.body.items[0].stored.block], [200, 2, 1, 12])
+    assert.equal((await get('/api/secrets?owner=bob.test.near')).body.total, 0)
+    assert.equal((await get('/api/secrets?owner=alice.test.near&limit=101')).status, 400)
+    assert.equal((await get('/api/secrets')).status, 400)
+    assert.equal((await get('/api/secrets?owner=%3Cscript%3E')).status, 400)
+    const one = await get(`/api/secrets?owner=alice.test.near&accessor=${encodeURIComponent('{"WasmHash":{"hash":"ab"}}')}`)
+    assert.deepEqual([one.status, one.body.record], [200, null])
+    assert.equal((await get('/api/secrets?owner=alice.test.near&accessor=%7Bnot')).status, 400)
+    const group = await get('/api/keystore-group')
+    assert.deepEqual([group.body.group.threshold, group.body.group.group_key.length], [2, 64])
+  })
+
   it('serves an OpenAPI document naming every route', async () => {
     const doc = await get('/openapi.json')
     assert.equal(doc.body.openapi, '3.1.0')
-    for (const p of ['/api/executions', '/api/executions/{id}', '/api/workers', '/api/network', '/public/jobs', '/public/workers', '/public/stats', '/attestations/{id}', '/api/tx']) assert.ok(doc.body.paths[p] != null, p)
+    for (const p of ['/api/executions', '/api/executions/{id}', '/api/workers', '/api/network', '/public/jobs', '/public/workers', '/public/stats', '/attestations/{id}', '/api/tx', '/api/secrets', '/api/keystore-group']) assert.ok(doc.body.paths[p] != null, p)
   })
 
   it('errors are JSON: unknown route 404, wrong method 405, RPC failure 502 without its text', async () => {
