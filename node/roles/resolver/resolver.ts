@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events'
 import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
 import { sha256Hex } from '../../../protocol/index.js'
-import { ChainError, normaliseRequest, type AssignmentView, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
+import { ChainError, normaliseRequest, phaseClosedAt, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { StoredSubmission } from '../../store/index.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
@@ -18,16 +18,6 @@ import { checkReveal, outputBytes } from './verify.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
 const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
-
-/**
- * The height at which the commit phase closed: the block of the last of R commits, else the first block past
- * close_at. `fallback` (this node's height) when the view carries no commit blocks.
- */
-export function phaseClosedAt (assignment: AssignmentView, fallback: number): number {
-  if (assignment.commits.length < assignment.assigned.length) return assignment.close_at + 1
-  const last = Math.max(0, ...assignment.commits.map(c => c.block))
-  return last > 0 ? last : fallback
-}
 
 /** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
 const blobDeposit = (bytes: number): bigint => BigInt(bytes + 512) * 10n ** 19n
