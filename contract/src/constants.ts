@@ -50,7 +50,8 @@ export const MAX_BLOBS: i32 = 8;
 export const RECEIPT_BYTES: u64 = 300;
 /**
  * State a request writes after request_execution (R commits, the resolution, slashes), locked from its deposit. A
- * commit of a 64-character worker id with its `revealed` mark is at most 212 bytes of the assignment (block heights of 20 digits).
+ * commit of a 64-character worker id with its `revealed` mark is at most 212 bytes of the assignment (with a
+ * 20-digit block height).
  */
 export const COMMIT_ALLOWANCE_BYTES: u64 = 224;
 export const RESOLUTION_ALLOWANCE_BYTES: u64 = 2048;

@@ -23,8 +23,9 @@ function responseJson(result: AttestedResult): string {
 
 /**
  * `reveal_result{request_id, worker_id, salt, signature, response}`, by anyone: the reveal of `worker_id` is
- * checked exactly as resolve_execution checks one and recorded on its commit (`revealed` becomes true: every commit
- * carries the mark from the start, inside the request's storage lock, so this adds no byte). Event `result_revealed{request_id, worker_id, slot, salt, signature, response}`.
+ * checked exactly as resolve_execution checks one and recorded on its commit (`revealed` becomes true: every
+ * commit carries the mark from the start, inside the request's storage lock, so this adds no byte).
+ * Event `result_revealed{request_id, worker_id, slot, salt, signature, response}`.
  */
 export function reveal_result(): void {
   const a = argsOf("reveal_result", ["request_id", "worker_id", "salt", "signature", "response"]);
