@@ -3,12 +3,13 @@
 // Each primary owns slot i until `commit_deadline`; after it, backups take the unfilled slots first-come.
 // At most R commits ever count; the commit phase closes when all R slots are committed or after `close_at`.
 import {
-  JValue, Obj, U128, blockHeight, concat, fail, field, jsonArray, parseJson, predecessor, quote, randomSeed, read,
+  JValue, Obj, U128, blockHeight, boolean, concat, fail, field, jsonArray, parseJson, predecessor, quote, randomSeed, read,
   remove, returnString, sha256, str, u64Field, u64Of, u64le, utf8, write
 } from "../sdk";
 import { argsOf } from "./args";
 import { hex32 } from "./attestation";
 import { Config } from "./config";
+import { REVEAL_BY_BLOCKS } from "./constants";
 import { emit } from "./events";
 import { PoolEntry, loadPool } from "./pool";
 import { ExecRequest, STATUS_PENDING, loadRequest } from "./request";
@@ -19,14 +20,20 @@ export const PHASE_COMMITTING = "committing";
 export const PHASE_REVEALING = "revealing";
 
 export class Commit {
+  /** the worker revealed this commit on chain (reveal_result): it is not slashed for withholding at a timeout */
+  revealed: bool = false;
+
   constructor(public workerId: string, public slot: u64, public commit: string, public block: u64) {}
 
   toJson(): string {
-    return new Obj().str("worker_id", this.workerId).num("slot", this.slot).str("commit", this.commit).num("block", this.block).done();
+    return new Obj().str("worker_id", this.workerId).num("slot", this.slot).str("commit", this.commit).num("block", this.block)
+      .bool("revealed", this.revealed).done();
   }
 
   static fromJson(v: JValue): Commit {
-    return new Commit(str(v, "worker_id"), u64Field(v, "slot"), str(v, "commit"), u64Field(v, "block"));
+    const c = new Commit(str(v, "worker_id"), u64Field(v, "slot"), str(v, "commit"), u64Field(v, "block"));
+    c.revealed = boolean(v, "revealed");
+    return c;
   }
 }
 
@@ -50,6 +57,8 @@ export class Assignment {
   commitDeadline: u64 = 0;
   /** last block any commit is taken */
   closeAt: u64 = 0;
+  /** last block reveal_result is taken (request block + REVEAL_BY_BLOCKS) */
+  revealBy: u64 = 0;
   commits: Commit[] = [];
   /** workers already slashed for equivocation on this request */
   equivocated: string[] = [];
@@ -90,6 +99,13 @@ export class Assignment {
     return out;
   }
 
+  /** Committed workers that did not reveal on chain: at a timeout they withheld their reveal. */
+  unrevealed(): string[] {
+    const out = new Array<string>();
+    for (let i = 0; i < this.commits.length; i++) if (!this.commits[i].revealed) out.push(this.commits[i].workerId);
+    return out;
+  }
+
   commitsJson(): string {
     const parts = new Array<string>(this.commits.length);
     for (let i = 0; i < this.commits.length; i++) parts[i] = this.commits[i].toJson();
@@ -99,14 +115,14 @@ export class Assignment {
   /** get_assignment, and the fields get_request adds. */
   viewFields(o: Obj, height: u64): Obj {
     return o.raw("assigned", idsJson(this.assigned)).raw("backups", idsJson(this.backups))
-      .num("commit_deadline", this.commitDeadline).num("close_at", this.closeAt)
+      .num("commit_deadline", this.commitDeadline).num("close_at", this.closeAt).num("reveal_by", this.revealBy)
       .raw("commits", this.commitsJson()).str("phase", this.phase(height));
   }
 
   toJson(): string {
     return new Obj().num("request_id", this.requestId).raw("assigned", idsJson(this.assigned)).raw("backups", idsJson(this.backups))
-      .num("commit_deadline", this.commitDeadline).num("close_at", this.closeAt).raw("commits", this.commitsJson())
-      .raw("equivocated", idsJson(this.equivocated)).done();
+      .num("commit_deadline", this.commitDeadline).num("close_at", this.closeAt).num("reveal_by", this.revealBy)
+      .raw("commits", this.commitsJson()).raw("equivocated", idsJson(this.equivocated)).done();
   }
 
   static fromJson(v: JValue): Assignment {
@@ -116,6 +132,7 @@ export class Assignment {
     a.backups = ids(field(v, "backups"));
     a.commitDeadline = u64Field(v, "commit_deadline");
     a.closeAt = u64Field(v, "close_at");
+    a.revealBy = u64Field(v, "reveal_by");
     const commits = field(v, "commits").items;
     for (let i = 0; i < commits.length; i++) a.commits.push(Commit.fromJson(commits[i]));
     a.equivocated = ids(field(v, "equivocated"));
@@ -192,6 +209,7 @@ export function assign(r: ExecRequest, config: Config, height: u64): Assignment 
   a.backups = drawn.slice(replicas);
   a.commitDeadline = height + config.commitWindowBlocks;
   a.closeAt = height + 2 * config.commitWindowBlocks;
+  a.revealBy = height + REVEAL_BY_BLOCKS;
   saveAssignment(a);
   return a;
 }

@@ -36,7 +36,7 @@ function completedEvent(r: ExecRequest, res: Resolution | null, charged: U128, r
  * committed are slashed to the payer, the payer gets the rest of its deposit.
  */
 function settleTimeout(r: ExecRequest): void {
-  slashWithholders(loadAssignment(r.id), r.payerId, loadConfig());
+  slashWithholders(loadAssignment(r.id), r.payerId, loadConfig(), true);
   const kept = r.pricing.baseFee.add(receiptFee());
   const refund = r.deposit.sub(kept);
   transfer(r.payerId, refund);

@@ -36,12 +36,22 @@ export const DEFAULT_STALE_SECONDS: u64 = 600;
 
 /** A request's two commit windows (2 × this) end before nearcore's 200-block yield timeout with 50 blocks to resolve. */
 export const MAX_COMMIT_WINDOW_BLOCKS: u64 = 75;
+/**
+ * reveal_result is taken until the request's block + this: 20 blocks before nearcore's 200-block yield timeout, so
+ * a resolve that uses an on-chain reveal can still land. With the largest window the phase is revealing from
+ * request + 151 at the latest, which leaves at least 29 blocks to reveal.
+ */
+export const REVEAL_BY_BLOCKS: u64 = 180;
 /** Eligible workers the assignment draws from; a full pool admits a bigger bond by evicting the smallest (pool.ts). */
 export const MAX_POOL: i32 = 128;
 /** Uploaded output blobs one request may hold (each paid by its uploader, refunded when the request ends). */
 export const MAX_BLOBS: i32 = 8;
 /** What a finished request keeps forever (its receipt): charged to the payer at this size. */
 export const RECEIPT_BYTES: u64 = 300;
-/** State a request writes after request_execution (R commits, the resolution, slashes), locked from its deposit. */
-export const COMMIT_ALLOWANCE_BYTES: u64 = 200;
+/**
+ * State a request writes after request_execution (R commits, the resolution, slashes), locked from its deposit. A
+ * commit of a 64-character worker id with its `revealed` mark is at most 212 bytes of the assignment (with a
+ * 20-digit block height).
+ */
+export const COMMIT_ALLOWANCE_BYTES: u64 = 224;
 export const RESOLUTION_ALLOWANCE_BYTES: u64 = 2048;

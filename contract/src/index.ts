@@ -4,6 +4,7 @@ export { request_execution } from "./execution";
 export { register_worker, unregister_worker, withdraw_bond, get_worker, list_workers } from "./workers";
 export { commit_result, get_assignment } from "./assignment";
 export { resolve_execution } from "./resolve";
+export { reveal_result } from "./reveal";
 export { submit_execution_output } from "./blobs";
 export { report_equivocation } from "./equivocation";
 export { on_execution_response } from "./callback";

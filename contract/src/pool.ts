@@ -53,10 +53,19 @@ export function poolAdmit(id: string, bond: U128): void {
 
 /** After a slash or unregister: updates the bond, or removes the worker when it is no longer eligible. */
 export function poolUpdate(id: string, bond: U128, eligible: bool): void {
+  poolUpdateAll([new PoolEntry(id, bond)], [eligible]);
+}
+
+/** poolUpdate for several workers, with one read and one write of the pool. */
+export function poolUpdateAll(updates: PoolEntry[], eligible: bool[]): void {
   const pool = loadPool();
-  const at = indexOf(pool, id);
-  if (at < 0) return;
-  if (eligible) pool[at].bond = bond;
-  else pool.splice(at, 1);
-  savePool(pool);
+  let changed = false;
+  for (let i = 0; i < updates.length; i++) {
+    const at = indexOf(pool, updates[i].workerId);
+    if (at < 0) continue;
+    if (eligible[i]) pool[at].bond = updates[i].bond;
+    else pool.splice(at, 1);
+    changed = true;
+  }
+  if (changed) savePool(pool);
 }

@@ -21,14 +21,14 @@ import { Resolution, saveResolution } from "./resolution";
 import { slashDissenters, slashWithholders } from "./slashing";
 import { findWorker } from "./workers";
 
-function pendingRequest(a: JValue): ExecRequest {
+export function pendingRequest(a: JValue): ExecRequest {
   const r = loadRequest(u64Of(field(a, "request_id"), "request_id"));
   if (r.status != STATUS_PENDING) fail("request " + r.id.toString() + " is " + r.status + ", not pending");
   return r;
 }
 
 /** A response as resolve takes it: strict keys, and no unattested quantity (time) anywhere. */
-function parseResponse(v: JValue): ResultWithOutput {
+export function parseResponse(v: JValue): ResultWithOutput {
   onlyKeys(v, ["code_hash", "success", "output", "output_hash", "error", "resources_used", "transcript_hash"], "response");
   onlyKeys(obj(v, "resources_used"), ["instructions"], "resources_used");
   return parseAttested(v);
@@ -38,6 +38,25 @@ function parseResponse(v: JValue): ResultWithOutput {
 function outputOf(r: ExecRequest, parsed: ResultWithOutput): Uint8Array | null {
   if (parsed.output != null) return parsed.output;
   return findBlob(r.id, toHex(parsed.result.outputHash));
+}
+
+/**
+ * Checks one reveal (`item`'s salt and signature) of `workerId` for the result `own`; panics when the worker holds
+ * no committed slot, the reveal does not open its commit or the signature does not verify with its registered key.
+ * resolve_execution and reveal_result both verify reveals with this.
+ */
+export function verifyReveal(r: ExecRequest, asg: Assignment, ctx: DigestContext, workerId: string, item: JValue, own: ResultWithOutput): Signed {
+  // only a committed slot counts: an unassigned worker, or one that never committed, signs for nothing
+  const commit = asg.commitOf(workerId);
+  if (commit == null) fail("signer " + workerId + " holds no committed slot of request " + r.id.toString());
+  const worker = findWorker(workerId);
+  if (worker == null) fail("signer " + workerId + " is not a registered worker");
+  const digest = own.result.digest(ctx, workerId);
+  if (commitOf(digest, hex32(str(item, "salt"), "salt")) != commit!.commit) fail("the reveal of " + workerId + " does not match its commit");
+  const signature = fromBase64(str(item, "signature"));
+  if (signature == null || signature!.length != 64) fail("signature of " + workerId + " must be 64 bytes in base64");
+  if (!ed25519Verify(signature!, digest, worker!.keyBytes())) fail("invalid signature from " + workerId);
+  return new Signed(workerId, own.result, outputOf(r, own));
 }
 
 /** Checks every reveal; panics on a duplicate, a signer without a committed slot, a commit mismatch or a bad signature. */
@@ -51,19 +70,9 @@ function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: R
     onlyKeys(item, ["worker_id", "salt", "signature", "response"], "reveal");
     const workerId = capped(str(item, "worker_id"), MAX_ACCOUNT_ID, "worker_id");
     for (let j = 0; j < signed.length; j++) if (signed[j].workerId == workerId) fail("duplicate signer " + workerId);
-    // only a committed slot counts: an unassigned worker, or one that never committed, signs for nothing
-    const commit = asg.commitOf(workerId);
-    if (commit == null) fail("signer " + workerId + " holds no committed slot of request " + r.id.toString());
-    const worker = findWorker(workerId);
-    if (worker == null) fail("signer " + workerId + " is not a registered worker");
     // a reveal without its own response reveals the main one
     const own = item.has("response") ? parseResponse(obj(item, "response")) : main;
-    const digest = own.result.digest(ctx, workerId);
-    if (commitOf(digest, hex32(str(item, "salt"), "salt")) != commit!.commit) fail("the reveal of " + workerId + " does not match its commit");
-    const signature = fromBase64(str(item, "signature"));
-    if (signature == null || signature!.length != 64) fail("signature of " + workerId + " must be 64 bytes in base64");
-    if (!ed25519Verify(signature!, digest, worker!.keyBytes())) fail("invalid signature from " + workerId);
-    signed.push(new Signed(workerId, own.result, outputOf(r, own)));
+    signed.push(verifyReveal(r, asg, ctx, workerId, item, own));
   }
   return signed;
 }
@@ -123,7 +132,7 @@ export function resolve_execution(): void {
   if (outcome.winner.result.key() != main.result.key()) fail("the response does not match the result the quorum attested");
   checkCode(r, main.result);
   slashDissenters(r.id, outcome.disagreeing, outcome.agreeing, config);
-  slashWithholders(asg, r.payerId, config);
+  slashWithholders(asg, r.payerId, config, false);
 
   const res = new Resolution();
   res.success = main.result.success;

@@ -4,18 +4,21 @@ import { Assignment } from "./assignment";
 import { Config } from "./config";
 import { emit } from "./events";
 import { addAmount, bump } from "./stats";
-import { findWorker, loadWorker, slashBond } from "./workers";
+import { Worker, findWorker, loadWorker, slashBonds } from "./workers";
 
 /** Revealed dissenters lose slash_share; it is split equally among the agreeing workers (remainder to the first). */
 export function slashDissenters(requestId: u64, disagreeing: string[], agreeing: string[], config: Config): void {
-  let pool = U128.zero();
+  const ws = new Array<Worker>(disagreeing.length);
   for (let i = 0; i < disagreeing.length; i++) {
-    const w = loadWorker(disagreeing[i]);
-    w.disagreed++;
-    const cut = slashBond(w, config.slashShareBps, config.minBond);
-    pool = pool.add(cut);
+    ws[i] = loadWorker(disagreeing[i]);
+    ws[i].disagreed++;
+  }
+  const cuts = slashBonds(ws, config.slashShareBps, config.minBond);
+  let pool = U128.zero();
+  for (let i = 0; i < ws.length; i++) {
+    pool = pool.add(cuts[i]);
     bump("disagreements");
-    emit("worker_disagreed", new Obj().num("request_id", requestId).str("worker_id", w.accountId).amount("slashed", cut).done());
+    emit("worker_disagreed", new Obj().num("request_id", requestId).str("worker_id", ws[i].accountId).amount("slashed", cuts[i]).done());
   }
   if (pool.isZero()) return;
   addAmount("slashed", pool);
@@ -24,18 +27,40 @@ export function slashDissenters(requestId: u64, disagreeing: string[], agreeing:
   for (let i = 0; i < agreeing.length; i++) transfer(agreeing[i], i == 0 ? pool.sub(share.mul(n - 1)) : share);
 }
 
-/** Primaries that never committed lose withhold_share, paid to the request's payer (its result was delayed). */
-export function slashWithholders(asg: Assignment, payerId: string, config: Config): U128 {
-  const withholders = asg.withholders();
-  let total = U128.zero();
-  for (let i = 0; i < withholders.length; i++) {
-    const w = findWorker(withholders[i]);
+/** Slashes withhold_share of each listed worker with `reason`; returns the total cut. */
+function withhold(requestId: u64, ids: string[], reasons: string[], config: Config): U128 {
+  const ws = new Array<Worker>();
+  const why = new Array<string>();
+  for (let i = 0; i < ids.length; i++) {
+    const w = findWorker(ids[i]);
     if (w == null) continue;
-    const cut = slashBond(w!, config.withholdShareBps, config.minBond);
-    total = total.add(cut);
-    bump("withheld");
-    emit("worker_withheld", new Obj().num("request_id", asg.requestId).str("worker_id", w!.accountId).amount("slashed", cut).done());
+    ws.push(w!);
+    why.push(reasons[i]);
   }
+  const cuts = slashBonds(ws, config.withholdShareBps, config.minBond);
+  let total = U128.zero();
+  for (let i = 0; i < ws.length; i++) {
+    total = total.add(cuts[i]);
+    bump("withheld");
+    emit("worker_withheld", new Obj().num("request_id", requestId).str("worker_id", ws[i].accountId).amount("slashed", cuts[i]).str("reason", why[i]).done());
+  }
+  return total;
+}
+
+/**
+ * Primaries that never committed lose withhold_share (reason `no_commit`), paid to the request's payer (its result
+ * was delayed). At a yield timeout so do committed workers that never revealed on chain (reason `no_reveal`): a
+ * resolve may leave an honest reveal out, so only the timeout, where no resolve used any, punishes a missing reveal.
+ */
+export function slashWithholders(asg: Assignment, payerId: string, config: Config, timedOut: bool): U128 {
+  const ids = asg.withholders();
+  const reasons = new Array<string>();
+  for (let i = 0; i < ids.length; i++) reasons.push("no_commit");
+  if (timedOut) {
+    const hidden = asg.unrevealed();
+    for (let i = 0; i < hidden.length; i++) { ids.push(hidden[i]); reasons.push("no_reveal"); }
+  }
+  const total = withhold(asg.requestId, ids, reasons, config);
   if (!total.isZero()) {
     transfer(payerId, total);
     addAmount("slashed", total);

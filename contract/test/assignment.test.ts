@@ -49,7 +49,7 @@ describe('contract assignment, backups and withholding', function () {
       const watched = [payer!.accountId, primaries[0]!.id, backups[0]!.id, primaries[1]!.id]
       const before = await Promise.all(watched.map(w.balance))
       const res = await resolve(w, resolver!, r.requestId, responseOf(result), [reveal(p0), reveal(b0)])
-      assert.deepEqual(events(res.logs, 'worker_withheld'), [{ request_id: r.requestId, worker_id: primaries[1]!.id, slashed: WITHHOLD.toString() }])
+      assert.deepEqual(events(res.logs, 'worker_withheld'), [{ request_id: r.requestId, worker_id: primaries[1]!.id, slashed: WITHHOLD.toString(), reason: 'no_commit' }])
       await r.done
       const after = await Promise.all(watched.map(w.balance))
       const share = BASE / 2n

@@ -21,7 +21,7 @@ const NEAR_HOST_FUNCTIONS = new Set([
 ])
 
 const OUTLAYER_METHODS = [
-  'new', 'request_execution', 'register_worker', 'unregister_worker', 'withdraw_bond', 'commit_result', 'get_assignment',
+  'new', 'request_execution', 'register_worker', 'unregister_worker', 'withdraw_bond', 'commit_result', 'get_assignment', 'reveal_result',
   'resolve_execution', 'submit_execution_output', 'report_equivocation', 'on_execution_response', 'cancel_stale_execution',
   'emergency_cancel_execution', 'set_owner', 'set_operator', 'set_paused', 'set_pricing', 'set_config', 'get_request',
   'get_pending_requests',

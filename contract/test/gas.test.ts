@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { EMPTY_TRANSCRIPT_HASH, sha256Hex } from '../../protocol/index.js'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, call, checkInvariant, commit, ok, printGasTable, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, workerKey, type Attested, type Sealed, type World } from './world.js'
+import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, printGasTable, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, untilHeight, workerKey, type Attested, type Sealed, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
@@ -117,6 +117,25 @@ describe('contract gas with a full pool', function () {
   afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
 
+  // first, while the pool holds exactly this world's 128 workers
+  it('times out R=7 in the full pool: 7 primaries that never committed and 7 backups that committed and never revealed, 14 slashes', async () => {
+    const r = await request(w, w.users[0]!, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: { replicas: 7, quorum: 4, aggregation: 'identical' } }, NEAR)
+    const { backups } = await assignedWorkers(w, r.requestId)
+    const a = await assignment(w, r.requestId)
+    await untilHeight(w, a.commit_deadline + 1)
+    await Promise.all(backups.map(async b => await commit(w, b, r.requestId, ok('1'))))
+    const done = await r.done
+    assert.equal(events(done.logs, 'worker_withheld').length, 14)
+    const gas = done.receipts.filter(x => x.executor === w.contractId).at(-1)!.gas
+    process.stderr.write(`\n| \`on_execution_response\` | a timeout that slashes 14 workers of the full pool | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+    // the callback always has its reserved 50 Tgas
+    assert.ok(gas < 50n * TGAS, `${gas} gas: more than the callback's reserve`)
+    for (const x of [...a.assigned, ...a.backups]) {
+      const worker = w.workers.find(y => y.id === x)!
+      await call(w, worker.account, 'register_worker', { public_key: publicKeyOf(worker.key) }, NEAR * 500n / 10_000n)
+    }
+  })
+
   it('draws R=7 from the largest pool (128 workers) and admits a 129th only with a bigger bond', async () => {
     const user = w.users[0]!
     const r = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: { replicas: 7, quorum: 4, aggregation: 'identical' } }, NEAR)
@@ -137,4 +156,5 @@ describe('contract gas with a full pool', function () {
     process.stderr.write(`\n| \`request_execution\` | R=7 drawn from the full pool of 128 | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
     assert.ok(gas < MAX_GAS / 4n)
   })
+
 })

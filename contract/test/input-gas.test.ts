@@ -181,6 +181,7 @@ describe('contract gas under the largest inputs', function () {
     }
     await untilRevealing(w, r.requestId)
     await measure('R=7, 7 commits', user, 'get_assignment', { request_id: r.requestId })
+    await measure('256 KiB inline output, 1 KiB error (349 KB of base64)', w.users[1]!, 'reveal_result', { request_id: r.requestId, ...reveal(sealed[0]!), response: responseOf(huge) })
     await measure('256 KiB', w.users[1]!, 'submit_execution_output', { request_id: r.requestId, output: otherOutput }, 4n * NEAR)
     await measure('7 reveals, 256 KiB output and 1 KiB error inline (349 KB of base64)', w.users[2]!, 'resolve_execution', {
       request_id: r.requestId, response: responseOf(huge), reveals: sealed.map(s => reveal(s))

@@ -1,6 +1,6 @@
 /** Yield timeouts keep the base and receipt fees and refund the rest; stale and emergency cancels refund everything. */
 import assert from 'node:assert/strict'
-import { NEAR, RECEIPT_FEE, WASM_SOURCE, call, checkInvariant, events, ok, publicKeyOf, refused, request, resolve, responseOf, sleep, startWorld, type World } from './world.js'
+import { NEAR, RECEIPT_FEE, WASM_SOURCE, assignment, call, checkInvariant, commit, events, ok, publicKeyOf, refused, request, resolve, responseOf, revealOnChain, sleep, startWorld, untilHeight, type World } from './world.js'
 
 const BASE = 10n ** 21n
 const WITHHOLD = NEAR * 500n / 10_000n // default withhold_share_bps 500 of a 1 NEAR bond
@@ -56,6 +56,22 @@ describe('contract timeouts and cancels', function () {
 
     it('times out after nearcore\'s 200 blocks with the same refund', async () => {
       await expectTimeoutRefund(w, 200)
+    })
+
+    it('takes reveal_result until reveal_by (request + 180, 20 blocks before the timeout); a worker that did not reveal by then is slashed at the timeout', async () => {
+      const [user, payer] = w.users
+      const worker = w.workers[0]!
+      const before = await w.balance(payer!.accountId)
+      const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, payer_account_id: payer!.accountId }, NEAR)
+      const sealed = await commit(w, worker, r.requestId, ok('1')) // R=1: the phase is revealing at once
+      const a = await assignment(w, r.requestId)
+      assert.equal(a.reveal_by, (await w.view<{ block_height: number }>('get_request', { request_id: r.requestId })).block_height + 180)
+      await untilHeight(w, a.reveal_by + 1)
+      await refused(revealOnChain(w, r.requestId, sealed), `request ${r.requestId} took reveals until block ${a.reveal_by}`)
+      const done = await r.done
+      assert.deepEqual(events(done.logs, 'worker_withheld').map(e => [e.worker_id, e.slashed, e.reason]), [[worker.id, WITHHOLD.toString(), 'no_reveal']])
+      assert.equal(await w.balance(payer!.accountId) - before, NEAR - BASE - RECEIPT_FEE + WITHHOLD, 'payer refund plus the slash, to the yocto')
+      await call(w, worker.account, 'register_worker', { public_key: publicKeyOf(worker.key) }, WITHHOLD)
     })
 
     it('lets the predecessor cancel a stale request and refunds everything', async () => {

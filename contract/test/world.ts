@@ -228,7 +228,8 @@ export interface AssignmentView {
   backups: string[]
   commit_deadline: number
   close_at: number
-  commits: Array<{ worker_id: string, slot: number, commit: string, block: number }>
+  reveal_by: number
+  commits: Array<{ worker_id: string, slot: number, commit: string, block: number, revealed: boolean }>
   phase: 'committing' | 'revealing'
 }
 
@@ -305,6 +306,11 @@ export function responseOf (r: Attested, byHash = false): Record<string, unknown
   if (byHash) out.output_hash = toHex(sha256(f.output))
   else out.output = Buffer.from(f.output).toString('base64')
   return out
+}
+
+/** reveal_result for `s` (the on-chain fallback of a gossip reveal), sent by `by` (default the worker itself). */
+export async function revealOnChain (w: World, requestId: number, s: Sealed, by: Account = s.worker.account): Promise<CallResult> {
+  return await call(w, by, 'reveal_result', { request_id: requestId, ...reveal(s), response: responseOf(s.result, true) })
 }
 
 export async function resolve (w: World, by: Account, requestId: number, response: Record<string, unknown>, reveals: unknown[], deposit = 0n): Promise<CallResult> {

@@ -12,7 +12,7 @@ import type { OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js
 import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
 
 const TGAS = 10n ** 12n
-const GAS = { commit: 30n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
+const GAS = { commit: 30n * TGAS, reveal: 100n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
 /** re-signs after this many nonce conflicts before giving up (each conflict means the transaction was not included) */
 const NONCE_RETRIES = 30
 /** a conflict means another sender holds the nonce now: back off a little, with jitter, so retries spread out */
@@ -118,6 +118,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     commitResult: async (requestId, commit) => await call(worker, 'commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
     resolveExecution: async (requestId, response, reveals, deposit = 0n) =>
       await call(worker, 'resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
+    revealResult: async (requestId, reveal) => await call(worker, 'reveal_result', { request_id: Number(requestId), ...reveal }, { gas: GAS.reveal }),
     submitExecutionOutput: async (requestId, output, deposit) =>
       await call(worker, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),
     reportEquivocation: async (requestId, workerId, a, b) =>

@@ -13,6 +13,20 @@ export type OutlayerEvent =
   /** the request left the pending set: resolved (`execution_resolved`), called back (`execution_completed`) or cancelled */
   | { event: 'request_closed', requestId: string, via: 'execution_resolved' | 'execution_completed' | 'execution_cancelled' }
   | { event: 'worker_disagreed', requestId: string, workerId: string }
+  /** a committed worker's reveal, sent on chain with reveal_result: a resolver may count it like a gossiped one */
+  | { event: 'result_revealed', requestId: string, workerId: string, reveal: ChainReveal }
+
+/** The reveal a `result_revealed` event carries: the signed result by its output hash, the salt and the signature. */
+export interface ChainReveal {
+  salt: string
+  signature: string
+  code_hash: string
+  success: boolean
+  output_hash: string
+  error: string
+  instructions: string
+  transcript_hash: string
+}
 
 interface Nep297 { standard?: unknown, version?: unknown, event?: unknown, data?: unknown }
 
@@ -39,6 +53,24 @@ export function normaliseRequest (value: unknown): { request: ExecutionRequest, 
   return checked.ok ? { request: checked.value, raw } : undefined
 }
 
+const HEX32 = /^[0-9a-f]{64}$/
+const BASE64_SIGNATURE = /^[A-Za-z0-9+/]{86}==$/
+/** the contract's error cap (contract/src/constants.ts MAX_ERROR_BYTES) */
+const MAX_ERROR_CHARS = 1024
+
+function chainReveal (item: Record<string, unknown>): ChainReveal | undefined {
+  const r = item.response as Record<string, unknown> | null
+  if (r == null || typeof r !== 'object') return undefined
+  const used = r.resources_used as Record<string, unknown> | null
+  const instructions = used != null && typeof used === 'object' ? decimal(used.instructions) : undefined
+  const hex = (v: unknown): v is string => typeof v === 'string' && HEX32.test(v)
+  if (!hex(item.salt) || typeof item.signature !== 'string' || !BASE64_SIGNATURE.test(item.signature)) return undefined
+  if (!hex(r.code_hash) || !hex(r.output_hash) || !hex(r.transcript_hash) || typeof r.success !== 'boolean' || instructions == null) return undefined
+  const error = r.error ?? ''
+  if (typeof error !== 'string' || error.length > MAX_ERROR_CHARS) return undefined
+  return { salt: item.salt, signature: item.signature, code_hash: r.code_hash, success: r.success, output_hash: r.output_hash, error, instructions, transcript_hash: r.transcript_hash }
+}
+
 function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent | undefined {
   const requestId = decimal(item.request_id)
   switch (name) {
@@ -49,6 +81,11 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
     case 'result_committed': {
       const workerId = item.worker_id
       return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId, closed: item.closed === true } : undefined
+    }
+    case 'result_revealed': {
+      const workerId = item.worker_id
+      const reveal = chainReveal(item)
+      return requestId != null && typeof workerId === 'string' && reveal != null ? { event: name, requestId, workerId, reveal } : undefined
     }
     case 'worker_disagreed': {
       const workerId = item.worker_id

@@ -43,6 +43,9 @@ export interface RevealEntry {
   response?: ExecutionResponse
 }
 
+/** reveal_result's arguments besides request_id: a reveal with its own response (the output named by its hash). */
+export type OnChainReveal = RevealEntry & { response: ExecutionResponse }
+
 /** One signed result as report_equivocation takes it (hex hashes, base64 signature). */
 export interface SignedResultEntry {
   code_hash: string
@@ -77,6 +80,8 @@ export interface OutlayerClient {
   commitResult: (requestId: string, commit: string) => Promise<CallOutcome>
   /** as anyone: resolve with Q agreeing reveals (pays its own gas; earns the resolve fee) */
   resolveExecution: (requestId: string, response: ExecutionResponse, reveals: RevealEntry[], deposit?: bigint) => Promise<CallOutcome>
+  /** as anyone: a committed worker's reveal on chain, so that a yield timeout does not slash it for withholding */
+  revealResult: (requestId: string, reveal: OnChainReveal) => Promise<CallOutcome>
   /** the big-output flow: store the output as a blob (storage paid by `deposit`, the excess returned); resolve names it by hash */
   submitExecutionOutput: (requestId: string, outputBase64: string, deposit: bigint) => Promise<CallOutcome>
   /** as anyone: two valid signatures of one worker over two different results of one request */

@@ -13,6 +13,8 @@ export interface CommitView {
   /** hex of commitHash(digest, salt) */
   commit: string
   block: number
+  /** the reveal of this commit is on chain (reveal_result): a timeout does not slash it */
+  revealed: boolean
 }
 
 /** Who may sign a request, and where its commit phase stands (protocol/VERIFICATION-V2.md). */
@@ -23,8 +25,20 @@ export interface AssignmentView {
   backups: string[]
   commit_deadline: number
   close_at: number
+  /** the last block reveal_result is taken (request block + 180) */
+  reveal_by?: number
   commits: CommitView[]
   phase: 'committing' | 'revealing'
+}
+
+/**
+ * The height at which the commit phase closed: the block of the last of R commits, else the first block past
+ * close_at. `fallback` (this node's height) when the view carries no commit blocks.
+ */
+export function phaseClosedAt (assignment: AssignmentView, fallback: number): number {
+  if (assignment.commits.length < assignment.assigned.length) return assignment.close_at + 1
+  const last = Math.max(0, ...assignment.commits.map(c => c.block))
+  return last > 0 ? last : fallback
 }
 
 /**
@@ -94,7 +108,7 @@ const ids = (v: unknown): string[] => Array.isArray(v) ? v.filter((x): x is stri
 
 function commitView (v: unknown): CommitView {
   if (!isObject(v) || typeof v.worker_id !== 'string' || typeof v.commit !== 'string') throw bad('commit', 'no worker_id/commit')
-  return { worker_id: v.worker_id, slot: height(v.slot, 'commit.slot'), commit: v.commit, block: height(v.block ?? 0, 'commit.block') }
+  return { worker_id: v.worker_id, slot: height(v.slot, 'commit.slot'), commit: v.commit, block: height(v.block ?? 0, 'commit.block'), revealed: v.revealed === true }
 }
 
 export function decodeAssignment (v: unknown): AssignmentView | null {
@@ -104,6 +118,7 @@ export function decodeAssignment (v: unknown): AssignmentView | null {
     backups: ids(v.backups),
     commit_deadline: height(v.commit_deadline, 'commit_deadline'),
     close_at: height(v.close_at, 'close_at'),
+    ...(v.reveal_by != null ? { reveal_by: height(v.reveal_by, 'reveal_by') } : {}),
     commits: Array.isArray(v.commits) ? v.commits.map(commitView) : [],
     phase: v.phase === 'revealing' ? 'revealing' : 'committing'
   }

@@ -10,7 +10,7 @@ import type { Logger } from '../log.js'
 import type { ExecutionRequest } from '../../protocol/index.js'
 import type { NodeStore } from '../store/index.js'
 import type { Metrics } from '../metrics.js'
-import { parseOutlayerEvents, normaliseRequest } from './events.js'
+import { parseOutlayerEvents, normaliseRequest, type ChainReveal } from './events.js'
 import { logsOf, type BlockFeed } from './feed.js'
 import type { OutlayerClient } from './types.js'
 
@@ -22,6 +22,8 @@ export interface ChainWatcherEvents {
   /** a commit landed; `closed` when it was the last one the phase takes */
   'request:committed': [{ requestId: string, workerId: string, closed: boolean, height: number }]
   'worker:disagreed': [{ requestId: string, workerId: string, height: number }]
+  /** a committed worker's reveal landed on chain (reveal_result) */
+  'request:revealed': [{ requestId: string, workerId: string, reveal: ChainReveal, height: number }]
   /** after a block's events were handled and the cursor saved */
   'block': [{ height: number }]
   /** after a reconciliation against the views (the node refreshes its registered-keys cache here) */
@@ -139,6 +141,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
           case 'request_closed': this.emit('request:closed', { requestId: e.requestId, height }); break
           case 'result_committed': this.emit('request:committed', { requestId: e.requestId, workerId: e.workerId, closed: e.closed, height }); break
           case 'worker_disagreed': this.emit('worker:disagreed', { requestId: e.requestId, workerId: e.workerId, height }); break
+          case 'result_revealed': this.emit('request:revealed', { requestId: e.requestId, workerId: e.workerId, reveal: e.reveal, height }); break
           default: e satisfies never
         }
       }

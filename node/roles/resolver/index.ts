@@ -1,6 +1,6 @@
 /**
  * The resolver role (issue 7 §5 and verification v2; formerly the aggregator): any node may run it. It collects
- * reveals per request — from gossip and from this node's own worker — and once the commit phase closed and Q
+ * reveals per request — from gossip, from this node's own worker and from the chain (reveal_result) — and once the commit phase closed and Q
  * committed reveals agree submits `resolve_execution` with its own account (after `submit_execution_output` for a
  * big output). Idempotent across restarts and across several resolvers: it checks the chain before and after
  * submitting, and a duplicate submit does no harm and is counted. It subscribes in its own start().

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events'
 import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
 import { sha256Hex } from '../../../protocol/index.js'
-import { ChainError, normaliseRequest, type AssignmentView, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
+import { ChainError, normaliseRequest, phaseClosedAt, type ChainReveal, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { StoredSubmission } from '../../store/index.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
@@ -18,16 +18,6 @@ import { checkReveal, outputBytes } from './verify.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
 const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
-
-/**
- * The height at which the commit phase closed: the block of the last of R commits, else the first block past
- * close_at. `fallback` (this node's height) when the view carries no commit blocks.
- */
-export function phaseClosedAt (assignment: AssignmentView, fallback: number): number {
-  if (assignment.commits.length < assignment.assigned.length) return assignment.close_at + 1
-  const last = Math.max(0, ...assignment.commits.map(c => c.block))
-  return last > 0 ? last : fallback
-}
 
 /** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
 const blobDeposit = (bytes: number): bigint => BigInt(bytes + 512) * 10n ** 19n
@@ -45,6 +35,8 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   private readonly quorumAt = new Map<string, number>()
   /** requests whose phase is still `committing`: looked at again on every block */
   private readonly recheck = new Set<string>()
+  /** on-chain reveals (result_revealed) not yet matched with a gossiped reveal of the same result: request → worker → reveal */
+  private readonly chainReveals = new Map<string, Map<string, ChainReveal>>()
   /** reported equivocations (request/worker), so each is sent once */
   private readonly reported = new Set<string>()
   private height = 0
@@ -73,13 +65,15 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const onClosed = (e: ChainWatcherEvents['request:closed'][0]): void => { safe('close', this.onClosed(e)) }
     const onBlock = ({ height }: { height: number }): void => { this.onBlock(height) }
     const onMine = ({ attestation }: { attestation: AttestationPayload }): void => { safe('own attestation', this.onAttestation(attestation)) }
+    const onRevealed = (e: ChainWatcherEvents['request:revealed'][0]): void => { safe('on-chain reveal', this.onChainReveal(e)) }
     watcher.on('request:new', onNew)
+    watcher.on('request:revealed', onRevealed)
     watcher.on('request:closed', onClosed)
     watcher.on('block', onBlock)
     worker?.on('result:attested', onMine)
     const offGossip = gossip.on('attestation', (payload) => { safe('gossiped attestation', this.onAttestation(payload)) })
     this.unsubscribe = [
-      () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('block', onBlock),
+      () => watcher.off('request:new', onNew), () => watcher.off('request:revealed', onRevealed), () => watcher.off('request:closed', onClosed), () => watcher.off('block', onBlock),
       () => worker?.off('result:attested', onMine), offGossip
     ]
     for (const r of await this.components.store.openRequests()) this.evaluate(r.request_id)
@@ -95,6 +89,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   /** The request closed on chain: record how long it took, and drop what was collected for it. */
   async onClosed ({ requestId, height }: { requestId: string, height: number }): Promise<void> {
     const { store, metrics } = this.components
+    this.chainReveals.delete(requestId)
     const stored = await store.getRequest(requestId)
     if (stored == null || stored.state === 'resolved') return
     const parsed = normaliseRequest(stored.raw)
@@ -122,10 +117,42 @@ export class Resolver extends EventEmitter<ResolverEvents> {
       await store.addRequest({ request_id: a.request_id, raw: view.raw, seen_at: Number(view.request.block_height) })
       // a repeat (workers re-gossip on reconciliation) still triggers a look: the chain may have moved since
       await store.addAttestation(a)
+      await this.adoptChainReveals(a.request_id)
       this.evaluate(a.request_id)
     } catch (err) {
       this.log.warn({ err, requestId: a.request_id }, 'reveal not processed')
     }
+  }
+
+  /**
+   * A committed worker's reveal from the chain (reveal_result): it names its output by hash only, so it counts
+   * once a gossiped reveal of the same result brought the bytes; it is then checked like any reveal. This is what
+   * lets a worker whose slot-mates withheld their gossip reveals still reach the quorum with those who revealed on
+   * chain.
+   */
+  async onChainReveal ({ requestId, workerId, reveal }: { requestId: string, workerId: string, reveal: ChainReveal }): Promise<void> {
+    if (!this.started) return
+    const pending = this.chainReveals.get(requestId) ?? new Map<string, ChainReveal>()
+    pending.set(workerId, reveal)
+    this.chainReveals.set(requestId, pending)
+    await this.adoptChainReveals(requestId)
+  }
+
+  private async adoptChainReveals (requestId: string): Promise<void> {
+    const pending = this.chainReveals.get(requestId)
+    if (pending == null) return
+    const stored = await this.components.store.attestations(requestId)
+    for (const [workerId, r] of pending) {
+      const same = stored.find(a => agreementKey(a) === agreementKey(r))
+      if (same == null) continue
+      pending.delete(workerId)
+      await this.onAttestation({
+        contract_id: this.components.client.contractId, request_id: requestId, worker_id: workerId, success: r.success,
+        output: same.output, output_hash: r.output_hash, error: r.error, instructions: r.instructions,
+        time_ms: 0, result_hash: same.result_hash, code_hash: r.code_hash, transcript_hash: r.transcript_hash, salt: r.salt, signature: r.signature
+      })
+    }
+    if (pending.size === 0) this.chainReveals.delete(requestId)
   }
 
   /** A worker that signed two different results of one request loses bond: anyone may show both signatures. */

@@ -1,7 +1,8 @@
 /**
  * The worker role (issue 7 §3, verification v2): when the contract assigned it, get the wasm, execute
  * deterministically, commit on chain, reveal over gossip once the commit phase closed, and keep the reveal until
- * the request is closed on chain. It subscribes in its own start() to the chain
+ * the request is closed on chain, and send it on chain (reveal_result) when the request is still unresolved
+ * revealFallbackBlocks after the phase closed. It subscribes in its own start() to the chain
  * watcher (requests, closes, blocks) and to `task` gossip, and gossips tasks and attestations itself.
  */
 import type { AttestationPayload, ExecutionRequest, ExecutionResult, KeyPair } from '../../../protocol/index.js'
@@ -21,6 +22,7 @@ export { WorkerError, type WorkerErrorCode } from './errors.js'
 export { workerRank, rankScore } from './rank.js'
 export { attest, contextOf, type Attested } from './attest.js'
 export { resolveProject, concreteSource, type ConcreteSource, type ResolvedProject } from './project.js'
+export { onChainReveal } from './reveal-fallback.js'
 export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './compile-only.js'
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
@@ -52,7 +54,7 @@ export interface WorkerInit extends Partial<WorkerOptions> {
 }
 
 export interface WorkerComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'view'>
+  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'revealResult' | 'view'>
   /** the worker's store section: requests, leases, own results */
   store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'putLease' | 'putResult' | 'getResult' | 'forget'>
   /** task hints in, task hints and attestations out */

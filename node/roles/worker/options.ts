@@ -12,6 +12,12 @@ export interface WorkerOptions {
   buildUnassigned: boolean
   /** how long stop() waits for running jobs after aborting them @default 10 s */
   stopTimeoutMs: number
+  /**
+   * blocks after the commit phase of a request this worker committed to closed before, if the request is still
+   * unresolved, its reveal is sent on chain (reveal_result), at the latest at the contract's reveal_by; a yield
+   * timeout then does not slash it for withholding @default 20
+   */
+  revealFallbackBlocks: number
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -19,5 +25,6 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   allowedSources: [...SOURCE_KINDS],
   workerListTtlMs: 10_000,
   stopTimeoutMs: 10_000,
-  buildUnassigned: false
+  buildUnassigned: false,
+  revealFallbackBlocks: 20
 }

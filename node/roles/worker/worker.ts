@@ -1,7 +1,7 @@
 /**
  * Worker state machine per request (verification v2): seen → working → attested (result, reveal and commit
- * stored) → committed (commit_result on chain) → revealed (gossiped once the commit phase closed) → resolved; or
- * skipped. The contract assigns the workers: a primary runs as soon as it sees the request, a backup once the
+ * stored) → committed (commit_result on chain) → revealed (gossiped once the commit phase closed; sent on chain by
+ * reveal-fallback.ts if the request is still unresolved revealFallbackBlocks later) → resolved; or skipped. The contract assigns the workers: a primary runs as soon as it sees the request, a backup once the
  * primaries' window passed and a slot is still open. Every step is persisted before the side effect it enables,
  * and the commit is a pure function of the request, the code, the deterministic result and the worker's key (the
  * salt is derived), so a restarted worker re-runs and rebuilds the same commit: it never commits twice (it reads
@@ -17,6 +17,7 @@ import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
 import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
+import { RevealFallback } from './reveal-fallback.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
@@ -50,12 +51,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly options: WorkerOptions
   private readonly allowed: ReadonlySet<SourceKind>
   private readonly log: Logger
+  private readonly fallback: RevealFallback
 
   constructor (private readonly components: WorkerComponents, private readonly init: WorkerInit) {
     super()
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...init }
     this.allowed = new Set(this.options.allowedSources)
     this.log = components.logger.child({ module: 'worker' })
+    this.fallback = new RevealFallback({ client: components.client, store: components.store, logger: this.log }, this.options.revealFallbackBlocks)
   }
 
   /** Subscribes to the watcher and to task gossip. Idempotent; start after stop works. */
@@ -94,7 +97,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const off of this.unsubscribe.splice(0)) off()
     this.queue.clear()
     for (const ctrl of this.running.values()) ctrl.abort()
-    const settled = Promise.allSettled([...this.jobs.values()])
+    const settled = Promise.allSettled([...this.jobs.values(), this.fallback.idle()])
     await Promise.race([settled, new Promise(resolve => setTimeout(resolve, this.options.stopTimeoutMs).unref())])
   }
 
@@ -102,9 +105,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return { running: this.running.size, queued: this.queue.size, capacity: this.options.capacity, height: this.height }
   }
 
-  /** The chain advanced: deferred backups whose turn came may start, and phases past close_at are revealing. */
+  /**
+   * The chain advanced: deferred backups whose turn came may start, phases past close_at are revealing, and
+   * reveals of requests still unresolved long after may go on chain.
+   */
   onBlock (height: number): void {
     this.height = Math.max(this.height, height)
+    if (this.started) this.fallback.onBlock(height)
     for (const [id, closeAt] of this.awaitingReveal) {
       if (height > closeAt) void this.reveal(id).catch(err => this.log.warn({ err, requestId: id }, 'reveal failed'))
     }
@@ -116,6 +123,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.queue.delete(requestId)
     this.awaitingReveal.delete(requestId)
     this.equivocations.delete(requestId)
+    this.fallback.drop(requestId)
     this.running.get(requestId)?.abort()
     const { store, metrics } = this.components
     const stored = await store.getRequest(requestId)
@@ -245,6 +253,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.gossip(mine)
     const second = this.equivocations.get(id)
     if (second != null) await this.gossip(second)
+    this.fallback.schedule(id, assignment, this.height)
   }
 
   private async run (request: ExecutionRequest, signal: AbortSignal): Promise<void> {

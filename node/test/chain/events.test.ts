@@ -39,6 +39,22 @@ describe('chain events', () => {
     ])
   })
 
+  it('parses result_revealed into the reveal a resolver can count, and drops one that does not have its shape', () => {
+    const response = { code_hash: 'ab'.repeat(32), success: true, output_hash: 'cd'.repeat(32), error: '', resources_used: { instructions: 7 }, transcript_hash: 'ef'.repeat(32) }
+    const item = { request_id: 3, worker_id: 'w1.test.near', slot: 1, salt: '01'.repeat(32), signature: 'A'.repeat(86) + '==', response }
+    assert.deepEqual(parseOutlayerEvents([event('result_revealed', [item])]), [{
+      event: 'result_revealed', requestId: '3', workerId: 'w1.test.near',
+      reveal: { salt: '01'.repeat(32), signature: 'A'.repeat(86) + '==', code_hash: 'ab'.repeat(32), success: true, output_hash: 'cd'.repeat(32), error: '', instructions: '7', transcript_hash: 'ef'.repeat(32) }
+    }])
+    assert.deepEqual(parseOutlayerEvents([
+      event('result_revealed', [{ ...item, salt: 'zz' }]),
+      event('result_revealed', [{ ...item, signature: 'short' }]),
+      event('result_revealed', [{ ...item, response: { ...response, output_hash: undefined } }]),
+      event('result_revealed', [{ ...item, response: { ...response, error: 'e'.repeat(1025) } }]),
+      event('result_revealed', [{ ...item, response: null }])
+    ]), [])
+  })
+
   it('drops other standards, plain logs, bad JSON and invalid requests', () => {
     const bad = { ...request, seed: 'nothex' }
     assert.deepEqual(parseOutlayerEvents([

@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert'
 import type { AssignmentView } from '../../chain/index.js'
-import { phaseClosedAt } from '../../roles/resolver/resolver.js'
+import { phaseClosedAt } from '../../chain/index.js'
 
 const assignment = (blocks: number[], r = 3): AssignmentView => ({
   assigned: Array.from({ length: r }, (_, i) => `w${i}.test.near`),
   backups: [],
   commit_deadline: 130,
   close_at: 160,
-  commits: blocks.map((block, slot) => ({ worker_id: `w${slot}.test.near`, slot, commit: '00'.repeat(32), block })),
+  commits: blocks.map((block, slot) => ({ worker_id: `w${slot}.test.near`, slot, commit: '00'.repeat(32), block, revealed: false })),
   phase: 'revealing'
 })
 

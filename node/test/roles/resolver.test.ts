@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import {
   EMPTY_TRANSCRIPT_HASH, attestationDigestV2, commitHash, commitSalt, sha256Hex, sign, toBytes, toHex, type AttestationPayload
 } from '../../../protocol/index.js'
-import { contextOf } from '../../roles/worker/index.js'
+import { contextOf, onChainReveal } from '../../roles/worker/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
 import { resolver as createResolver, type Resolver } from '../../roles/resolver/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
@@ -68,6 +68,33 @@ describe('resolver role', function () {
     await resolver.start()
     return { resolver, gossip, watcher, events }
   }
+
+  // first: the dissenter of the next test is slashed below min_bond, which leaves too few workers for R=3
+  it('counts a reveal sent on chain (result_revealed) once a gossiped reveal brought the same result\'s output, while the third slot holder squats', async () => {
+    const requestId = await chain.request({ source: SOURCE, replicas: 3, quorum: 2 })
+    const [a, b, c] = await assignedOf(requestId) as [TestWorker, TestWorker, TestWorker]
+    const ra = await reveal(a, requestId, 'yes', { commit: true })
+    const rb = await reveal(b, requestId, 'yes', { commit: true })
+    await reveal(c, requestId, 'squat', { commit: true }) // committed, never revealed
+    await b.client.revealResult(requestId, onChainReveal(rb))
+    assert.equal((await chain.user.getAssignment(requestId))?.commits.find(x => x.worker_id === b.accountId)?.revealed, true)
+    const { resolver, gossip, watcher, events } = await started()
+    // what the watcher parses from b's result_revealed event
+    const { salt, signature, response } = onChainReveal(rb)
+    watcher.emit('request:revealed', {
+      requestId, workerId: b.accountId, height: chain.net.height(),
+      reveal: { salt, signature, code_hash: response.code_hash, success: response.success, output_hash: response.output_hash!, error: '', instructions: response.resources_used.instructions, transcript_hash: response.transcript_hash! }
+    })
+    await resolver.idle()
+    assert.deepEqual(await store.attestations(requestId), [], 'by hash only: it waits for a gossiped reveal of the same result')
+    gossip.deliver('attestation', ra)
+    await waitUntil(async () => (await store.attestations(requestId)).length === 2)
+    watcher.emit('block', { height: chain.net.height() }) // grace 0: the squatter is not waited for
+    await waitUntil(() => events.submitted!.length === 1)
+    assert.deepEqual([...(events.submitted![0] as { workers: string[] }).workers].sort(), [a.accountId, b.accountId].sort())
+    assert.notEqual((await chain.user.getRequest(requestId))?.status, 'pending')
+    await resolver.stop()
+  })
 
   it('submits once, when Q committed reveals agree, and records the dissenter', async () => {
     const requestId = await chain.request({ source: SOURCE, replicas: 3, quorum: 2 })

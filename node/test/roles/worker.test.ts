@@ -11,6 +11,7 @@ import { createArtifactStore } from '../../../sandbox/builder/index.js'
 import { createExecutor, type Executor } from '../../../sandbox/exec/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { ArtifactResolver } from '../../artifacts/index.js'
+import { phaseClosedAt, type OnChainReveal } from '../../chain/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
 import { worker as createWorker, type ExecuteFn, type Worker, type WorkerInit } from '../../roles/worker/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
@@ -33,7 +34,7 @@ describe('worker role', function () {
   })
   afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }) })
 
-  interface Running { worker: Worker, store: NodeStore, gossip: GossipBus, watcher: WatcherStandIn, commits: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
+  interface Running { worker: Worker, store: NodeStore, gossip: GossipBus, watcher: WatcherStandIn, commits: () => number, reveals: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
 
   async function run (w: TestWorker, opts: { dir?: string, execute?: ExecuteFn, init?: Partial<WorkerInit> } = {}): Promise<Running & { dir: string }> {
     const dir = opts.dir ?? await mkdtemp(join(tmpdir(), 'outlayer-worker-'))
@@ -42,7 +43,12 @@ describe('worker role', function () {
     const gossip = new GossipBus()
     const watcher = new WatcherStandIn()
     let commits = 0
-    const client = { ...w.client, commitResult: async (id: string, commit: string) => { commits++; return await w.client.commitResult(id, commit) } }
+    let reveals = 0
+    const client = {
+      ...w.client,
+      commitResult: async (id: string, commit: string) => { commits++; return await w.client.commitResult(id, commit) },
+      revealResult: async (id: string, reveal: OnChainReveal) => { reveals++; return await w.client.revealResult(id, reveal) }
+    }
     const artifacts = new ArtifactResolver({ store: createArtifactStore(join(dir, 'artifacts'), { maxBytes: 1 << 24 }), logger: silent })
     const worker = createWorker({ signingKey: w.key, networkId: chain.networkId, ...opts.init })({
       client, store, gossip, watcher, artifacts, execute: opts.execute ?? (async (wasm, o) => await executor.execute(wasm, o)), logger: silent
@@ -50,7 +56,7 @@ describe('worker role', function () {
     const failures: Array<{ code: string }> = []
     worker.on('job:failed', e => failures.push(e))
     await worker.start()
-    return { dir, worker, store, gossip, watcher, commits: () => commits, failures, stop: async () => { await worker.stop(); await store.close() } }
+    return { dir, worker, store, gossip, watcher, commits: () => commits, reveals: () => reveals, failures, stop: async () => { await worker.stop(); await store.close() } }
   }
 
   async function offer (r: Running, requestId: string, origin: 'feed' | 'reconcile' = 'feed'): Promise<void> {
@@ -87,6 +93,33 @@ describe('worker role', function () {
       const assignment = await chain.user.getAssignment(requestId)
       assert.deepEqual(assignment?.commits.map(c => c.worker_id), [primary.accountId])
       await a.stop(); await b.stop()
+    } finally { await server.close() }
+  })
+
+  it('reveal fallback: a request still unresolved revealFallbackBlocks after its phase closed gets its reveal on chain once, and a restart sends nothing again', async () => {
+    const server = await serve(() => ({ status: 200, body: echo }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"unresolved"}' })
+      const [primary] = await roles(requestId)
+      const a = await run(primary, { init: { revealFallbackBlocks: 3 } })
+      await offer(a, requestId)
+      await waitUntil(async () => await state(a, requestId) === 'revealed') // gossiped; nobody resolves it
+      const closedAt = phaseClosedAt((await chain.user.getAssignment(requestId))!, 0) // R=1: the block of its commit
+      a.worker.onBlock(closedAt + 2)
+      assert.equal(a.reveals(), 0, 'not before the fallback height')
+      while (chain.net.height() < closedAt + 3) await new Promise(resolve => setTimeout(resolve, 100))
+      for (let i = 0; i < 3; i++) a.worker.onBlock(chain.net.height()) // repeated blocks while the reveal is in flight
+      await waitUntil(async () => (await chain.user.getAssignment(requestId))?.commits[0]?.revealed === true)
+      a.worker.onBlock(chain.net.height() + 1)
+      assert.equal(a.reveals(), 1)
+      await a.stop()
+      // a restart repeats the gossip reveal, reads the chain and sends no second on-chain reveal
+      const again = await run(primary, { dir: a.dir, init: { revealFallbackBlocks: 3 } })
+      await offer(again, requestId, 'reconcile')
+      await waitUntil(() => again.gossip.count('attestation') === 1)
+      again.worker.onBlock(chain.net.height() + 5)
+      await again.stop() // waits for any on-chain reveal in flight
+      assert.equal(again.reveals(), 0)
     } finally { await server.close() }
   })
 
