@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { cpus, loadavg } from 'node:os'
 import { Point, encryptSecrets, open, scalarFromWide, secretsLabel, type Accessor } from '../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, request, type Worker } from '../contract/test/world.js'
-import { fetchSecrets } from '../node/roles/keystore/index.js'
+import { GroupCache, fetchSecrets } from '../node/roles/keystore/index.js'
 import { NETWORK, dkgAndPublish, startKeystoreWorld } from '../node/test/keystore/helpers.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 
@@ -54,12 +54,14 @@ async function measure (threshold: number, members: number): Promise<Record<stri
       r.done.catch(() => {})
       ids.push({ id: r.requestId, worker: (await assignedWorkers(w, r.requestId)).primaries[0]! })
     }
+    // the worker's group cache, as node.ts keeps one per node
+    const groups = new GroupCache(k.chain)
     const threshold_ms: number[] = []
     const baseline_ms: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       for (const { id, worker } of ids) {
         const t0 = performance.now()
-        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
+        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, groups, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
           .catch(async (err: Error) => {
             const view = await w.view<Record<string, unknown>>('get_request', { request_id: id })
             throw new Error(`round ${round}, request ${id} at height ${w.net.height()}: ${err.message}; request status ${String(view?.status)}, resolution ${JSON.stringify(view?.resolution)}`, { cause: err })

@@ -28,11 +28,14 @@ function challenge (Y: Uint8Array, E: Uint8Array, D: Uint8Array, A1: Uint8Array,
 
 export interface PartialWithProof { partial: Uint8Array, proof: Uint8Array }
 
-/** D = s·E and its proof. `share` is the member's scalar; E the blob's ephemeral point; Y = s·G when known. */
-export function provePartial (share: bigint, ephemeral: Uint8Array, ctx: Uint8Array, verifyingShare: Uint8Array = Point.BASE.multiply(share).toBytes()): PartialWithProof {
+/** What the prover may already know: Y = s·G, and D = s·E (a keystore node keeps D per blob: E is fixed per record). */
+export interface KnownPoints { verifyingShare?: Uint8Array, partial?: Uint8Array }
+
+/** D = s·E and its proof. `share` is the member's scalar; E the blob's ephemeral point. */
+export function provePartial (share: bigint, ephemeral: Uint8Array, ctx: Uint8Array, known: KnownPoints = {}): PartialWithProof {
   const E = decodePoint(ephemeral, 'ephemeral point E')
-  const Y = verifyingShare
-  const D = E.multiply(share).toBytes()
+  const Y = known.verifyingShare ?? Point.BASE.multiply(share).toBytes()
+  const D = known.partial ?? E.multiply(share).toBytes()
   const shareBytes = encodeScalar(share)
   const k = scalarFromWide(sha512.create().update(NONCE_DOMAIN).update(shareBytes).update(randomBytes(32)).update(ephemeral).update(ctx).digest())
   shareBytes.fill(0)

@@ -9,15 +9,29 @@ import { lpStream } from '@libp2p/utils'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { PeerRateLimiter } from '../../p2p/transfer/rate-limit.js'
 import {
-  decodeScalar, ephemeralOf, provePartial, seal, type KeystoreShare
+  decodeScalar, parseEcies, provePartial, seal, type KeystoreShare
 } from '../../../protocol/secrets/index.js'
 import { checkRelease } from './checks.js'
 import { DkgRun, type DkgRunArgs } from './dkg-run.js'
 import { KeystoreError } from './errors.js'
-import type { KeystoreGroup } from './group.js'
+import { GroupCache } from './group-cache.js'
 import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.js'
 import { loadShare, saveShare } from './share-store.js'
 import { MAX_FRAME_BYTES, decodeMessage, encodeFrame, keystoreProtocol, releaseContext, replyLabel, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
+
+/** A bounded map of E (hex) → s·E, oldest dropped first; cleared (zeroed) when the share changes or the node stops. */
+class PartialCache {
+  private readonly map = new Map<string, Uint8Array>()
+  constructor (private readonly max = 1024) {}
+  get (E: Uint8Array): Uint8Array | undefined { return this.map.get(bytesToHex(E)) }
+  set (E: Uint8Array, D: Uint8Array): void {
+    const key = bytesToHex(E)
+    if (this.map.has(key)) return
+    if (this.map.size >= this.max) { const [oldest, d] = this.map.entries().next().value!; d.fill(0); this.map.delete(oldest) }
+    this.map.set(key, D.slice())
+  }
+  clear (): void { for (const d of this.map.values()) d.fill(0); this.map.clear() }
+}
 
 export interface KeystoreStatus { hasShare: boolean, identifier?: string, groupKey?: string, dkgRunning: boolean }
 
@@ -25,7 +39,9 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   readonly protocol: string
   private share: KeystoreShare | null = null
   private dkg: DkgRun | undefined
-  private group: { value: KeystoreGroup | null, at: number } | undefined
+  private readonly groups: GroupCache
+  /** D = s·E per blob (E is fixed per record): one scalar multiplication saved on every later release of it */
+  private readonly partials = new PartialCache()
   private readonly limiter: PeerRateLimiter
   private started = false
   private readonly log
@@ -35,6 +51,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     this.protocol = keystoreProtocol(init.network)
     this.limiter = new PeerRateLimiter({ windowMs: 60_000, maxRequests: init.maxRequestsPerMinute ?? 600, maxBytes: Number.MAX_SAFE_INTEGER })
     this.log = components.logger.child({ module: 'keystore' })
+    this.groups = new GroupCache(components.chain)
   }
 
   /** Loads the sealed share (if any) and registers the stream handler. */
@@ -52,6 +69,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     await Promise.resolve(this.components.libp2p.unhandle(this.protocol)).catch(() => {})
     this.share?.share.fill(0)
     this.share = null
+    this.partials.clear()
   }
 
   status (): KeystoreStatus {
@@ -71,7 +89,8 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
       await saveShare(this.init.dataDir, this.init.nodeKey.secretKey, k)
       this.share?.share.fill(0)
       this.share = k
-      this.group = undefined
+      this.partials.clear()
+      this.groups.invalidate()
       this.emit('dkg:done', { session: args.session, groupKey: bytesToHex(k.groupKey) })
       return { groupKey: k.groupKey, verifyingShares: k.verifyingShares, identifier: k.identifier }
     } catch (err) {
@@ -121,26 +140,25 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     return { ok: true }
   }
 
-  private async currentGroup (): Promise<KeystoreGroup | null> {
-    const ttl = this.init.groupTtlMs ?? 10_000
-    if (this.group == null || Date.now() - this.group.at > ttl) this.group = { value: await this.components.chain.getGroup(), at: Date.now() }
-    return this.group.value
-  }
-
   private async release (r: ReleaseRequest, signature: string): Promise<KeystoreAnswer> {
     const share = this.share
     if (share == null) throw new KeystoreError('NO_SHARE', 'this keystore node holds no share')
-    const group = await this.currentGroup()
-    if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey)) throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
-    const { record } = await checkRelease(this.components.chain, this.init.network, r, signature)
+    const { record, groupVersion } = await checkRelease(this.components.chain, this.init.network, r, signature)
+    // the group is read again only when the release view shows a newer version (a rotation)
+    const group = await this.groups.atLeast(groupVersion)
+    const published = group?.verifyingShares.get(share.identifier)
+    if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey) || published == null || bytesToHex(published) !== bytesToHex(share.verifyingShares[share.identifier]!)) {
+      throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
+    }
     let E: Uint8Array
-    try { E = ephemeralOf(Buffer.from(record.encrypted_secrets_base64, 'base64')).toBytes() } catch (err) {
+    try { E = parseEcies(Buffer.from(record.encrypted_secrets_base64, 'base64')).ephemeral } catch (err) {
       throw new KeystoreError('DECRYPT_FAILED', `the stored blob is not a v1 secrets blob: ${(err as Error).message}`, { cause: err })
     }
     const ctx = releaseContext(r)
     const s = decodeScalar(share.share)
-    const prove = this.components.prove ?? ((x: bigint, e: Uint8Array, c: Uint8Array) => provePartial(x, e, c, share.verifyingShares[share.identifier]))
+    const prove = this.components.prove ?? ((x: bigint, e: Uint8Array, c: Uint8Array) => provePartial(x, e, c, { verifyingShare: share.verifyingShares[share.identifier], partial: this.partials.get(e) }))
     const { partial, proof } = prove(s, E, ctx)
+    this.partials.set(E, partial)
     const body = new Uint8Array(96)
     body.set(partial, 0)
     body.set(proof, 32)
@@ -148,6 +166,6 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     body.fill(0)
     this.emit('release:granted', { requestId: r.request_id, workerId: r.worker_id })
     this.log.info({ requestId: r.request_id, workerId: r.worker_id }, 'partial released')
-    return { ok: true, identifier: share.identifier, sealed: Buffer.from(sealed).toString('base64') }
+    return { ok: true, identifier: share.identifier, sealed: Buffer.from(sealed).toString('base64'), version: group.version }
   }
 }
