@@ -12,16 +12,17 @@
  * try once more.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { bytesToHex, randomBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js'
 import type { KeyPair } from '../../../protocol/index.js'
 import {
-  Point, combinePartials, decryptSecrets, ephemeralOf, open, scalarFromWide, verifyPartial, accessorKey,
+  Point, combinePartials, decryptSecrets, open, scalarFromWide, verifyPartial, accessorKey,
   SecretsError, type Accessor
 } from '../../../protocol/secrets/index.js'
 import type { KeystoreChain } from './chain.js'
 import { KeystoreError, type KeystoreErrorCode } from './errors.js'
 import type { KeystoreGroup } from './group.js'
 import { GroupCache } from './group-cache.js'
+import { RecordCache, type CachedRecord } from './record-cache.js'
 import type { KeystoreLibp2p } from './index.js'
 import { exchange, keystoreProtocol, releaseContext, replyLabel, signRelease, type ReleaseRequest } from './wire.js'
 
@@ -31,6 +32,8 @@ export interface FetchSecretsArgs {
   chain: Pick<KeystoreChain, 'contractId' | 'getGroup' | 'getSecrets'>
   /** the published group, kept across releases (node.ts holds one per node) @default read for this call */
   groups?: GroupCache
+  /** the secrets records (ciphertext), kept across releases @default read for this call */
+  records?: RecordCache
   network: string
   requestId: string
   /** the worker account and its registered worker key (signs the release request) */
@@ -78,15 +81,14 @@ class StaleGroup extends Error {
   constructor (readonly error: KeystoreError) { super(error.message) }
 }
 
-interface Opened { peerId: string, identifier: string, point: Uint8Array, proof: Uint8Array, verified: boolean, bad: boolean }
+/** an opened answer: the member's partial and proof, for the record version (E, hex) it read */
+interface Opened { peerId: string, identifier: string, ephemeral: string, point: Uint8Array, proof: Uint8Array, verified: boolean, bad: boolean }
 
 async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<FetchedSecrets> {
-  // the record is read while the members check and answer: its blob is needed only to combine
-  const record = args.chain.getSecrets(args.owner, args.accessor, args.profile).then(r => {
-    if (r == null) throw new KeystoreError('SECRETS_UNKNOWN', `no secrets for ${args.owner} ${accessorKey(args.accessor)} ${args.profile}`)
-    const blob = Buffer.from(r.encrypted_secrets_base64, 'base64')
-    return { blob, E: ephemeralOf(blob).toBytes() }
-  })
+  // the record (cached, or read while the members check and answer): its blob is needed only to combine
+  const records = args.records ?? new RecordCache(args.chain)
+  const key = { owner: args.owner, accessor: args.accessor, profile: args.profile }
+  let record: Promise<CachedRecord> = records.get(key)
   record.catch(() => {})
   const w = scalarFromWide(randomBytes(64))
   const W = Point.BASE.multiply(w).toBytes()
@@ -133,17 +135,19 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
     }
   }
   /** runs synchronously after each opened answer: combine when t are in, check proofs only when that fails */
-  const combine = (blob: Uint8Array, E: Uint8Array): void => {
-    if (audit) opened.forEach(p => { verify(p, E) })
+  const combine = ({ blob, ephemeral }: CachedRecord): void => {
+    const E = hexToBytes(ephemeral)
+    const live = opened.filter(p => p.ephemeral === ephemeral)
+    if (audit) live.forEach(p => { verify(p, E) })
     if (env != null || failure != null) return
     if (!audit) {
-      const candidates = opened.filter(p => !p.bad)
+      const candidates = live.filter(p => !p.bad)
       if (candidates.length < group.threshold) return
       env = tryOpen(candidates.slice(0, group.threshold), blob)
       if (env != null) return
       candidates.forEach(p => { verify(p, E) })
     }
-    const good = opened.filter(p => p.verified)
+    const good = live.filter(p => p.verified)
     if (good.length < group.threshold) return
     env = tryOpen(good.slice(0, group.threshold), blob)
     if (env == null) failure = new KeystoreError('DECRYPT_FAILED', 't verified partials did not open the secrets (a corrupt record or another group key)')
@@ -169,10 +173,17 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
         blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return
       }
       if (body.length !== 96) { body.fill(0); blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }
-      opened.push({ peerId, identifier, point: body.slice(0, 32), proof: body.slice(32), verified: false, bad: false })
+      let current = await record
+      if (a.ephemeral != null && a.ephemeral !== current.ephemeral) {
+        // the member read another version of the record: ours is stale (read it again), or the member's is
+        record = records.matching(key, a.ephemeral)
+        current = await record
+      }
+      const ephemeral = a.ephemeral ?? current.ephemeral
+      if (ephemeral === current.ephemeral) opened.push({ peerId, identifier, ephemeral, point: body.slice(0, 32), proof: body.slice(32), verified: false, bad: false })
+      else refusals.push({ peerId, code: 'RECORD_CHANGED' })
       body.fill(0)
-      const { blob, E } = await record
-      combine(blob, E)
+      combine(current)
       if ((env != null || failure != null) && !audit) done.abort()
     } catch (err) {
       if (err instanceof KeystoreError) { failure ??= err; done.abort(); return }

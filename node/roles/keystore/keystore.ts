@@ -9,7 +9,7 @@ import { lpStream } from '@libp2p/utils'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { PeerRateLimiter } from '../../p2p/transfer/rate-limit.js'
 import {
-  decodeScalar, parseEcies, provePartial, seal, type KeystoreShare
+  decodePoint, decodeScalar, parseEcies, provePartial, seal, type KeystoreShare, type Point
 } from '../../../protocol/secrets/index.js'
 import { checkRelease } from './checks.js'
 import { DkgRun, type DkgRunArgs } from './dkg-run.js'
@@ -19,18 +19,25 @@ import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.j
 import { loadShare, saveShare } from './share-store.js'
 import { MAX_FRAME_BYTES, decodeMessage, encodeFrame, keystoreProtocol, releaseContext, replyLabel, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
 
-/** A bounded map of E (hex) → s·E, oldest dropped first; cleared (zeroed) when the share changes or the node stops. */
-class PartialCache {
-  private readonly map = new Map<string, Uint8Array>()
+/**
+ * Per blob (E is fixed per record), oldest dropped first: E decoded with a precomputed table, and D = s·E once
+ * made. Cleared (D zeroed) when the share changes or the node stops.
+ */
+class BlobCache {
+  private readonly map = new Map<string, { point: Point, partial?: Uint8Array }>()
   constructor (private readonly max = 1024) {}
-  get (E: Uint8Array): Uint8Array | undefined { return this.map.get(bytesToHex(E)) }
-  set (E: Uint8Array, D: Uint8Array): void {
+  get (E: Uint8Array): { point: Point, partial?: Uint8Array } {
     const key = bytesToHex(E)
-    if (this.map.has(key)) return
-    if (this.map.size >= this.max) { const [oldest, d] = this.map.entries().next().value!; d.fill(0); this.map.delete(oldest) }
-    this.map.set(key, D.slice())
+    let entry = this.map.get(key)
+    if (entry == null) {
+      if (this.map.size >= this.max) { const [oldest, e] = this.map.entries().next().value!; e.partial?.fill(0); this.map.delete(oldest) }
+      entry = { point: decodePoint(E, 'ephemeral point E') }
+      entry.point.precompute(4, false)
+      this.map.set(key, entry)
+    }
+    return entry
   }
-  clear (): void { for (const d of this.map.values()) d.fill(0); this.map.clear() }
+  clear (): void { for (const e of this.map.values()) e.partial?.fill(0); this.map.clear() }
 }
 
 export interface KeystoreStatus { hasShare: boolean, identifier?: string, groupKey?: string, dkgRunning: boolean }
@@ -40,8 +47,8 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   private share: KeystoreShare | null = null
   private dkg: DkgRun | undefined
   private readonly groups: GroupCache
-  /** D = s·E per blob (E is fixed per record): one scalar multiplication saved on every later release of it */
-  private readonly partials = new PartialCache()
+  /** E with a precomputed table and D = s·E, per blob: the proof's k·E is cheap, s·E made once per record */
+  private readonly blobs = new BlobCache()
   private readonly limiter: PeerRateLimiter
   private started = false
   private readonly log
@@ -69,7 +76,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     await Promise.resolve(this.components.libp2p.unhandle(this.protocol)).catch(() => {})
     this.share?.share.fill(0)
     this.share = null
-    this.partials.clear()
+    this.blobs.clear()
   }
 
   status (): KeystoreStatus {
@@ -89,7 +96,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
       await saveShare(this.init.dataDir, this.init.nodeKey.secretKey, k)
       this.share?.share.fill(0)
       this.share = k
-      this.partials.clear()
+      this.blobs.clear()
       this.groups.invalidate()
       this.emit('dkg:done', { session: args.session, groupKey: bytesToHex(k.groupKey) })
       return { groupKey: k.groupKey, verifyingShares: k.verifyingShares, identifier: k.identifier }
@@ -156,9 +163,12 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     }
     const ctx = releaseContext(r)
     const s = decodeScalar(share.share)
-    const prove = this.components.prove ?? ((x: bigint, e: Uint8Array, c: Uint8Array) => provePartial(x, e, c, { verifyingShare: share.verifyingShares[share.identifier], partial: this.partials.get(e) }))
-    const { partial, proof } = prove(s, E, ctx)
-    this.partials.set(E, partial)
+    const blob = this.blobs.get(E)
+    const custom = this.components.prove
+    const { partial, proof } = custom != null
+      ? custom(s, E, ctx)
+      : provePartial(s, E, ctx, { verifyingShare: share.verifyingShares[share.identifier], ephemeralPoint: blob.point, ...(blob.partial != null ? { partial: blob.partial } : {}) })
+    if (custom == null) blob.partial ??= partial.slice()
     const body = new Uint8Array(96)
     body.set(partial, 0)
     body.set(proof, 32)
@@ -166,6 +176,6 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     body.fill(0)
     this.emit('release:granted', { requestId: r.request_id, workerId: r.worker_id })
     this.log.info({ requestId: r.request_id, workerId: r.worker_id }, 'partial released')
-    return { ok: true, identifier: share.identifier, sealed: Buffer.from(sealed).toString('base64'), version: group.version }
+    return { ok: true, identifier: share.identifier, sealed: Buffer.from(sealed).toString('base64'), version: group.version, ephemeral: bytesToHex(E) }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * `/outlayer/<network>/keystore/1.0.0`: one request frame and one answer frame per stream, each an unsigned-varint
  * length prefix and a UTF-8 JSON object of at most MAX_FRAME_BYTES. Kinds:
- *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed, version} | refusal
- *             (version: the keystore group version the member checked against; a worker caching an older group reads it again)
+ *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed, version, ephemeral} | refusal
+ *             (version: the keystore group version the member checked against, ephemeral: the E (hex) of the record
+ *             it read; a worker caching an older group or record reads it again)
  *   dkg1      member → member    {kind, session, from, round1}                    → {ok} | refusal
  *   dkg2      member → member    {kind, session, from, package}                   → {ok} | refusal
  * A refusal is {ok: false, code: KeystoreErrorCode, message}. Validators return Result; nothing here throws on
@@ -41,7 +42,7 @@ export type KeystoreMessage =
   | { kind: 'dkg2', session: string, from: number, package: DkgRound2 }
 
 export type KeystoreAnswer =
-  | { ok: true, identifier?: string, sealed?: string, version?: number }
+  | { ok: true, identifier?: string, sealed?: string, version?: number, ephemeral?: string }
   | { ok: false, code: KeystoreErrorCode, message: string }
 
 function releaseDigest (r: ReleaseRequest): Uint8Array {
@@ -138,6 +139,7 @@ export function decodeAnswer (bytes: Uint8Array): Result<KeystoreAnswer> {
     if (v.identifier != null && !isHex(v.identifier, 32)) return fail('INVALID', 'identifier must be 64 hex')
     if (v.sealed != null && (typeof v.sealed !== 'string' || v.sealed.length > 1024)) return fail('INVALID', 'sealed must be short base64')
     if (v.version != null && !Number.isSafeInteger(v.version)) return fail('INVALID', 'version must be an integer')
+    if (v.ephemeral != null && !isHex(v.ephemeral, 32)) return fail('INVALID', 'ephemeral must be 64 hex')
     return ok(v as KeystoreAnswer)
   }
   if (typeof v.code !== 'string' || typeof v.message !== 'string') return fail('INVALID', 'a refusal has code and message')
