@@ -26,7 +26,7 @@ import { createLogger, type Logger } from './log.js'
 import { createMetrics, type Metrics, type Registry } from './metrics.js'
 import { createMeshNode, type GossipLimits, type Libp2pStack, type MeshNode } from './p2p/index.js'
 import { builder as createBuilder, type GitBuild } from './roles/builder/index.js'
-import { createKeystoreChain, fetchSecrets, keystore as createKeystore, type KeystoreNode } from './roles/keystore/index.js'
+import { GroupCache, RecordCache, createKeystoreChain, fetchSecrets, keystore as createKeystore, type KeystoreNode } from './roles/keystore/index.js'
 import { resolver as createResolver, type Resolver } from './roles/resolver/index.js'
 import { worker as createWorker, type ExecuteFn, type SecretsSource, type Worker, type WorkerBehaviour } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
@@ -145,8 +145,12 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     const keystoreNode: KeystoreNode | undefined = roles.has('keystore')
       ? createKeystore({ network: config.network, nodeKey: signingKey, dataDir: config.dataDir })({ libp2p: mesh.libp2p, chain: keystoreChain, logger })
       : undefined
+    // the published group is read once and again only after a rotation, a secrets record only once it changed
+    // (roles/keystore/group-cache.ts, record-cache.ts)
+    const keystoreGroups = new GroupCache(keystoreChain)
+    const keystoreRecords = new RecordCache(keystoreChain)
     const secrets: SecretsSource = async ({ requestId, owner, profile, accessor, signal }) => (await fetchSecrets({
-      libp2p: mesh.libp2p, chain: keystoreChain, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
+      libp2p: mesh.libp2p, chain: keystoreChain, groups: keystoreGroups, records: keystoreRecords, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
     })).env
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined

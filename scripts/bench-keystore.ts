@@ -6,15 +6,19 @@
  * record from chain and decrypting in-process: what a single TEE keystore computes, without its network hop).
  * Writes bench/results/keystore.json. No transaction is sent by a release, so it adds no block to
  * request → callback.
+ *
+ * Everything runs in one process on a shared machine, so absolute times move with the load; the ratio to the
+ * single-key baseline of the same run is the comparable number. BENCH_KEYSTORE_BEFORE=<keystore.json written by
+ * this bench at an earlier commit, just before> embeds that run as `before`, next to this one's ratios.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { cpus, loadavg } from 'node:os'
 import { Point, encryptSecrets, open, scalarFromWide, secretsLabel, type Accessor } from '../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, request, type Worker } from '../contract/test/world.js'
-import { fetchSecrets } from '../node/roles/keystore/index.js'
+import { GroupCache, RecordCache, fetchSecrets } from '../node/roles/keystore/index.js'
 import { NETWORK, dkgAndPublish, startKeystoreWorld } from '../node/test/keystore/helpers.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 
@@ -32,6 +36,10 @@ function quantile (xs: number[], q: number): number {
 }
 const summary = (xs: number[]): { p50_ms: number, p99_ms: number, samples: number } =>
   ({ p50_ms: Number(quantile(xs, 0.5).toFixed(2)), p99_ms: Number(quantile(xs, 0.99).toFixed(2)), samples: xs.length })
+
+type Summary = ReturnType<typeof summary>
+const versus = (t: Summary, b: Summary): { p50_over_baseline_ms: number, p50_ratio_to_baseline: number } =>
+  ({ p50_over_baseline_ms: Number((t.p50_ms - b.p50_ms).toFixed(2)), p50_ratio_to_baseline: Number((t.p50_ms / b.p50_ms).toFixed(2)) })
 
 async function measure (threshold: number, members: number): Promise<Record<string, unknown>> {
   log(`${threshold}-of-${members}: starting localnet, ${members} keystore nodes, DKG`)
@@ -54,12 +62,15 @@ async function measure (threshold: number, members: number): Promise<Record<stri
       r.done.catch(() => {})
       ids.push({ id: r.requestId, worker: (await assignedWorkers(w, r.requestId)).primaries[0]! })
     }
+    // the worker's group and record caches, as node.ts keeps them per node
+    const groups = new GroupCache(k.chain)
+    const records = new RecordCache(k.chain)
     const threshold_ms: number[] = []
     const baseline_ms: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       for (const { id, worker } of ids) {
         const t0 = performance.now()
-        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
+        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, groups, records, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
           .catch(async (err: Error) => {
             const view = await w.view<Record<string, unknown>>('get_request', { request_id: id })
             throw new Error(`round ${round}, request ${id} at height ${w.net.height()}: ${err.message}; request status ${String(view?.status)}, resolution ${JSON.stringify(view?.resolution)}`, { cause: err })
@@ -76,12 +87,14 @@ async function measure (threshold: number, members: number): Promise<Record<stri
     const t = summary(threshold_ms)
     const b = summary(baseline_ms)
     log(`${threshold}-of-${members}: threshold p50 ${t.p50_ms} ms p99 ${t.p99_ms} ms; single-key baseline p50 ${b.p50_ms} ms p99 ${b.p99_ms} ms`)
-    return { threshold, members, release: t, single_key_baseline: b, p50_over_baseline_ms: Number((t.p50_ms - b.p50_ms).toFixed(2)) }
+    return { threshold, members, release: t, single_key_baseline: b, ...versus(t, b) }
   } finally {
     await k.stop()
   }
 }
 
+const before = process.env.BENCH_KEYSTORE_BEFORE
+const earlier = before != null ? JSON.parse(await readFile(before, 'utf8')) as { results: Array<{ release: Summary, single_key_baseline: Summary } & Record<string, unknown>>, machine: unknown, commit?: string } : undefined
 const results = [await measure(2, 3), await measure(3, 5)]
 const out = join(ROOT, 'bench', 'results', 'keystore.json')
 await mkdir(dirname(out), { recursive: true })
@@ -90,6 +103,15 @@ await writeFile(out, JSON.stringify({
   goal: 'p50 ≤ 50 ms over the single-key baseline; releases send no transaction (0 blocks added)',
   machine: { cpus: cpus().length, loadavg: loadavg().map(x => Number(x.toFixed(2))), node: process.version },
   samples_per_config: ROUNDS * REQUESTS,
-  results
+  results,
+  ...(earlier != null
+    ? {
+        before: {
+          commit: process.env.BENCH_KEYSTORE_BEFORE_COMMIT ?? earlier.commit,
+          machine: earlier.machine,
+          results: earlier.results.map(r => ({ threshold: r.threshold, members: r.members, release: r.release, single_key_baseline: r.single_key_baseline, ...versus(r.release, r.single_key_baseline) }))
+        }
+      }
+    : {})
 }, null, 2) + '\n')
 log(`wrote ${out}`)

@@ -14,3 +14,4 @@ export { get_attestation_digest } from "./attestation";
 export { create_project, add_version, set_active_version, get_project, get_version, list_versions } from "./projects";
 export { store_secrets, delete_secrets, get_secrets } from "./secrets";
 export { set_keystore_group, rotate_keystore_group, get_keystore_group } from "./keystore";
+export { get_release_view } from "./release-view";

@@ -103,6 +103,11 @@ export function rotate_keystore_group(): void {
   save(canonical, version, "members");
 }
 
+/** The published group's version, 0 before the first one. */
+export function groupVersion(): u64 {
+  return readU64(VERSION_KEY, 0);
+}
+
 /** `get_keystore_group{}` → {version, group{group_key, threshold, members[]}, updated_at} or null. */
 export function get_keystore_group(): void {
   const text = read(GROUP_KEY);

@@ -124,8 +124,12 @@ export function delete_secrets(): void {
 
 /** `get_secrets{accessor, profile, owner}` → the record or null. */
 export function get_secrets(): void {
-  const a = argsOf("get_secrets", ["accessor", "profile", "owner"]);
+  returnString(secretsText(argsOf("get_secrets", ["accessor", "profile", "owner"])));
+}
+
+/** The record named by `{owner, accessor, profile?}` as get_secrets answers it, or "null". */
+export function secretsText(a: JValue): string {
   const owner = requireAccountId(str(a, "owner"), "owner");
   const text = read(key(owner, accessorKey(field(a, "accessor")), checkProfile(optStr(a, "profile", "default"))));
-  returnString(text == null ? "null" : text!);
+  return text == null ? "null" : text!;
 }

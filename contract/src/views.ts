@@ -25,11 +25,15 @@ function requestView(r: ExecRequest, withInput: bool): string {
 
 /** An open request in full; a finished one as its receipt `{request_id, status, success, payer_account_id, payment_charged}`. */
 export function get_request(): void {
-  const id = u64Of(field(argsOf("get_request", ["request_id"]), "request_id"), "request_id");
+  returnString(requestText(u64Of(field(argsOf("get_request", ["request_id"]), "request_id"), "request_id"), true));
+}
+
+/** What get_request answers for `id` (an open request, without a big input unless `withInput`), a finished one's receipt, or "null". */
+export function requestText(id: u64, withInput: bool): string {
   const r = findRequest(id);
-  if (r != null) { returnString(requestView(r!, true)); return; }
+  if (r != null) return requestView(r!, withInput);
   const receipt = findReceipt(id);
-  returnString(receipt == null ? "null" : receipt!);
+  return receipt == null ? "null" : receipt!;
 }
 
 /** Big inputs are left out (input_data_in_state: true); fetch them with get_request. */

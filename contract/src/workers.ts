@@ -163,9 +163,13 @@ export function withdraw_bond(): void {
 }
 
 export function get_worker(): void {
-  const id = requireAccountId(str(argsOf("get_worker", ["account_id"]), "account_id"), "account_id");
+  returnString(workerText(requireAccountId(str(argsOf("get_worker", ["account_id"]), "account_id"), "account_id")));
+}
+
+/** The worker record as get_worker answers it, or "null". */
+export function workerText(id: string): string {
   const text = read("w:" + id);
-  returnString(text == null ? "null" : text!);
+  return text == null ? "null" : text!;
 }
 
 export function list_workers(): void {

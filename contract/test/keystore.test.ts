@@ -57,4 +57,14 @@ describe('contract: keystore group', function () {
     await refused(call(w, w.root, 'rotate_keystore_group', { group: next, signatures: [sig(0), sig(2)] }), 'not a current member')
     await refused(call(w, w.root, 'rotate_keystore_group', { group: next, signatures: [10, 11, 12].map(i => sig(i)) }), 'does not verify')
   })
+
+  it('get_release_view answers the request, worker and record views and the group version in one read', async () => {
+    const owner = w.users[0]!.accountId
+    const accessor = { WasmHash: { hash: 'ab'.repeat(32) } }
+    const v = await w.view<Record<string, unknown>>('get_release_view', { request_id: 999, worker_id: 'nobody.test.near', owner, accessor, profile: 'default' })
+    assert.deepEqual({ ...v, block_height: undefined }, { request: null, worker: null, secrets: null, keystore_version: 2, block_height: undefined })
+    assert.ok(Number.isSafeInteger(v.block_height) && (v.block_height as number) > 0)
+    assert.deepEqual(v.secrets, await w.view('get_secrets', { owner, accessor, profile: 'default' }))
+    await assert.rejects(w.view('get_release_view', { request_id: 1, worker_id: 'x', owner, accessor, profile: 'default', extra: 1 }), /extra|unknown|argument/i)
+  })
 })

@@ -9,7 +9,7 @@
 import { sha512 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { SecretsError } from './errors.js'
-import { Fn, Point, decodePoint, decodeScalar, encodeScalar, scalarFromWide } from './group.js'
+import { Fn, Point, decodePoint, decodeScalar, encodeScalar, scalarFromWide, type Point as PointT } from './group.js'
 
 const utf8 = new TextEncoder()
 const DOMAIN = utf8.encode('outlayer-mesh/keystore/dleq/v1\0')
@@ -28,11 +28,17 @@ function challenge (Y: Uint8Array, E: Uint8Array, D: Uint8Array, A1: Uint8Array,
 
 export interface PartialWithProof { partial: Uint8Array, proof: Uint8Array }
 
-/** D = s·E and its proof. `share` is the member's scalar; E the blob's ephemeral point; Y = s·G when known. */
-export function provePartial (share: bigint, ephemeral: Uint8Array, ctx: Uint8Array, verifyingShare: Uint8Array = Point.BASE.multiply(share).toBytes()): PartialWithProof {
-  const E = decodePoint(ephemeral, 'ephemeral point E')
-  const Y = verifyingShare
-  const D = E.multiply(share).toBytes()
+/**
+ * What the prover may already know: Y = s·G; E decoded (with a precomputed table: E is fixed per record, so a
+ * keystore node keeps it per blob, and k·E then costs a fraction of a plain multiplication); D = s·E.
+ */
+export interface KnownPoints { verifyingShare?: Uint8Array, ephemeralPoint?: PointT, partial?: Uint8Array }
+
+/** D = s·E and its proof. `share` is the member's scalar; E the blob's ephemeral point. */
+export function provePartial (share: bigint, ephemeral: Uint8Array, ctx: Uint8Array, known: KnownPoints = {}): PartialWithProof {
+  const E = known.ephemeralPoint ?? decodePoint(ephemeral, 'ephemeral point E')
+  const Y = known.verifyingShare ?? Point.BASE.multiply(share).toBytes()
+  const D = known.partial ?? E.multiply(share).toBytes()
   const shareBytes = encodeScalar(share)
   const k = scalarFromWide(sha512.create().update(NONCE_DOMAIN).update(shareBytes).update(randomBytes(32)).update(ephemeral).update(ctx).digest())
   shareBytes.fill(0)

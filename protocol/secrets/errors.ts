@@ -18,6 +18,8 @@ export type SecretsErrorCode =
   | 'BAD_PAYLOAD'
   /** a DKG message that is missing, duplicated or inconsistent */
   | 'DKG_FAILED'
+  /** a resharing dealing or sub-share that is missing, duplicated or does not match its commitments */
+  | 'RESHARE_FAILED'
 
 export class SecretsError extends CodedError<SecretsErrorCode> {
   override readonly name = 'SecretsError'

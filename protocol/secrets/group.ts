@@ -74,6 +74,7 @@ export function combinePartials (partials: readonly Partial[], threshold: number
   const used = partials.slice(0, threshold)
   const lambdas = lagrangeAtZero(used.map(p => p.identifier))
   let sum = Point.ZERO
-  for (const p of used) sum = sum.add(decodePoint(p.point, 'partial').multiply(lambdas.get(p.identifier)!))
+  // the Lagrange coefficients are public: the variable-time multiplication leaks nothing about the partials
+  for (const p of used) sum = sum.add(decodePoint(p.point, 'partial').multiplyUnsafe(lambdas.get(p.identifier)!))
   return sum.toBytes()
 }

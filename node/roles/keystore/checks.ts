@@ -47,12 +47,18 @@ function isAssigned (request: Record<string, unknown>, worker: string, height: n
   return Array.isArray(request.backups) && request.backups.includes(worker) && Number.isFinite(deadline) && height > deadline
 }
 
-export interface CheckedRelease { record: SecretsRecord, request: Record<string, unknown> }
+export interface CheckedRelease {
+  record: SecretsRecord
+  request: Record<string, unknown>
+  /** the keystore group version at the block the checks read */
+  groupVersion: number
+}
 
 export async function checkRelease (chain: KeystoreChain, network: string, r: ReleaseRequest, signature: string): Promise<CheckedRelease> {
   if (r.network !== network || r.contract_id !== chain.contractId) refuse('BAD_MESSAGE', `this keystore serves ${network}/${chain.contractId}`)
-  // one round of reads: the record is looked up by what the worker names and only used once every check passed
-  const [request, height, publicKey, record] = await Promise.all([chain.getRequest(r.request_id), chain.height(), chain.workerPublicKey(r.worker_id), chain.getSecrets(r.owner, r.accessor, r.profile)])
+  // one view at one block (get_release_view): the record is looked up by what the worker names and only used
+  // once every check passed
+  const { request, height, workerPublicKey: publicKey, record, groupVersion } = await chain.releaseView({ requestId: r.request_id, workerId: r.worker_id, owner: r.owner, accessor: r.accessor, profile: r.profile })
   if (request == null) return refuse('REQUEST_UNKNOWN', `no request ${r.request_id}`)
   if (publicKey == null) return refuse('NOT_ASSIGNED', `${r.worker_id} is not a registered worker`)
   let key: Uint8Array
@@ -68,5 +74,5 @@ export async function checkRelease (chain: KeystoreChain, network: string, r: Re
   const who = request.predecessor_id
   if (typeof who !== 'string') return refuse('CHAIN_UNAVAILABLE', 'the request view has no predecessor_id')
   if (!await evaluateAccess(record.access, who, chain)) refuse('ACCESS_DENIED', `the access condition does not hold for ${who}`)
-  return { record, request }
+  return { record, request, groupVersion }
 }

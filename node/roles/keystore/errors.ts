@@ -18,6 +18,8 @@ export type KeystoreErrorCode =
   | 'CODE_MISMATCH'
   /** no secrets stored for that owner, accessor and profile */
   | 'SECRETS_UNKNOWN'
+  /** the secrets record changed while the release was in flight (the member read another version of it) */
+  | 'RECORD_CHANGED'
   /** the access condition does not hold for the request's predecessor */
   | 'ACCESS_DENIED'
   /** the stored access condition cannot be evaluated (malformed, unsupported pattern) */

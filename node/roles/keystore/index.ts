@@ -12,7 +12,9 @@ import { KeystoreNode } from './keystore.js'
 export { KeystoreError, type KeystoreErrorCode } from './errors.js'
 export { KeystoreNode, type KeystoreStatus } from './keystore.js'
 export { fetchSecrets, type FetchSecretsArgs, type FetchedSecrets, type Blame } from './client.js'
-export { createKeystoreChain, type KeystoreChain, type SecretsRecord } from './chain.js'
+export { createKeystoreChain, type KeystoreChain, type SecretsRecord, type ReleaseView, type ReleaseViewArgs } from './chain.js'
+export { GroupCache } from './group-cache.js'
+export { RecordCache, type CachedRecord, type RecordKey } from './record-cache.js'
 export { evaluateAccess, checkCondition, type ChainViews, type Operator } from './access.js'
 export { compilePattern, type CompiledPattern } from './pattern.js'
 export { checkRelease, codeMatches, normaliseRepo } from './checks.js'
@@ -34,8 +36,6 @@ export interface KeystoreInit {
   timeoutMs?: number
   /** requests accepted per peer per minute @default 600 */
   maxRequestsPerMinute?: number
-  /** how long the published group is reused before it is read again @default 10 s */
-  groupTtlMs?: number
 }
 
 export interface KeystoreComponents {

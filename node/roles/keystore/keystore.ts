@@ -9,15 +9,36 @@ import { lpStream } from '@libp2p/utils'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { PeerRateLimiter } from '../../p2p/transfer/rate-limit.js'
 import {
-  decodeScalar, ephemeralOf, provePartial, seal, type KeystoreShare
+  decodePoint, decodeScalar, parseEcies, provePartial, seal, type KeystoreShare, type Point
 } from '../../../protocol/secrets/index.js'
 import { checkRelease } from './checks.js'
 import { DkgRun, type DkgRunArgs } from './dkg-run.js'
 import { KeystoreError } from './errors.js'
-import type { KeystoreGroup } from './group.js'
+import { GroupCache } from './group-cache.js'
 import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.js'
 import { loadShare, saveShare } from './share-store.js'
 import { MAX_FRAME_BYTES, decodeMessage, encodeFrame, keystoreProtocol, releaseContext, replyLabel, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
+
+/**
+ * Per blob (E is fixed per record), oldest dropped first: E decoded with a precomputed table, and D = s·E once
+ * made. Cleared (D zeroed) when the share changes or the node stops.
+ */
+class BlobCache {
+  private readonly map = new Map<string, { point: Point, partial?: Uint8Array }>()
+  constructor (private readonly max = 1024) {}
+  get (E: Uint8Array): { point: Point, partial?: Uint8Array } {
+    const key = bytesToHex(E)
+    let entry = this.map.get(key)
+    if (entry == null) {
+      if (this.map.size >= this.max) { const [oldest, e] = this.map.entries().next().value!; e.partial?.fill(0); this.map.delete(oldest) }
+      entry = { point: decodePoint(E, 'ephemeral point E') }
+      entry.point.precompute(4, false)
+      this.map.set(key, entry)
+    }
+    return entry
+  }
+  clear (): void { for (const e of this.map.values()) e.partial?.fill(0); this.map.clear() }
+}
 
 export interface KeystoreStatus { hasShare: boolean, identifier?: string, groupKey?: string, dkgRunning: boolean }
 
@@ -25,7 +46,9 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   readonly protocol: string
   private share: KeystoreShare | null = null
   private dkg: DkgRun | undefined
-  private group: { value: KeystoreGroup | null, at: number } | undefined
+  private readonly groups: GroupCache
+  /** E with a precomputed table and D = s·E, per blob: the proof's k·E is cheap, s·E made once per record */
+  private readonly blobs = new BlobCache()
   private readonly limiter: PeerRateLimiter
   private started = false
   private readonly log
@@ -35,6 +58,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     this.protocol = keystoreProtocol(init.network)
     this.limiter = new PeerRateLimiter({ windowMs: 60_000, maxRequests: init.maxRequestsPerMinute ?? 600, maxBytes: Number.MAX_SAFE_INTEGER })
     this.log = components.logger.child({ module: 'keystore' })
+    this.groups = new GroupCache(components.chain)
   }
 
   /** Loads the sealed share (if any) and registers the stream handler. */
@@ -52,6 +76,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     await Promise.resolve(this.components.libp2p.unhandle(this.protocol)).catch(() => {})
     this.share?.share.fill(0)
     this.share = null
+    this.blobs.clear()
   }
 
   status (): KeystoreStatus {
@@ -71,7 +96,8 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
       await saveShare(this.init.dataDir, this.init.nodeKey.secretKey, k)
       this.share?.share.fill(0)
       this.share = k
-      this.group = undefined
+      this.blobs.clear()
+      this.groups.invalidate()
       this.emit('dkg:done', { session: args.session, groupKey: bytesToHex(k.groupKey) })
       return { groupKey: k.groupKey, verifyingShares: k.verifyingShares, identifier: k.identifier }
     } catch (err) {
@@ -121,26 +147,28 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     return { ok: true }
   }
 
-  private async currentGroup (): Promise<KeystoreGroup | null> {
-    const ttl = this.init.groupTtlMs ?? 10_000
-    if (this.group == null || Date.now() - this.group.at > ttl) this.group = { value: await this.components.chain.getGroup(), at: Date.now() }
-    return this.group.value
-  }
-
   private async release (r: ReleaseRequest, signature: string): Promise<KeystoreAnswer> {
     const share = this.share
     if (share == null) throw new KeystoreError('NO_SHARE', 'this keystore node holds no share')
-    const group = await this.currentGroup()
-    if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey)) throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
-    const { record } = await checkRelease(this.components.chain, this.init.network, r, signature)
+    const { record, groupVersion } = await checkRelease(this.components.chain, this.init.network, r, signature)
+    // the group is read again only when the release view shows a newer version (a rotation)
+    const group = await this.groups.atLeast(groupVersion)
+    const published = group?.verifyingShares.get(share.identifier)
+    if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey) || published == null || bytesToHex(published) !== bytesToHex(share.verifyingShares[share.identifier]!)) {
+      throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
+    }
     let E: Uint8Array
-    try { E = ephemeralOf(Buffer.from(record.encrypted_secrets_base64, 'base64')).toBytes() } catch (err) {
+    try { E = parseEcies(Buffer.from(record.encrypted_secrets_base64, 'base64')).ephemeral } catch (err) {
       throw new KeystoreError('DECRYPT_FAILED', `the stored blob is not a v1 secrets blob: ${(err as Error).message}`, { cause: err })
     }
     const ctx = releaseContext(r)
     const s = decodeScalar(share.share)
-    const prove = this.components.prove ?? ((x: bigint, e: Uint8Array, c: Uint8Array) => provePartial(x, e, c, share.verifyingShares[share.identifier]))
-    const { partial, proof } = prove(s, E, ctx)
+    const blob = this.blobs.get(E)
+    const custom = this.components.prove
+    const { partial, proof } = custom != null
+      ? custom(s, E, ctx)
+      : provePartial(s, E, ctx, { verifyingShare: share.verifyingShares[share.identifier], ephemeralPoint: blob.point, ...(blob.partial != null ? { partial: blob.partial } : {}) })
+    if (custom == null) blob.partial ??= partial.slice()
     const body = new Uint8Array(96)
     body.set(partial, 0)
     body.set(proof, 32)
@@ -148,6 +176,6 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     body.fill(0)
     this.emit('release:granted', { requestId: r.request_id, workerId: r.worker_id })
     this.log.info({ requestId: r.request_id, workerId: r.worker_id }, 'partial released')
-    return { ok: true, identifier: share.identifier, sealed: Buffer.from(sealed).toString('base64') }
+    return { ok: true, identifier: share.identifier, sealed: Buffer.from(sealed).toString('base64'), version: group.version, ephemeral: bytesToHex(E) }
   }
 }

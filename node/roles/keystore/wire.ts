@@ -1,16 +1,19 @@
 /**
  * `/outlayer/<network>/keystore/1.0.0`: one request frame and one answer frame per stream, each an unsigned-varint
  * length prefix and a UTF-8 JSON object of at most MAX_FRAME_BYTES. Kinds:
- *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed} | refusal
+ *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed, version, ephemeral} | refusal
+ *             (version: the keystore group version the member checked against, ephemeral: the E (hex) of the record
+ *             it read; a worker caching an older group or record reads it again)
  *   dkg1      member → member    {kind, session, from, round1}                    → {ok} | refusal
  *   dkg2      member → member    {kind, session, from, package}                   → {ok} | refusal
  * A refusal is {ok: false, code: KeystoreErrorCode, message}. Validators return Result; nothing here throws on
  * bad input.
  */
+import { createPublicKey, verify as nativeVerify, type KeyObject } from 'node:crypto'
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import {
-  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, verify, type KeyPair, type Result
+  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, type KeyPair, type Result
 } from '../../../protocol/index.js'
 import { accessorKey, type Accessor, type DkgRound1, type DkgRound2 } from '../../../protocol/secrets/index.js'
 import type { KeystoreErrorCode } from './errors.js'
@@ -39,7 +42,7 @@ export type KeystoreMessage =
   | { kind: 'dkg2', session: string, from: number, package: DkgRound2 }
 
 export type KeystoreAnswer =
-  | { ok: true, identifier?: string, sealed?: string }
+  | { ok: true, identifier?: string, sealed?: string, version?: number, ephemeral?: string }
   | { ok: false, code: KeystoreErrorCode, message: string }
 
 function releaseDigest (r: ReleaseRequest): Uint8Array {
@@ -50,9 +53,28 @@ export function signRelease (r: ReleaseRequest, key: KeyPair): string {
   return Buffer.from(sign(releaseDigest(r), key.secretKey)).toString('hex')
 }
 
+/** ed25519 public keys as node KeyObjects (DER SPKI: a fixed 12-byte prefix, then the raw key), a few kept. */
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex')
+const keyObjects = new Map<string, KeyObject>()
+function keyObject (publicKey: Uint8Array): KeyObject {
+  const hex = Buffer.from(publicKey).toString('hex')
+  let key = keyObjects.get(hex)
+  if (key == null) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, publicKey]), format: 'der', type: 'spki' })
+    if (keyObjects.size >= 256) keyObjects.delete(keyObjects.keys().next().value!)
+    keyObjects.set(hex, key)
+  }
+  return key
+}
+
+/** Verified with node's native ed25519 (OpenSSL, RFC 8032): ~10x faster than pure JS, on every release. */
 export function verifyRelease (r: ReleaseRequest, signatureHex: string, publicKey: Uint8Array): boolean {
-  if (!isHex(signatureHex, 64)) return false
-  return verify(Buffer.from(signatureHex, 'hex'), releaseDigest(r), publicKey)
+  if (!isHex(signatureHex, 64) || publicKey.length !== 32) return false
+  try {
+    return nativeVerify(null, releaseDigest(r), keyObject(publicKey), Buffer.from(signatureHex, 'hex'))
+  } catch {
+    return false
+  }
 }
 
 /** The bytes a partial's DLEQ proof and its sealing are bound to: who asked, for which request and record. */
@@ -116,6 +138,8 @@ export function decodeAnswer (bytes: Uint8Array): Result<KeystoreAnswer> {
   if (v.ok) {
     if (v.identifier != null && !isHex(v.identifier, 32)) return fail('INVALID', 'identifier must be 64 hex')
     if (v.sealed != null && (typeof v.sealed !== 'string' || v.sealed.length > 1024)) return fail('INVALID', 'sealed must be short base64')
+    if (v.version != null && !Number.isSafeInteger(v.version)) return fail('INVALID', 'version must be an integer')
+    if (v.ephemeral != null && !isHex(v.ephemeral, 32)) return fail('INVALID', 'ephemeral must be 64 hex')
     return ok(v as KeystoreAnswer)
   }
   if (typeof v.code !== 'string' || typeof v.message !== 'string') return fail('INVALID', 'a refusal has code and message')

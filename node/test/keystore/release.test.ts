@@ -10,7 +10,7 @@ import { bytesToHex } from '@noble/hashes/utils.js'
 import { Point } from '../../../protocol/secrets/index.js'
 import { encryptSecrets, provePartial, type Accessor } from '../../../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, commit, ok, resolve, responseOf, request, refused, reveal, untilRevealing, workerKey, type World, type Worker } from '../../../contract/test/world.js'
-import { KeystoreError, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
+import { GroupCache, KeystoreError, RecordCache, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
 import { connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
 
 const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
@@ -54,7 +54,7 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     return r.requestId
   }
 
-  async function fetch (requestId: number, opts: { worker?: Worker, profile?: string, accessor?: Accessor, key?: ReturnType<typeof workerKey>, audit?: boolean } = {}): Promise<FetchedSecrets> {
+  async function fetch (requestId: number, opts: { worker?: Worker, profile?: string, accessor?: Accessor, key?: ReturnType<typeof workerKey>, audit?: boolean, records?: RecordCache, groups?: GroupCache } = {}): Promise<FetchedSecrets> {
     const who = opts.worker ?? await primary(requestId)
     return await fetchSecrets({
       libp2p: k.client,
@@ -66,7 +66,9 @@ describe('keystore: threshold release over libp2p on localnet', function () {
       owner: owner().accountId,
       profile: opts.profile ?? 'default',
       accessor: opts.accessor ?? ACCESSOR,
-      ...(opts.audit === true ? { waitForAll: true } : {})
+      ...(opts.audit === true ? { waitForAll: true } : {}),
+      ...(opts.records != null ? { records: opts.records } : {}),
+      ...(opts.groups != null ? { groups: opts.groups } : {})
     })
   }
 
@@ -131,6 +133,20 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     const got = await fetch(id)
     assert.deepEqual(got.env, { API_KEY: SECRET, SALT })
     assert.deepEqual(got.blamed, [])
+  })
+
+  it('a worker caching the group and the record gets the new secrets once the owner stored them again', async () => {
+    const records = new RecordCache(k.chain)
+    const groups = new GroupCache(k.chain)
+    await store('cached', 'AllowAll')
+    const id = await newRequest('cached')
+    assert.equal((await fetch(id, { profile: 'cached', records, groups })).env.API_KEY, SECRET)
+    // stored again: a new blob with a new E; the members answer with it, and the worker reads the record again
+    const blob = encryptSecrets(groupKey, { owner: owner().accountId, accessor: `wasm:${HASH}`, profile: 'cached' }, { API_KEY: 'rotated-key' })
+    await call(w, owner(), 'store_secrets', { accessor: ACCESSOR, profile: 'cached', encrypted_secrets_base64: Buffer.from(blob).toString('base64'), access: 'AllowAll' }, NEAR / 10n)
+    const got = await fetch(id, { profile: 'cached', records, groups })
+    assert.deepEqual(got.env, { API_KEY: 'rotated-key' })
+    assert.deepEqual(got.blamed, [], 'no member is blamed for the worker\'s stale copy')
   })
 
   it('refuses a backup before commit_deadline and an unassigned worker (NOT_ASSIGNED), and a request signed by another key (BAD_SIGNATURE)', async () => {
