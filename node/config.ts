@@ -7,15 +7,34 @@ import { homedir } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dirname, join } from 'node:path'
 import {
-  array, fail, int, object, ok, oneOf, optional, str, validateAccountId,
-  type Check, type ProtocolError
+  array, fail, int, object, ok, oneOf, optional, str, validateAccountId, SOURCE_KINDS,
+  type Check, type ProtocolError, type SourceKind
 } from '../protocol/index.js'
+import { isBuilderContentId } from '../sandbox/builder/index.js'
+import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
+import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
+import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
-export type Role = 'worker' | 'builder' | 'aggregator'
-export const ROLES: readonly Role[] = ['worker', 'builder', 'aggregator']
-export type SourceKind = 'GitHub' | 'WasmUrl' | 'Project'
-export const SOURCE_KINDS: readonly SourceKind[] = ['GitHub', 'WasmUrl', 'Project']
+export type Role = 'worker' | 'builder' | 'resolver' | 'keystore'
+export const ROLES: readonly Role[] = ['worker', 'builder', 'resolver', 'keystore']
+/** former role names, still accepted (with a deprecation warning) so existing configs keep working */
+export const DEPRECATED_ROLES: Readonly<Record<string, Role>> = { aggregator: 'resolver' }
+
+/** where config warnings go; the default is a Node DeprecationWarning (code OUTLAYER_DEPRECATED_ROLE) */
+export type ConfigWarn = (message: string) => void
+const deprecationWarning: ConfigWarn = message => { process.emitWarning(message, { type: 'DeprecationWarning', code: 'OUTLAYER_DEPRECATED_ROLE' }) }
+
+/** Maps deprecated role names to their current ones, warning once per name; anything else is left to the checks. */
+function renameRoles (roles: unknown, where: string, warn: ConfigWarn): unknown {
+  if (!Array.isArray(roles)) return roles
+  return roles.map(role => {
+    const current = typeof role === 'string' && Object.hasOwn(DEPRECATED_ROLES, role) ? DEPRECATED_ROLES[role] : undefined
+    if (current == null) return role
+    warn(`${where}: role "${role}" is deprecated, use "${current}"`)
+    return current
+  })
+}
 
 export interface NodeConfig {
   /** 'localnet' | 'testnet' | 'mainnet': also the gossip/kad namespace */
@@ -30,8 +49,9 @@ export interface NodeConfig {
     accountId: string
     /** ed25519:..., the worker's NEAR full-access key */
     secretKey: string
-    /** aggregator only: function-call key of the operator account */
+    /** deprecated and unused (resolve is permissionless: the resolver signs with `secretKey`); still accepted */
     operatorSecretKey?: string
+    /** deprecated and unused, like operatorSecretKey */
     operatorAccountId?: string
   }
   p2p: {
@@ -43,9 +63,16 @@ export interface NodeConfig {
   /** ed25519:... secret key for envelopes and attestations (the key registered with register_worker) */
   signingKey: string
   roles: Role[]
-  /** /health, /metrics, /status, dashboard */
-  http: { host: string, port: number }
-  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number }
+  /**
+   * /health, /metrics, /status, dashboard. `allowedHosts`: the public host name(s) the API is reached by (behind
+   * a proxy or a DNS name), answered besides loopback:port and the bound address; any other Host gets 421
+   */
+  http: { host: string, port: number, allowedHosts?: string[] }
+  /**
+   * `builderImage`: the builder image's content id (`outlayer-builder:2@sha256:<layer digest>`) that build keys
+   * name; required for git sources on a node without the builder role (no Docker to read it from)
+   */
+  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number, builderImage?: string }
   chain: { reconcileEveryBlocks: number, pollMs: number }
 }
 
@@ -61,9 +88,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** A comma-separated role list as the CLI takes it (`worker,aggregator`); throws ConfigError naming `roles`. */
-export function parseRoleList (text: string): Role[] {
-  const roles = text.split(',').map(r => r.trim()).filter(r => r !== '')
+/** A comma-separated role list as the CLI takes it (`worker,resolver`); throws ConfigError naming `roles`. */
+export function parseRoleList (text: string, warn: ConfigWarn = deprecationWarning): Role[] {
+  const roles = renameRoles(text.split(',').map(r => r.trim()).filter(r => r !== ''), 'roles', warn) as string[]
   const unknown = roles.find(r => !(ROLES as readonly string[]).includes(r))
   if (unknown != null) throw new ConfigError('CONFIG_INVALID', `roles: unknown role "${unknown}" (use ${ROLES.join(', ')})`, 'roles')
   if (roles.length === 0) throw new ConfigError('CONFIG_INVALID', `roles: give at least one of ${ROLES.join(', ')}`, 'roles')
@@ -89,8 +116,8 @@ export const CONFIG_DEFAULTS = {
   publicListen: ['/ip4/0.0.0.0/tcp/4001'],
   roles: ['worker'] as Role[],
   http: { host: '127.0.0.1', port: 7700 },
-  worker: { capacity: 2, allowedSources: [...SOURCE_KINDS], trustBuilders: 1 },
-  chain: { reconcileEveryBlocks: 10, pollMs: 500 }
+  worker: { capacity: DEFAULT_WORKER_OPTIONS.capacity, allowedSources: [...SOURCE_KINDS], trustBuilders: DEFAULT_ARTIFACT_OPTIONS.trustBuilders },
+  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs }
 } as const
 
 export const CONFIG_FILE_NAME = 'config.json'
@@ -175,11 +202,12 @@ const configCheck = object({
   }),
   signingKey: ed25519Secret,
   roles: array(oneOf(ROLES), { max: ROLES.length }),
-  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }) }),
+  http: object({ host: str({ min: 1, max: 255 }), port: int({ min: 0, max: 65535 }), allowedHosts: optional(array(str({ min: 1, max: 255 }), { max: 16 })) }),
   worker: object({
     capacity: int({ min: 1, max: 1024 }),
     allowedSources: array(oneOf(SOURCE_KINDS), { max: SOURCE_KINDS.length }),
-    trustBuilders: int({ min: 1, max: 64 })
+    trustBuilders: int({ min: 1, max: 64 }),
+    builderImage: optional(str({ min: 1, max: 200 }))
   }),
   chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }) })
 })
@@ -188,8 +216,9 @@ const configCheck = object({
  * Validates a parsed config (after defaults): field shapes, then the cross-field rules the node relies on.
  * `source` names the file in messages. Throws ConfigError('CONFIG_INVALID') naming the field.
  */
-export function validateConfig (value: unknown, source = 'config'): NodeConfig {
-  const r = configCheck(value, 'config')
+export function validateConfig (value: unknown, source = 'config', warn: ConfigWarn = deprecationWarning): NodeConfig {
+  const renamed = typeof value === 'object' && value !== null && 'roles' in value ? { ...value, roles: renameRoles(value.roles, `${source}: roles`, warn) } : value
+  const r = configCheck(renamed, 'config')
   if (!r.ok) throw invalid(source, r.error)
   const cfg = r.value as NodeConfig
   const refuse = (field: string, message: string): never => {
@@ -201,16 +230,13 @@ export function validateConfig (value: unknown, source = 'config'): NodeConfig {
   checkKey(() => decodeP2pKey(cfg.p2p.privateKey), 'p2p.privateKey', refuse)
   if (cfg.roles.length === 0) refuse('roles', `needs at least one of ${ROLES.join(', ')}`)
   if (new Set(cfg.roles).size !== cfg.roles.length) refuse('roles', 'lists a role twice')
-  if (cfg.roles.includes('aggregator')) {
-    if (cfg.near.operatorSecretKey == null) refuse('near.operatorSecretKey', 'is required for the aggregator role (the operator account\'s function-call key)')
-    if (cfg.near.operatorAccountId == null) refuse('near.operatorAccountId', 'is required for the aggregator role')
-  }
+  if (cfg.worker.builderImage != null && !isBuilderContentId(cfg.worker.builderImage)) refuse('worker.builderImage', 'must be the builder image\'s content id, like outlayer-builder:2@sha256:<64 hex> (a bare tag names different files on different machines)')
   if (cfg.worker.allowedSources.length === 0) refuse('worker.allowedSources', `needs at least one of ${SOURCE_KINDS.join(', ')}`)
   return cfg
 }
 
 /** Reads, fills defaults and validates config.json. */
-export async function loadConfig (path: string): Promise<NodeConfig> {
+export async function loadConfig (path: string, warn: ConfigWarn = deprecationWarning): Promise<NodeConfig> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -229,7 +255,7 @@ export async function loadConfig (path: string): Promise<NodeConfig> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('CONFIG_INVALID', `${path}: expected a JSON object`)
   }
-  return validateConfig(defaultConfig(parsed as NodeConfigInput), path)
+  return validateConfig(defaultConfig(parsed as NodeConfigInput), path, warn)
 }
 
 /**

@@ -3,9 +3,21 @@
  * child loggers per module (`log.child({ module: 'worker' })`). Values go in the context object, the error
  * last; never log secrets.
  */
-import { pino, type DestinationStream, type Level, type Logger } from 'pino'
+import { pino, type DestinationStream, type Level } from 'pino'
 
-export type { Logger }
+/**
+ * The one logging surface every unit takes (a pino Logger satisfies it): fixed message text, values in the
+ * context object, an error as `{ err }` so its stack is kept.
+ */
+export interface Logger {
+  trace: (context: object, message: string) => void
+  debug: (context: object, message: string) => void
+  info: (context: object, message: string) => void
+  warn: (context: object, message: string) => void
+  error: (context: object, message: string) => void
+  fatal: (context: object, message: string) => void
+  child: (bindings: Record<string, unknown>) => Logger
+}
 
 export const LOG_LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace']
 export const DEFAULT_LOG_LEVEL: Level = 'info'

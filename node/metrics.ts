@@ -9,6 +9,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, exponentialBuckets } from 'prom-client'
 
+export { Registry }
+
 export interface MetricsOptions {
   /** labels added to every metric, e.g. `{ node: 'n03' }` when nodes share a registry */
   defaultLabels?: Record<string, string>
@@ -66,8 +68,8 @@ function defineMetrics (registry: Registry) {
     jobsActive: new Gauge({ name: 'outlayer_jobs_active', help: 'Jobs currently in each status', labelNames: ['status'] as const, registers }),
     executionFuel: new Histogram({ name: 'outlayer_execution_fuel', help: 'Fuel used per execution', buckets: exponentialBuckets(1_000, 4, 14), registers }),
     executionSeconds: new Histogram({ name: 'outlayer_execution_seconds', help: 'Wall time per execution', buckets: exponentialBuckets(0.001, 2, 16), registers }),
-    /** `claim_lease` calls; `outcome` won|lost|error */
-    leaseClaims: new Counter({ name: 'outlayer_lease_claims_total', help: 'Lease claims sent to the contract', labelNames: ['outcome'] as const, registers }),
+    /** `commit_result` calls; `outcome` ok|refused|error */
+    commits: new Counter({ name: 'outlayer_commits_total', help: 'commit_result transactions (ok: the commit is on chain)', labelNames: ['outcome'] as const, registers }),
 
     // ── aggregator ────────────────────────────────────────────────────────────────────────────────────
     /** attestations collected; `outcome` agree|disagree|invalid (a disagreeing worker is a recorded liar) */

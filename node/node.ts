@@ -1,7 +1,10 @@
 /**
- * createNode: the node's composition root. Builds, in order: logger and metrics → store → artifact store →
- * chain client and feed → p2p mesh → roles (builder before worker, which uses it; aggregator) → chain watcher →
- * HTTP API; then wires the events between them. stop() tears down in reverse. A failed start stops what started.
+ * createNode: the node's composition root, wiring only. Builds, in order: logger and metrics → store → artifact
+ * store → chain client and feed → p2p mesh → chain watcher → executor → roles (keystore, builder, worker, resolver: each
+ * subscribes to what it needs in its own start()) → HTTP API. start() starts the parts in that order, stop()
+ * stops them in reverse and closes the store and the executor; both are idempotent, and a node can be started
+ * again after stop() (the store re-opens, the executor is created again on first use). A failed start stops
+ * what started.
  *
  *   const node = await createNode(config)
  *   await node.start()
@@ -10,22 +13,22 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Registry } from 'prom-client'
-import { parseSecretKey, type AttestationPayload, type BuildAttestation } from '../protocol/index.js'
-import { BUILDER_IMAGE, buildFromGit as sandboxBuildFromGit, createArtifactStore } from '../sandbox/builder/index.js'
-import { execute as sandboxExecute } from '../sandbox/exec/index.js'
-import { createApiServer, type ApiServer } from './api/index.js'
+import { parseSecretKey } from '../protocol/index.js'
+import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
+import { createExecutor, type Executor } from '../sandbox/exec/index.js'
+import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
-import { ChainWatcher, createBlockFeed, createOutlayerClient, normaliseRequest, type OutlayerClient } from './chain/index.js'
+import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
+import { ChainWatcher, createBlockFeed, createOutlayerClient, RegisteredKeys, type OutlayerClient } from './chain/index.js'
 import type { NodeConfig } from './config.js'
 import { decodeP2pKey } from './keys.js'
 import { createLogger, type Logger } from './log.js'
-import { createMetrics, type Metrics } from './metrics.js'
+import { createMetrics, type Metrics, type Registry } from './metrics.js'
 import { createMeshNode, type GossipLimits, type MeshNode } from './p2p/index.js'
-import { aggregator as createAggregator, type Aggregator } from './roles/aggregator/index.js'
 import { builder as createBuilder, type GitBuild } from './roles/builder/index.js'
-import { nodeStatus } from './roles/status.js'
-import { WasmResolver, worker as createWorker, type Executor, type LocalBuild, type Worker } from './roles/worker/index.js'
+import { createKeystoreChain, fetchSecrets, keystore as createKeystore, type KeystoreNode } from './roles/keystore/index.js'
+import { resolver as createResolver, type Resolver } from './roles/resolver/index.js'
+import { worker as createWorker, type ExecuteFn, type SecretsSource, type Worker } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
 
 /** Parts a caller may supply instead of the defaults (tests inject a lying executor; several nodes share a process). */
@@ -33,15 +36,18 @@ export interface NodeOverrides {
   logger?: Logger
   /** prom-client registry for this node's metrics @default a new one per node */
   registry?: Registry
-  execute?: Executor
+  /** replaces the executor's execute (a liar in tests) */
+  execute?: ExecuteFn
+  /** a shared executor (nodes in one process); the node does not close it @default one per node, sized by capacity */
+  executor?: Executor
   /** git → wasm build for the builder role @default sandbox/builder buildFromGit */
   buildFromGit?: GitBuild
+  /** the builder image's content id for build keys @default config.worker.builderImage, else (builder role) Docker's */
+  builderImage?: () => Promise<string>
   /** gossipsub heartbeat etc. (tests: `{ heartbeatMs: 100 }`) */
   gossip?: Partial<GossipLimits>
   /** false: no HTTP API (in-process meshes) @default true */
   http?: boolean
-  /** the contract's lease length is read from get_config; this replaces it */
-  leaseBlocks?: number
   /** where the chain watcher starts without a stored cursor @default the current final height */
   startHeight?: number
 }
@@ -54,43 +60,43 @@ export interface OutlayerNode {
   readonly metrics: Metrics
   readonly watcher: ChainWatcher
   readonly worker?: Worker
-  readonly aggregator?: Aggregator
+  readonly resolver?: Resolver
+  /** the keystore role (its share, `runDkg`), when config roles include 'keystore' */
+  readonly keystore?: KeystoreNode
   /** the API's base URL once started with http on */
   readonly apiUrl: string | undefined
+  /** idempotent; start after stop works */
   start: () => Promise<void>
+  /** idempotent: stops the API, watcher, roles and mesh, then closes the executor and the store */
   stop: () => Promise<void>
   status: () => Promise<NodeStatus>
 }
 
-const DEFAULT_LEASE_BLOCKS = 60
-const ARTIFACT_CAP_BYTES = 2 * 1024 * 1024 * 1024
+interface Startable { start: () => Promise<void>, stop: () => Promise<void> }
 
 export async function createNode (config: NodeConfig, overrides: NodeOverrides = {}): Promise<OutlayerNode> {
   const roles = new Set(config.roles)
   const logger = overrides.logger ?? createLogger(`outlayer:${config.near.accountId}`)
-  const metrics = createMetrics(overrides.registry ?? new Registry())
+  const metrics = createMetrics(overrides.registry)
   const signingKey = parseSecretKey(config.signingKey)
-  const teardown: Array<() => Promise<void>> = []
-  const stopAll = async (): Promise<void> => {
-    for (const fn of teardown.splice(0).reverse()) await fn().catch(err => logger.warn({ err }, 'stop step failed'))
+  const opened: Startable[] = []
+  const closeOpened = async (): Promise<void> => {
+    for (const part of [...opened].reverse()) await part.stop().catch(err => logger.warn({ err }, 'close step failed'))
   }
 
   try {
-    const buildFromGit: GitBuild | undefined = roles.has('builder') ? overrides.buildFromGit ?? sandboxBuildFromGit : undefined
     const store = await openStore(join(config.dataDir, 'store'))
-    teardown.push(async () => await store.close())
-    const artifacts = createArtifactStore(join(config.dataDir, 'artifacts'), { maxBytes: ARTIFACT_CAP_BYTES })
+    opened.push({ start: store.open, stop: store.close })
+    const artifactStore = createArtifactStore(join(config.dataDir, 'artifacts'), { maxBytes: DEFAULT_ARTIFACT_OPTIONS.storeBytes })
     const client = createOutlayerClient({
       rpcUrl: config.near.rpcUrl,
       contractId: config.near.contractId,
       accountId: config.near.accountId,
       secretKey: config.near.secretKey,
-      ...(roles.has('aggregator') && config.near.operatorSecretKey != null && config.near.operatorAccountId != null
-        ? { operatorAccountId: config.near.operatorAccountId, operatorSecretKey: config.near.operatorSecretKey }
-        : {})
     })
-    const feed = createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl)
-
+    // who may author gossip hints and count as a builder: the chain's registered workers, cached (chain/registered-keys.ts)
+    const registered = new RegisteredKeys({ client, logger: logger.child({ module: 'chain' }) })
+    const contractId = config.near.contractId
     const mesh = await createMeshNode({
       network: config.network,
       privateKey: decodeP2pKey(config.p2p.privateKey),
@@ -99,46 +105,16 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       bootstrap: config.p2p.bootstrap,
       metrics,
       logger: logger.child({ module: 'p2p' }),
-      artifactSource: async (hash) => await artifacts.get(hash),
+      artifactSource: async (hash) => await artifactStore.get(hash),
+      isRegisteredKey: registered.has,
+      // the get_request a task or attestation hint costs, run inside gossip validation behind mesh.lookupGuard
+      lookUpRequest: async (_type, payload) => payload.contract_id === contractId && await client.getRequest(payload.request_id) != null,
       ...(overrides.gossip != null ? { gossip: overrides.gossip } : {}),
       start: false
     })
-    teardown.push(async () => await mesh.stop())
-
-    const chainConfig = await contractConfigOf(client, logger)
-    const leaseBlocks = overrides.leaseBlocks ?? chainConfig.leaseBlocks
-    const announce = async (attestation: BuildAttestation): Promise<void> => {
-      await mesh.putBuildRecord(attestation)
-      await mesh.provideWasm(attestation.wasm_hash)
-      await mesh.publish('build', { ...attestation, peer_id: mesh.peerId })
-    }
-    const build: LocalBuild | undefined = buildFromGit != null
-      ? createBuilder({ signingKey, builderImage: BUILDER_IMAGE, dataDir: join(config.dataDir, 'build') })({
-        buildFromGit, artifacts, announce, readFile: async (p) => new Uint8Array(await readFile(p)), logger, metrics
-      })
-      : undefined
-    const wasm = new WasmResolver({
-      artifacts,
-      network: {
-        findBuilds: async (key, signal) => await mesh.findBuildRecords(key, signal != null ? { signal } : {}),
-        fetchWasm: async (hash, signal) => await mesh.fetchWasm(hash, signal != null ? { signal } : {})
-      },
-      ...(build != null ? { build } : {}),
-      metrics
-    }, { builderImage: BUILDER_IMAGE, trustBuilders: config.worker.trustBuilders })
-
-    const aggregator = roles.has('aggregator') ? createAggregator()({ client, store, logger, metrics }) : undefined
-    const publish = async (a: AttestationPayload): Promise<void> => {
-      await mesh.publish('attestation', a).catch(err => logger.warn({ err, requestId: a.request_id }, 'attestation gossip failed'))
-      await aggregator?.onAttestation(a)
-    }
-    const worker = roles.has('worker')
-      ? createWorker({ signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, leaseBlocks, minBond: chainConfig.minBond })({
-        client, store, wasm, execute: overrides.execute ?? sandboxExecute, publish, logger, metrics
-      })
-      : undefined
-
-    const watcher = new ChainWatcher({ feed, client, store, logger: logger.child({ module: 'chain' }), metrics }, {
+    opened.push(mesh)
+    opened.push({ start: async () => { await registered.refresh() }, stop: async () => {} })
+    const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store, logger: logger.child({ module: 'chain' }), metrics }, {
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,
       reconcileEveryBlocks: config.chain.reconcileEveryBlocks,
@@ -146,116 +122,96 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       optimistic: true,
       ...(overrides.startHeight != null ? { startHeight: overrides.startHeight } : {})
     })
-    let lastBlockAt: number | undefined
-    wireEvents({ watcher, mesh, client, store, worker, aggregator, metrics, logger, markBlock: () => { lastBlockAt = Date.now() } })
+    // every request the watcher sees moves the guard's id window (and is known to exist, so its hints cost no RPC)
+    watcher.on('request:new', ({ request }) => { mesh.lookupGuard.seen(request.request_id.toString()) })
+    watcher.on('reconciled', () => { void registered.refresh() })
+    let dockerImage: Promise<string> | undefined
+    const builderImage = overrides.builderImage ?? (config.worker.builderImage != null
+      ? async () => config.worker.builderImage!
+      : roles.has('builder') ? async () => await (dockerImage ??= ensureBuilderImage().then(i => i.contentId, err => { dockerImage = undefined; throw err })) : undefined)
 
-    let api: ApiServer | undefined
+    const built = roles.has('builder')
+      ? createBuilder({ signingKey, dataDir: join(config.dataDir, 'build') })({
+        buildFromGit: overrides.buildFromGit ?? sandboxBuildFromGit, artifacts: artifactStore, dht: mesh, readFile: async (p) => new Uint8Array(await readFile(p)), logger, metrics
+      })
+      : undefined
+    // one chain view for the keystore's release checks and the worker's secrets look-ups (roles/keystore/chain.ts)
+    const keystoreChain = createKeystoreChain({ provider: client.provider, contractId })
+    const keystoreNode: KeystoreNode | undefined = roles.has('keystore')
+      ? createKeystore({ network: config.network, nodeKey: signingKey, dataDir: config.dataDir })({ libp2p: mesh.libp2p, chain: keystoreChain, logger })
+      : undefined
+    const secrets: SecretsSource = async ({ requestId, owner, profile, accessor, signal }) => (await fetchSecrets({
+      libp2p: mesh.libp2p, chain: keystoreChain, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
+    })).env
+    const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
+    let worker: Worker | undefined
+    if (roles.has('worker')) {
+      // created on first use and closed on stop: a pool sized by capacity. Instrumented modules stay in sandbox/exec's
+      // machine-wide cache (content-addressed by wasm hash and instrumenter version, so sharing it is safe): a cache
+      // per data dir would make every new node pay binaryen's start-up for every module again
+      let own: Executor | undefined
+      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity }))
+      opened.push({ start: async () => {}, stop: async () => { const e = own; own = undefined; await e?.close() } })
+      const artifacts = new ArtifactResolver({
+        store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics
+      },
+        { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
+      worker = createWorker({
+        signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null
+      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
+    }
+    const resolver = roles.has('resolver')
+      ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
+      : undefined
+
+    let lastBlockAt: number | undefined
+    watcher.on('block', () => { lastBlockAt = Date.now() })
     const status = async (): Promise<NodeStatus> => await nodeStatus({
-      config, store, mesh, leaseBlocks: () => leaseBlocks,
+      config, store, mesh,
       height: () => ({ height: watcher.height() > 0 ? watcher.height() : null, ...(lastBlockAt != null ? { updatedAtMs: lastBlockAt } : {}) })
     })
+    let api: ApiServer | undefined
+    // the explorer follows the feed for the dashboard; only a node that serves HTTP runs it
+    const index = new ExecutionIndex({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), logger: logger.child({ module: 'explorer' }) }, { contractId: config.near.contractId })
+    const explorer = createExplorer({ index, client, mesh, network: config.network, ...(builderImage != null ? { builderImage } : {}) })
+    const http: Startable = {
+      start: async () => {
+        if (overrides.http === false || api != null) return
+        await index.start()
+        api = await createApiServer({
+          host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger, explorer, ...(config.http.allowedHosts != null ? { allowedHosts: config.http.allowedHosts } : {})
+        })
+      },
+      stop: async () => { await api?.close(); api = undefined; await index.stop() }
+    }
 
-    let started = false
+    // roles subscribe to the watcher in their start(), so they start before it and stop after it
+    const parts: Startable[] = [...opened, ...[keystoreNode, resolver, worker].filter(p => p != null), watcher, http]
+    let running: Startable[] = []
+    const stop = async (): Promise<void> => {
+      for (const part of running.splice(0).reverse()) await part.stop().catch(err => logger.warn({ err }, 'stop step failed'))
+      await closeOpened() // also when start() was never called: createNode opened the store and the mesh
+    }
     const node: OutlayerNode = {
-      config, mesh, client, store, metrics, watcher,
-      ...(worker != null ? { worker } : {}),
-      ...(aggregator != null ? { aggregator } : {}),
+      config, mesh, client, store, metrics, watcher, worker, resolver, keystore: keystoreNode,
       get apiUrl () { return api?.url },
       status,
       start: async () => {
-        if (started) return
-        started = true
+        if (running.length > 0) return
         try {
-          await mesh.start()
-          await aggregator?.start()
-          teardown.push(async () => await aggregator?.stop())
-          worker?.start()
-          teardown.push(async () => await worker?.stop())
-          await watcher.start()
-          teardown.push(async () => await watcher.stop())
-          if (overrides.http !== false) {
-            api = await createApiServer({ host: config.http.host, port: config.http.port, registry: metrics.registry, status, logger })
-            teardown.push(async () => await api?.close())
-          }
-          logger.info({ roles: config.roles, peerId: mesh.peerId, leaseBlocks, api: api?.url }, 'node started')
+          running = []
+          for (const part of parts) { await part.start(); running.push(part) }
+          logger.info({ roles: config.roles, peerId: mesh.peerId, api: api?.url }, 'node started')
         } catch (err) {
-          await stopAll()
+          await stop()
           throw err
         }
       },
-      stop: async () => {
-        started = false
-        await stopAll()
-      }
+      stop
     }
     return node
   } catch (err) {
-    await stopAll()
+    await closeOpened()
     throw err
   }
-}
-
-/** The contract's lease length and minimum bond (get_config); defaults when the chain cannot be asked right now. */
-async function contractConfigOf (client: OutlayerClient, logger: Logger): Promise<{ leaseBlocks: number, minBond: bigint }> {
-  try {
-    const cfg = await client.getConfig()
-    const n = Number(cfg?.lease_blocks)
-    let minBond = 0n
-    try { minBond = BigInt(String(cfg?.min_bond ?? '0')) } catch { /* keep 0: rank every active worker */ }
-    if (Number.isSafeInteger(n) && n > 0) return { leaseBlocks: n, minBond }
-  } catch (err) {
-    logger.warn({ err }, `cannot read the contract config; assuming lease_blocks = ${DEFAULT_LEASE_BLOCKS}`)
-  }
-  return { leaseBlocks: DEFAULT_LEASE_BLOCKS, minBond: 0n }
-}
-
-interface Wiring {
-  watcher: ChainWatcher
-  mesh: MeshNode
-  client: OutlayerClient
-  store: NodeStore
-  worker: Worker | undefined
-  aggregator: Aggregator | undefined
-  metrics: Metrics
-  logger: Logger
-  markBlock: () => void
-}
-
-/** Events between the parts; every async handler ends in a logged catch, so nothing escapes as an unhandled rejection. */
-function wireEvents ({ watcher, mesh, client, store, worker, aggregator, metrics, logger, markBlock }: Wiring): void {
-  const log = logger.child({ module: 'node' })
-  const safe = (what: string, p: Promise<unknown> | undefined): void => { p?.catch(err => log.warn({ err }, `${what} failed`)) }
-
-  watcher.on('request:new', (e) => {
-    safe('worker.consider', worker?.consider(e))
-    safe('aggregator.onRequest', aggregator?.onRequest(e))
-    // gossip is a hint that lets nodes whose feed lags start early; the chain stays the truth
-    if (e.origin === 'feed' && worker != null) {
-      safe('task gossip', mesh.publish('task', { contract_id: client.contractId, request_id: e.request.request_id.toString(), block_height: String(e.height) }))
-    }
-  })
-  watcher.on('request:resolved', ({ requestId, height }) => {
-    safe('resolve bookkeeping', (async () => {
-      const stored = await store.getRequest(requestId)
-      if (stored == null || stored.state === 'resolved') return
-      const parsed = normaliseRequest(stored.raw)
-      if (aggregator != null && parsed != null) metrics.resolveLatencyBlocks.observe(Math.max(0, height - Number(parsed.request.block_height)))
-      if (worker != null) await worker.onResolved(requestId)
-      else {
-        await store.setRequestState(requestId, 'resolved')
-        await store.forget(requestId)
-      }
-    })())
-  })
-  watcher.on('block', ({ height }) => { markBlock(); worker?.onBlock(height); aggregator?.onBlock(height) })
-
-  mesh.on('task', (payload) => {
-    if (payload.contract_id !== client.contractId || worker == null) return
-    safe('gossiped task', (async () => {
-      if (await store.getRequest(payload.request_id) != null) return
-      const parsed = normaliseRequest(await client.getRequest(payload.request_id))
-      if (parsed != null) await worker.consider({ ...parsed, height: watcher.height(), origin: 'gossip' })
-    })())
-  })
-  mesh.on('attestation', (payload) => { safe('aggregator.onAttestation', aggregator?.onAttestation(payload)) })
 }

@@ -9,6 +9,10 @@ export const EVENT_VERSION = '1.0.0'
 /** Domain separators: every signed or hashed byte string starts with one, then a 0x00 byte. */
 export const DOMAIN = {
   attestation: 'outlayer-mesh/attestation/v1',
+  attestationV2: 'outlayer-mesh/attestation/v2',
+  commit: 'outlayer-mesh/commit/v1',
+  commitSalt: 'outlayer-mesh/commit-salt/v1',
+  assignment: 'outlayer-mesh/assign/v1',
   envelope: 'outlayer-mesh/envelope/v1',
   build: 'outlayer-mesh/build/v1',
   result: 'outlayer-mesh/result/v1',

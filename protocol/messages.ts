@@ -39,10 +39,17 @@ export const attestationPayloadCheck = object({
   instructions: decimal,
   time_ms: int({ min: 0 }),
   result_hash: hex(32),
+  // verification v2 reveal (protocol/VERIFICATION-V2.md): the code that ran, the transcript, and the commit's salt;
+  // gossiped only once the commit phase closed. Optional so that v1 envelopes still parse; the resolver needs them.
+  code_hash: optional(hex(32)),
+  transcript_hash: optional(hex(32)),
+  salt: optional(hex(32)),
   /** base64 of the 64-byte ed25519 signature over the attestation digest (protocol/attestation.ts) */
   signature: base64(64)
 })
-export type AttestationPayload = typeof attestationPayloadCheck extends Check<infer T> ? T : never
+type CheckedAttestation = typeof attestationPayloadCheck extends Check<infer T> ? T : never
+/** the v2 reveal fields are optional keys, so v1-shaped payloads still type-check (and are refused by the resolver) */
+export type AttestationPayload = Omit<CheckedAttestation, 'code_hash' | 'transcript_hash' | 'salt'> & { code_hash?: string, transcript_hash?: string, salt?: string }
 
 export const buildPayloadCheck = object({
   build_key: hex(32),

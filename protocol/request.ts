@@ -83,7 +83,14 @@ export const executionRequestCheck = object({
   block_height: u64(),
   timestamp_ns: u64(),
   seed: hex(32),
-  attached_deposit: optional(u64({ max: (1n << 128n) - 1n }))
+  attached_deposit: optional(u64({ max: (1n << 128n) - 1n })),
+  // verification v2 (protocol/VERIFICATION-V2.md): what the digest binds and who may commit
+  network_id: optional(str({ min: 1, max: 64 })),
+  input_hash: optional(hex(32)),
+  assigned: optional(array(accountId, { max: LIMITS.maxReplicas })),
+  backups: optional(array(accountId, { max: LIMITS.maxReplicas })),
+  commit_deadline: optional(u64()),
+  close_at: optional(u64())
 }, { allowUnknown: true })
 export type ExecutionRequest = typeof executionRequestCheck extends Check<infer T> ? T : never
 

@@ -1,6 +1,6 @@
 /**
  * npm run bench:keystore — threshold release latency on localnet with real libp2p over TCP on 127.0.0.1: from a
- * pending request whose lease the worker holds to the env vars in hand (fetchSecrets: signed request to every
+ * pending request the worker is assigned to to the env vars in hand (fetchSecrets: signed request to every
  * member, each member's own chain checks, DLEQ-verified partials, Lagrange combination, decryption), for
  * t-of-n = 2-of-3 and 3-of-5. Baseline in the same run: single-key decryption (one key holding s, reading the
  * record from chain and decrypting in-process: what a single TEE keystore computes, without its network hop).
@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { cpus, loadavg } from 'node:os'
 import { Point, encryptSecrets, open, scalarFromWide, secretsLabel, type Accessor } from '../protocol/secrets/index.js'
-import { NEAR, call, claim, request } from '../contract/test/world.js'
+import { NEAR, assignedWorkers, call, request, type Worker } from '../contract/test/world.js'
 import { fetchSecrets } from '../node/roles/keystore/index.js'
 import { NETWORK, dkgAndPublish, startKeystoreWorld } from '../node/test/keystore/helpers.js'
 import { randomBytes } from '@noble/hashes/utils.js'
@@ -48,19 +48,18 @@ async function measure (threshold: number, members: number): Promise<Record<stri
     const single = scalarFromWide(randomBytes(64))
     const singleBlob = encryptSecrets(Point.BASE.multiply(single).toBytes(), { ...binding, profile: 'single' }, env)
     await call(w, owner, 'store_secrets', { accessor: ACCESSOR, profile: 'single', encrypted_secrets_base64: Buffer.from(singleBlob).toString('base64'), access: 'AllowAll' }, NEAR / 10n)
-    const ids: number[] = []
+    const ids: Array<{ id: number, worker: Worker }> = []
     for (let i = 0; i < REQUESTS; i++) {
       const r = await request(w, owner, { source: { WasmUrl: { url: 'https://example.com/e.wasm', hash: HASH } }, resource_limits: LIMITS, secrets_ref: { profile: 'default', account_id: owner.accountId }, redundancy: { replicas: 1, quorum: 1, aggregation: 'identical' } }, 2n * NEAR)
       r.done.catch(() => {})
-      await claim(w, w.workers[0]!, r.requestId)
-      ids.push(r.requestId)
+      ids.push({ id: r.requestId, worker: (await assignedWorkers(w, r.requestId)).primaries[0]! })
     }
     const threshold_ms: number[] = []
     const baseline_ms: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
-      for (const id of ids) {
+      for (const { id, worker } of ids) {
         const t0 = performance.now()
-        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, network: NETWORK, requestId: String(id), workerId: w.workers[0]!.id, workerKey: w.workers[0]!.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
+        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
           .catch(async (err: Error) => {
             const view = await w.view<Record<string, unknown>>('get_request', { request_id: id })
             throw new Error(`round ${round}, request ${id} at height ${w.net.height()}: ${err.message}; request status ${String(view?.status)}, resolution ${JSON.stringify(view?.resolution)}`, { cause: err })
@@ -87,7 +86,7 @@ const results = [await measure(2, 3), await measure(3, 5)]
 const out = join(ROOT, 'bench', 'results', 'keystore.json')
 await mkdir(dirname(out), { recursive: true })
 await writeFile(out, JSON.stringify({
-  what: 'fetchSecrets latency: pending leased request → env vars (all keystore checks, DLEQ, combine, decrypt) vs single-key decrypt of the same record',
+  what: 'fetchSecrets latency: pending assigned request → env vars (all keystore checks, DLEQ, combine, decrypt) vs single-key decrypt of the same record',
   goal: 'p50 ≤ 50 ms over the single-key baseline; releases send no transaction (0 blocks added)',
   machine: { cpus: cpus().length, loadavg: loadavg().map(x => Number(x.toFixed(2))), node: process.version },
   samples_per_config: ROUNDS * REQUESTS,

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { buildFromGit } from '../sandbox/builder/index.js'
 import { createBlockFeed, logsOf } from '../node/chain/index.js'
-import { startLocalMesh, type LocalMesh } from './start.js'
+import { startLocalMesh, type LocalMesh } from '../node/testing/local-mesh.js'
 import { benchGossip } from './bench-mesh-gossip.js'
 import { C_SUM } from '../sandbox/test/builder/fixture-sources.js'
 import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon } from '../sandbox/test/builder/git-fixtures.js'
@@ -64,7 +64,7 @@ async function latency (mesh: LocalMesh, source: Record<string, unknown>, reques
   for (let i = 0; i < requests; i++) {
     const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })
     const view = await mesh.waitClosed(requestId, 120_000)
-    rows.push({ id: requestId, requested: Number(view.block_height), timeMs: Number((view.resolution as { time_ms?: number } | null)?.time_ms ?? 0) })
+    rows.push({ id: requestId, requested: Number(view.request?.block_height ?? 0), timeMs: view.resolution?.time_ms ?? 0 })
     say(`latency: request ${requestId} done (${i + 1}/${requests})`)
   }
   await mesh.net.produceBlocks(3) // let the callbacks land
@@ -136,7 +136,7 @@ async function main (): Promise<void> {
 
   const blockTimeMs = 500
   say(`starting a ${nodes}-node mesh (block every ${blockTimeMs} ms)`)
-  const mesh = await startLocalMesh({ nodes, blockTimeMs, leaseBlocks: 20, progress: line => say(line), logLevel: 'error' })
+  const mesh = await startLocalMesh({ nodes, blockTimeMs, progress: line => say(line), logLevel: 'error' })
   try {
     const random = await mesh.example('random')
     const source = { WasmUrl: { url: random.url, hash: random.hash } }

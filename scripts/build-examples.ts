@@ -17,7 +17,7 @@ const ascBin = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js')
 // relative to cwd (root): asc resolves the config's own "lib" wrongly from an absolute config path
 const shimConfig = './node_modules/@assemblyscript/wasi-shim/asconfig.json'
 
-export const EXAMPLES = ['random', 'echo', 'bench-sha256', 'bench-json', 'bench-fib', 'bench-matmul'] as const
+export const EXAMPLES = ['random', 'echo', 'env-keys', 'bench-sha256', 'bench-json', 'bench-fib', 'bench-matmul'] as const
 export type ExampleName = typeof EXAMPLES[number]
 
 export class ExampleBuildError extends Error {

@@ -1,9 +1,11 @@
 /**
- * Deploys the outlayer contract with near-api-js 7.2: creates the contract's sub-account, deploys
- * contract/build/outlayer.wasm, calls `new` and adds the operator's function-call key limited to the resolve methods.
+ * Deploys the outlayer contract with near-api-js 7.2: creates the contract's sub-account, then in one batch
+ * signed by the contract account deploys contract/build/outlayer.wasm, calls `new` and deletes the account's only
+ * key. The contract account ends with no access key at all, so nothing can spend its balance (pooled deposits and
+ * bonds) but the contract's own code; owner methods are called by the owner account.
  *
  *   tsx scripts/deploy.ts --network local --keys-file <localnet-keys.json>
- *   tsx scripts/deploy.ts --network testnet --master me.testnet [--contract outlayer.me.testnet] [--operator-key ed25519:...]
+ *   tsx scripts/deploy.ts --network testnet --master me.testnet [--contract outlayer.me.testnet] [--operator me.testnet]
  *
  * The master's key comes from --master-key, $NEAR_MASTER_SECRET_KEY, or near-cli's
  * ~/.near-credentials/<network>/<master>.json. See contract/README.md.
@@ -12,27 +14,29 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, PublicKey, actions, type Action, type KeyPairString } from 'near-api-js'
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, type Action, type KeyPairString } from 'near-api-js'
 import { ensureContracts } from './build-contract.js'
-
-/** The methods the operator's function-call key may call. */
-export const RESOLVE_METHODS = ['resolve_execution', 'submit_execution_output']
 
 const TGAS = 10n ** 12n
 const YOCTO_PER_NEAR = 10n ** 24n
+/** localnet/'s network id: its test servers run on 127.0.0.1 */
+const LOCALNET_ID = 'localnet'
 const RPC_URLS: Record<string, string> = {
   testnet: 'https://rpc.testnet.near.org',
   mainnet: 'https://rpc.mainnet.near.org'
 }
 
-/** Settings passed to `new`: any of lease_blocks, min_bond, slash_share_bps, bond_cooldown_blocks, stale_seconds, pricing. */
+/** Settings passed to `new` (contract/src/config.ts SETTINGS, plus network_id and pricing; bounds: contract/README.md). */
 export interface DeployConfig {
-  lease_blocks?: number
+  network_id?: string
+  commit_window_blocks?: number
+  withhold_share_bps?: number
+  equivocation_share_bps?: number
   min_bond?: string
   slash_share_bps?: number
   bond_cooldown_blocks?: number
   stale_seconds?: number
-  pricing?: { base_fee: string, per_million_instructions_fee: string, per_ms_fee: string, per_compile_ms_fee: string }
+  pricing?: { base_fee: string, per_million_instructions_fee: string, compile_fee: string, resolve_fee: string }
 }
 
 export interface DeployOutlayerArgs {
@@ -44,11 +48,14 @@ export interface DeployOutlayerArgs {
   contractId?: string
   /** default the master account */
   ownerId?: string
-  /** the account allowed to resolve; default the contract itself (through the operator's function-call key) */
+  /** the operator account (may pause and unpause, nothing else); default the owner */
   operatorId?: string
-  /** `ed25519:…` public key added to the contract account, limited to RESOLVE_METHODS */
-  operatorPublicKey?: string
   config?: DeployConfig
+  /**
+   * accept `http://`, `file://` and private-address sources (the test servers of a localnet). Fixed at `new`,
+   * visible in get_config. Default: true on the localnet (network id `localnet`), false elsewhere
+   */
+  allowLocalSources?: boolean
   /** NEAR moved to the new account (storage for the code and state). Default 10 NEAR */
   initialBalance?: bigint
   /** another wasm than contract/build/outlayer.wasm */
@@ -76,11 +83,15 @@ export interface DeployContractArgs {
   /** arguments of `new`, which runs signed by the contract account itself */
   initArgs: Record<string, unknown>
   initialBalance?: bigint
-  /** more actions for the deploy batch (e.g. access keys) */
+  /** more actions for the deploy batch, after `new` and before the key is deleted */
   extraActions?: Action[]
 }
 
-/** Creates the sub-account (the master's key becomes its full-access key), deploys `wasm` and calls `new`. */
+/**
+ * Creates the sub-account with the master's key as its temporary full-access key, then, signed by the new account,
+ * deploys `wasm`, calls `new` and deletes that key, all in one batch: either the contract is initialised and the
+ * account keyless, or nothing of the batch happened (and the key is still there to retry).
+ */
 export async function deployContract (args: DeployContractArgs): Promise<void> {
   const { contractId } = args
   if (!contractId.endsWith(`.${args.masterAccountId}`)) throw new DeployError('BAD_ARGS', `${contractId} is not a sub-account of ${args.masterAccountId}`)
@@ -97,7 +108,12 @@ export async function deployContract (args: DeployContractArgs): Promise<void> {
     const contract = new Account(contractId, provider, masterSigner)
     await contract.signAndSendTransaction({
       receiverId: contractId,
-      actions: [actions.deployContract(args.wasm), actions.functionCall('new', args.initArgs, 100n * TGAS, 0n), ...args.extraActions ?? []],
+      actions: [
+        actions.deployContract(args.wasm),
+        actions.functionCall('new', args.initArgs, 100n * TGAS, 0n),
+        ...args.extraActions ?? [],
+        actions.deleteKey(await masterSigner.getPublicKey())
+      ],
       waitUntil: 'FINAL'
     })
   } catch (err) {
@@ -108,6 +124,7 @@ export async function deployContract (args: DeployContractArgs): Promise<void> {
 export async function deployOutlayer (args: DeployOutlayerArgs): Promise<{ contractId: string }> {
   const contractId = args.contractId ?? `outlayer.${args.masterAccountId}`
   const { pricing, ...settings } = args.config ?? {}
+  const ownerId = args.ownerId ?? args.masterAccountId
   await deployContract({
     rpcUrl: args.rpcUrl,
     masterAccountId: args.masterAccountId,
@@ -115,15 +132,13 @@ export async function deployOutlayer (args: DeployOutlayerArgs): Promise<{ contr
     contractId,
     wasm: await readFile(args.wasmPath ?? (await ensureContracts()).outlayer),
     initArgs: {
-      owner_id: args.ownerId ?? args.masterAccountId,
-      operator_id: args.operatorId ?? contractId,
+      owner_id: ownerId,
+      operator_id: args.operatorId ?? ownerId,
       config: settings,
+      allow_local_sources: args.allowLocalSources ?? args.networkId === LOCALNET_ID,
       ...(pricing != null ? { pricing } : {})
     },
-    initialBalance: args.initialBalance,
-    extraActions: args.operatorPublicKey == null
-      ? []
-      : [actions.addFunctionCallAccessKey(PublicKey.fromString(args.operatorPublicKey), contractId, RESOLVE_METHODS)]
+    initialBalance: args.initialBalance
   })
   return { contractId }
 }
@@ -152,9 +167,9 @@ async function main (): Promise<void> {
     .option('--master-key <ed25519:...>', 'its secret key')
     .option('--contract <accountId>', 'contract account (default outlayer.<master>)')
     .option('--owner <accountId>', 'owner (default the master)')
-    .option('--operator <accountId>', 'operator account (default the contract, through --operator-key)')
-    .option('--operator-key <ed25519:...>', 'public key allowed to call only the resolve methods')
-    .option('--config <json>', 'settings for new: {"lease_blocks":60,"min_bond":"...","pricing":{...}}')
+    .option('--operator <accountId>', 'operator account, which may resolve (default the owner)')
+    .option('--allow-local-sources', 'accept http://, file:// and private-address sources (localnet only; default there)')
+    .option('--config <json>', 'settings for new: {"commit_window_blocks":30,"min_bond":"...","pricing":{...}}')
     .parse()
   const o = program.opts<Record<string, string | undefined>>()
   const network = o.network!
@@ -179,7 +194,7 @@ async function main (): Promise<void> {
     contractId: o.contract,
     ownerId: o.owner,
     operatorId: o.operator,
-    operatorPublicKey: o.operatorKey,
+    ...(o.allowLocalSources != null ? { allowLocalSources: true } : {}),
     config: o.config != null ? JSON.parse(o.config) as DeployConfig : undefined
   })
   process.stdout.write(`${JSON.stringify({ network: networkId, ...result })}\n`)

@@ -1,244 +1,28 @@
 /**
  * `npm start`: a whole outlayer-mesh on this machine, end to end. Starts localnet, deploys the contract,
- * registers 3 workers, starts 3 nodes in-process over TCP on 127.0.0.1 (one of them the aggregator), serves the
+ * registers 3 workers, starts 3 nodes in-process over TCP on 127.0.0.1 (one of them the resolver), serves the
  * random example over HTTP, sends a request with R=3, Q=2 as a user, prints the result when the contract resumes,
+ * then the secrets flow: the 3 nodes are keystore nodes too (DKG 2-of-3, group published), the user stores a
+ * profile for the env-keys example, and a request naming it prints which env vars the run got (never values);
  * and exits 0 (or keeps running with --keep). Progress goes to stderr, the result to stdout.
- *
- * `startLocalMesh` is the same set-up as a function: the mesh tests and `npm run bench:mesh` build on it.
+ * The set-up itself is node/testing/local-mesh.ts.
  */
-import { createServer, type Server } from 'node:http'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
-import { startLocalnet, type Localnet } from '../localnet/index.js'
-import { parseSecretKey, publicKeyToString, sha256Hex } from '../protocol/index.js'
-import { createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient } from '../node/chain/index.js'
-import { defaultConfig, type NodeConfig, type Role } from '../node/config.js'
-import { generateNearKey, generateP2pKey } from '../node/keys.js'
-import { createLogger } from '../node/log.js'
-import { createNode, type NodeOverrides, type OutlayerNode } from '../node/node.js'
-import { deployOutlayer } from './deploy.js'
-import { ensureContracts } from './build-contract.js'
-import { ensureExamples } from './build-examples.js'
-
-const YOCTO_PER_NEAR = 10n ** 24n
-const BOND = YOCTO_PER_NEAR
-
-export interface LocalMeshOptions {
-  /** nodes (= registered workers) @default 3 */
-  nodes?: number
-  /** roles of node i @default worker everywhere, plus aggregator on node 0 */
-  roles?: (i: number) => Role[]
-  /** nodes that get a config but are not started here (e.g. started as a child process by a test) */
-  external?: number[]
-  /** nodes that start with no bootstrap peers and nobody dials: they see the chain only */
-  partitioned?: number[]
-  blockTimeMs?: number
-  leaseBlocks?: number
-  yieldTimeoutBlocks?: number
-  /** reconcile every N blocks @default 10 */
-  reconcileEveryBlocks?: number
-  overrides?: (i: number) => NodeOverrides
-  /** progress lines @default stderr */
-  progress?: (line: string) => void
-  /** pino level for the nodes @default warn (OUTLAYER_LOG_LEVEL wins) */
-  logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug'
-}
-
-export interface LocalMesh {
-  net: Localnet
-  contractId: string
-  /** node configs, by index; external nodes too */
-  configs: NodeConfig[]
-  /** started nodes by index (undefined for external ones) */
-  nodes: Array<OutlayerNode | undefined>
-  /** the requester's account */
-  user: { accountId: string, secretKey: string, client: OutlayerClient }
-  /** http URL and sha256 of an example wasm served to the workers */
-  example: (name: string) => Promise<{ url: string, hash: string }>
-  /** starts node i from its config (again, e.g. after a crash) */
-  startNode: (i: number) => Promise<OutlayerNode>
-  /** sends request_execution as the user; resolves with the request id once the contract has emitted it */
-  request: (args: RequestArgs) => Promise<{ requestId: string, txHash: string }>
-  /** sends them all at once, then finds their ids in one pass over the feed (for load) */
-  requestMany: (args: RequestArgs[]) => Promise<Array<{ requestId: string, txHash: string }>>
-  /** waits until get_request says the request is no longer pending; returns that view */
-  waitClosed: (requestId: string, timeoutMs?: number) => Promise<Record<string, unknown>>
-  /** the callback's return value (the output per response_format), from the request transaction */
-  result: (txHash: string) => Promise<unknown>
-  stop: () => Promise<void>
-}
-
-export interface RequestArgs {
-  source: Record<string, unknown>
-  input_data?: string
-  replicas?: number
-  quorum?: number
-  aggregation?: 'identical' | 'median'
-  response_format?: 'Bytes' | 'Text' | 'Json'
-  resource_limits?: { max_instructions: string | number, max_memory_mb: number, max_execution_seconds: number }
-}
-
-async function serveDir (files: Record<string, string>): Promise<{ server: Server, base: string }> {
-  const server = createServer((req, res) => {
-    const name = (req.url ?? '/').slice(1)
-    const path = files[name]
-    if (path == null) { res.writeHead(404).end(); return }
-    readFile(path).then(body => res.writeHead(200, { 'content-type': 'application/wasm' }).end(body), () => res.writeHead(500).end())
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
-
-export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<LocalMesh> {
-  const say = opts.progress ?? ((line: string) => process.stderr.write(`start: ${line}\n`))
-  const n = opts.nodes ?? 3
-  const cleanups: Array<() => Promise<void>> = []
-  const stop = async (): Promise<void> => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {})
-  }
-  try {
-    const dir = await mkdtemp(join(tmpdir(), 'outlayer-mesh-'))
-    cleanups.push(async () => await rm(dir, { recursive: true, force: true }))
-    // compile-if-stale the contracts and examples while the chain starts
-    const examplesReady = ensureExamples()
-    const contractsReady = ensureContracts()
-    examplesReady.catch(() => {})
-    contractsReady.catch(() => {})
-    const net = await startLocalnet({ port: 0, blockTimeMs: opts.blockTimeMs ?? 500, accounts: n + 1, ...(opts.yieldTimeoutBlocks != null ? { yieldTimeoutBlocks: opts.yieldTimeoutBlocks } : {}) })
-    cleanups.push(async () => await net.stop())
-    say(`localnet up at ${net.rpcUrl} (block every ${opts.blockTimeMs ?? 500} ms)`)
-
-    const operator = generateNearKey()
-    await contractsReady
-    const { contractId } = await deployOutlayer({
-      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey,
-      config: { lease_blocks: opts.leaseBlocks ?? 20, min_bond: BOND.toString() }
-    })
-    say(`contract deployed at ${contractId}`)
-
-    const configs: NodeConfig[] = []
-    const registrations: Array<Promise<unknown>> = []
-    for (let i = 0; i < n; i++) {
-      const account = net.accounts[i]!
-      const signing = generateNearKey()
-      const roles = opts.roles?.(i) ?? (i === 0 ? ['worker', 'aggregator'] : ['worker'])
-      configs.push(defaultConfig({
-        network: 'localnet',
-        dataDir: join(dir, `node${i}`),
-        near: {
-          rpcUrl: net.rpcUrl, feedUrl: net.feedUrl, networkId: net.networkId, contractId,
-          accountId: account.accountId, secretKey: account.secretKey,
-          ...(roles.includes('aggregator') ? { operatorAccountId: contractId, operatorSecretKey: operator.secretKey } : {})
-        },
-        p2p: { privateKey: await generateP2pKey(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] },
-        signingKey: signing.secretKey,
-        roles,
-        http: { host: '127.0.0.1', port: 0 },
-        worker: { capacity: 4, allowedSources: ['GitHub', 'WasmUrl', 'Project'], trustBuilders: 1 },
-        chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)) }
-      }))
-      if (!roles.includes('worker')) continue
-      // one account each, so the registrations go out together
-      const client = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: account.accountId, secretKey: account.secretKey })
-      registrations.push(client.registerWorker(publicKeyToString(parseSecretKey(signing.secretKey).publicKey), BOND))
-    }
-    await Promise.all(registrations)
-    say(`${configs.filter(c => c.roles.includes('worker')).length} workers registered (bond 1 NEAR each)`)
-
-    const userKeys = net.accounts[n]!
-    const user = { ...userKeys, client: createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: userKeys.accountId, secretKey: userKeys.secretKey }) }
-    const examples = await examplesReady
-    const served = await serveDir(Object.fromEntries(Object.entries(examples).map(([name, path]) => [`${name}.wasm`, path])))
-    cleanups.push(async () => await new Promise<void>(resolve => served.server.close(() => resolve())))
-
-    const nodes: Array<OutlayerNode | undefined> = new Array(n).fill(undefined)
-    const partitioned = new Set(opts.partitioned ?? [])
-    // a tree, not a star: libp2p refuses more than a few inbound connections per second from one host
-    // (connectionManager.inboundConnectionThreshold), and here every node is on 127.0.0.1
-    const bootstrapOf = (i: number): string[] => {
-      if (partitioned.has(i)) return []
-      const running = nodes.map((node, j) => node != null && j !== i && !partitioned.has(j) ? node : undefined)
-      const before = running.slice(0, i).filter(n => n != null)
-      const picks = before.length > 0
-        ? [before[before.length - 1], before[Math.floor((before.length - 1) / 2)]]
-        : [running.find(n => n != null)]
-      return [...new Set(picks.filter(n => n != null))].flatMap(n => n.mesh.multiaddrs())
-    }
-    const startNode = async (i: number): Promise<OutlayerNode> => {
-      const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap: bootstrapOf(i) } }
-      const logger = createLogger(`node${i}`, { level: opts.logLevel ?? (process.env.OUTLAYER_LOG_LEVEL as 'warn' | undefined) ?? 'warn', base: { node: `n${i}` } })
-      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, ...opts.overrides?.(i) })
-      await node.start()
-      nodes[i] = node
-      return node
-    }
-    cleanups.push(async () => { for (const node of nodes) await node?.stop() })
-    const external = new Set(opts.external ?? [])
-    for (let i = 0; i < n; i++) if (!external.has(i)) await startNode(i)
-    say(`${n - external.size} nodes started in-process (aggregator: ${configs.map((c, i) => c.roles.includes('aggregator') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
-
-    const provider = user.client.provider
-    const feed = createBlockFeed(net.feedUrl)
-
-    const send = async (all: RequestArgs[]): Promise<Array<{ requestId: string, txHash: string }>> => {
-      const fromHeight = await feed.finalHeight()
-      const sent = await Promise.all(all.map(async (args) => {
-        const limits = args.resource_limits ?? { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 10 }
-        const cost = BigInt(await user.client.view<string>('estimate_execution_cost', { resource_limits: limits }))
-        return await user.client.requestExecution({
-          source: args.source,
-          resource_limits: limits,
-          ...(args.input_data != null ? { input_data: args.input_data } : {}),
-          response_format: args.response_format ?? 'Text',
-          redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
-        }, cost * 2n)
-      }))
-      const ids = await findRequestIds({ feed, contractId, txHashes: sent.map(s => s.txHash), fromHeight, timeoutMs: 60_000 })
-      return sent.map(s => ({ txHash: s.txHash, requestId: ids.get(s.txHash)! }))
-    }
-
-    const mesh: LocalMesh = {
-      net, contractId, configs, nodes, user, startNode, stop,
-      example: async (name) => {
-        const path = (examples as Record<string, string>)[name]
-        if (path == null) throw new Error(`no example named ${name}`)
-        return { url: `${served.base}/${name}.wasm`, hash: sha256Hex(await readFile(path)) }
-      },
-      request: async (args) => (await send([args]))[0]!,
-      requestMany: send,
-      waitClosed: async (requestId, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs
-        for (;;) {
-          const view = await user.client.getRequest(requestId) as Record<string, unknown> | null
-          if (view != null && view.status !== 'pending') return view
-          if (Date.now() > deadline) throw new Error(`request ${requestId} still pending after ${timeoutMs} ms`)
-          await new Promise(resolve => setTimeout(resolve, 100))
-        }
-      },
-      result: async (txHash) => {
-        const tx = await provider.viewTransactionStatus({ txHash, accountId: user.accountId, waitUntil: 'FINAL' })
-        const value = (tx.status as { SuccessValue?: string }).SuccessValue
-        if (value == null) throw new Error(`request transaction ${txHash} failed: ${JSON.stringify(tx.status)}`)
-        const text = Buffer.from(value, 'base64').toString('utf8')
-        try { return JSON.parse(text) } catch { return text }
-      }
-    }
-    return mesh
-  } catch (err) {
-    await stop()
-    throw err
-  }
-}
+import { setUpKeystore, storeProfile } from '../node/testing/keystore.js'
+import { startLocalMesh } from '../node/testing/local-mesh.js'
+import { ensureDashboard } from './build-dashboard.js'
 
 async function main (): Promise<void> {
   const keep = process.argv.includes('--keep')
   const started = Date.now()
   const say = (line: string): void => { process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`) }
-  const mesh = await startLocalMesh({ progress: say })
+  // with --keep node 0 serves the API and the dashboard
+  if (keep) await ensureDashboard()
+  const mesh = await startLocalMesh({
+    progress: say,
+    roles: i => i === 0 ? ['worker', 'resolver', 'keystore'] : ['worker', 'keystore'],
+    ...(keep ? { overrides: (i: number) => i === 0 ? { http: true } : {} } : {})
+  })
   const shutdown = async (): Promise<void> => { await mesh.stop() }
   process.once('SIGINT', () => { void shutdown().then(() => process.exit(130)) })
   try {
@@ -248,11 +32,20 @@ async function main (): Promise<void> {
     say(`request ${requestId} sent (random example, R=3 Q=2, input ${input})`)
     const view = await mesh.waitClosed(requestId)
     const result = await mesh.result(txHash)
-    const resolution = view.resolution as { workers?: string[] } | null
-    say(`request ${requestId} resumed by the contract; agreeing workers: ${resolution?.workers?.join(', ') ?? '?'}`)
+    say(`request ${requestId} resumed by the contract; agreeing workers: ${view.resolution?.workers.join(', ') ?? '?'}`)
     process.stdout.write(`${typeof result === 'string' ? result : JSON.stringify(result)}\n`)
+
+    const groupKey = await setUpKeystore(mesh, 2)
+    const envKeys = await mesh.example('env-keys')
+    await storeProfile(mesh, groupKey, { hash: envKeys.hash, profile: 'default', env: { API_KEY: 'demo-secret-value' } })
+    say('keystore: DKG 2-of-3 done, group published, profile "default" stored for the env-keys example')
+    const secret = await mesh.request({ source: { WasmUrl: envKeys }, replicas: 3, quorum: 2, response_format: 'Json', secrets_ref: { profile: 'default', account_id: mesh.user.accountId } })
+    await mesh.waitClosed(secret.requestId)
+    say(`request ${secret.requestId} with secrets_ref resumed; the run saw these env vars (names only):`)
+    process.stdout.write(`${JSON.stringify(await mesh.result(secret.txHash))}\n`)
     if (keep) {
       say(`--keep: mesh running (rpc ${mesh.net.rpcUrl}); Ctrl-C to stop`)
+      say(`dashboard: ${mesh.nodes[0]?.apiUrl ?? '?'}/  (playground key: account ${mesh.user.accountId}, secret ${mesh.user.secretKey})`)
       await new Promise(() => {})
     }
   } finally {

@@ -12,6 +12,9 @@ export class JValue {
   items: JValue[] = [];
   keys: string[] = [];
 
+  /** An empty object. */
+  asObject(): JValue { this.type = JType.Obj; return this; }
+
   isNull(): bool { return this.type == JType.Null; }
   isObj(): bool { return this.type == JType.Obj; }
   isStr(): bool { return this.type == JType.Str; }
@@ -29,7 +32,31 @@ export class JValue {
   }
 }
 
+/**
+ * Hard caps the reader enforces while it reads, so no input costs more than linear gas and a bounded tree.
+ * The defaults fit every record the contract stores; method arguments use tighter ones (src/limits.ts).
+ */
+export class JsonLimits {
+  constructor(
+    /** containers nested inside each other */
+    public depth: i32 = 40,
+    /** keys in one object */
+    public keys: i32 = 1024,
+    /** items in one array */
+    public items: i32 = 4096,
+    /** bytes of one string in the source (escapes counted as written) */
+    public stringBytes: i32 = 4 * 1024 * 1024,
+    /** bytes of the whole document */
+    public totalBytes: i32 = 4 * 1024 * 1024
+  ) {}
+}
+
+export const STORED_JSON_LIMITS = new JsonLimits();
+
+/** the soft validator's nesting cap (guest output) */
 const MAX_DEPTH = 32;
+/** objects with more keys than this check duplicates with a hash set instead of a scan */
+const SCAN_KEYS = 8;
 
 /** A position in the source bytes, shared by the strict reader and the soft validator. */
 class Cursor {
@@ -48,6 +75,8 @@ class Cursor {
 }
 
 class Reader extends Cursor {
+  constructor(src: Uint8Array, public limits: JsonLimits) { super(src); }
+
   error(what: string): void {
     fail("invalid JSON: " + what + " at byte " + this.pos.toString());
   }
@@ -62,7 +91,7 @@ class Reader extends Cursor {
   }
 
   value(depth: i32): JValue {
-    if (depth > MAX_DEPTH) this.error("nesting too deep");
+    if (depth > this.limits.depth) this.error("nesting deeper than " + this.limits.depth.toString());
     this.skipWs();
     const v = new JValue();
     const c = this.peek();
@@ -82,11 +111,23 @@ class Reader extends Cursor {
     this.pos++;
     this.skipWs();
     if (this.peek() == 125) { this.pos++; return; }
+    // duplicates are refused in linear time: a scan while the object is small, then a hash set
+    let seen: Set<string> | null = null;
     while (true) {
       this.skipWs();
       if (this.peek() != 34) this.error("expected a key");
+      if (v.keys.length >= this.limits.keys) this.error("more than " + this.limits.keys.toString() + " keys in an object");
       const key = this.string();
-      for (let i = 0; i < v.keys.length; i++) if (v.keys[i] == key) this.error("duplicate key \"" + key + "\"");
+      if (seen == null && v.keys.length < SCAN_KEYS) {
+        for (let i = 0; i < v.keys.length; i++) if (v.keys[i] == key) this.error("duplicate key \"" + key + "\"");
+      } else {
+        if (seen == null) {
+          seen = new Set<string>();
+          for (let i = 0; i < v.keys.length; i++) seen.add(v.keys[i]);
+        }
+        if (seen!.has(key)) this.error("duplicate key \"" + key + "\"");
+        seen!.add(key);
+      }
       this.skipWs();
       this.expect(58);
       v.keys.push(key);
@@ -104,6 +145,7 @@ class Reader extends Cursor {
     this.skipWs();
     if (this.peek() == 93) { this.pos++; return; }
     while (true) {
+      if (v.items.length >= this.limits.items) this.error("more than " + this.limits.items.toString() + " items in an array");
       v.items.push(this.value(depth + 1));
       this.skipWs();
       if (this.peek() == 44) { this.pos++; continue; }
@@ -152,6 +194,15 @@ class Reader extends Cursor {
   string(): string {
     this.pos++;
     const start = this.pos;
+    const s = this.stringBody(start);
+    if (this.pos - 1 - start > this.limits.stringBytes) {
+      this.pos = start;
+      this.error("a string longer than " + this.limits.stringBytes.toString() + " bytes");
+    }
+    return s;
+  }
+
+  stringBody(start: i32): string {
     // fast path: no escapes
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
@@ -195,8 +246,9 @@ class Reader extends Cursor {
   }
 }
 
-export function parseJson(src: Uint8Array): JValue {
-  const r = new Reader(src);
+export function parseJson(src: Uint8Array, limits: JsonLimits = STORED_JSON_LIMITS): JValue {
+  if (src.length > limits.totalBytes) fail("invalid JSON: more than " + limits.totalBytes.toString() + " bytes");
+  const r = new Reader(src, limits);
   const v = r.value(0);
   r.skipWs();
   if (r.pos != src.length) r.error("trailing data");
@@ -279,27 +331,33 @@ class SoftReader extends Cursor {
 
 // ---- writer ----
 
+/** `s` as a JSON string. Escapes are written into one buffer of the exact length: quoting costs one pass. */
 export function quote(s: string): string {
-  let plain = true;
+  let extra = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c == 34 || c == 92) { plain = false; break; }
+    if (c == 34 || c == 92 || c == 10 || c == 13 || c == 9) extra += 1;
+    else if (c < 32) extra += 5;
   }
-  if (plain) return "\"" + s + "\"";
-  const parts = new Array<string>();
-  parts.push("\"");
+  if (extra == 0) return "\"" + s + "\"";
+  const out = new Uint16Array(s.length + extra + 2);
+  let j = 0;
+  out[j++] = 34;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 34) parts.push("\\\"");
-    else if (c == 92) parts.push("\\\\");
-    else if (c == 10) parts.push("\\n");
-    else if (c == 13) parts.push("\\r");
-    else if (c == 9) parts.push("\\t");
-    else if (c < 32) parts.push("\\u00" + (c < 16 ? "0" : "1") + "0123456789abcdef".charAt(c & 15));
-    else parts.push(String.fromCharCode(c));
+    const c = <u16>s.charCodeAt(i);
+    if (c == 34 || c == 92) { out[j++] = 92; out[j++] = c; }
+    else if (c == 10) { out[j++] = 92; out[j++] = 110; }
+    else if (c == 13) { out[j++] = 92; out[j++] = 114; }
+    else if (c == 9) { out[j++] = 92; out[j++] = 116; }
+    else if (c < 32) {
+      out[j++] = 92; out[j++] = 117; out[j++] = 48; out[j++] = 48;
+      out[j++] = c < 16 ? 48 : 49;
+      const d = c & 15;
+      out[j++] = d < 10 ? 48 + d : 87 + d;
+    } else out[j++] = c;
   }
-  parts.push("\"");
-  return parts.join("");
+  out[j++] = 34;
+  return String.UTF16.decode(out.buffer);
 }
 
 /** Builds one JSON object: `new Obj().str("a", x).num("b", 1).done()`. */

@@ -1,10 +1,18 @@
-// Method arguments: the call's input as a JSON object.
-import { JValue, fail, inputBytes, parseJson } from "../sdk";
+// Method arguments: the call's input as a JSON object, read under the argument caps of limits.ts.
+import { JValue, fail, inputBytes, onlyKeys, parseJson } from "../sdk";
+import { ARGS_LIMITS } from "./limits";
 
 export function args(): JValue {
   const bytes = inputBytes();
-  if (bytes.length == 0) return parseJson(Uint8Array.wrap(String.UTF8.encode("{}")));
-  const v = parseJson(bytes);
+  if (bytes.length == 0) return new JValue().asObject();
+  const v = parseJson(bytes, ARGS_LIMITS);
   if (!v.isObj()) fail("arguments must be a JSON object");
   return v;
+}
+
+/** The arguments of `method`, refusing any field outside `allowed`. */
+export function argsOf(method: string, allowed: string[]): JValue {
+  const a = args();
+  onlyKeys(a, allowed, method);
+  return a;
 }

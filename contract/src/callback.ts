@@ -1,69 +1,61 @@
 // on_execution_response: runs once per request, when the yield is resumed (resolved or cancelled) or times out.
-// It settles money exactly once: the status moves to `completed` here, and every other path checks it.
-import {
-  Obj, U128, field, fromBase64, fromUtf8, isJson, jsonArray, optStr, parseJson, promiseResult, quote,
-  returnString, toBase64, transfer, u64Of
-} from "../sdk";
-import { args } from "./args";
+// It settles money exactly once and compacts the request to its receipt; every other path checks the status.
+import { Obj, U128, field, fromBase64, optStr, parseJson, promiseResult, quote, returnString, transfer, u64Of, jsonArray } from "../sdk";
+import { argsOf } from "./args";
+import { loadAssignment } from "./assignment";
+import { findBlob } from "./blobs";
+import { loadConfig } from "./config";
 import { emit } from "./events";
+import { isBuilt } from "./execution";
 import { requireSelf } from "./guards";
-import { pendingRequests } from "./pending";
-import { executionCost } from "./pricing";
-import {
-  ExecRequest, STATUS_CANCELLED, STATUS_COMPLETED, STATUS_RESOLVED, dropRequestData, loadOutput, loadRequest, saveRequest
-} from "./request";
+import { formatOutput } from "./output";
+import { receiptFee, workFee } from "./pricing";
+import { compactToReceipt } from "./receipt";
+import { ExecRequest, STATUS_COMPLETED, STATUS_RESOLVED, findRequest } from "./request";
 import { Resolution, findResolution } from "./resolution";
+import { slashWithholders } from "./slashing";
 import { addAmount, bump } from "./stats";
 import { findWorker, saveWorker } from "./workers";
 
 const PAYLOAD_REGISTER: u64 = 1;
 
-function formatOutput(format: string, output: Uint8Array): string {
-  if (format == "Bytes") return quote(toBase64(output));
-  if (format == "Json" && isJson(output)) return fromUtf8(output);
-  return quote(fromUtf8(output));
-}
-
-function completedEvent(r: ExecRequest, success: bool, error: string, used: string, charged: U128, refunded: U128, workers: string[], timedOut: bool): void {
+function completedEvent(r: ExecRequest, res: Resolution | null, charged: U128, refunded: U128, timedOut: bool): void {
+  const workers = res == null ? new Array<string>() : res!.workers;
   const ids = new Array<string>(workers.length);
   for (let i = 0; i < workers.length; i++) ids[i] = quote(workers[i]);
   emit("execution_completed", new Obj().num("request_id", r.id).str("sender_id", r.senderId)
-    .str("payer_account_id", r.payerId).raw("code_source", r.source).bool("success", success)
-    .str("error_message", error).raw("resources_used", used).amount("payment_charged", charged)
-    .amount("payment_refunded", refunded).raw("workers", jsonArray(ids)).bool("timed_out", timedOut).done());
+    .str("payer_account_id", r.payerId).raw("code_source", r.source).bool("success", res != null && res!.success)
+    .str("error_message", res == null ? "timed out: no quorum resolved the request before the yield timeout" : res!.error)
+    .raw("resources_used", res == null ? "{\"instructions\":0}" : res!.usedJson())
+    .amount("payment_charged", charged).amount("payment_refunded", refunded)
+    .str("resolver_id", res == null ? "" : res!.resolverId).raw("workers", jsonArray(ids)).bool("timed_out", timedOut).done());
 }
 
-function finish(r: ExecRequest): void {
-  r.status = STATUS_COMPLETED;
-  saveRequest(r);
-  pendingRequests().delete(r.id.toString());
-  dropRequestData(r.id);
-  bump("completed");
-}
-
-/** No quorum before the yield timeout: the contract keeps the base fee, the payer gets the rest. */
+/**
+ * No quorum before the yield timeout: the contract keeps the base fee and the receipt fee, primaries that never
+ * committed are slashed to the payer, the payer gets the rest of its deposit.
+ */
 function settleTimeout(r: ExecRequest): void {
-  const kept = r.pricing.baseFee.min(r.deposit);
+  slashWithholders(loadAssignment(r.id), r.payerId, loadConfig());
+  const kept = r.pricing.baseFee.add(receiptFee());
   const refund = r.deposit.sub(kept);
   transfer(r.payerId, refund);
   addAmount("fees_kept", kept);
   addAmount("refunded", refund);
   bump("timed_out");
-  completedEvent(r, false, "timed out: no quorum resolved the request before the yield timeout",
-    "{\"instructions\":0,\"time_ms\":0,\"compile_time_ms\":0}", kept, refund, [], true);
-  finish(r);
+  completedEvent(r, null, kept, refund, true);
+  compactToReceipt(r, STATUS_COMPLETED, false, kept);
 }
 
-/** Pays the agreeing workers equally out of the charge and refunds the rest (including the division remainder). */
+/**
+ * The agreeing workers share the work fee equally, the resolver gets the resolve fee, the contract keeps the
+ * receipt fee, the payer gets everything else (the division remainder and the storage lock included).
+ */
 function settleResolved(r: ExecRequest, res: Resolution): void {
-  const cost = res.success && !r.compileOnly
-    ? executionCost(r.pricing, res.instructions, res.timeMs, res.compileTimeMs)
-    : r.pricing.baseFee;
-  const charged = cost.min(r.deposit);
+  const work = workFee(r.pricing, res.instructions, r.maxInstructions, isBuilt(r.source), res.success, r.compileOnly);
   const n = <u64>res.workers.length;
-  const share = charged.div(n);
+  const share = work.div(n);
   const paid = share.mul(n);
-  const refund = r.deposit.sub(paid);
   for (let i = 0; i < res.workers.length; i++) {
     transfer(res.workers[i], share);
     const w = findWorker(res.workers[i]);
@@ -73,16 +65,23 @@ function settleResolved(r: ExecRequest, res: Resolution): void {
       saveWorker(w!);
     }
   }
+  transfer(res.resolverId, r.pricing.resolveFee);
+  const receipt = receiptFee();
+  const charged = paid.add(r.pricing.resolveFee).add(receipt);
+  const refund = r.deposit.sub(charged);
   transfer(r.payerId, refund);
   addAmount("paid_to_workers", paid);
+  addAmount("resolve_fees", r.pricing.resolveFee);
+  addAmount("fees_kept", receipt);
   addAmount("refunded", refund);
   bump(res.success ? "succeeded" : "failed");
-  completedEvent(r, res.success, res.error, res.usedJson(), paid, refund, res.workers, false);
+  completedEvent(r, res, charged, refund, false);
+  compactToReceipt(r, STATUS_COMPLETED, res.success, charged);
 }
 
 function resolvedOutput(r: ExecRequest, res: Resolution, payload: Uint8Array): Uint8Array {
-  if (res.outputInState) {
-    const stored = loadOutput(r.id);
+  if (res.outputHash.length > 0) {
+    const stored = findBlob(r.id, res.outputHash);
     return stored == null ? new Uint8Array(0) : stored!;
   }
   const decoded = fromBase64(optStr(parseJson(payload), "output", ""));
@@ -91,20 +90,21 @@ function resolvedOutput(r: ExecRequest, res: Resolution, payload: Uint8Array): U
 
 export function on_execution_response(): void {
   requireSelf();
-  const r = loadRequest(u64Of(field(args(), "request_id"), "request_id"));
-  if (r.status == STATUS_COMPLETED || r.status == STATUS_CANCELLED) {
+  // a cancelled request is already gone; a completed one is a receipt
+  const r = findRequest(u64Of(field(argsOf("on_execution_response", ["request_id"]), "request_id"), "request_id"));
+  if (r == null || r!.status == STATUS_COMPLETED) {
     returnString("null");
     return;
   }
   const result = promiseResult(0, PAYLOAD_REGISTER);
-  const res = r.status == STATUS_RESOLVED ? findResolution(r.id) : null;
+  const res = r!.status == STATUS_RESOLVED ? findResolution(r!.id) : null;
   if (!result.ok() || res == null) {
-    settleTimeout(r);
+    settleTimeout(r!);
     returnString("null");
     return;
   }
-  const output = resolvedOutput(r, res!, result.value);
-  settleResolved(r, res!);
-  finish(r);
-  returnString(res!.success ? formatOutput(r.responseFormat, output) : "null");
+  // read before settling: settling frees the blobs
+  const output = res!.success ? resolvedOutput(r!, res!, result.value) : new Uint8Array(0);
+  settleResolved(r!, res!);
+  returnString(res!.success ? formatOutput(r!.responseFormat, output) : "null");
 }

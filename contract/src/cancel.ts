@@ -1,22 +1,19 @@
-// Cancelling a request that never resolved: by its predecessor once it is stale, or by the owner at any time.
-// Everything is refunded; the yield is resumed so the caller's promise finishes now (the callback sees `cancelled`).
+// Cancelling a pending request: by its predecessor once it is stale, or by the owner at any time. Everything is
+// refunded; the yield is resumed so the caller's promise finishes now (the callback sees `cancelled`). A resolved
+// request is never cancelled: its workers were paid or slashed by the resolve, and its callback settles the deposit.
 import { Obj, blockTimestamp, fail, field, fromHex, predecessor, transfer, u64Of, utf8, yieldResume } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { loadConfig } from "./config";
 import { emit } from "./events";
 import { requireOwner } from "./guards";
-import { pendingRequests } from "./pending";
-import { ExecRequest, STATUS_CANCELLED, STATUS_PENDING, STATUS_RESOLVED, dropRequestData, loadRequest, saveRequest } from "./request";
+import { eraseCancelled } from "./receipt";
+import { ExecRequest, STATUS_PENDING, loadRequest } from "./request";
 import { addAmount, bump } from "./stats";
 
-/** `alsoResolved`: the owner may also cancel a resolved request whose callback never settled (e.g. it failed). */
-function cancel(r: ExecRequest, by: string, alsoResolved: bool): void {
-  const open = r.status == STATUS_PENDING || (alsoResolved && r.status == STATUS_RESOLVED);
-  if (!open) fail("request " + r.id.toString() + " is " + r.status + " and cannot be cancelled");
-  r.status = STATUS_CANCELLED;
-  saveRequest(r);
-  pendingRequests().delete(r.id.toString());
-  dropRequestData(r.id);
+function cancel(r: ExecRequest, by: string): void {
+  if (r.status != STATUS_PENDING) fail("request " + r.id.toString() + " is " + r.status + " and cannot be cancelled");
+  // frees all its state (blob deposits go back to their uploaders); no receipt stays
+  eraseCancelled(r);
   transfer(r.payerId, r.deposit);
   addAmount("refunded", r.deposit);
   bump("cancelled");
@@ -26,15 +23,15 @@ function cancel(r: ExecRequest, by: string, alsoResolved: bool): void {
 }
 
 export function cancel_stale_execution(): void {
-  const r = loadRequest(u64Of(field(args(), "request_id"), "request_id"));
+  const r = loadRequest(u64Of(field(argsOf("cancel_stale_execution", ["request_id"]), "request_id"), "request_id"));
   const caller = predecessor();
   if (caller != r.predecessorId) fail("only " + r.predecessorId + ", who made the request, may cancel it");
   const staleAt = r.timestampNs + loadConfig().staleSeconds * 1_000_000_000;
   if (blockTimestamp() < staleAt) fail("request " + r.id.toString() + " is not stale yet: it may be cancelled from timestamp " + staleAt.toString());
-  cancel(r, caller, false);
+  cancel(r, caller);
 }
 
 export function emergency_cancel_execution(): void {
   requireOwner();
-  cancel(loadRequest(u64Of(field(args(), "request_id"), "request_id")), predecessor(), true);
+  cancel(loadRequest(u64Of(field(argsOf("emergency_cancel_execution", ["request_id"]), "request_id"), "request_id")), predecessor());
 }

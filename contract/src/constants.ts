@@ -33,3 +33,15 @@ export const MAX_YIELD_PAYLOAD: i32 = 1024;
 export const STORAGE_PRICE_PER_BYTE: u64 = 10_000_000_000_000_000_000;
 /** How long before the request's predecessor may cancel it and get everything back. */
 export const DEFAULT_STALE_SECONDS: u64 = 600;
+
+/** A request's two commit windows (2 × this) end before nearcore's 200-block yield timeout with 50 blocks to resolve. */
+export const MAX_COMMIT_WINDOW_BLOCKS: u64 = 75;
+/** Eligible workers the assignment draws from; a full pool admits a bigger bond by evicting the smallest (pool.ts). */
+export const MAX_POOL: i32 = 128;
+/** Uploaded output blobs one request may hold (each paid by its uploader, refunded when the request ends). */
+export const MAX_BLOBS: i32 = 8;
+/** What a finished request keeps forever (its receipt): charged to the payer at this size. */
+export const RECEIPT_BYTES: u64 = 300;
+/** State a request writes after request_execution (R commits, the resolution, slashes), locked from its deposit. */
+export const COMMIT_ALLOWANCE_BYTES: u64 = 200;
+export const RESOLUTION_ALLOWANCE_BYTES: u64 = 2048;

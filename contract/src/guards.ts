@@ -8,14 +8,6 @@ export function requireOwner(): Config {
   return c;
 }
 
-/** The operator account, or the contract's own function-call key limited to the resolve methods (scripts/deploy.ts). */
-export function requireOperator(): Config {
-  const c = loadConfig();
-  const caller = predecessor();
-  if (caller != c.operatorId && caller != currentAccount()) fail("only the operator " + c.operatorId + " may resolve executions");
-  return c;
-}
-
 export function requireSelf(): void {
   if (predecessor() != currentAccount()) fail("this method is private: only the contract itself may call it");
 }

@@ -2,8 +2,10 @@
 export { new_ as new, set_owner, set_operator, set_paused, set_pricing, set_config } from "./admin";
 export { request_execution } from "./execution";
 export { register_worker, unregister_worker, withdraw_bond, get_worker, list_workers } from "./workers";
-export { claim_lease, get_leases } from "./leases";
-export { resolve_execution, submit_execution_output } from "./resolve";
+export { commit_result, get_assignment } from "./assignment";
+export { resolve_execution } from "./resolve";
+export { submit_execution_output } from "./blobs";
+export { report_equivocation } from "./equivocation";
 export { on_execution_response } from "./callback";
 export { cancel_stale_execution, emergency_cancel_execution } from "./cancel";
 export { get_request, get_pending_requests, get_pricing, get_config, estimate_execution_cost, get_max_limits, get_stats } from "./views";

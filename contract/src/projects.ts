@@ -4,7 +4,8 @@ import {
   IndexedSet, JValue, Obj, blockHeight, fail, field, jsonArray, optBool, optU64, parseJson, predecessor,
   returnString, str, utf8, PrefixedMap, storageUsage
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
+import { MAX_PROJECT_ID, MAX_VERSION_KEY, capped } from "./limits";
 import { emit } from "./events";
 import { concreteSource, versionKeyOf } from "./source";
 import { chargeStorage } from "./storage-fee";
@@ -64,7 +65,7 @@ export function resolveProjectSource(projectId: string, versionKey: string | nul
 
 export function create_project(): void {
   const before = storageUsage();
-  const a = args();
+  const a = argsOf("create_project", ["name", "source"]);
   const name = str(a, "name");
   checkName(name);
   const owner = predecessor();
@@ -79,6 +80,10 @@ export function create_project(): void {
   returnString(new Obj().str("project_id", id).str("version_key", key).done());
 }
 
+function projectIdArg(a: JValue): string {
+  return capped(str(a, "project_id"), MAX_PROJECT_ID, "project_id");
+}
+
 function ownedProject(a: JValue): JValue {
   const id = predecessor() + "/" + str(a, "name");
   return loadProject(id);
@@ -86,7 +91,7 @@ function ownedProject(a: JValue): JValue {
 
 export function add_version(): void {
   const before = storageUsage();
-  const a = args();
+  const a = argsOf("add_version", ["name", "source", "set_active"]);
   const p = ownedProject(a);
   const id = str(p, "project_id");
   const source = field(a, "source");
@@ -98,25 +103,25 @@ export function add_version(): void {
 }
 
 export function set_active_version(): void {
-  const a = args();
+  const a = argsOf("set_active_version", ["name", "version_key"]);
   const p = ownedProject(a);
-  setActive(p, str(a, "version_key"));
+  setActive(p, capped(str(a, "version_key"), MAX_VERSION_KEY, "version_key"));
 }
 
 export function get_project(): void {
-  const text = projects().get(str(args(), "project_id"));
+  const text = projects().get(projectIdArg(argsOf("get_project", ["project_id"])));
   returnString(text == null ? "null" : text!);
 }
 
 export function get_version(): void {
-  const a = args();
-  const text = versions().get(str(a, "project_id") + "|" + str(a, "version_key"));
+  const a = argsOf("get_version", ["project_id", "version_key"]);
+  const text = versions().get(projectIdArg(a) + "|" + capped(str(a, "version_key"), MAX_VERSION_KEY, "version_key"));
   returnString(text == null ? "null" : text!);
 }
 
 export function list_versions(): void {
-  const a = args();
-  const id = str(a, "project_id");
+  const a = argsOf("list_versions", ["project_id", "from_index", "limit"]);
+  const id = projectIdArg(a);
   const keys = versionIndex(id).page(optU64(a, "from_index", 0), optU64(a, "limit", 50));
   const out = new Array<string>();
   for (let i = 0; i < keys.length; i++) {

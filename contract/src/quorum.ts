@@ -1,36 +1,40 @@
-// Which attested result wins, and who agreed.
+// Which revealed result wins, and who agreed (proofs in contract/README.md, "Aggregation").
 //
-// identical: attestations are grouped by their digest (success, output, error, instructions); the biggest group
-//   (first seen on a tie) wins if it has at least Q members.
-// median: the candidates are the successful attestations whose output, with ASCII whitespace trimmed, is one JSON
-//   number. With at least Q candidates, they are ordered by numeric value (ties keep attestation order) and the
-//   lower median wins: the element at index floor((n-1)/2). The winner is one attested output, byte for byte, so
-//   its signature covers exactly what the contract returns. All candidates agree; the others disagree. With
-//   fewer than Q numeric candidates the identical rule applies (e.g. Q workers reporting the same failure).
+// identical: reveals are grouped by result (code_hash, success, sha256(output), sha256(error), instructions,
+//   transcript_hash); the biggest group (first seen on a tie) wins if it has at least Q members.
+// median: the candidates are the successful reveals whose output is exactly one JSON number (strict grammar, no
+//   whitespace, finite). With at least 2Q−1 candidates they are ordered by value (ties keep reveal order) and the
+//   lower median, index ⌊(n−1)/2⌋, wins: its output is returned byte for byte. With f ≤ Q−1 liars both sides of
+//   it hold an honest value, so it lies within the honest range. Instructions charged: the lower median of the
+//   candidates' instructions. With fewer candidates the identical rule applies (Q equal failures, say).
 import { fail, fromUtf8 } from "../sdk";
 import { AttestedResult } from "./attestation";
 
 export class Signed {
-  constructor(public workerId: string, public result: AttestedResult, public digest: string) {}
+  constructor(public workerId: string, public result: AttestedResult, public output: Uint8Array | null) {}
 }
 
 export class Outcome {
-  constructor(public winner: Signed, public agreeing: string[], public disagreeing: string[]) {}
+  constructor(public winner: Signed, public instructions: u64, public agreeing: string[], public disagreeing: string[]) {}
 }
 
-function isSpace(c: i32): bool { return c == 32 || c == 9 || c == 10 || c == 13; }
+const MAX_NUMBER_BYTES = 64;
 function isDigit(c: i32): bool { return c >= 48 && c <= 57; }
 
-/** The output as a JSON number, or NaN. */
+/** The output as a JSON number (RFC 8259 grammar, nothing around it), or NaN. */
 export function numericValue(output: Uint8Array): f64 {
-  let start = 0, end = output.length;
-  while (start < end && isSpace(output[start])) start++;
-  while (end > start && isSpace(output[end - 1])) end--;
-  let i = start;
-  if (i < end && output[i] == 45) i++;
-  const intStart = i;
-  while (i < end && isDigit(output[i])) i++;
-  if (i == intStart) return NaN;
+  const end = output.length;
+  if (end == 0 || end > MAX_NUMBER_BYTES) return NaN;
+  let i = 0;
+  if (output[i] == 45) i++;
+  if (i >= end) return NaN;
+  if (output[i] == 48) {
+    i++;
+  } else {
+    const intStart = i;
+    while (i < end && isDigit(output[i])) i++;
+    if (i == intStart) return NaN;
+  }
   if (i < end && output[i] == 46) {
     i++;
     const fracStart = i;
@@ -45,52 +49,62 @@ export function numericValue(output: Uint8Array): f64 {
     if (i == expStart) return NaN;
   }
   if (i != end) return NaN;
-  return parseFloat(fromUtf8(output.subarray(start, end)));
+  const v = parseFloat(fromUtf8(output));
+  return isFinite(v) ? v : NaN;
 }
 
 function identical(signed: Signed[], quorum: u64): Outcome {
   let best = 0, bestCount = 0;
+  const keys = new Array<string>(signed.length);
+  for (let i = 0; i < signed.length; i++) keys[i] = signed[i].result.key();
   for (let i = 0; i < signed.length; i++) {
     let count = 0;
-    for (let j = 0; j < signed.length; j++) if (signed[j].digest == signed[i].digest) count++;
+    for (let j = 0; j < signed.length; j++) if (keys[j] == keys[i]) count++;
     if (count > bestCount) { best = i; bestCount = count; }
   }
-  if (<u64>bestCount < quorum) fail("too few valid attestations: " + bestCount.toString() + " agree, the quorum is " + quorum.toString());
+  if (<u64>bestCount < quorum) fail("too few agreeing reveals: " + bestCount.toString() + " agree, the quorum is " + quorum.toString());
   const agreeing = new Array<string>(), disagreeing = new Array<string>();
   for (let i = 0; i < signed.length; i++) {
-    if (signed[i].digest == signed[best].digest) agreeing.push(signed[i].workerId);
+    if (keys[i] == keys[best]) agreeing.push(signed[i].workerId);
     else disagreeing.push(signed[i].workerId);
   }
-  return new Outcome(signed[best], agreeing, disagreeing);
+  return new Outcome(signed[best], signed[best].result.instructions, agreeing, disagreeing);
+}
+
+/** Insertion into `order` (indices into signed) keeping `values` ascending; equal values keep their order. */
+function insertSorted<T>(order: i32[], values: T[], index: i32, value: T): void {
+  order.push(index);
+  values.push(value);
+  let pos = order.length - 1;
+  while (pos > 0 && values[pos - 1] > value) {
+    order[pos] = order[pos - 1];
+    values[pos] = values[pos - 1];
+    pos--;
+  }
+  order[pos] = index;
+  values[pos] = value;
 }
 
 function median(signed: Signed[], quorum: u64): Outcome | null {
-  const candidates = new Array<i32>();
-  const values = new Array<f64>();
+  const byValue = new Array<i32>(), values = new Array<f64>();
+  const byInstructions = new Array<i32>(), instructions = new Array<u64>();
   for (let i = 0; i < signed.length; i++) {
-    if (!signed[i].result.success) continue;
-    const v = numericValue(signed[i].result.output);
+    const s = signed[i];
+    if (!s.result.success || s.output == null) continue;
+    const v = numericValue(s.output!);
     if (isNaN(v)) continue;
-    // insertion keeps equal values in attestation order
-    candidates.push(i);
-    values.push(v);
-    let pos = candidates.length - 1;
-    while (pos > 0 && values[pos - 1] > v) {
-      candidates[pos] = candidates[pos - 1];
-      values[pos] = values[pos - 1];
-      pos--;
-    }
-    candidates[pos] = i;
-    values[pos] = v;
+    insertSorted<f64>(byValue, values, i, v);
+    insertSorted<u64>(byInstructions, instructions, i, s.result.instructions);
   }
-  if (<u64>candidates.length < quorum) return null;
-  const winner = signed[candidates[(candidates.length - 1) / 2]];
+  const n = byValue.length;
+  if (<u64>n < 2 * quorum - 1) return null;
+  const mid = (n - 1) / 2;
   const agreeing = new Array<string>(), disagreeing = new Array<string>();
   for (let i = 0; i < signed.length; i++) {
-    if (candidates.includes(i)) agreeing.push(signed[i].workerId);
+    if (byValue.includes(i)) agreeing.push(signed[i].workerId);
     else disagreeing.push(signed[i].workerId);
   }
-  return new Outcome(winner, agreeing, disagreeing);
+  return new Outcome(signed[byValue[mid]], instructions[mid], agreeing, disagreeing);
 }
 
 export function decide(signed: Signed[], quorum: u64, aggregation: string): Outcome {

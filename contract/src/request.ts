@@ -1,15 +1,14 @@
 // One execution request as stored, and as emitted in `execution_requested` (the shape of protocol/request.ts
 // ExecutionRequest, which workers check with validateExecutionRequest).
 import {
-  JValue, Obj, U128, fail, optStr, parseJson, read, readBytes, remove, str, stringify, u128Field, u64Field,
-  utf8, write, writeBytes, boolean, field, obj
+  JValue, Obj, U128, fail, optStr, parseJson, read, remove, str, stringify, u128Field, u64Field,
+  utf8, write, boolean, field, obj
 } from "../sdk";
 import { Pricing } from "./config";
 
 export const STATUS_PENDING = "pending";
 export const STATUS_RESOLVED = "resolved";
 export const STATUS_COMPLETED = "completed";
-export const STATUS_CANCELLED = "cancelled";
 
 export class ExecRequest {
   id: u64 = 0;
@@ -37,7 +36,13 @@ export class ExecRequest {
   blockHeight: u64 = 0;
   timestampNs: u64 = 0;
   seed: string = "";
+  /** hex sha256 of input_data's utf8 bytes: bound into every digest */
+  inputHash: string = "";
+  /** bound into the digest and shown in the event (the config's network_id at request time) */
+  networkId: string = "";
   deposit: U128 = U128.zero();
+  /** the part of the deposit that pays for this request's state until it ends (refunded then) */
+  storageLock: U128 = U128.zero();
   pricing: Pricing = new Pricing();
   status: string = STATUS_PENDING;
 
@@ -64,6 +69,8 @@ export class ExecRequest {
     return o.num("block_height", this.blockHeight)
       .big("timestamp_ns", this.timestampNs)
       .str("seed", this.seed)
+      .str("network_id", this.networkId)
+      .str("input_hash", this.inputHash)
       // yoctoNEAR as a decimal string (u128): protocol/request.ts checks it as `attached_deposit`
       .amount("attached_deposit", this.deposit)
       .done();
@@ -74,6 +81,7 @@ export class ExecRequest {
       .raw("request", this.toEventJson(false))
       .raw("pricing", this.pricing.toJson())
       .bool("compile_only", this.compileOnly)
+      .amount("storage_lock", this.storageLock)
       .str("status", this.status)
       .done();
   }
@@ -104,6 +112,9 @@ export class ExecRequest {
     r.blockHeight = u64Field(q, "block_height");
     r.timestampNs = u64Field(q, "timestamp_ns");
     r.seed = str(q, "seed");
+    r.networkId = str(q, "network_id");
+    r.inputHash = str(q, "input_hash");
+    r.storageLock = u128Field(v, "storage_lock");
     r.deposit = u128Field(q, "attached_deposit");
     r.pricing = Pricing.fromJson(obj(v, "pricing"));
     r.compileOnly = boolean(v, "compile_only");
@@ -114,16 +125,29 @@ export class ExecRequest {
 
 function recordKey(id: u64): string { return "r:" + id.toString(); }
 function inputKey(id: u64): string { return "in:" + id.toString(); }
-function outputKey(id: u64): string { return "o:" + id.toString(); }
+function receiptKey(id: u64): string { return "rc:" + id.toString(); }
 
 export function findRequest(id: u64): ExecRequest | null {
   const text = read(recordKey(id));
   return text == null ? null : ExecRequest.fromRecord(parseJson(utf8(text!)));
 }
 
+/** The receipt a finished request leaves (receipt.ts), or null. */
+export function findReceipt(id: u64): string | null {
+  return read(receiptKey(id));
+}
+
+export function saveReceipt(id: u64, json: string): void {
+  write(receiptKey(id), json);
+}
+
 export function loadRequest(id: u64): ExecRequest {
   const r = findRequest(id);
-  if (r == null) fail("request " + id.toString() + " does not exist");
+  if (r == null) {
+    const receipt = findReceipt(id);
+    if (receipt != null) fail("request " + id.toString() + " is " + str(parseJson(utf8(receipt!)), "status") + ", not pending");
+    fail("request " + id.toString() + " does not exist");
+  }
   return r!;
 }
 
@@ -140,17 +164,8 @@ export function loadInput(id: u64): string {
   return v == null ? "" : v!;
 }
 
-/** Outputs too big for the yield payload (or sent with submit_execution_output) wait here for the callback. */
-export function saveOutput(id: u64, output: Uint8Array): void {
-  writeBytes(outputKey(id), output);
-}
-
-export function loadOutput(id: u64): Uint8Array | null {
-  return readBytes(outputKey(id));
-}
-
-/** Input and output are only needed while the request is open; leases stay, as the record of who worked on it. */
-export function dropRequestData(id: u64): void {
+/** The open request's record and input (its assignment, resolution and blobs are freed by their own units). */
+export function dropRequestRecord(id: u64): void {
   remove(inputKey(id));
-  remove(outputKey(id));
+  remove(recordKey(id));
 }

@@ -1,18 +1,20 @@
 // What resolve_execution decided, kept until the callback pays for it.
-import { JValue, Obj, boolean, jsonArray, parseJson, quote, read, str, u64Field, utf8, write } from "../sdk";
+import { JValue, Obj, boolean, jsonArray, parseJson, quote, read, remove, str, u64Field, utf8, write } from "../sdk";
 
 export class Resolution {
   success: bool = false;
   error: string = "";
+  /** charged: the winning (or median) attested count, capped by max_instructions */
   instructions: u64 = 0;
-  timeMs: u64 = 0;
-  compileTimeMs: u64 = 0;
   workers: string[] = [];
-  outputInState: bool = false;
+  /** who called resolve_execution: it earns the resolve fee */
+  resolverId: string = "";
+  codeHash: string = "";
+  /** the blob holding the output for the callback, "" when the payload carries it */
+  outputHash: string = "";
 
   usedJson(): string {
-    return new Obj().num("instructions", this.instructions).num("time_ms", this.timeMs)
-      .num("compile_time_ms", this.compileTimeMs).done();
+    return new Obj().num("instructions", this.instructions).done();
   }
 
   toJson(): string {
@@ -20,20 +22,20 @@ export class Resolution {
     for (let i = 0; i < this.workers.length; i++) ids[i] = quote(this.workers[i]);
     return new Obj().bool("success", this.success).str("error", this.error)
       .raw("resources_used", this.usedJson())
-      .raw("workers", jsonArray(ids)).bool("output_in_state", this.outputInState).done();
+      .raw("workers", jsonArray(ids)).str("resolver_id", this.resolverId).str("code_hash", this.codeHash)
+      .str("output_hash", this.outputHash).done();
   }
 
   static fromJson(v: JValue): Resolution {
     const r = new Resolution();
     r.success = boolean(v, "success");
     r.error = str(v, "error");
-    const used = v.get("resources_used")!;
-    r.instructions = u64Field(used, "instructions");
-    r.timeMs = u64Field(used, "time_ms");
-    r.compileTimeMs = u64Field(used, "compile_time_ms");
+    r.instructions = u64Field(v.get("resources_used")!, "instructions");
     const ids = v.get("workers")!.items;
     for (let i = 0; i < ids.length; i++) r.workers.push(ids[i].text);
-    r.outputInState = boolean(v, "output_in_state");
+    r.resolverId = str(v, "resolver_id");
+    r.codeHash = str(v, "code_hash");
+    r.outputHash = str(v, "output_hash");
     return r;
   }
 }
@@ -52,4 +54,8 @@ export function findResolution(id: u64): Resolution | null {
 export function resolutionJson(id: u64): string {
   const text = read(key(id));
   return text == null ? "null" : text!;
+}
+
+export function dropResolution(id: u64): void {
+  remove(key(id));
 }

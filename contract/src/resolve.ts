@@ -1,23 +1,25 @@
-// resolve_execution: the operator hands in a result and the workers' signatures; the contract checks leases,
-// signatures and the quorum itself, slashes dissenters, then resumes the yield. Any refusal panics, so a
-// refused call changes nothing.
+// resolve_execution: permissionless. Anyone holding Q agreeing reveals hands in the result and the reveals; the
+// contract checks, for each, the committed slot, the commit (digest ‖ salt), the signature and the key, decides
+// the quorum, slashes dissenters and withholders, then resumes the yield. Any refusal panics: nothing changes.
 import {
-  JValue, Obj, U128, arr, currentAccount, ed25519Verify, fail, field, fromBase64, obj, onlyKeys, str, toBase64,
-  toHex, transfer, u64Field, u64Of, utf8, yieldResume, fromHex
+  JValue, Obj, arr, attachedDeposit, blockHeight, ed25519Verify, fail, field, fromBase64, fromHex, obj, onlyKeys,
+  parseJson, predecessor, sha256, str, toBase64, toHex, transfer, u64Of, utf8, yieldResume
 } from "../sdk";
-import { args } from "./args";
-import { AttestedResult, attestationDigest, parseAttested } from "./attestation";
-import { Config } from "./config";
-import { MAX_COMPILATION_SECONDS, MAX_OUTPUT_BYTES, MAX_REPLICAS, MAX_YIELD_PAYLOAD } from "./constants";
+import { argsOf } from "./args";
+import { MAX_ACCOUNT_ID, capped } from "./limits";
+import { AttestedResult, DigestContext, ResultWithOutput, commitOf, hex32, parseAttested } from "./attestation";
+import { Assignment, PHASE_COMMITTING, loadAssignment } from "./assignment";
+import { findBlob, storeBlob } from "./blobs";
+import { loadConfig } from "./config";
+import { MAX_REPLICAS, MAX_YIELD_PAYLOAD } from "./constants";
 import { emit } from "./events";
-import { requireOperator } from "./guards";
-import { findLease, loadLeases } from "./leases";
+import { outputFormatError } from "./output";
 import { pendingRequests } from "./pending";
 import { Outcome, Signed, decide } from "./quorum";
-import { ExecRequest, STATUS_PENDING, STATUS_RESOLVED, loadOutput, loadRequest, saveOutput, saveRequest } from "./request";
+import { ExecRequest, STATUS_PENDING, STATUS_RESOLVED, loadRequest, saveRequest } from "./request";
 import { Resolution, saveResolution } from "./resolution";
-import { addAmount, bump } from "./stats";
-import { findWorker, loadWorker, saveWorker } from "./workers";
+import { slashDissenters, slashWithholders } from "./slashing";
+import { findWorker } from "./workers";
 
 function pendingRequest(a: JValue): ExecRequest {
   const r = loadRequest(u64Of(field(a, "request_id"), "request_id"));
@@ -25,106 +27,121 @@ function pendingRequest(a: JValue): ExecRequest {
   return r;
 }
 
-/** Checks every attestation; panics on a duplicate signer, a signer without a lease, or a bad signature. */
-function verifyAttestations(r: ExecRequest, items: JValue[], main: AttestedResult): Signed[] {
-  if (items.length == 0) fail("too few valid attestations: none given");
-  if (items.length > MAX_REPLICAS) fail("at most " + MAX_REPLICAS.toString() + " attestations");
-  const contract = currentAccount();
-  const leases = loadLeases(r.id);
+/** A response as resolve takes it: strict keys, and no unattested quantity (time) anywhere. */
+function parseResponse(v: JValue): ResultWithOutput {
+  onlyKeys(v, ["code_hash", "success", "output", "output_hash", "error", "resources_used", "transcript_hash"], "response");
+  onlyKeys(obj(v, "resources_used"), ["instructions"], "resources_used");
+  return parseAttested(v);
+}
+
+/** The output bytes of a result: inline, or the stored blob whose sha256 is the attested one; null if neither. */
+function outputOf(r: ExecRequest, parsed: ResultWithOutput): Uint8Array | null {
+  if (parsed.output != null) return parsed.output;
+  return findBlob(r.id, toHex(parsed.result.outputHash));
+}
+
+/** Checks every reveal; panics on a duplicate, a signer without a committed slot, a commit mismatch or a bad signature. */
+function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: ResultWithOutput, networkId: string): Signed[] {
+  if (items.length == 0) fail("too few agreeing reveals: none given");
+  if (items.length > MAX_REPLICAS) fail("at most " + MAX_REPLICAS.toString() + " reveals");
+  const ctx = DigestContext.of(r, networkId);
   const signed = new Array<Signed>();
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    onlyKeys(item, ["worker_id", "signature", "response"], "attestation");
-    const workerId = str(item, "worker_id");
+    onlyKeys(item, ["worker_id", "salt", "signature", "response"], "reveal");
+    const workerId = capped(str(item, "worker_id"), MAX_ACCOUNT_ID, "worker_id");
     for (let j = 0; j < signed.length; j++) if (signed[j].workerId == workerId) fail("duplicate signer " + workerId);
+    // only a committed slot counts: an unassigned worker, or one that never committed, signs for nothing
+    const commit = asg.commitOf(workerId);
+    if (commit == null) fail("signer " + workerId + " holds no committed slot of request " + r.id.toString());
     const worker = findWorker(workerId);
     if (worker == null) fail("signer " + workerId + " is not a registered worker");
-    if (findLease(leases, workerId) == null) fail("signer " + workerId + " holds no lease for request " + r.id.toString());
-    // an attestation without its own response signs the main one
-    const result = item.has("response") ? parseAttested(obj(item, "response"), null) : main;
-    const digest = attestationDigest(contract, r.id, result);
+    // a reveal without its own response reveals the main one
+    const own = item.has("response") ? parseResponse(obj(item, "response")) : main;
+    const digest = own.result.digest(ctx, workerId);
+    if (commitOf(digest, hex32(str(item, "salt"), "salt")) != commit!.commit) fail("the reveal of " + workerId + " does not match its commit");
     const signature = fromBase64(str(item, "signature"));
-    if (signature == null || signature.length != 64) fail("signature of " + workerId + " must be 64 bytes in base64");
+    if (signature == null || signature!.length != 64) fail("signature of " + workerId + " must be 64 bytes in base64");
     if (!ed25519Verify(signature!, digest, worker!.keyBytes())) fail("invalid signature from " + workerId);
-    signed.push(new Signed(workerId, result, toHex(digest)));
+    signed.push(new Signed(workerId, own.result, outputOf(r, own)));
   }
   return signed;
 }
 
-/** Dissenters lose slash_share of their bond; it is split equally among the agreeing workers (remainder to the first). */
-function slash(r: ExecRequest, outcome: Outcome, config: Config): void {
-  let pool = U128.zero();
-  for (let i = 0; i < outcome.disagreeing.length; i++) {
-    const w = loadWorker(outcome.disagreeing[i]);
-    const cut = w.bond.mul(config.slashShareBps).div(10_000);
-    w.bond = w.bond.sub(cut);
-    w.slashed = w.slashed.add(cut);
-    w.disagreed++;
-    saveWorker(w);
-    pool = pool.add(cut);
-    bump("disagreements");
-    emit("worker_disagreed", new Obj().num("request_id", r.id).str("worker_id", w.accountId).amount("slashed", cut).done());
-  }
-  if (pool.isZero()) return;
-  addAmount("slashed", pool);
-  const n = <u64>outcome.agreeing.length;
-  const share = pool.div(n);
-  for (let i = 0; i < outcome.agreeing.length; i++) {
-    const amount = i == 0 ? pool.sub(share.mul(n - 1)) : share;
-    transfer(outcome.agreeing[i], amount);
-  }
+/** A WasmUrl source pins its code: a result claiming other code cannot win. */
+function checkCode(r: ExecRequest, result: AttestedResult): void {
+  if (!r.source.startsWith("{\"WasmUrl\"")) return;
+  const pinned = str(obj(parseJson(utf8(r.source)), "WasmUrl"), "hash");
+  if (toHex(result.codeHash) != pinned) fail("code_hash " + toHex(result.codeHash) + " is not the pinned WasmUrl hash " + pinned);
 }
 
 function minU64(a: u64, b: u64): u64 { return a < b ? a : b; }
 
+function refundDeposit(): void {
+  const deposit = attachedDeposit();
+  if (!deposit.isZero()) transfer(predecessor(), deposit);
+}
+
+/**
+ * Where the callback finds the output: in the payload when it fits nearcore's 1024 bytes, else in a blob (the one
+ * named by output_hash, or the inline output stored now, paid by the resolver's deposit and refunded when freed).
+ */
+function outputPayload(r: ExecRequest, res: Resolution, output: Uint8Array, fromBlob: bool): string {
+  // base64 only what can fit: encoding a big output just to measure it would waste gas
+  if ((output.length + 2) / 3 * 4 + 64 <= MAX_YIELD_PAYLOAD) {
+    const inline = new Obj().num("request_id", r.id).str("output", toBase64(output)).done();
+    if (utf8(inline).length <= MAX_YIELD_PAYLOAD) {
+      refundDeposit();
+      return inline;
+    }
+  }
+  if (fromBlob) {
+    res.outputHash = toHex(sha256(output));
+    refundDeposit();
+  } else {
+    res.outputHash = storeBlob(r.id, predecessor(), output, attachedDeposit());
+  }
+  return new Obj().num("request_id", r.id).str("output_hash", res.outputHash).done();
+}
+
+/**
+ * `resolve_execution{request_id, response, reveals}`, by anyone, payable (only to store an inline output too big
+ * for the yield payload). `response{code_hash, success, output? | output_hash?, error?, resources_used{instructions},
+ * transcript_hash?}`; each reveal `{worker_id, salt, signature, response?}`.
+ */
 export function resolve_execution(): void {
-  const config = requireOperator();
-  const a = args();
-  onlyKeys(a, ["request_id", "response", "attestations"], "resolve_execution");
+  const config = loadConfig();
+  const a = argsOf("resolve_execution", ["request_id", "response", "reveals"]);
   const r = pendingRequest(a);
-  const response = obj(a, "response");
-  const stored = loadOutput(r.id);
-  const main = parseAttested(response, stored);
-  const signed = verifyAttestations(r, arr(a, "attestations"), main);
-  const outcome = decide(signed, r.quorum, r.aggregation);
-  if (toHex(attestationDigest(currentAccount(), r.id, main)) != outcome.winner.digest) {
-    fail("the response does not match the result the quorum attested");
-  }
-  slash(r, outcome, config);
+  const asg = loadAssignment(r.id);
+  if (asg.phase(blockHeight()) == PHASE_COMMITTING) fail("the commit phase of request " + r.id.toString() + " is open until block " + asg.closeAt.toString() + " or " + r.replicas.toString() + " commits");
+  const main = parseResponse(obj(a, "response"));
+  const output = outputOf(r, main);
+  if (output == null) fail("no stored output has the hash " + toHex(main.result.outputHash) + ": store it with submit_execution_output or send it inline");
+  const signed = verifyReveals(r, asg, arr(a, "reveals"), main, config.networkId);
+  const outcome: Outcome = decide(signed, r.quorum, r.aggregation);
+  if (outcome.winner.result.key() != main.result.key()) fail("the response does not match the result the quorum attested");
+  checkCode(r, main.result);
+  slashDissenters(r.id, outcome.disagreeing, outcome.agreeing, config);
+  slashWithholders(asg, r.payerId, config);
 
-  const used = obj(response, "resources_used");
   const res = new Resolution();
-  res.success = main.success;
-  res.error = main.error;
-  res.instructions = main.instructions;
-  // time is not attested (it differs between honest machines): capped by the request's limits
-  res.timeMs = minU64(u64Field(used, "time_ms"), r.maxSeconds * 1000);
-  res.compileTimeMs = used.has("compile_time_ms") ? minU64(u64Field(used, "compile_time_ms"), MAX_COMPILATION_SECONDS * 1000) : 0;
+  res.success = main.result.success;
+  res.error = main.result.error;
+  // an attested count above the limit is capped: the payer never pays past max_instructions
+  res.instructions = minU64(outcome.instructions, r.maxInstructions);
   res.workers = outcome.agreeing;
-
-  // base64 only what can fit the payload: encoding a big output just to measure it would waste gas
-  const fits = (main.output.length + 2) / 3 * 4 + 64 <= MAX_YIELD_PAYLOAD;
-  let payload = fits ? new Obj().num("request_id", r.id).str("output", toBase64(main.output)).done() : "";
-  if (!fits || utf8(payload).length > MAX_YIELD_PAYLOAD) {
-    res.outputInState = true;
-    if (stored == null) saveOutput(r.id, main.output);
-    payload = new Obj().num("request_id", r.id).bool("output_in_state", true).done();
+  res.resolverId = predecessor();
+  res.codeHash = toHex(main.result.codeHash);
+  if (res.success) {
+    const invalid = outputFormatError(r.responseFormat, output!);
+    if (invalid != null) { res.success = false; res.error = invalid!; }
   }
+  const payload = outputPayload(r, res, res.success ? output! : new Uint8Array(0), res.success && main.output == null);
   saveResolution(r.id, res);
   r.status = STATUS_RESOLVED;
   saveRequest(r);
   pendingRequests().delete(r.id.toString());
   if (!yieldResume(fromHex(r.dataId, 32)!, utf8(payload))) fail("request " + r.id.toString() + " can no longer be resumed (its yield timed out)");
   emit("execution_resolved", new Obj().num("request_id", r.id).raw("resolution", res.toJson()).done());
-}
-
-/** OutLayer's two-step flow for big outputs: store the output first, then resolve without `output`. */
-export function submit_execution_output(): void {
-  requireOperator();
-  const a = args();
-  const r = pendingRequest(a);
-  const output = fromBase64(str(a, "output"));
-  if (output == null) fail("output must be base64");
-  if (output!.length > MAX_OUTPUT_BYTES) fail("output is limited to " + MAX_OUTPUT_BYTES.toString() + " bytes");
-  saveOutput(r.id, output!);
 }

@@ -6,21 +6,23 @@ export function bump(name: string): void {
 }
 
 export function addAmount(name: string, amount: U128): void {
-  const key = "st:" + name;
-  const prev = read(key);
-  write(key, (prev == null ? amount : U128.parse(prev!)!.add(amount)).toString());
+  write("st:" + name, current(name).add(amount).toString());
 }
 
-function amount(name: string): U128 {
+function current(name: string): U128 {
   const v = read("st:" + name);
   return v == null ? U128.zero() : U128.parse(v!)!;
 }
 
 export function statsJson(): string {
-  const COUNTERS = ["requests", "completed", "succeeded", "failed", "timed_out", "cancelled", "workers_registered", "disagreements"];
-  const AMOUNTS = ["paid_to_workers", "refunded", "fees_kept", "slashed"];
+  const COUNTERS = ["requests", "completed", "succeeded", "failed", "timed_out", "cancelled", "workers_registered", "disagreements", "withheld", "equivocations"];
+  const AMOUNTS = ["paid_to_workers", "refunded", "fees_kept", "slashed", "resolve_fees", "slashed_kept", "deposits_held", "blob_deposits"];
   const o = new Obj();
   for (let i = 0; i < COUNTERS.length; i++) o.num(COUNTERS[i], readU64("st:" + COUNTERS[i], 0));
-  for (let i = 0; i < AMOUNTS.length; i++) o.amount(AMOUNTS[i], amount(AMOUNTS[i]));
+  for (let i = 0; i < AMOUNTS.length; i++) o.amount(AMOUNTS[i], current(AMOUNTS[i]));
   return o.done();
+}
+
+export function subAmount(name: string, amount: U128): void {
+  write("st:" + name, current(name).sub(amount).toString());
 }

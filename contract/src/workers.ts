@@ -1,12 +1,13 @@
 // Workers: bonded accounts with a registered ed25519 key that sign attestations.
 import {
   IndexedSet, JValue, Obj, U128, attachedDeposit, blockHeight, fail, fromBase58, jsonArray, optU64, parseJson,
-  predecessor, read, requireAccountId, returnString, str, transfer, u128Field, u64Field, utf8, write
+  predecessor, read, remove, requireAccountId, returnString, str, transfer, u128Field, u64Field, utf8, write
 } from "../sdk";
-import { args } from "./args";
+import { argsOf } from "./args";
 import { loadConfig } from "./config";
 import { emit } from "./events";
 import { requireNotPaused } from "./guards";
+import { poolAdmit, poolUpdate } from "./pool";
 import { bump } from "./stats";
 
 function workerIndex(): IndexedSet {
@@ -76,17 +77,39 @@ export function saveWorker(w: Worker): void {
   write("w:" + w.accountId, w.toJson());
 }
 
+/** A public key belongs to one worker only: "pk:<key>" names its owner. */
+function keyOwner(key: string): string | null {
+  return read("pk:" + key);
+}
+
+/**
+ * Cuts `bps` of the worker's bond (slashing), saves it and drops it from the pool when it falls below min_bond.
+ * Returns the amount cut, which the caller sends on.
+ */
+export function slashBond(w: Worker, bps: u64, minBond: U128): U128 {
+  const cut = w.bond.mul(bps).div(10_000);
+  w.bond = w.bond.sub(cut);
+  w.slashed = w.slashed.add(cut);
+  saveWorker(w);
+  poolUpdate(w.accountId, w.bond, w.active && !w.bond.lt(minBond));
+  return cut;
+}
+
 export function register_worker(): void {
   const config = loadConfig();
   requireNotPaused(config);
-  const key = str(args(), "public_key");
+  const key = str(argsOf("register_worker", ["public_key"]), "public_key");
   decodePublicKey(key);
   const id = predecessor();
   const deposit = attachedDeposit();
   const existing = findWorker(id);
   // an active worker may top up its bond (e.g. after a slash) with the same key
   if (existing != null && existing.active && existing.publicKey != key) fail(id + " is already a registered worker with another key: unregister first");
+  const owner = keyOwner(key);
+  if (owner != null && owner! != id) fail("public key " + key + " is already registered by " + owner!);
   const w = existing != null ? existing! : new Worker();
+  if (existing != null && existing.publicKey != key) remove("pk:" + existing.publicKey);
+  write("pk:" + key, id);
   w.bond = w.bond.add(deposit);
   if (w.bond.lt(config.minBond)) fail("the bond must be at least " + config.minBond.toString() + " yocto, got " + w.bond.toString());
   if (!w.active || existing == null) w.registeredAt = blockHeight();
@@ -95,21 +118,25 @@ export function register_worker(): void {
   w.active = true;
   w.unregisteredAt = 0;
   saveWorker(w);
+  poolAdmit(id, w.bond);
   if (workerIndex().add(id)) bump("workers_registered");
   emit("worker_registered", new Obj().str("worker_id", id).str("public_key", key).amount("bond", w.bond).done());
 }
 
 export function unregister_worker(): void {
+  argsOf("unregister_worker", []);
   const w = loadWorker(predecessor());
   if (!w.active) fail(w.accountId + " is already unregistered");
   w.active = false;
   w.unregisteredAt = blockHeight();
   saveWorker(w);
+  poolUpdate(w.accountId, w.bond, false);
   const cooldown = loadConfig().bondCooldownBlocks;
   emit("worker_unregistered", new Obj().str("worker_id", w.accountId).num("bond_available_at", w.unregisteredAt + cooldown).done());
 }
 
 export function withdraw_bond(): void {
+  argsOf("withdraw_bond", []);
   const w = loadWorker(predecessor());
   if (w.active) fail("unregister_worker first, then wait for the cool-down");
   const availableAt = w.unregisteredAt + loadConfig().bondCooldownBlocks;
@@ -123,13 +150,13 @@ export function withdraw_bond(): void {
 }
 
 export function get_worker(): void {
-  const id = requireAccountId(str(args(), "account_id"), "account_id");
+  const id = requireAccountId(str(argsOf("get_worker", ["account_id"]), "account_id"), "account_id");
   const text = read("w:" + id);
   returnString(text == null ? "null" : text!);
 }
 
 export function list_workers(): void {
-  const a = args();
+  const a = argsOf("list_workers", ["from_index", "limit"]);
   const ids = workerIndex().page(optU64(a, "from_index", 0), optU64(a, "limit", 100));
   const out = new Array<string>();
   for (let i = 0; i < ids.length; i++) {

@@ -21,9 +21,10 @@ const NEAR_HOST_FUNCTIONS = new Set([
 ])
 
 const OUTLAYER_METHODS = [
-  'new', 'request_execution', 'register_worker', 'unregister_worker', 'withdraw_bond', 'claim_lease', 'resolve_execution',
-  'submit_execution_output', 'on_execution_response', 'cancel_stale_execution', 'emergency_cancel_execution', 'set_owner',
-  'set_operator', 'set_paused', 'set_pricing', 'set_config', 'get_request', 'get_pending_requests', 'get_leases',
+  'new', 'request_execution', 'register_worker', 'unregister_worker', 'withdraw_bond', 'commit_result', 'get_assignment',
+  'resolve_execution', 'submit_execution_output', 'report_equivocation', 'on_execution_response', 'cancel_stale_execution',
+  'emergency_cancel_execution', 'set_owner', 'set_operator', 'set_paused', 'set_pricing', 'set_config', 'get_request',
+  'get_pending_requests',
   'get_worker', 'list_workers', 'get_pricing', 'estimate_execution_cost', 'get_max_limits', 'get_stats', 'get_config',
   'create_project', 'add_version', 'set_active_version', 'get_project', 'list_versions', 'store_secrets', 'delete_secrets',
   'get_secrets', 'get_attestation_digest'

@@ -6,7 +6,7 @@ import { execute } from '../../sandbox/exec/index.js'
 import { ensureContracts } from '../../scripts/build-contract.js'
 import { ensureExamples } from '../../scripts/build-examples.js'
 import { deployContract } from '../../scripts/deploy.js'
-import { NEAR, attest, claim, decodeOutcome, ok, requestVia, resolve, responseOf, startWorld, type Attested, type World } from './world.js'
+import { NEAR, checkInvariant, decodeOutcome, events, ok, quorumResolve, requestVia, startWorld, type Attested, type World } from './world.js'
 
 const TGAS = 10n ** 12n
 
@@ -17,7 +17,7 @@ describe('coin-flip consumer contract', function () {
   const coinFlip = 'coinflip.test.near'
 
   before(async () => {
-    w = await startWorld({ workers: 3 })
+    w = await startWorld({ workers: 3, allowLocalSources: true })
     const path = (await ensureExamples()).random
     randomWasm = await readFile(path)
     const source = { WasmUrl: { url: `file://${path}`, hash: sha256Hex(randomWasm), build_target: 'wasm32-wasip1' } }
@@ -31,6 +31,7 @@ describe('coin-flip consumer contract', function () {
       initialBalance: 20n * NEAR
     })
   })
+  afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
 
   /** What a worker attests after running the random example for this request (seed and clock from the event). */
@@ -46,22 +47,34 @@ describe('coin-flip consumer contract', function () {
   /** A flip whose workers attest `output`, or really run the random example when `output` is omitted. */
   async function flip (guess: string, output?: string): Promise<Record<string, unknown>> {
     const player = w.users[0]!
-    const pending = await requestVia(w, async () => decodeOutcome(await player.callFunctionRaw({
-      contractId: coinFlip, methodName: 'flip', args: { guess }, deposit: 3n * NEAR, gas: 300n * TGAS, waitUntil: 'FINAL'
-    })))
+    const [playerBefore, houseBefore] = await Promise.all([w.balance(player.accountId), w.balance(coinFlip)])
+    let burnt = 0n
+    const pending = await requestVia(w, async () => {
+      const outcome = await player.callFunctionRaw({
+        contractId: coinFlip, methodName: 'flip', args: { guess }, deposit: 3n * NEAR, gas: 300n * TGAS, waitUntil: 'FINAL'
+      }) as unknown as { transaction_outcome: { outcome: { tokens_burnt: string } }, receipts_outcome: Array<{ outcome: { tokens_burnt: string } }> }
+      burnt = [outcome.transaction_outcome, ...outcome.receipts_outcome].reduce((n, r) => n + BigInt(r.outcome.tokens_burnt), 0n)
+      return decodeOutcome(outcome)
+    })
     const request = await w.view<Record<string, unknown>>('get_request', { request_id: pending.requestId })
     assert.equal(request.predecessor_id, coinFlip, 'the consumer contract made the request')
     assert.deepEqual(request.redundancy, { replicas: 3, quorum: 2, aggregation: 'identical' })
-    for (const worker of w.workers) await claim(w, worker, pending.requestId)
     const results = output != null ? w.workers.map(() => ok(output, 3_000n)) : await Promise.all(w.workers.map(async () => await run(request)))
     const result = results[0]!
     for (const r of results) assert.deepEqual(r, result, 'every worker computed the same result from the request seed')
-    await resolve(w, pending.requestId, responseOf(result, 2), w.workers.map((x, i) => attest(w, x, pending.requestId, results[i]!)))
-    const done = await pending.done
+    const { done } = await quorumResolve(w, pending, { ...result, codeHash: sha256Hex(randomWasm) })
     const settled = done.logs.filter(l => l.startsWith('EVENT_JSON:')).map(l => JSON.parse(l.slice(11)) as { standard: string, event: string, data: unknown[] })
       .find(e => e.standard === 'coin-flip' && e.event === 'flip_settled')
     assert.ok(settled !== undefined, 'flip_settled event')
     assert.deepEqual(settled.data[0], done.value)
+    // the player is the request's payer: what the execution did not use comes back to the player, not the house
+    const completed = events(done.logs, 'execution_completed')[0]!
+    assert.equal(completed.payer_account_id, player.accountId)
+    const refunded = BigInt(String(completed.payment_refunded))
+    assert.ok(refunded > 0n, 'the execution used less than its 2 NEAR deposit')
+    const payout = BigInt(String((done.value as Record<string, unknown>).payout))
+    assert.equal(await w.balance(player.accountId), playerBefore - 3n * NEAR - burnt + refunded + payout, 'player: bet and deposit out, gas, refund and payout in')
+    assert.equal(await w.balance(coinFlip), houseBefore + NEAR - payout, 'house: the 1 NEAR bet in, the payout out, nothing of the execution deposit')
     return done.value as Record<string, unknown>
   }
 

@@ -1,7 +1,7 @@
 /** Projects resolve a Project source to a concrete one; secrets are validated, stored at the caller's cost and refunded. */
 import assert from 'node:assert/strict'
 import { validateExecutionRequest } from '../../protocol/index.js'
-import { NEAR, attest, call, claim, events, ok, refused, request, resolve, responseOf, startWorld, type World } from './world.js'
+import { NEAR, call, checkInvariant, events, ok, quorumResolve, refused, request, startWorld, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 const STORAGE_PRICE = 10n ** 19n
@@ -12,6 +12,7 @@ describe('contract projects and secrets', function () {
   this.timeout(120_000)
   let w: World
   before(async () => { w = await startWorld({ workers: 1 }) })
+  afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
 
   async function storageUsage (): Promise<bigint> {
@@ -50,12 +51,9 @@ describe('contract projects and secrets', function () {
     const named = await request(w, w.users[1]!, { source: { Project: { project_id: projectId, version_key: '11'.repeat(32) } }, resource_limits: LIMITS }, NEAR)
     assert.deepEqual((await w.view<Record<string, unknown>>('get_request', { request_id: named.requestId })).source, V1)
     await refused(call(w, w.users[1]!, 'request_execution', { source: { Project: { project_id: `${owner.accountId}/none` } }, resource_limits: LIMITS }, NEAR), 'does not exist')
-    for (const x of [r, named]) {
-      await claim(w, w.workers[0]!, x.requestId)
-      const result = ok('ok')
-      await resolve(w, x.requestId, responseOf(result, 1), [attest(w, w.workers[0]!, x.requestId, result)])
-      await x.done
-    }
+    // a GitHub version is built: any code hash the quorum agrees on; a WasmUrl version pins its hash
+    assert.equal((await quorumResolve(w, r, { ...ok('ok'), codeHash: 'cd'.repeat(32) })).done.value, 'ok')
+    assert.equal((await quorumResolve(w, named, { ...ok('ok'), codeHash: V1.WasmUrl.hash })).done.value, 'ok')
   })
 
   it('stores secrets with nested access conditions, charges storage, refunds it on delete', async () => {

@@ -1,8 +1,9 @@
-/** Yield timeouts keep the base fee and refund the rest; stale and emergency cancels refund everything. */
+/** Yield timeouts keep the base and receipt fees and refund the rest; stale and emergency cancels refund everything. */
 import assert from 'node:assert/strict'
-import { NEAR, WASM_SOURCE, attest, call, claim, events, ok, refused, request, resolve, responseOf, sleep, startWorld, type World } from './world.js'
+import { NEAR, RECEIPT_FEE, WASM_SOURCE, call, checkInvariant, events, ok, publicKeyOf, refused, request, resolve, responseOf, sleep, startWorld, type World } from './world.js'
 
 const BASE = 10n ** 21n
+const WITHHOLD = NEAR * 500n / 10_000n // default withhold_share_bps 500 of a 1 NEAR bond
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
 async function expectTimeoutRefund (w: World, yieldBlocks: number): Promise<void> {
@@ -11,20 +12,23 @@ async function expectTimeoutRefund (w: World, yieldBlocks: number): Promise<void
   const before = await w.balance(payer!.accountId)
   const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, payer_account_id: payer!.accountId }, deposit)
   const requestedAt = w.net.height()
-  await claim(w, w.workers[0]!, r.requestId)
-  const done = await r.done // settles only when the yield times out: nobody resolves
+  const done = await r.done // settles only when the yield times out: nobody commits, nobody resolves
   assert.ok(w.net.height() >= requestedAt + yieldBlocks - 2, `timed out after about ${yieldBlocks} blocks`)
   assert.equal(done.value, null)
   const completed = events(done.logs, 'execution_completed')[0]!
   assert.equal(completed.success, false)
   assert.equal(completed.timed_out, true)
-  assert.equal(completed.payment_charged, BASE.toString())
-  assert.equal(completed.payment_refunded, (deposit - BASE).toString())
-  assert.equal(await w.balance(payer!.accountId) - before, deposit - BASE, 'payer refund to the yocto')
-  assert.equal((await w.view<{ status: string }>('get_request', { request_id: r.requestId })).status, 'completed')
+  assert.equal(completed.payment_charged, (BASE + RECEIPT_FEE).toString())
+  assert.equal(completed.payment_refunded, (deposit - BASE - RECEIPT_FEE).toString())
+  // the assigned worker never committed: its withhold share goes to the payer too
+  assert.deepEqual(events(done.logs, 'worker_withheld').map(e => e.slashed), [WITHHOLD.toString()])
+  assert.equal(await w.balance(payer!.accountId) - before, deposit - BASE - RECEIPT_FEE + WITHHOLD, 'payer refund to the yocto')
+  await call(w, w.workers[0]!.account, 'register_worker', { public_key: publicKeyOf(w.workers[0]!.key) }, WITHHOLD)
+  assert.deepEqual(await w.view('get_request', { request_id: r.requestId }), {
+    request_id: r.requestId, status: 'completed', success: false, payer_account_id: payer!.accountId, payment_charged: (BASE + RECEIPT_FEE).toString()
+  })
   // a late quorum cannot resolve (or get paid for) a timed-out request
-  const result = ok('1')
-  await refused(resolve(w, r.requestId, responseOf(result), [attest(w, w.workers[0]!, r.requestId, result)]), 'not pending')
+  await refused(resolve(w, user!, r.requestId, responseOf(ok('1')), [{ worker_id: w.workers[0]!.id, salt: '00'.repeat(32), signature: '' }]), 'not pending')
 }
 
 describe('contract timeouts and cancels', function () {
@@ -33,19 +37,21 @@ describe('contract timeouts and cancels', function () {
   describe('short yield timeout (20 blocks, tests only)', () => {
     let w: World
     before(async () => { w = await startWorld({ workers: 1, yieldTimeoutBlocks: 20 }) })
+    afterEach(async () => { await checkInvariant(w) })
     after(async () => { await w?.stop() })
 
     it('keeps the base fee and refunds the rest to the payer', async () => {
       await expectTimeoutRefund(w, 20)
       const stats = await w.view<Record<string, unknown>>('get_stats')
       assert.equal(stats.timed_out, 1)
-      assert.equal(stats.fees_kept, BASE.toString())
+      assert.equal(stats.fees_kept, (BASE + RECEIPT_FEE).toString())
     })
   })
 
   describe('real-length yield timeout (200 blocks) and cancels', () => {
     let w: World
     before(async () => { w = await startWorld({ workers: 1, blockTimeMs: 20, config: { stale_seconds: 1 } }) })
+    afterEach(async () => { await checkInvariant(w) })
     after(async () => { await w?.stop() })
 
     it('times out after nearcore\'s 200 blocks with the same refund', async () => {
@@ -64,8 +70,8 @@ describe('contract timeouts and cancels', function () {
       assert.equal(events(cancel.logs, 'execution_cancelled')[0]!.refunded, deposit.toString())
       assert.equal((await r.done).value, null, 'the cancel resumed the yield, so the caller is answered now')
       assert.equal(await w.balance(payer!.accountId) - before, deposit, 'full refund')
-      assert.equal((await w.view<{ status: string }>('get_request', { request_id: r.requestId })).status, 'cancelled')
-      await refused(claim(w, w.workers[0]!, r.requestId), 'not pending')
+      assert.equal(await w.view('get_request', { request_id: r.requestId }), null, 'a cancelled request leaves no state')
+      await refused(call(w, w.workers[0]!.account, 'commit_result', { request_id: r.requestId, commit: '00'.repeat(32) }), 'does not exist')
     })
 
     it('lets only the owner cancel at any time', async () => {

@@ -1,12 +1,15 @@
 /**
- * A real localnet with the outlayer contract deployed by scripts/deploy.ts, the operator's function-call key,
- * bonded workers whose ed25519 keys sign attestations inside the test (protocol/attestation.ts), and helpers
- * to request, claim, attest and resolve. Every test file builds one in `before` and stops it in `after`.
+ * A real localnet with the outlayer contract deployed by scripts/deploy.ts (the contract account keeps no key), an
+ * operator account (it may only pause), bonded workers whose ed25519 keys sign digest v2 inside the test
+ * (protocol/attestation.ts), and helpers to request, commit, reveal and resolve. Every test file builds one in
+ * `before`, checks the money invariant after each test and stops it in `after`.
  */
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
+import assert from 'node:assert/strict'
+import { Account, JsonRpcProvider, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { HostGuestPanicError } from 'near-api-js/rpc-errors'
 import {
-  keyPairFromSeed, publicKeyToString, sha256, signAttestation, type KeyPair as WorkerKey
+  EMPTY_TRANSCRIPT_HASH, attestationDigestV2, commitHash, commitSalt, keyPairFromSeed, publicKeyToString, sha256,
+  signAttestationV2, toHex, type AttestationContext, type KeyPair as WorkerKey
 } from '../../protocol/index.js'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { deployOutlayer, type DeployConfig } from '../../scripts/deploy.js'
@@ -17,11 +20,14 @@ export const MAX_GAS = 300n * TGAS
 
 export interface WorldOptions {
   yieldTimeoutBlocks?: number
+  /** 0: blocks come from `w.blocks` (a pump every 20 ms that a test may pause to order transactions in one block) */
   blockTimeMs?: number
   /** prefunded accounts; the first `workers` of them register as workers */
   accounts?: number
   workers?: number
   config?: DeployConfig
+  /** accept http://, file:// and private-address sources; default false, as on testnet and mainnet */
+  allowLocalSources?: boolean
 }
 
 export interface Worker {
@@ -30,11 +36,16 @@ export interface Worker {
   key: WorkerKey
 }
 
+/** A result as a worker attests it (digest v2 without the request context). */
 export interface Attested {
   success: boolean
   output: Uint8Array
   error: string
   instructions: bigint
+  /** hex32; default the pinned hash of WASM_SOURCE */
+  codeHash?: string
+  /** hex32; default sha256("") */
+  transcriptHash?: string
 }
 
 export interface World {
@@ -42,14 +53,27 @@ export interface World {
   provider: JsonRpcProvider
   root: Account
   contractId: string
-  /** the contract account signed by the operator's function-call key (resolve methods only) */
+  /** the operator account (`operator_id`), which may pause; a prefunded account that is neither worker nor user */
   operator: Account
   workers: Worker[]
   /** prefunded accounts that are not workers */
   users: Account[]
   view: <T = unknown>(method: string, args?: Record<string, unknown>) => Promise<T>
   balance: (accountId: string) => Promise<bigint>
+  /** with blockTimeMs 0: pause the pump, produce blocks by hand, resume it */
+  blocks: { pause: () => void, resume: () => void }
   stop: () => Promise<void>
+}
+
+function blockPump (net: Localnet, manual: boolean): { pause: () => void, resume: () => void, stop: () => void } {
+  let timer: NodeJS.Timeout | undefined
+  const resume = (): void => {
+    if (!manual || timer != null) return
+    timer = setInterval(() => { net.produceBlocks(1).catch(() => {}) }, 20)
+  }
+  const pause = (): void => { clearInterval(timer); timer = undefined }
+  resume()
+  return { pause, resume, stop: pause }
 }
 
 function account (net: Localnet, provider: JsonRpcProvider, accountId: string, secretKey: string): Account {
@@ -66,41 +90,47 @@ export function publicKeyOf (key: WorkerKey): string {
 
 export async function startWorld (opts: WorldOptions = {}): Promise<World> {
   const workerCount = opts.workers ?? 4
+  const userCount = Math.max(opts.accounts ?? 0, workerCount + 3)
   const net = await startLocalnet({
     port: 0,
     blockTimeMs: opts.blockTimeMs ?? 50,
-    accounts: Math.max(opts.accounts ?? 0, workerCount + 3),
+    // the last account is the operator
+    accounts: userCount + 1,
     yieldTimeoutBlocks: opts.yieldTimeoutBlocks
   })
+  const pump = blockPump(net, opts.blockTimeMs === 0)
   try {
     const provider = new JsonRpcProvider({ url: net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })
-    const operatorKey = KeyPair.fromRandom('ed25519')
+    const operatorKeys = net.accounts[userCount]!
     const { contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl,
       networkId: net.networkId,
       masterAccountId: net.root.accountId,
       masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operatorKey.getPublicKey().toString(),
-      config: { min_bond: NEAR.toString(), ...opts.config },
+      operatorId: operatorKeys.accountId,
+      allowLocalSources: opts.allowLocalSources ?? false,
+      config: { min_bond: NEAR.toString(), network_id: NETWORK_ID, commit_window_blocks: COMMIT_WINDOW, ...opts.config },
       initialBalance: 50n * NEAR
     })
-    const all = net.accounts.map(a => account(net, provider, a.accountId, a.secretKey))
+    const all = net.accounts.slice(0, userCount).map(a => account(net, provider, a.accountId, a.secretKey))
     const workers = all.slice(0, workerCount).map((a, i) => ({ account: a, id: a.accountId, key: workerKey(i) }))
     const world: World = {
       net,
       provider,
       root: account(net, provider, net.root.accountId, net.root.secretKey),
       contractId,
-      operator: account(net, provider, contractId, operatorKey.toString()),
+      operator: account(net, provider, operatorKeys.accountId, operatorKeys.secretKey),
       workers,
       users: all.slice(workerCount),
       view: async <T>(method: string, args: Record<string, unknown> = {}) => await provider.callFunction({ contractId, method, args }) as T,
       balance: async (accountId: string) => BigInt((await provider.viewAccount({ accountId })).amount),
-      stop: async () => { await net.stop() }
+      blocks: { pause: pump.pause, resume: pump.resume },
+      stop: async () => { pump.stop(); await net.stop() }
     }
     await Promise.all(workers.map(async w => await call(world, w.account, 'register_worker', { public_key: publicKeyToString(w.key.publicKey) }, NEAR)))
     return world
   } catch (err) {
+    pump.stop()
     await net.stop()
     throw err
   }
@@ -113,6 +143,8 @@ export interface CallResult {
   gasBurnt: bigint
   /** each receipt's executor and gas, in execution order */
   receipts: Array<{ executor: string, gas: bigint }>
+  /** what the signer paid for gas, the whole transaction */
+  tokensBurnt: bigint
 }
 
 export async function call (w: World, from: Account, method: string, args: Record<string, unknown>, deposit = 0n, gas = MAX_GAS): Promise<CallResult> {
@@ -121,7 +153,7 @@ export async function call (w: World, from: Account, method: string, args: Recor
 }
 
 export function decodeOutcome (outcome: unknown): CallResult {
-  const o = outcome as { status: { SuccessValue?: string, Failure?: unknown }, transaction_outcome: { outcome: { gas_burnt: number } }, receipts_outcome: Array<{ outcome: { logs: string[], gas_burnt: number, executor_id: string } }> }
+  const o = outcome as { status: { SuccessValue?: string, Failure?: unknown }, transaction_outcome: { outcome: { gas_burnt: number, tokens_burnt: string } }, receipts_outcome: Array<{ outcome: { logs: string[], gas_burnt: number, tokens_burnt: string, executor_id: string } }> }
   if (o.status.SuccessValue === undefined) throw new Error(`transaction failed: ${JSON.stringify(o.status.Failure)}`)
   const raw = Buffer.from(o.status.SuccessValue, 'base64').toString()
   const gasBurnt = o.receipts_outcome.reduce((n, r) => n + BigInt(r.outcome.gas_burnt), BigInt(o.transaction_outcome.outcome.gas_burnt))
@@ -129,7 +161,8 @@ export function decodeOutcome (outcome: unknown): CallResult {
     value: raw === '' ? undefined : JSON.parse(raw),
     logs: o.receipts_outcome.flatMap(r => r.outcome.logs),
     gasBurnt,
-    receipts: o.receipts_outcome.map(r => ({ executor: r.outcome.executor_id, gas: BigInt(r.outcome.gas_burnt) }))
+    receipts: o.receipts_outcome.map(r => ({ executor: r.outcome.executor_id, gas: BigInt(r.outcome.gas_burnt) })),
+    tokensBurnt: o.receipts_outcome.reduce((n, r) => n + BigInt(r.outcome.tokens_burnt), BigInt(o.transaction_outcome.outcome.tokens_burnt))
   }
 }
 
@@ -151,6 +184,15 @@ export async function refused (promise: Promise<unknown>, text: string): Promise
     return
   }
   throw new Error(`expected a panic with "${text}", but the call succeeded`)
+}
+
+/** Writes a markdown gas table (the README's tables come from these) to stderr. */
+export function printGasTable (rows: Array<[string, bigint]>, column = 'case'): void {
+  process.stderr.write(`\n| method | ${column} | Tgas |\n| --- | --- | --- |\n`)
+  for (const [what, gas] of rows) {
+    const [method, ...rest] = what.split(': ')
+    process.stderr.write(`| \`${method}\` | ${rest.join(': ')} | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+  }
 }
 
 export interface PendingRequest {
@@ -180,27 +222,138 @@ export async function requestVia (w: World, send: () => Promise<CallResult>): Pr
   }
 }
 
-export async function claim (w: World, worker: Worker, requestId: number): Promise<void> {
-  await call(w, worker.account, 'claim_lease', { request_id: requestId })
+export interface AssignmentView {
+  request_id: number
+  assigned: string[]
+  backups: string[]
+  commit_deadline: number
+  close_at: number
+  commits: Array<{ worker_id: string, slot: number, commit: string, block: number }>
+  phase: 'committing' | 'revealing'
 }
 
-export function attest (w: World, worker: Worker, requestId: number, r: Attested): { worker_id: string, signature: string } {
-  const signature = signAttestation({ contractId: w.contractId, requestId: BigInt(requestId), ...r }, worker.key.secretKey)
-  return { worker_id: worker.id, signature: Buffer.from(signature).toString('base64') }
+export async function assignment (w: World, requestId: number): Promise<AssignmentView> {
+  return await w.view<AssignmentView>('get_assignment', { request_id: requestId })
 }
 
-/** The attested fields as resolve_execution's `response` (or an attestation's own `response`). */
-export function responseOf (r: Attested, timeMs = 0, compileMs = 0): Record<string, unknown> {
+export function workerById (w: World, id: string): Worker {
+  const found = w.workers.find(x => x.id === id)
+  if (found == null) throw new Error(`${id} is not one of this world's workers`)
+  return found
+}
+
+/** The assigned primaries and backups as this world's workers. */
+export async function assignedWorkers (w: World, requestId: number): Promise<{ primaries: Worker[], backups: Worker[], others: Worker[] }> {
+  const a = await assignment(w, requestId)
   return {
-    success: r.success,
-    output: Buffer.from(r.output).toString('base64'),
-    error: r.error,
-    resources_used: { instructions: r.instructions.toString(), time_ms: timeMs, compile_time_ms: compileMs }
+    primaries: a.assigned.map(id => workerById(w, id)),
+    backups: a.backups.map(id => workerById(w, id)),
+    others: w.workers.filter(x => !a.assigned.includes(x.id) && !a.backups.includes(x.id))
   }
 }
 
-export async function resolve (w: World, requestId: number, response: Record<string, unknown>, attestations: unknown[]): Promise<CallResult> {
-  return await call(w, w.operator, 'resolve_execution', { request_id: requestId, response, attestations })
+/** The digest context of an open request, read from get_request (what the event carries). */
+export async function contextOf (w: World, requestId: number, workerId: string): Promise<AttestationContext> {
+  const r = await w.view<{ data_id: string, input_hash: string, seed: string, network_id: string }>('get_request', { request_id: requestId })
+  return { networkId: r.network_id, contractId: w.contractId, requestId: BigInt(requestId), dataId: r.data_id, inputHash: r.input_hash, seed: r.seed, workerId }
+}
+
+function full (r: Attested): Required<Attested> {
+  return { codeHash: WASM_HASH, transcriptHash: EMPTY_TRANSCRIPT_HASH, ...r }
+}
+
+export interface Sealed {
+  worker: Worker
+  result: Attested
+  digest: Uint8Array
+  salt: Uint8Array
+  commit: string
+  signature: Uint8Array
+}
+
+/** What a worker computes for its result: digest v2, salt, commit and signature. */
+export async function seal (w: World, worker: Worker, requestId: number, result: Attested, context: Partial<AttestationContext> = {}): Promise<Sealed> {
+  const a = { ...(await contextOf(w, requestId, worker.id)), ...context, ...full(result) }
+  const digest = attestationDigestV2(a)
+  const salt = commitSalt(worker.key.secretKey, requestId)
+  return { worker, result, digest, salt, commit: toHex(commitHash(digest, salt)), signature: signAttestationV2(a, worker.key.secretKey) }
+}
+
+export async function commit (w: World, worker: Worker, requestId: number, result: Attested, context: Partial<AttestationContext> = {}): Promise<Sealed> {
+  const s = await seal(w, worker, requestId, result, context)
+  await call(w, worker.account, 'commit_result', { request_id: requestId, commit: s.commit })
+  return s
+}
+
+/** A reveal for resolve_execution; `withResponse` adds the worker's own response (when it differs from the main one). */
+export function reveal (s: Sealed, withResponse = false): Record<string, unknown> {
+  const out: Record<string, unknown> = { worker_id: s.worker.id, salt: toHex(s.salt), signature: Buffer.from(s.signature).toString('base64') }
+  if (withResponse) out.response = responseOf(s.result)
+  return out
+}
+
+/** The attested fields as resolve_execution's `response`; `byHash` names a stored output instead of inlining it. */
+export function responseOf (r: Attested, byHash = false): Record<string, unknown> {
+  const f = full(r)
+  const out: Record<string, unknown> = {
+    code_hash: f.codeHash,
+    success: f.success,
+    error: f.error,
+    resources_used: { instructions: f.instructions.toString() },
+    transcript_hash: f.transcriptHash
+  }
+  if (byHash) out.output_hash = toHex(sha256(f.output))
+  else out.output = Buffer.from(f.output).toString('base64')
+  return out
+}
+
+export async function resolve (w: World, by: Account, requestId: number, response: Record<string, unknown>, reveals: unknown[], deposit = 0n): Promise<CallResult> {
+  return await call(w, by, 'resolve_execution', { request_id: requestId, response, reveals }, deposit)
+}
+
+/** Waits until the commit phase of the request is closed (all R committed, or past close_at). */
+export async function untilRevealing (w: World, requestId: number): Promise<void> {
+  const a = await assignment(w, requestId)
+  if (a.phase === 'revealing') return
+  await untilHeight(w, a.close_at + 1)
+}
+
+/**
+ * The honest path: the first `n` primaries commit `result` (default all R), the phase closes, `resolver`
+ * (default the last user) resolves with their reveals; returns the callback's outcome.
+ */
+export async function quorumResolve (w: World, req: PendingRequest, result: Attested, opts: { n?: number, resolver?: Account } = {}): Promise<{ done: CallResult, sealed: Sealed[] }> {
+  const { primaries } = await assignedWorkers(w, req.requestId)
+  const chosen = primaries.slice(0, opts.n ?? primaries.length)
+  const sealed: Sealed[] = []
+  for (const p of chosen) sealed.push(await commit(w, p, req.requestId, result))
+  await untilRevealing(w, req.requestId)
+  await resolve(w, opts.resolver ?? w.users[w.users.length - 1]!, req.requestId, responseOf(result), sealed.map(s => reveal(s)))
+  return { done: await req.done, sealed }
+}
+
+/**
+ * The money invariant, checked after every test: contract balance ≥ bonds + pending deposits + blob deposits +
+ * storage staked, and the pending deposits summed from the views equal the contract's own count.
+ */
+export async function checkInvariant (w: World): Promise<void> {
+  const pages = async <T>(method: string): Promise<T[]> => {
+    const all: T[] = []
+    // 50: get_pending_requests' page cap (contract/src/limits.ts)
+    for (let from = 0; ; from += 50) {
+      const page = await w.view<T[]>(method, { from_index: from, limit: 50 })
+      all.push(...page)
+      if (page.length < 50) return all
+    }
+  }
+  const bonds = (await pages<{ bond: string }>('list_workers')).reduce((n, x) => n + BigInt(x.bond), 0n)
+  const deposits = (await pages<{ attached_deposit: string }>('get_pending_requests')).reduce((n, x) => n + BigInt(x.attached_deposit), 0n)
+  const stats = await w.view<{ deposits_held: string, blob_deposits: string }>('get_stats')
+  assert.equal(BigInt(stats.deposits_held), deposits, 'deposits held = the deposits of the pending requests')
+  const account = await w.provider.viewAccount({ accountId: w.contractId })
+  const staked = BigInt(account.storage_usage) * STORAGE_PRICE
+  const owed = bonds + deposits + BigInt(stats.blob_deposits) + staked
+  assert.ok(BigInt(account.amount) >= owed, `contract balance ${account.amount} < bonds ${bonds} + deposits ${deposits} + blobs ${stats.blob_deposits} + storage ${staked}`)
 }
 
 export function ok (output: string, instructions = 1_000_000n): Attested {
@@ -216,4 +369,11 @@ export async function untilHeight (w: World, height: number): Promise<void> {
   while (w.net.height() < height) await sleep(20)
 }
 
-export const WASM_SOURCE = { WasmUrl: { url: 'https://example.com/random.wasm', hash: 'ab'.repeat(32), build_target: 'wasm32-wasip1' } }
+export const WASM_HASH = 'ab'.repeat(32)
+export const WASM_SOURCE = { WasmUrl: { url: 'https://example.com/random.wasm', hash: WASM_HASH, build_target: 'wasm32-wasip1' } }
+export const NETWORK_ID = 'localnet'
+/** blocks a primary owns its slot in these tests (50 ms blocks: 3 s, enough for a few final transactions) */
+export const COMMIT_WINDOW = 60
+export const STORAGE_PRICE = 10n ** 19n
+/** RECEIPT_BYTES × storage price: what a finished request keeps paying for */
+export const RECEIPT_FEE = 300n * STORAGE_PRICE

@@ -2,6 +2,7 @@
  * The local chain: a transaction pool, blocks produced on demand, receipts run by the ReceiptProcessor,
  * state queries, transaction status and waiting, and the block feed.
  */
+import { randomBytes } from 'node:crypto'
 import type { MemStore } from '../state/store.js'
 import type { LevelPersistence } from '../state/persist.js'
 import { Journal } from '../state/history.js'
@@ -62,6 +63,20 @@ export class LocalChain implements Chain {
   }
 
   // ---- blocks ----
+  /**
+   * A block's random seed is sha256-derived from a per-chain secret (made once, kept in the store) and the block
+   * hash: like nearcore's VRF output, nobody outside the producer can predict it from the height, the previous
+   * hash or the time, so a requester cannot know the assignment its request will draw before it is included.
+   */
+  private randomSeedOf (hash: string): string {
+    let secret = this.store.get<string>(SPACE.meta, 'seed-secret')
+    if (secret == null) {
+      secret = randomBytes(32).toString('hex')
+      this.store.set(SPACE.meta, 'seed-secret', secret)
+    }
+    return hashOf('seed', secret, hash)
+  }
+
   private headHeight (): number { return this.store.get<number>(SPACE.meta, 'head') ?? this.genesisHeight }
   private record (height: number): BlockRecord | undefined { return this.store.get<BlockRecord>(BLOCK, pad(height)) }
 
@@ -111,7 +126,7 @@ export class LocalChain implements Chain {
   writeGenesis (timestampNs: bigint): void {
     const height = this.genesisHeight
     const hash = hashOf('genesis', this.chainId, timestampNs.toString())
-    this.saveBlock({ height, hash, prevHash: '11111111111111111111111111111111', timestampNs, gasPrice: GAS_PRICE, randomSeed: hashOf('seed', hash), chunkHash: hashOf('chunk', hash), txHashes: [], receiptIds: [], gasUsed: 0n, tokensBurnt: 0n })
+    this.saveBlock({ height, hash, prevHash: '11111111111111111111111111111111', timestampNs, gasPrice: GAS_PRICE, randomSeed: this.randomSeedOf(hash), chunkHash: hashOf('chunk', hash), txHashes: [], receiptIds: [], gasUsed: 0n, tokensBurnt: 0n })
     this.store.set(SPACE.meta, 'head', height)
   }
 
@@ -133,7 +148,7 @@ export class LocalChain implements Chain {
     const height = prev.height + 1
     const timestampNs = BigInt(Math.max(Date.now(), Number(prev.timestampNs / 1_000_000n) + 1)) * 1_000_000n
     const hash = hashOf('block', String(height), prev.hash, timestampNs.toString())
-    const blk = { height, hash, timestampNs, randomSeed: hashOf('seed', hash), registrar: this.config.registrar, yieldTimeoutBlocks: this.config.yieldTimeoutBlocks }
+    const blk = { height, hash, timestampNs, randomSeed: this.randomSeedOf(hash), registrar: this.config.registrar, yieldTimeoutBlocks: this.config.yieldTimeoutBlocks }
     this.journal.begin(height)
     const txHashes = this.includeTransactions(blk)
     const receiptIds = this.processor.runBlock(blk)

@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http'
 
-export type ApiErrorCode = 'BAD_REQUEST' | 'MISDIRECTED' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'STATUS_UNAVAILABLE' | 'INTERNAL'
+export type ApiErrorCode = 'BAD_REQUEST' | 'MISDIRECTED' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'STATUS_UNAVAILABLE' | 'UPSTREAM_FAILED' | 'UNAVAILABLE' | 'INTERNAL'
 
 export class ApiError extends Error {
   override readonly name: string = 'ApiError'
@@ -44,6 +44,24 @@ export class MethodNotAllowedError extends ApiError {
 export class StatusUnavailableError extends ApiError {
   override readonly name = 'StatusUnavailableError'
   constructor (message: string) { super(503, 'STATUS_UNAVAILABLE', message) }
+}
+
+/** A request id, transaction or file this node does not know. */
+export class NotFoundItemError extends ApiError {
+  override readonly name = 'NotFoundItemError'
+  constructor (what: string) { super(404, 'NOT_FOUND', `${what} is not known to this node`) }
+}
+
+/** The chain RPC failed a view or a relay: 502, the client may retry. The RPC's text is not passed on. */
+export class UpstreamError extends ApiError {
+  override readonly name = 'UpstreamError'
+  constructor (what: string) { super(502, 'UPSTREAM_FAILED', `${what} failed at the chain RPC; retry shortly`) }
+}
+
+/** A part of the API this node was started without (no explorer, dashboard not built): 503. */
+export class UnavailableError extends ApiError {
+  override readonly name = 'UnavailableError'
+  constructor (message: string) { super(503, 'UNAVAILABLE', message) }
 }
 
 /** Writes any error as JSON. Never throws; never reveals the message of an unexpected error. */

@@ -1,15 +1,20 @@
 /**
  * The node's HTTP API: GET /health, /metrics (Prometheus text from the registry passed in), /status (JSON),
- * and / (the dashboard). Read-only: only GET and HEAD; only for its own Host names (421 otherwise, against DNS
- * rebinding). Any bad request gets a JSON 4xx and a failing status
+ * /node (the one-node status page), and with an explorer the dashboard (/ and /ui/*) and its JSON routes
+ * (explorer/routes.ts: /api/*, /public/*, /attestations/:id, /openapi.json). GET and HEAD only, except POST
+ * /api/tx (a relay of transactions signed in the browser); only for its own Host names (421 otherwise, against
+ * DNS rebinding). Any bad request gets a JSON 4xx and a failing status
  * source a 503; nothing a client sends can crash the node.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
 import type { Logger } from '../log.js'
-import { ApiError, BadRequestError, MethodNotAllowedError, MisdirectedRequestError, NotFoundError, StatusUnavailableError, sendError } from './errors.js'
+import { ApiError, BadRequestError, MethodNotAllowedError, MisdirectedRequestError, NotFoundError, StatusUnavailableError, UnavailableError, sendError } from './errors.js'
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.js'
+import type { Explorer } from './explorer/explorer.js'
+import { explorerRoute } from './explorer/routes.js'
+import { APP_CSP, DEFAULT_DASHBOARD_DIR, loadStatic, type StaticFile } from './static.js'
 import { hostMatcher } from './host-check.js'
 import type { StatusSource } from './types.js'
 
@@ -27,6 +32,10 @@ export interface ApiServerInit {
    * `['node7.example.org:7700']` when the API is reached by name; any other Host gets 421 @default []
    */
   allowedHosts?: readonly string[]
+  /** the chain/mesh explorer behind /api/*, /public/*, /attestations/*; without it those answer 503 */
+  explorer?: Explorer
+  /** built dashboard files @default dashboard/dist of this checkout */
+  dashboardDir?: string
 }
 
 export interface ApiServer {
@@ -35,7 +44,7 @@ export interface ApiServer {
   close: () => Promise<void>
 }
 
-const ROUTES = ['/', '/health', '/metrics', '/status'] as const
+const ROUTES = ['/', '/node', '/health', '/metrics', '/status', '/openapi.json', '/api/…', '/public/…', '/attestations/…', '/ui/…'] as const
 const METHODS = ['GET', 'HEAD'] as const
 const MAX_URL_LENGTH = 2048
 
@@ -45,9 +54,26 @@ export async function createApiServer (init: ApiServerInit): Promise<ApiServer> 
 
   let isOurHost: (host: string | undefined) => boolean = () => false
 
+  let staticFiles: Promise<Map<string, StaticFile> | undefined> | undefined
+  async function app (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (!(METHODS as readonly string[]).includes(req.method ?? '')) throw new MethodNotAllowedError(req.method ?? '?', METHODS)
+    const files = await (staticFiles ??= loadStatic(init.dashboardDir ?? DEFAULT_DASHBOARD_DIR))
+    if (files == null) throw new UnavailableError('the dashboard is not built here: run npm run build:dashboard')
+    const file = files.get(path === '/' ? '/ui/index.html' : path)
+    if (file == null) throw new NotFoundError(path, ROUTES)
+    res.setHeader('content-security-policy', APP_CSP)
+    send(req, res, 200, file.type, file.body)
+  }
+
   async function route (req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isOurHost(req.headers.host)) throw new MisdirectedRequestError(req.headers.host)
-    const path = parsePath(req.url)
+    const { path, query } = parseTarget(req.url)
+    if ((path === '/' && init.explorer != null) || path.startsWith('/ui/')) return await app(req, res, path)
+    if (path.startsWith('/api/') || path.startsWith('/public/') || path.startsWith('/attestations/') || path === '/openapi.json') {
+      if (init.explorer == null) throw new UnavailableError('this node serves no explorer')
+      const reply = await explorerRoute(init.explorer, req, path, query)
+      if (reply != null) return sendJson(req, res, reply.body)
+    }
     if (!(ROUTES as readonly string[]).includes(path)) throw new NotFoundError(path, ROUTES)
     if (!(METHODS as readonly string[]).includes(req.method ?? '')) throw new MethodNotAllowedError(req.method ?? '?', METHODS)
     switch (path) {
@@ -60,6 +86,7 @@ export async function createApiServer (init: ApiServerInit): Promise<ApiServer> 
       case '/status':
         return sendJson(req, res, await readStatus())
       case '/':
+      case '/node':
         res.setHeader('content-security-policy', DASHBOARD_CSP)
         return send(req, res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML)
     }
@@ -118,12 +145,13 @@ export async function createApiServer (init: ApiServerInit): Promise<ApiServer> 
   }
 }
 
-function parsePath (rawUrl: string | undefined): string {
+function parseTarget (rawUrl: string | undefined): { path: string, query: URLSearchParams } {
   if (rawUrl == null || rawUrl.length === 0) throw new BadRequestError('missing request target')
   if (rawUrl.length > MAX_URL_LENGTH) throw new BadRequestError(`request target longer than ${MAX_URL_LENGTH} characters`)
   if (!rawUrl.startsWith('/')) throw new BadRequestError('request target must be a path starting with "/"')
   try {
-    return new URL(rawUrl, 'http://node.invalid').pathname
+    const url = new URL(rawUrl, 'http://node.invalid')
+    return { path: url.pathname, query: url.searchParams }
   } catch {
     throw new BadRequestError('request target is not a valid URL path')
   }
@@ -133,7 +161,7 @@ function sendJson (req: IncomingMessage, res: ServerResponse, value: unknown): v
   send(req, res, 200, 'application/json; charset=utf-8', JSON.stringify(value, bigintAsString))
 }
 
-function send (req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: string): void {
+function send (req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
   res.writeHead(status, {
     'content-type': contentType,
     'content-length': Buffer.byteLength(body),

@@ -1,29 +1,30 @@
 /**
  * The one typed client for the outlayer contract, on near-api-js 7.2: every view and call the node makes goes
  * through here, never ad-hoc `callFunction` calls in the roles. Two signers: the worker's account (leases,
- * registration) and, on an aggregator, the operator's function-call key (resolve methods).
+ * registration, commits, resolves: resolve is permissionless in verification v2).
  */
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, type KeyPairString, type TxExecutionStatus } from 'near-api-js'
 import { base58 } from '@scure/base'
 import { sha256 } from '../../protocol/index.js'
 import { ChainError } from './errors.js'
-import type { AttestationEntry, ChainLease, ChainWorker, ExecutionResponse, OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
+import { readRequestOutcome, successValue, type FinalTx } from './outcome.js'
+import type { OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
+import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
 
 const TGAS = 10n ** 12n
-const GAS = { claim: 50n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS } as const
-const utf8 = new TextDecoder()
+const GAS = { commit: 30n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
+/** re-signs after this many nonce conflicts before giving up (each conflict means the transaction was not included) */
+const NONCE_RETRIES = 30
+/** a conflict means another sender holds the nonce now: back off a little, with jitter, so retries spread out */
+const conflictBackoff = async (attempt: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, (10 + Math.random() * 40) * Math.min(attempt + 1, 8)))
+
+/** near-api-js keeps the next nonce per key on the Account (private); invalidating it makes the next sign read the chain */
+function nonceCache (account: Account): { invalidate: (publicKey: unknown) => Promise<void> } {
+  return (account as unknown as { nonceManager: { invalidate: (publicKey: unknown) => Promise<void> } }).nonceManager
+}
 
 function signer (secretKey: string): KeyPairSigner {
   return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
-}
-
-/** The JSON a transaction returned: the last SuccessValue of the outcome, decoded. */
-function successValue (response: { status?: unknown }): unknown {
-  const status = response.status as { SuccessValue?: string } | undefined
-  const raw = status?.SuccessValue
-  if (raw == null || raw === '') return undefined
-  const text = utf8.decode(Buffer.from(raw, 'base64'))
-  try { return JSON.parse(text) } catch { return text }
 }
 
 function wrap (err: unknown, what: string): ChainError {
@@ -35,13 +36,18 @@ function wrap (err: unknown, what: string): ChainError {
   return new ChainError(refused ? 'CALL_REFUSED' : 'RPC_FAILED', `${what}: ${e?.message ?? String(err)}`, { cause: err })
 }
 
+/** nearcore's TIMEOUT_ERROR (HTTP 408), or a tx not yet visible to a load-balanced RPC. */
+function isWaitTimeout (err: unknown): boolean {
+  const e = err as { name?: string, cause?: unknown }
+  return e?.name === 'TransactionTimeoutError' || e?.name === 'UnknownTransactionError' || e?.cause === 408
+}
+
 export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient {
   const provider = new JsonRpcProvider({ url: init.rpcUrl }, { retries: init.rpcRetries ?? 3, wait: 200, backoff: 1.5 })
   const worker = new Account(init.accountId, provider, signer(init.secretKey))
-  const operator = init.operatorSecretKey != null && init.operatorAccountId != null
-    ? new Account(init.operatorAccountId, provider, signer(init.operatorSecretKey))
-    : undefined
   const contractId = init.contractId
+  /** hashes of the transactions send() is waiting on */
+  const inFlight = new Set<string>()
 
   async function view<T> (method: string, args: Record<string, unknown> = {}): Promise<T> {
     try {
@@ -50,12 +56,11 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     } catch (err) { throw wrap(err, `view ${method}`) }
   }
 
-  async function call (account: Account | undefined, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
-    if (account == null) throw new ChainError('NO_SIGNER', `${method} needs the operator key, which this node does not have`)
+  async function call (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
     try {
       const response = await account.callFunctionRaw({ contractId, methodName: method, args, gas: opts.gas, deposit: opts.deposit ?? 0n, waitUntil: opts.waitUntil ?? 'EXECUTED_OPTIMISTIC' })
       const outcome = (response as { transaction_outcome?: { id?: string, block_hash?: string } }).transaction_outcome
-      return { value: successValue(response), txHash: outcome?.id ?? '' }
+      return { value: successValue(response.status), txHash: outcome?.id ?? '' }
     } catch (err) { throw wrap(err, `call ${method}`) }
   }
 
@@ -63,28 +68,35 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
    * Signs and sends without waiting for the outcome (INCLUDED / INCLUDED_FINAL answers carry no outcome, so the
    * hash is computed here: sha256 of the borsh transaction, base58).
    */
-  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }, retries = 3): Promise<CallOutcome> {
-    try {
-      const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] })
+  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }): Promise<CallOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] }).catch(err => { throw wrap(err, `call ${method}`) })
       const txHash = base58.encode(sha256(signed.transaction.encode()))
-      const response = await provider.sendTransactionUntil(signed, opts.waitUntil)
-      const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
-      if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
-      return { value: successValue(response), txHash }
-    } catch (err) {
-      // someone else used the key (another process, another client): Account's nonce cache is stale; a fresh
-      // Account re-reads the nonce (signAndSendTransaction does the same, but it cannot tell us the hash early)
-      if ((err as Error)?.name === 'InvalidNonceError' && retries > 0) {
-        return await send(new Account(account.accountId, provider, signer(init.secretKey)), method, args, opts, retries - 1)
+      // identical arguments under a nonce another send of ours holds give the identical transaction: the chain
+      // would take it once and both callers would think theirs landed. Take a fresh nonce instead.
+      if (inFlight.has(txHash)) { await nonceCache(account).invalidate(signed.transaction.publicKey); continue }
+      inFlight.add(txHash)
+      try {
+        const response = await provider.sendTransactionUntil(signed, opts.waitUntil)
+        const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
+        if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
+        return { value: successValue(response.status), txHash }
+      } catch (err) {
+        // a nonce conflict (concurrent sends reordered on the way, or another holder of the key) means this
+        // transaction was refused, never included: re-sign it with a fresh nonce. The account's nonce cache is
+        // dropped (as signAndSendTransaction does) and shared, so concurrent retries take distinct nonces.
+        if ((err as Error)?.name !== 'InvalidNonceError' || attempt >= NONCE_RETRIES) throw wrap(err, `call ${method}`)
+        await nonceCache(account).invalidate(signed.transaction.publicKey)
+        await conflictBackoff(attempt)
+      } finally {
+        inFlight.delete(txHash)
       }
-      throw wrap(err, `call ${method}`)
     }
   }
 
   return {
     contractId,
     accountId: init.accountId,
-    operatorAccountId: init.operatorAccountId,
     provider,
 
     height: async () => {
@@ -95,20 +107,55 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     },
     view,
 
-    getRequest: async (requestId) => await view<unknown>('get_request', { request_id: Number(requestId) }) ?? null,
+    getRequest: async (requestId) => decodeRequestView(await view('get_request', { request_id: Number(requestId) })),
     getPendingRequests: async (fromIndex, limit) => await view<unknown[]>('get_pending_requests', { from_index: fromIndex, limit }) ?? [],
-    getLeases: async (requestId) => await view<ChainLease[]>('get_leases', { request_id: Number(requestId) }) ?? [],
-    getWorker: async (accountId) => await view<ChainWorker | null>('get_worker', { account_id: accountId }) ?? null,
-    listWorkers: async () => await view<ChainWorker[]>('list_workers', { from_index: 0, limit: 100 }) ?? [],
-    getConfig: async () => await view<Record<string, unknown>>('get_config', {}),
+    getAssignment: async (requestId) => decodeAssignment(await view('get_assignment', { request_id: Number(requestId) })),
+    getWorker: async (accountId) => decodeWorkerView(await view('get_worker', { account_id: accountId })),
+    listWorkers: async () => decodeWorkerList(await view('list_workers', { from_index: 0, limit: 100 })),
+    getConfig: async () => decodeContractConfig(await view('get_config', {})),
 
     registerWorker: async (publicKey, bond) => await call(worker, 'register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
-    claimLease: async (requestId) => await call(worker, 'claim_lease', { request_id: Number(requestId) }, { gas: GAS.claim }),
-    resolveExecution: async (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) =>
-      await call(operator, 'resolve_execution', { request_id: Number(requestId), response, attestations }, { gas: GAS.resolve }),
-    submitExecutionOutput: async (requestId: string, output: string) =>
-      await call(operator, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve }),
-    requestExecution: async (args, deposit, waitUntil = 'INCLUDED_FINAL') => await send(worker, 'request_execution', args, { gas: GAS.request, deposit, waitUntil })
+    commitResult: async (requestId, commit) => await call(worker, 'commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
+    resolveExecution: async (requestId, response, reveals, deposit = 0n) =>
+      await call(worker, 'resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
+    submitExecutionOutput: async (requestId, output, deposit) =>
+      await call(worker, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),
+    reportEquivocation: async (requestId, workerId, a, b) =>
+      await call(worker, 'report_equivocation', { request_id: Number(requestId), worker_id: workerId, a, b }, { gas: GAS.report }),
+    estimateCost: async (args) => {
+      const estimate = await view<unknown>('estimate_execution_cost', args)
+      if (typeof estimate !== 'string' || !/^[0-9]{1,40}$/.test(estimate)) {
+        throw new ChainError('BAD_RESPONSE', `${contractId}.estimate_execution_cost returned ${JSON.stringify(estimate)}, not a yocto amount (is it an outlayer contract?)`)
+      }
+      return BigInt(estimate)
+    },
+    estimateDeposit: async (args) => {
+      const estimate = await view<unknown>('estimate_execution_cost', { resource_limits: args.resource_limits, params: args.params, source: args.source })
+      if (typeof estimate !== 'string' || !/^[0-9]{1,40}$/.test(estimate)) {
+        throw new ChainError('BAD_RESPONSE', `${contractId}.estimate_execution_cost returned ${JSON.stringify(estimate)}, not a yocto amount (is it an outlayer contract?)`)
+      }
+      // the request's storage lock, refunded when it ends: its record (~4 KB) plus its own bytes, at 1e19 yocto per byte
+      return BigInt(estimate) + BigInt(JSON.stringify(args).length + 8192) * 10n ** 19n
+    },
+    requestExecution: async (args, deposit, opts = {}) =>
+      await send(worker, 'request_execution', args, { gas: opts.gas ?? GAS.request, deposit, waitUntil: opts.waitUntil ?? 'INCLUDED_FINAL' }),
+    waitOutcome: async (txHash, opts = {}) => {
+      // an RPC wait is capped by the node (nearcore: TIMEOUT_ERROR after ~10-20 s), so ask again until the deadline
+      const deadline = Date.now() + (opts.timeoutMs ?? 600_000)
+      while (Date.now() < deadline) {
+        try {
+          const res = await provider.viewTransactionStatus({ txHash, accountId: init.accountId, waitUntil: 'FINAL' })
+          const status = res.status as { SuccessValue?: string, Failure?: unknown } | undefined
+          if (status != null && (status.SuccessValue != null || status.Failure != null)) return readRequestOutcome(res as unknown as FinalTx, txHash)
+          // an RPC that answers before the outcome exists must not make this a busy loop
+          await new Promise(resolve => setTimeout(resolve, 1000))
+        } catch (err) {
+          if (!isWaitTimeout(err)) throw wrap(err, 'tx status')
+        }
+        opts.onWait?.()
+      }
+      return undefined
+    }
   }
 }
 

@@ -8,7 +8,8 @@ const PREFIX = 'EVENT_JSON:'
 
 export type OutlayerEvent =
   | { event: 'execution_requested', request: ExecutionRequest, raw: unknown }
-  | { event: 'lease_claimed', requestId: string, workerId: string }
+  /** a worker committed; `closed` once the commit phase is over (the reveals may be gossiped) */
+  | { event: 'result_committed', requestId: string, workerId: string, closed: boolean }
   /** the request left the pending set: resolved (`execution_resolved`), called back (`execution_completed`) or cancelled */
   | { event: 'request_closed', requestId: string, via: 'execution_resolved' | 'execution_completed' | 'execution_cancelled' }
   | { event: 'worker_disagreed', requestId: string, workerId: string }
@@ -45,7 +46,10 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
       const parsed = normaliseRequest(item)
       return parsed != null ? { event: name, ...parsed } : undefined
     }
-    case 'lease_claimed':
+    case 'result_committed': {
+      const workerId = item.worker_id
+      return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId, closed: item.closed === true } : undefined
+    }
     case 'worker_disagreed': {
       const workerId = item.worker_id
       return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId } : undefined
@@ -59,20 +63,26 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
   }
 }
 
-/** Every outlayer event in a list of receipt logs, in order. */
-export function parseOutlayerEvents (logs: readonly string[]): OutlayerEvent[] {
-  const out: OutlayerEvent[] = []
+/** Every item of our standard's events in a list of receipt logs, in order, with its event name. */
+export function eventItems (logs: readonly string[]): Array<{ event: string, data: Record<string, unknown> }> {
+  const out: Array<{ event: string, data: Record<string, unknown> }> = []
   for (const log of logs) {
     if (!log.startsWith(PREFIX)) continue
     let body: Nep297
     try { body = JSON.parse(log.slice(PREFIX.length)) as Nep297 } catch { continue }
     if (body?.standard !== EVENT_STANDARD || typeof body.event !== 'string') continue
     const items = Array.isArray(body.data) ? body.data : [body.data]
-    for (const item of items) {
-      if (item == null || typeof item !== 'object') continue
-      const event = parseOne(body.event, item as Record<string, unknown>)
-      if (event != null) out.push(event)
-    }
+    for (const item of items) if (item != null && typeof item === 'object' && !Array.isArray(item)) out.push({ event: body.event, data: item as Record<string, unknown> })
+  }
+  return out
+}
+
+/** Every outlayer event in a list of receipt logs, in order. */
+export function parseOutlayerEvents (logs: readonly string[]): OutlayerEvent[] {
+  const out: OutlayerEvent[] = []
+  for (const { event, data } of eventItems(logs)) {
+    const parsed = parseOne(event, data)
+    if (parsed != null) out.push(parsed)
   }
   return out
 }

@@ -1,5 +1,7 @@
 /** Shapes of the outlayer contract's views and calls as the node uses them (issue 5). */
 import type { JsonRpcProvider, TxExecutionStatus } from 'near-api-js'
+import type { RequestOutcome } from './outcome.js'
+import type { AssignmentView, ContractConfig, RequestView, WorkerView } from './views.js'
 
 export interface OutlayerClientInit {
   rpcUrl: string
@@ -7,9 +9,6 @@ export interface OutlayerClientInit {
   /** the worker's account and full-access key */
   accountId: string
   secretKey: string
-  /** aggregator only: the operator account and its function-call key */
-  operatorAccountId?: string
-  operatorSecretKey?: string
   /** RPC retries before a call fails (near-api-js defaults to 12, which looks like a hang) @default 3 */
   rpcRetries?: number
 }
@@ -20,62 +19,77 @@ export interface CallOutcome {
   txHash: string
 }
 
-export interface ChainLease {
-  worker_id: string
-  /** block heights */
-  claimed_at: number | string
-  expires_at: number | string
-}
 
-export interface ChainWorker {
-  account_id: string
-  public_key: string
-  /** 'active' | 'unregistered' */
-  status?: string
-  [field: string]: unknown
-}
-
-/** `resolve_execution`'s response argument: what the agreeing workers attested, plus median times. */
+/** `resolve_execution`'s response argument: the result the quorum attested (no unattested quantity such as time). */
 export interface ExecutionResponse {
+  code_hash: string
   success: boolean
-  /** base64 of the output bytes; omitted when empty */
+  /** base64 of the output bytes; or output_hash of a blob stored with submit_execution_output */
   output?: string
+  output_hash?: string
   error?: string
-  resources_used: { instructions: string, time_ms: number, compile_time_ms: number }
+  resources_used: { instructions: string }
+  transcript_hash?: string
 }
 
-export interface AttestationEntry {
+/** One reveal in resolve_execution: the salt opens the worker's commit, the signature is over its digest v2. */
+export interface RevealEntry {
   worker_id: string
+  /** hex, 32 bytes */
+  salt: string
   /** base64, 64 bytes */
   signature: string
-  /** a dissenter's own attested result; without it the signature is checked against the main response */
-  response?: { success: boolean, output?: string, error: string, instructions: string }
+  /** a dissenter's own attested result; without it the reveal is of the main response */
+  response?: ExecutionResponse
+}
+
+/** One signed result as report_equivocation takes it (hex hashes, base64 signature). */
+export interface SignedResultEntry {
+  code_hash: string
+  success: boolean
+  output_hash: string
+  error_hash: string
+  instructions: string
+  transcript_hash: string
+  signature: string
 }
 
 export interface OutlayerClient {
   readonly contractId: string
   readonly accountId: string
-  readonly operatorAccountId: string | undefined
   readonly provider: JsonRpcProvider
   /** latest final block height */
   height: () => Promise<number>
   view: <T>(method: string, args?: Record<string, unknown>) => Promise<T>
 
-  getRequest: (requestId: string) => Promise<unknown>
+  /** null when the contract does not know the request */
+  getRequest: (requestId: string) => Promise<RequestView | null>
+  /** raw pages: the watcher validates each item and drops what it does not understand */
   getPendingRequests: (fromIndex: number, limit: number) => Promise<unknown[]>
-  getLeases: (requestId: string) => Promise<ChainLease[]>
-  getWorker: (accountId: string) => Promise<ChainWorker | null>
-  listWorkers: () => Promise<ChainWorker[]>
-  getConfig: () => Promise<Record<string, unknown>>
+  /** null when the request is unknown or finished */
+  getAssignment: (requestId: string) => Promise<AssignmentView | null>
+  getWorker: (accountId: string) => Promise<WorkerView | null>
+  listWorkers: () => Promise<WorkerView[]>
+  getConfig: () => Promise<ContractConfig>
 
   registerWorker: (publicKey: string, bond: bigint) => Promise<CallOutcome>
-  claimLease: (requestId: string) => Promise<CallOutcome>
-  resolveExecution: (requestId: string, response: ExecutionResponse, attestations: AttestationEntry[]) => Promise<CallOutcome>
-  /** the first step of OutLayer's big-output flow: store the output; resolve_execution then omits it */
-  submitExecutionOutput: (requestId: string, outputBase64: string) => Promise<CallOutcome>
+  /** as an assigned worker: commit to a result (hex of commitHash(digest, salt)) */
+  commitResult: (requestId: string, commit: string) => Promise<CallOutcome>
+  /** as anyone: resolve with Q agreeing reveals (pays its own gas; earns the resolve fee) */
+  resolveExecution: (requestId: string, response: ExecutionResponse, reveals: RevealEntry[], deposit?: bigint) => Promise<CallOutcome>
+  /** the big-output flow: store the output as a blob (storage paid by `deposit`, the excess returned); resolve names it by hash */
+  submitExecutionOutput: (requestId: string, outputBase64: string, deposit: bigint) => Promise<CallOutcome>
+  /** as anyone: two valid signatures of one worker over two different results of one request */
+  reportEquivocation: (requestId: string, workerId: string, a: SignedResultEntry, b: SignedResultEntry) => Promise<CallOutcome>
+  /** `estimate_execution_cost` for these request args: the deposit request_execution needs, in yocto */
+  estimateCost: (args: { resource_limits?: unknown, params?: unknown }) => Promise<bigint>
+  /** what request_execution with these args must attach: the worst-case charge plus the (refunded) storage lock */
+  estimateDeposit: (args: Record<string, unknown>) => Promise<bigint>
   /**
-   * as a user: sends request_execution. By default returns once the transaction is included, since the yield
-   * stays open until resumed; pass 'FINAL' to wait for the callback's value.
+   * as a user: sends request_execution and returns its tx hash once included (INCLUDED_FINAL by default), since the
+   * yield stays open until resumed; waitOutcome() then waits for the answer.
    */
-  requestExecution: (args: Record<string, unknown>, deposit: bigint, waitUntil?: TxExecutionStatus) => Promise<CallOutcome>
+  requestExecution: (args: Record<string, unknown>, deposit: bigint, opts?: { gas?: bigint, waitUntil?: TxExecutionStatus }) => Promise<CallOutcome>
+  /** waits for a request transaction's final outcome; undefined when timeoutMs passed first (onWait after each try) */
+  waitOutcome: (txHash: string, opts?: { timeoutMs?: number, onWait?: () => void }) => Promise<RequestOutcome | undefined>
 }

@@ -6,7 +6,7 @@
  * so handlers are idempotent.
  */
 import { EventEmitter } from 'node:events'
-import type { Logger } from 'pino'
+import type { Logger } from '../log.js'
 import type { ExecutionRequest } from '../../protocol/index.js'
 import type { NodeStore } from '../store/index.js'
 import type { Metrics } from '../metrics.js'
@@ -18,12 +18,18 @@ export interface ChainWatcherEvents {
   /** a request seen in the feed (`feed`) or in the pending view (`reconcile`); may repeat, handlers dedupe */
   'request:new': [{ request: ExecutionRequest, raw: unknown, height: number, origin: 'feed' | 'reconcile' }]
   /** the request left the pending set (resolved, called back or cancelled event, or gone from the pending view) */
-  'request:resolved': [{ requestId: string, height: number }]
-  'lease:claimed': [{ requestId: string, workerId: string, height: number }]
+  'request:closed': [{ requestId: string, height: number }]
+  /** a commit landed; `closed` when it was the last one the phase takes */
+  'request:committed': [{ requestId: string, workerId: string, closed: boolean, height: number }]
   'worker:disagreed': [{ requestId: string, workerId: string, height: number }]
   /** after a block's events were handled and the cursor saved */
   'block': [{ height: number }]
+  /** after a reconciliation against the views (the node refreshes its registered-keys cache here) */
+  'reconciled': [{ height: number }]
 }
+
+/** What a role sees of the watcher: its events and the last handled height. */
+export type WatcherEvents = Pick<EventEmitter<ChainWatcherEvents>, 'on' | 'off'> & { height: () => number }
 
 export interface ChainWatcherInit {
   contractId: string
@@ -51,6 +57,9 @@ export interface ChainWatcherComponents {
   metrics?: Metrics
 }
 
+/** each default written once (config.ts composes them) */
+export const DEFAULT_WATCHER_OPTIONS = { pollMs: 500, reconcileEveryBlocks: 10, maxBlocksPerPoll: 200 } as const
+
 const PAGE = 50
 /** requests seen this recently are never closed by reconciliation alone */
 const RECENT_BLOCKS = 5
@@ -61,16 +70,16 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   private busy: Promise<void> | undefined
   private lastReconcile = -Infinity
   private cursor = 0
-  private readonly abort = new AbortController()
+  private abort = new AbortController()
   private readonly pollMs: number
   private readonly reconcileEvery: number
   private readonly maxBlocks: number
 
   constructor (private readonly components: ChainWatcherComponents, private readonly init: ChainWatcherInit) {
     super()
-    this.pollMs = init.pollMs ?? 500
-    this.reconcileEvery = init.reconcileEveryBlocks ?? 10
-    this.maxBlocks = init.maxBlocksPerPoll ?? 200
+    this.pollMs = init.pollMs ?? DEFAULT_WATCHER_OPTIONS.pollMs
+    this.reconcileEvery = init.reconcileEveryBlocks ?? DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks
+    this.maxBlocks = init.maxBlocksPerPoll ?? DEFAULT_WATCHER_OPTIONS.maxBlocksPerPoll
   }
 
   /** the last block whose events were handled */
@@ -80,6 +89,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     if (this.running) return
     const saved = await this.components.store.getCursor()
     this.cursor = saved ?? this.init.startHeight ?? await this.components.feed.finalHeight()
+    this.abort = new AbortController() // a restarted watcher polls with a live signal
     this.running = true
     this.schedule(0)
   }
@@ -126,8 +136,8 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
       for (const e of parseOutlayerEvents(logsOf(block, this.init.contractId))) {
         switch (e.event) {
           case 'execution_requested': this.emit('request:new', { request: e.request, raw: e.raw, height, origin: 'feed' }); break
-          case 'request_closed': this.emit('request:resolved', { requestId: e.requestId, height }); break
-          case 'lease_claimed': this.emit('lease:claimed', { requestId: e.requestId, workerId: e.workerId, height }); break
+          case 'request_closed': this.emit('request:closed', { requestId: e.requestId, height }); break
+          case 'result_committed': this.emit('request:committed', { requestId: e.requestId, workerId: e.workerId, closed: e.closed, height }); break
           case 'worker_disagreed': this.emit('worker:disagreed', { requestId: e.requestId, workerId: e.workerId, height }); break
           default: e satisfies never
         }
@@ -139,7 +149,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     this.emit('block', { height })
   }
 
-  /** Pending view → `request:new` for each; stored open requests that are no longer pending → `request:resolved`. */
+  /** Pending view → `request:new` for each; stored open requests that are no longer pending → `request:closed`. */
   async reconcile (): Promise<void> {
     const { client, store, logger } = this.components
     this.lastReconcile = this.cursor
@@ -157,8 +167,9 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     if (!this.running) return
     for (const open of await store.openRequests()) {
       // a request seen in the last few blocks may not be in the views' state yet
-      if (!pending.has(open.request_id) && open.seen_at <= this.cursor - RECENT_BLOCKS) this.emit('request:resolved', { requestId: open.request_id, height: this.cursor })
+      if (!pending.has(open.request_id) && open.seen_at <= this.cursor - RECENT_BLOCKS) this.emit('request:closed', { requestId: open.request_id, height: this.cursor })
     }
+    this.emit('reconciled', { height: this.cursor })
   }
 
   private async byId (id: unknown): Promise<ReturnType<typeof normaliseRequest>> {

@@ -7,7 +7,7 @@
  *   await node.publish('task', { contract_id, request_id, block_height })
  *   await node.stop()
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { BuildAttestation, Envelope, GossipTopicName, KeyPair, MessageType, PayloadOf } from '../../protocol/index.js'
 import type { Metrics } from '../metrics.js'
 import type { MeshLogger } from './logger.js'
@@ -116,7 +116,15 @@ export interface MeshNode {
   readonly lookupGuard: GossipLookupGuard
   /** disconnect a peer and refuse it for banMs */
   ban: (peerId: string, reason: string) => void
+  /**
+   * The raw libp2p, for units with their own stream protocol (the keystore role: handle/unhandle its protocol,
+   * dialProtocol to keystore members). Nothing else of libp2p is meant to be used from outside p2p/.
+   */
+  readonly libp2p: MeshStreams
 }
+
+/** The part of libp2p that MeshNode lends to units with their own stream protocol. */
+export type MeshStreams = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
 
 export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
   const node = await MeshNodeImpl.create(init)

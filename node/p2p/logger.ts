@@ -1,13 +1,10 @@
 /**
- * The logging surface the p2p layer needs. A pino Logger satisfies it (`logger.child({ module: 'p2p' })`);
- * values go in the context object, the message is fixed text, raw payloads never go above debug.
+ * The logging surface the p2p layer needs: node/log.ts's Logger without child(). Values go in the context object,
+ * the message is fixed text, raw payloads never go above debug.
  */
-export interface MeshLogger {
-  debug: (context: object, message: string) => void
-  info: (context: object, message: string) => void
-  warn: (context: object, message: string) => void
-  error: (context: object, message: string) => void
-}
+import type { Logger } from '../log.js'
+
+export type MeshLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>
 
 const noop = (): void => {}
 

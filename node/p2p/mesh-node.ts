@@ -56,7 +56,7 @@ export class MeshNodeImpl implements MeshNode {
     return new MeshNodeImpl(libp2p, init, bans)
   }
 
-  private constructor (private readonly libp2p: MeshLibp2p, private readonly init: MeshNodeInit, private readonly bans: Map<string, number>) {
+  private constructor (readonly libp2p: MeshLibp2p, private readonly init: MeshNodeInit, private readonly bans: Map<string, number>) {
     this.peerId = libp2p.peerId.toString()
     this.sender = publicKeyToString(init.signingKey.publicKey)
     this.log = init.logger ?? silentLogger

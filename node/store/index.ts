@@ -9,7 +9,7 @@ export { openStore } from './level-store.js'
 export { StoreError, type StoreErrorCode } from './errors.js'
 
 /** Where a request stands from this node's point of view. */
-export type RequestState = 'seen' | 'working' | 'attested' | 'skipped' | 'resolved'
+export type RequestState = 'seen' | 'working' | 'attested' | 'committed' | 'revealed' | 'skipped' | 'resolved'
 
 export interface StoredRequest {
   /** decimal u64 */
@@ -20,8 +20,13 @@ export interface StoredRequest {
   /** block height at which this node first saw it */
   seen_at: number
   /** why it was skipped or failed, for status output */
-  note?: string
+  note?: RequestNote
+  /** when `state` last changed (ms since epoch) */
+  updated_ms?: number
 }
+
+/** why a request was skipped or its last attempt failed: a WorkerErrorCode, ArtifactErrorCode or ChainErrorCode */
+export interface RequestNote { code: string, message: string }
 
 export interface StoredLease {
   request_id: string
@@ -50,7 +55,7 @@ export interface NodeStore {
   getRequest: (requestId: string) => Promise<StoredRequest | undefined>
   /** inserts when new; returns false when the request was already known */
   addRequest: (request: Omit<StoredRequest, 'state'> & { state?: RequestState }) => Promise<boolean>
-  setRequestState: (requestId: string, state: RequestState, note?: string) => Promise<void>
+  setRequestState: (requestId: string, state: RequestState, note?: RequestNote) => Promise<void>
   /** every request not yet `resolved` or `skipped`, in id order */
   openRequests: () => Promise<StoredRequest[]>
 
@@ -71,5 +76,8 @@ export interface NodeStore {
 
   /** drops attestations and results of a resolved request; keeps the request and submission records */
   forget: (requestId: string) => Promise<void>
+  /** re-opens a closed store (a node started again after stop); idempotent */
+  open: () => Promise<void>
+  /** idempotent */
   close: () => Promise<void>
 }

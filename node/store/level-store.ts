@@ -9,7 +9,7 @@ import type { NodeStore, RequestState, StoredLease, StoredRequest, StoredSubmiss
 
 /** Request ids are u64: zero-padded so that key order is numeric order. */
 const idKey = (requestId: string): string => requestId.padStart(20, '0')
-const OPEN_STATES: ReadonlySet<RequestState> = new Set(['seen', 'working', 'attested'])
+const OPEN_STATES: ReadonlySet<RequestState> = new Set(['seen', 'working', 'attested', 'committed', 'revealed'])
 
 export async function openStore (path: string): Promise<NodeStore> {
   const db = new Level<string, unknown>(path, { valueEncoding: 'json' })
@@ -41,14 +41,14 @@ export async function openStore (path: string): Promise<NodeStore> {
     addRequest: async (request) => serial(async () => {
       guard()
       if (await requests.get(idKey(request.request_id)) != null) return false
-      await requests.put(idKey(request.request_id), { state: 'seen', ...request })
+      await requests.put(idKey(request.request_id), { state: 'seen', ...request, updated_ms: Date.now() })
       return true
     }),
     setRequestState: async (id, state, note) => serial(async () => {
       guard()
       const current = await requests.get(idKey(id))
       if (current == null) throw new StoreError('STORE_CORRUPT', `request ${id} is not in the store`)
-      await requests.put(idKey(id), { ...current, state, ...(note != null ? { note } : {}) })
+      await requests.put(idKey(id), { ...current, state, updated_ms: Date.now(), ...(note != null ? { note } : {}) })
     }),
     openRequests: async () => {
       guard()
@@ -87,6 +87,7 @@ export async function openStore (path: string): Promise<NodeStore> {
       await attestations.batch(keys.map(key => ({ type: 'del' as const, key })))
       await results.del(idKey(id))
     },
+    open: async () => { if (db.status !== 'open') await db.open() },
     close: async () => { if (db.status === 'open') await db.close() }
   }
   return store

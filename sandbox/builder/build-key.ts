@@ -4,7 +4,7 @@
  * that signs a build record and the worker that looks the record up must use the same key, and a tag names
  * different files on different machines while the digest names exactly one rootfs.
  */
-import { buildKey } from '../../protocol/build.js'
+import { buildKey } from '../../protocol/build-attestation.js'
 import { BuildError } from './errors.js'
 
 const CONTENT_ID = /^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$/

@@ -5,7 +5,7 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { normaliseRepo } from '../../protocol/build.js'
+import { normaliseRepo } from '../../protocol/build-attestation.js'
 import { createArtifactStore, type ArtifactStore } from './artifact-store.js'
 import { builderBuildKey } from './build-key.js'
 import { ensureBuilderImage } from './builder-image.js'

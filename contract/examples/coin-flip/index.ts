@@ -1,6 +1,7 @@
 // coin-flip: a consumer contract. A player bets on heads or tails; the flip is a random number computed off chain
 // by the outlayer mesh with R=3 replicas and a quorum of 2, requested cross-contract. The bet settles in the
-// callback from the quorum-verified result: even = heads, odd = tails; a win pays twice the bet.
+// callback from the quorum-verified result: even = heads, odd = tails; a win pays twice the bet. The player pays
+// the execution: it is the request's payer, so outlayer refunds the unused part of the deposit to the player.
 import {
   JType, JValue, Obj, U128, attachedDeposit, currentAccount, fail, field, functionCall, parseJson, predecessor,
   promiseResult, read, readU64, requireAccountId, returnPromise, returnString, str, then, transfer, u128Field,
@@ -61,6 +62,8 @@ export function flip(): void {
     .str("input_data", "{\"count\":1,\"min\":0,\"max\":1000000}")
     .raw("resource_limits", "{\"max_instructions\":1000000000,\"max_memory_mb\":64,\"max_execution_seconds\":10}")
     .str("response_format", "Json")
+    // what the execution does not use is refunded to the payer: the player, whose deposit it was
+    .str("payer_account_id", player)
     .raw("redundancy", new Obj().num("replicas", optU64(c, "replicas", 3)).num("quorum", optU64(c, "quorum", 2)).str("aggregation", "identical").done())
     .done();
   const p = functionCall(str(c, "outlayer_id"), "request_execution", request, executionDeposit, REQUEST_GAS);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { isDeterministic } from '../../../protocol/result.js'
 import { AdmissionError, createExecutor, ExecutorError, resultToJson, type ExecuteOptions } from '../../../sandbox/exec/index.js'
 import { EXIT, UsageError } from '../exit-codes.js'
+import { bigintFlag, optionalIntFlag } from '../flags.js'
 
 interface ExecFlags {
   input?: string
@@ -24,17 +25,6 @@ interface ExecFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
-function bigintFlag (name: string, value: string | undefined): bigint | undefined {
-  if (value == null) return undefined
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a non-negative integer`)
-  return BigInt(value)
-}
-
-function intFlag (name: string, value: string | undefined): number | undefined {
-  if (value == null) return undefined
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a positive integer`)
-  return Number(value)
-}
 
 async function readInput (flags: ExecFlags): Promise<Uint8Array | string> {
   if (flags.input != null && flags.inputFile != null) throw new UsageError('give --input or --input-file, not both')
@@ -54,10 +44,10 @@ async function toOptions (flags: ExecFlags): Promise<ExecuteOptions> {
     env[pair.slice(0, eq)] = pair.slice(eq + 1)
   }
   const opts: ExecuteOptions = { input: await readInput(flags), env, args: flags.arg }
-  const fuel = bigintFlag('fuel', flags.fuel)
-  const memoryMb = intFlag('memory-mb', flags.memoryMb)
-  const timeoutMs = intFlag('timeout-ms', flags.timeoutMs)
-  const timestampNs = bigintFlag('timestamp-ns', flags.timestampNs)
+  const fuel = bigintFlag(flags.fuel, '--fuel')
+  const memoryMb = optionalIntFlag(flags.memoryMb, '--memory-mb')
+  const timeoutMs = optionalIntFlag(flags.timeoutMs, '--timeout-ms')
+  const timestampNs = bigintFlag(flags.timestampNs, '--timestamp-ns')
   if (fuel != null) opts.fuel = fuel
   if (memoryMb != null) opts.memoryMb = memoryMb
   if (timeoutMs != null) opts.timeoutMs = timeoutMs

@@ -6,12 +6,13 @@ import { Command, Option } from 'commander'
 import { chmod, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import {
-  CONFIG_FILE_NAME, ConfigError, ROLES, defaultConfig, defaultConfigDir, parseRoleList, saveConfig, validateConfig,
+  CONFIG_FILE_NAME, ConfigError, ROLES, defaultConfig, defaultConfigDir, saveConfig, validateConfig,
   type NodeConfig, type Role
 } from '../../config.js'
 import { KeyError, generateNearKey, generateP2pKey, peerIdOfP2pKey, publicKeyOfNearKey } from '../../keys.js'
 import { parsePublicKey, toHex } from '../../../protocol/index.js'
 import { UsageError } from '../exit-codes.js'
+import { intFlag, rolesFlag } from '../flags.js'
 
 interface InitOptions {
   dir?: string
@@ -42,8 +43,8 @@ export function register (program: Command): void {
     .option('--contract-id <C>', 'the outlayer contract account (required)')
     .option('--account-id <A>', "the worker's NEAR account (default: the implicit account of its new key)")
     .option('--secret-key <K>', "use this ed25519:... key for the worker's NEAR account instead of a new one")
-    .option('--operator-account-id <A>', 'aggregator only: the operator account')
-    .option('--operator-secret-key <K>', "aggregator only: the operator's function-call key")
+    .option('--operator-account-id <A>', 'deprecated, unused: the resolver signs with the node\'s own account')
+    .option('--operator-secret-key <K>', "deprecated, unused: the resolver signs with the node's own account")
     .addOption(new Option('--roles <list>', `comma-separated: ${ROLES.join(',')}`).default('worker'))
     .option('--bootstrap <multiaddr>', 'a bootstrap peer (repeatable)', collect, [])
     .option('--listen <multiaddr>', 'a libp2p listen address (repeatable; default tcp/0 on localnet, tcp/4001 elsewhere)', collect, [])
@@ -83,8 +84,8 @@ async function init (opts: InitOptions): Promise<void> {
       bootstrap: opts.bootstrap
     },
     signingKey: signing.secretKey,
-    roles: parseRoles(opts.roles),
-    http: { host: opts.httpHost, port: opts.httpPort != null ? parsePort(opts.httpPort) : undefined }
+    roles: rolesFlag(opts.roles),
+    http: { host: opts.httpHost, port: opts.httpPort != null ? intFlag(opts.httpPort, '--http-port', { max: 65535 }) : undefined }
   })
 
   // Bad flags and an existing config are the user's to fix: exit 2 with the field named, before touching disk.
@@ -160,20 +161,6 @@ function usageKey (secretKey: string, flag: string): string {
   }
 }
 
-function parseRoles (list: string): Role[] {
-  try {
-    return parseRoleList(list)
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`--${err.message}`)
-    throw err
-  }
-}
-
-function parsePort (text: string): number {
-  const port = Number(text)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--http-port: "${text}" is not a port number (0-65535)`)
-  return port
-}
 
 function collect (value: string, previous: string[]): string[] {
   return [...previous, value]

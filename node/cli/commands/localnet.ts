@@ -1,14 +1,10 @@
 /** `outlayer localnet`: runs the local NEAR-compatible chain until SIGINT/SIGTERM. */
 import type { Command } from 'commander'
 import { DEFAULT_BLOCK_TIME_MS, DEFAULT_PORT, startLocalnet } from '../../../localnet/index.js'
-import { UsageError } from '../exit-codes.js'
+import { intFlag } from '../flags.js'
 
 interface LocalnetFlags { port: string, blockTimeMs: string, dataDir?: string, accounts?: string }
 
-function nonNegativeInt (value: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag} must be an integer from 0 to ${max}, got "${value}"`)
-  return Number(value)
-}
 
 export function register (program: Command): void {
   program.command('localnet')
@@ -19,10 +15,10 @@ export function register (program: Command): void {
     .option('--accounts <n>', 'prefunded user<K>.test.near accounts')
     .action(async (flags: LocalnetFlags) => {
       const net = await startLocalnet({
-        port: nonNegativeInt(flags.port, '--port', 65535),
-        blockTimeMs: nonNegativeInt(flags.blockTimeMs, '--block-time-ms'),
+        port: intFlag(flags.port, '--port', { max: 65535 }),
+        blockTimeMs: intFlag(flags.blockTimeMs, '--block-time-ms'),
         dataDir: flags.dataDir,
-        accounts: flags.accounts === undefined ? undefined : nonNegativeInt(flags.accounts, '--accounts', 10_000)
+        accounts: flags.accounts === undefined ? undefined : intFlag(flags.accounts, '--accounts', { max: 10_000 })
       })
       process.stdout.write([
         `network:   ${net.networkId}`,

@@ -5,17 +5,15 @@
  */
 import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
-import { base58 } from '@scure/base'
+import { KeyPair, yoctoToNear, type KeyPairString } from 'near-api-js'
 import {
-  Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, encodeTransaction, yoctoToNear,
-  type KeyPairString, type Provider
-} from 'near-api-js'
-import {
-  codeSourceCheck, normaliseRepo, redundancyCheck, resourceLimitsCheck, sha256, validateAccountId, nearToYocto,
+  parseSource as parseSourceText, redundancyCheck, resourceLimitsCheck, validateAccountId,
   LIMITS, RESPONSE_FORMATS, TGAS, type CodeSource, type Check
 } from '../../../protocol/index.js'
+import { ChainError, createOutlayerClient, type RequestOutcome } from '../../chain/index.js'
 import { NETWORK_DEFAULTS } from '../../config.js'
 import { EXIT, UsageError } from '../exit-codes.js'
+import { intFlag, nearFlag, optionalIntFlag } from '../flags.js'
 
 interface RequestOptions {
   source: string
@@ -39,8 +37,6 @@ interface RequestOptions {
   timeoutS: string
   json?: boolean
 }
-
-const DEFAULT_BUILD_TARGET = 'wasm32-wasip1'
 
 export function register (program: Command): void {
   program.command('request')
@@ -81,31 +77,28 @@ async function request (opts: RequestOptions): Promise<number> {
   const contractId = accountId(opts.contractId, '--contract-id')
   const args = await requestArgs(opts)
   const creds = await credentials(opts)
-  const gas = BigInt(positiveInt(opts.gasTgas, '--gas-tgas', 1000)) * TGAS
-  const timeoutMs = positiveInt(opts.timeoutS, '--timeout-s', 86_400) * 1000
-  const explicitDeposit = opts.deposit != null ? parseNear(opts.deposit, '--deposit') : undefined
+  const gas = BigInt(intFlag(opts.gasTgas, '--gas-tgas', { min: 1, max: 1000 })) * TGAS
+  const timeoutMs = intFlag(opts.timeoutS, '--timeout-s', { min: 1, max: 86_400 }) * 1000
+  const explicitDeposit = opts.deposit != null ? nearFlag(opts.deposit, '--deposit') : undefined
 
-  const provider = new JsonRpcProvider({ url: creds.rpcUrl }, { retries: 2, wait: 250, backoff: 1.5 })
-  const account = new Account(creds.accountId, provider, new KeyPairSigner(KeyPair.fromString(creds.secretKey as KeyPairString)))
+  const client = createOutlayerClient({ rpcUrl: creds.rpcUrl, contractId, accountId: creds.accountId, secretKey: creds.secretKey, rpcRetries: 2 })
   return await explainUnreachable(creds.rpcUrl, async () => {
-    const deposit = explicitDeposit ?? await estimateDeposit(provider, contractId, args)
-    const signed = await account.createSignedTransaction({
-      receiverId: contractId,
-      actions: [actions.functionCall('request_execution', args, gas, deposit)]
+    const deposit = explicitDeposit ?? await client.estimateDeposit(args)
+    progress(`sending request_execution to ${contractId} as ${creds.accountId} (deposit ${yoctoToNear(deposit)} NEAR)`)
+    const { txHash } = await client.requestExecution(args, deposit, { gas, waitUntil: 'INCLUDED' })
+    progress(`tx ${txHash} included; waiting for the mesh to run it and the contract to resume (or to time out and refund)`)
+    const startedAt = Date.now()
+    const outcome = await client.waitOutcome(txHash, {
+      timeoutMs,
+      onWait: () => progress(`waiting for the mesh to resolve the request (${Math.round((Date.now() - startedAt) / 1000)} s)`)
     })
-    const txHash = base58.encode(sha256(encodeTransaction(signed.transaction)))
-    progress(`sending request_execution to ${contractId} as ${creds.accountId} (deposit ${yoctoToNear(deposit)} NEAR), tx ${txHash}`)
-    await provider.sendTransactionUntil(signed, 'INCLUDED')
-    progress('included; waiting for the mesh to run it and the contract to resume (or to time out and refund)')
-
-    const final = await waitForOutcome(provider, txHash, creds.accountId, timeoutMs)
-    if (final == null) {
+    if (outcome == null) {
       progress(`no final outcome within ${opts.timeoutS} s; the tx ${txHash} may still complete`)
       return EXIT.jobLocal
     }
-    const outcome = readOutcome(final, txHash)
-    process.stdout.write(opts.json === true ? JSON.stringify(outcome, null, 2) + '\n' : describe(outcome))
-    return outcome.exitCode
+    const exitCode = exitCodeOf(outcome)
+    process.stdout.write(opts.json === true ? JSON.stringify({ ...outcome, exitCode }, null, 2) + '\n' : describe(outcome))
+    return exitCode
   })
 }
 
@@ -114,42 +107,28 @@ async function explainUnreachable<T> (rpcUrl: string, fn: () => Promise<T>): Pro
   try {
     return await fn()
   } catch (err) {
-    if (err instanceof TypeError) throw new RequestCommandError('RPC_UNREACHABLE', `cannot reach the NEAR RPC at ${rpcUrl} (${(err.cause as Error | undefined)?.message ?? err.message})`, { cause: err })
+    const transport = err instanceof ChainError && err.code === 'RPC_FAILED' && isUnreachable(err.cause)
+    if (err instanceof TypeError || transport) {
+      const cause = (err instanceof ChainError ? err.cause : err) as Error & { cause?: Error }
+      throw new RequestCommandError('RPC_UNREACHABLE', `cannot reach the NEAR RPC at ${rpcUrl} (${cause?.cause?.message ?? cause?.message})`, { cause: err })
+    }
+    if (err instanceof ChainError && err.code === 'BAD_RESPONSE') throw new RequestCommandError('BAD_ESTIMATE', err.message, { cause: err })
     throw err
   }
 }
 
+function isUnreachable (err: unknown): boolean {
+  const e = err as { name?: string, cause?: { code?: string } } | undefined
+  return e instanceof TypeError || e?.name === 'FetchError' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(String(e?.cause?.code ?? ''))
+}
+
 // ── what the user asked for ───────────────────────────────────────────────────────────────────────────
 
-/** The source flag's short forms, as OutLayer callers write them. Exported for tests. */
+/** The source flag's short forms (protocol/source.ts parseSource), as a UsageError. Exported for tests. */
 export function parseSource (text: string): CodeSource {
-  const source = sourceObject(text.trim())
-  const checked = codeSourceCheck(source, '--source')
-  if (!checked.ok) throw new UsageError(checked.error.message)
-  return checked.value
-}
-
-function sourceObject (text: string): unknown {
-  if (text.startsWith('project:')) {
-    const [projectId, versionKey] = splitLast(text.slice('project:'.length), '@')
-    return { Project: versionKey != null ? { project_id: projectId, version_key: versionKey } : { project_id: projectId } }
-  }
-  const hashAt = text.lastIndexOf('#')
-  if (hashAt > 0 && /^(https?|file|ipfs):\/\//.test(text)) {
-    return { WasmUrl: { url: text.slice(0, hashAt), hash: text.slice(hashAt + 1).toLowerCase(), build_target: DEFAULT_BUILD_TARGET } }
-  }
-  const [repo, commit] = splitLast(text, '@')
-  if (commit == null || repo === '') {
-    throw new UsageError(`--source: "${text}" is none of owner/repo@commit, <git-url>@commit, <wasm-url>#<sha256>, project:<id>`)
-  }
-  return { GitHub: { repo: normaliseRepo(repo), commit, build_target: DEFAULT_BUILD_TARGET } }
-}
-
-function splitLast (text: string, sep: string): [string, string | undefined] {
-  const at = text.lastIndexOf(sep)
-  // An '@' inside a URL's authority (user@host) is not a commit separator.
-  if (at < 0 || text.slice(at).includes('/')) return [text, undefined]
-  return [text.slice(0, at), text.slice(at + 1)]
+  const parsed = parseSourceText(text, '--source')
+  if (!parsed.ok) throw new UsageError(parsed.error.message)
+  return parsed.value
 }
 
 async function requestArgs (opts: RequestOptions): Promise<Record<string, unknown>> {
@@ -169,16 +148,16 @@ async function requestArgs (opts: RequestOptions): Promise<Record<string, unknow
   if (opts.maxInstructions != null || opts.maxMemoryMb != null || opts.maxSeconds != null) {
     const limits = check(resourceLimitsCheck, {
       max_instructions: opts.maxInstructions ?? String(LIMITS.defaultInstructions),
-      max_memory_mb: optionalInt(opts.maxMemoryMb, '--max-memory-mb') ?? LIMITS.defaultMemoryMb,
-      max_execution_seconds: optionalInt(opts.maxSeconds, '--max-seconds') ?? LIMITS.defaultExecutionSeconds
+      max_memory_mb: optionalIntFlag(opts.maxMemoryMb, '--max-memory-mb') ?? LIMITS.defaultMemoryMb,
+      max_execution_seconds: optionalIntFlag(opts.maxSeconds, '--max-seconds') ?? LIMITS.defaultExecutionSeconds
     }, 'resource limits')
     // max_instructions is capped at 5e11, so it is a safe JSON number (the contract reads numbers).
     args.resource_limits = { ...limits, max_instructions: Number(limits.max_instructions) }
   }
   if (opts.quorum != null && opts.replicas == null) throw new UsageError('--quorum needs --replicas')
   if (opts.replicas != null) {
-    const replicas = optionalInt(opts.replicas, '--replicas')!
-    const quorum = optionalInt(opts.quorum, '--quorum') ?? Math.floor(replicas / 2) + 1
+    const replicas = intFlag(opts.replicas, '--replicas')
+    const quorum = optionalIntFlag(opts.quorum, '--quorum') ?? Math.floor(replicas / 2) + 1
     args.redundancy = check(redundancyCheck, { replicas, quorum, aggregation: opts.aggregation }, 'redundancy')
   }
   if (opts.responseFormat != null) {
@@ -244,123 +223,14 @@ function accountId (value: string, flag: string): string {
   return r.value
 }
 
-// ── the chain ─────────────────────────────────────────────────────────────────────────────────────────
-
-async function estimateDeposit (provider: Provider, contractId: string, args: Record<string, unknown>): Promise<bigint> {
-  const estimate = await provider.callFunction({
-    contractId,
-    method: 'estimate_execution_cost',
-    args: { resource_limits: args.resource_limits, params: args.params }
-  })
-  if (typeof estimate !== 'string' || !/^\d+$/.test(estimate)) {
-    throw new RequestCommandError('BAD_ESTIMATE', `${contractId}.estimate_execution_cost returned ${JSON.stringify(estimate)}, not a yocto amount (is it an outlayer contract?)`)
-  }
-  return BigInt(estimate)
-}
-
-type TxResponse = Awaited<ReturnType<Provider['viewTransactionStatus']>>
-
-/**
- * Waits for the final outcome. An RPC wait is capped by the node (nearcore: TIMEOUT_ERROR after ~10-20 s), so
- * this asks again until the deadline, and shows that it is still waiting.
- */
-async function waitForOutcome (provider: Provider, txHash: string, accountId: string, timeoutMs: number): Promise<TxResponse | undefined> {
-  const deadline = Date.now() + timeoutMs
-  const startedAt = Date.now()
-  while (Date.now() < deadline) {
-    try {
-      const res = await provider.viewTransactionStatus({ txHash, accountId, waitUntil: 'FINAL' })
-      const status = res.status as { SuccessValue?: string, Failure?: unknown } | undefined
-      if (status != null && (status.SuccessValue != null || status.Failure != null)) return res
-      // An RPC that answers before the outcome exists must not make this a busy loop.
-      await new Promise(resolve => setTimeout(resolve, 1000))
-    } catch (err) {
-      if (!isWaitTimeout(err)) throw err
-    }
-    progress(`waiting for the mesh to resolve the request (${Math.round((Date.now() - startedAt) / 1000)} s)`)
-  }
-  return undefined
-}
-
-/** nearcore's TIMEOUT_ERROR (HTTP 408), or a tx not yet visible to a load-balanced RPC. */
-function isWaitTimeout (err: unknown): boolean {
-  const e = err as { name?: string, cause?: unknown }
-  return e?.name === 'TransactionTimeoutError' || e?.name === 'UnknownTransactionError' || e?.cause === 408
-}
-
 // ── the answer ────────────────────────────────────────────────────────────────────────────────────────
 
-interface Outcome {
-  txHash: string
-  requestId?: string
-  /** the callback's return value: the output per response_format; null when the request failed or timed out */
-  result: unknown
-  success: boolean
-  timedOut: boolean
-  error?: string
-  /** the contract refused the request itself (bad source, limits, deposit): its panic message */
-  refused?: string
-  resourcesUsed?: unknown
-  workers?: string[]
-  paymentCharged?: string
-  paymentRefunded?: string
-  exitCode: number
+function exitCodeOf (o: RequestOutcome): number {
+  if (o.refused != null) return o.requestId == null ? EXIT.usage : EXIT.local
+  return o.success ? EXIT.ok : o.timedOut ? EXIT.jobLocal : EXIT.guest
 }
 
-function readOutcome (res: TxResponse, txHash: string): Outcome {
-  const status = res.status as { SuccessValue?: string, Failure?: unknown }
-  const logs = (res.receipts_outcome ?? []).flatMap(r => r.outcome.logs)
-  const requested = eventData(logs, 'execution_requested')
-  const completed = eventData(logs, 'execution_completed')
-  const requestId = requested?.request_id != null ? String(requested.request_id) : undefined
-  if (status.Failure != null || completed == null) {
-    const refused = failureMessage(status.Failure) ?? 'the transaction failed without a completion event'
-    return { txHash, requestId, result: null, success: false, timedOut: false, refused, exitCode: requested == null ? EXIT.usage : EXIT.local }
-  }
-  const success = completed.success === true
-  const timedOut = completed.timed_out === true
-  return {
-    txHash,
-    requestId,
-    result: decodeValue(status.SuccessValue ?? ''),
-    success,
-    timedOut,
-    ...(typeof completed.error_message === 'string' && completed.error_message !== '' ? { error: completed.error_message } : {}),
-    resourcesUsed: completed.resources_used,
-    workers: Array.isArray(completed.workers) ? completed.workers as string[] : [],
-    paymentCharged: String(completed.payment_charged),
-    paymentRefunded: String(completed.payment_refunded),
-    exitCode: success ? EXIT.ok : timedOut ? EXIT.jobLocal : EXIT.guest
-  }
-}
-
-/** The data of our NEP-297 event `name` in the receipts' logs (only this tx's receipts, so at most one). */
-function eventData (logs: string[], name: string): Record<string, unknown> | undefined {
-  for (const log of logs) {
-    if (!log.startsWith('EVENT_JSON:')) continue
-    try {
-      const body = JSON.parse(log.slice('EVENT_JSON:'.length)) as { standard?: string, event?: string, data?: unknown }
-      if (body.standard !== 'near-outlayer' || body.event !== name) continue
-      const data = Array.isArray(body.data) ? body.data[0] : body.data
-      if (data != null && typeof data === 'object') return data as Record<string, unknown>
-    } catch { /* not ours */ }
-  }
-  return undefined
-}
-
-function failureMessage (failure: unknown): string | undefined {
-  if (failure == null) return undefined
-  const text = JSON.stringify(failure)
-  const panic = /"ExecutionError":"([^"]*)"/.exec(text)
-  return panic?.[1] ?? text
-}
-
-function decodeValue (base64: string): unknown {
-  const text = Buffer.from(base64, 'base64').toString('utf8')
-  try { return JSON.parse(text) } catch { return text }
-}
-
-function describe (o: Outcome): string {
+function describe (o: RequestOutcome): string {
   if (o.refused != null) return `refused: ${o.refused}\n  tx ${o.txHash}\n`
   const head = o.success
     ? (typeof o.result === 'string' ? o.result : JSON.stringify(o.result, null, 2))
@@ -372,25 +242,6 @@ function describe (o: Outcome): string {
     `  charged ${yoctoToNear(BigInt(o.paymentCharged ?? '0'))} NEAR, refunded ${yoctoToNear(BigInt(o.paymentRefunded ?? '0'))} NEAR`,
     ''
   ].join('\n')
-}
-
-// ── small parsers ─────────────────────────────────────────────────────────────────────────────────────
-
-function parseNear (text: string, flag: string): bigint {
-  if (!/^\d+(\.\d{1,24})?$/.test(text)) throw new UsageError(`${flag}: "${text}" is not an amount of NEAR like 0.5`)
-  return nearToYocto(text)
-}
-
-function optionalInt (text: string | undefined, flag: string): number | undefined {
-  if (text == null) return undefined
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag}: "${text}" is not a whole number`)
-  return Number(text)
-}
-
-function positiveInt (text: string, flag: string, max: number): number {
-  const n = optionalInt(text, flag)!
-  if (n < 1 || n > max) throw new UsageError(`${flag}: must be 1..${max}`)
-  return n
 }
 
 function progress (line: string): void {

@@ -1,29 +1,23 @@
 /**
- * `outlayer start [--roles worker,builder,aggregator] [--config F]`: runs a node until SIGINT/SIGTERM.
+ * `outlayer start [--roles worker,builder,resolver] [--config F]`: runs a node until SIGINT/SIGTERM.
  * Prints one line per milestone on stderr (JSON logs go there too); the node's peer id and API URL on stdout,
  * so a parent process (tests, scripts) can read where it listens.
  */
 import type { Command } from 'commander'
-import { ConfigError, ROLES, defaultConfigPath, loadConfig, type Role } from '../../config.js'
+import { ConfigError, ROLES, defaultConfigPath, loadConfig } from '../../config.js'
 import { createNode } from '../../node.js'
 import { UsageError } from '../exit-codes.js'
+import { rolesFlag } from '../flags.js'
 
 interface StartOptions {
   config?: string
   roles?: string
 }
 
-function parseRoles (text: string): Role[] {
-  const roles = text.split(',').map(r => r.trim()).filter(r => r !== '')
-  const bad = roles.find(r => !(ROLES as readonly string[]).includes(r))
-  if (bad != null) throw new UsageError(`--roles: unknown role "${bad}" (choose from ${ROLES.join(', ')})`)
-  if (roles.length === 0) throw new UsageError('--roles: give at least one role')
-  return [...new Set(roles)] as Role[]
-}
 
 export function register (program: Command): void {
   program.command('start')
-    .description('run a mesh node: watch the chain, gossip, lease, execute, attest (and aggregate with the operator key)')
+    .description('run a mesh node: watch the chain, gossip, lease, execute, attest (and resolve, with the node\'s own account)')
     .option('--config <F>', 'config.json written by `outlayer init` (default $OUTLAYER_HOME/config.json)')
     .option('--roles <list>', `comma-separated roles, overriding the config (${ROLES.join(', ')})`)
     .action(async (opts: StartOptions) => {
@@ -35,10 +29,7 @@ export function register (program: Command): void {
         if (err instanceof ConfigError) throw new UsageError(err.message)
         throw err
       }
-      if (opts.roles != null) config = { ...config, roles: parseRoles(opts.roles) }
-      if (config.roles.includes('aggregator') && config.near.operatorSecretKey == null) {
-        throw new UsageError(`${path}: the aggregator role needs near.operatorSecretKey and near.operatorAccountId`)
-      }
+      if (opts.roles != null) config = { ...config, roles: rolesFlag(opts.roles) }
       const node = await createNode(config)
       await node.start()
       process.stdout.write(JSON.stringify({ peerId: node.mesh.peerId, addrs: node.mesh.multiaddrs(), api: node.apiUrl ?? null, roles: config.roles }) + '\n')

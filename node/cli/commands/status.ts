@@ -4,6 +4,7 @@ import { ConfigError, defaultConfigPath, loadConfig } from '../../config.js'
 import { fetchStatus } from '../../api/client.js'
 import type { NodeStatus } from '../../api/types.js'
 import { UsageError } from '../exit-codes.js'
+import { intFlag } from '../flags.js'
 
 interface StatusOptions {
   config?: string
@@ -23,7 +24,7 @@ export function register (program: Command): void {
     .option('--json', 'print the raw status JSON')
     .option('--timeout-ms <N>', 'how long to wait for the node', '5000')
     .action(async (opts: StatusOptions) => {
-      const status = await fetchStatus(await apiUrl(opts), { timeoutMs: positiveInt(opts.timeoutMs, '--timeout-ms') })
+      const status = await fetchStatus(await apiUrl(opts), { timeoutMs: intFlag(opts.timeoutMs, '--timeout-ms', { min: 1 }) })
       process.stdout.write(opts.json === true ? JSON.stringify(status, null, 2) + '\n' : describe(status))
     })
 }
@@ -77,8 +78,4 @@ function ago (ms: number): string {
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : `${Math.floor(s / 3600)}h ago`
 }
 
-function positiveInt (text: string, flag: string): number {
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag}: "${text}" is not a positive integer`)
-  return n
-}
+

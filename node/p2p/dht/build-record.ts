@@ -6,8 +6,8 @@
  *  - read-merge-write on put (putBuildRecord merges what the network holds with our attestation), and
  *  - a selector that prefers the record vouched for by more builders, so kad-dht's "correction" step on every
  *    get pushes the larger set back to peers holding a smaller one; findBuildRecords also unions every copy it sees.
- * Two builders putting at the same instant can still lose one attestation until the next put or get corrects it;
- * the builds gossip topic carries the same attestations, so nothing depends on the DHT alone.
+ * Two builders putting at the same instant can still lose one attestation until the next put or get corrects it
+ * (no gossip topic carries build attestations: the `builds` topic is defined but unused, so a record lives in the DHT only).
  *
  * The validator refuses the whole record if any attestation fails: a peer cannot store a forged one beside real ones.
  *

@@ -3,7 +3,9 @@
  * checking it costs an RPC (`get_request`). The guard decides, before any such RPC, whether this hint may
  * trigger one:
  *
- *  - ids already found missing are not looked up again (negative cache, bounded LRU);
+ *  - ids already found missing are not looked up again (negative cache, bounded LRU), nor are ids known to exist
+ *    (seen by the chain watcher or found by a look-up: positive cache, bounded), so the several reveals of one
+ *    request cost one look-up, not one each, and none is dropped because another's look-up is in flight;
  *  - request ids grow, so an id more than `maxIdsAhead` above the highest id seen (from the chain watcher or a
  *    successful look-up) is ignored without a look-up;
  *  - one look-up per id at a time (concurrent hints for it wait for the first answer);
@@ -30,6 +32,8 @@ export interface LookupGuardInit {
   missDecayMs?: number
   /** request ids remembered as missing @default 4096 */
   negativeCacheSize?: number
+  /** request ids remembered as existing @default 4096 */
+  positiveCacheSize?: number
   /** called once each time a peer reaches missesToBan */
   onMisbehaving?: (peer: string) => void
   now?: () => number
@@ -48,7 +52,8 @@ export const DEFAULT_LOOKUP_GUARD = {
   maxIdsAhead: 100n,
   missesToBan: 4,
   missDecayMs: 60_000,
-  negativeCacheSize: 4096
+  negativeCacheSize: 4096,
+  positiveCacheSize: 4096
 } as const
 
 export class GossipLookupGuard {
@@ -56,6 +61,7 @@ export class GossipLookupGuard {
   private readonly global: TokenBucket
   private readonly peers = new Map<string, PeerState>()
   private readonly missing = new Set<bigint>()
+  private readonly existing = new Set<bigint>()
   private readonly inFlight = new Set<bigint>()
   private highest: bigint | undefined
 
@@ -99,7 +105,16 @@ export class GossipLookupGuard {
     const id = parseId(requestId)
     if (id == null) return
     this.missing.delete(id)
+    this.existing.delete(id) // re-inserted last: the set is kept in insertion order and trimmed from the front
+    this.existing.add(id)
+    if (this.existing.size > this.opts.positiveCacheSize) this.existing.delete(this.existing.values().next().value!)
     if (this.highest == null || id > this.highest) this.highest = id
+  }
+
+  /** True when the request is known to exist (seen, or found by a look-up): a hint for it needs no look-up. */
+  known (requestId: string): boolean {
+    const id = parseId(requestId)
+    return id != null && this.existing.has(id)
   }
 
   /** True while the peer is over its miss budget. */

@@ -7,6 +7,9 @@
  * honest relay never carries an attacker's made-up ids, and the miss (a Reject) is charged by gossipsub to the
  * peer that delivered it, which is the flooder.
  *
+ * A hint for a request the guard knows exists (the watcher saw it, or an earlier look-up found it) is accepted
+ * without a look-up.
+ *
  * REJECT UNKNOWN_REQUEST: looked up now and missing, or found missing before.
  * IGNORE LOOKUP_SKIPPED: not looked up (peer or global rate limit, peer over its miss budget, id far ahead of the
  *   highest known, the same id in flight) or the look-up failed (our RPC's problem, not the sender's).
@@ -22,6 +25,7 @@ export function createHintCheck (guard: GossipLookupGuard, lookUp: LookUpRequest
   return async (envelope, from) => {
     if (envelope.type !== 'task' && envelope.type !== 'attestation') return
     const payload = envelope.payload as TaskPayload | AttestationPayload
+    if (guard.known(payload.request_id)) return
     const admission = guard.admit(from, payload.request_id)
     if (!admission.ok) {
       if (admission.reason === 'KNOWN_MISSING') throw new GossipValidationError('reject', 'UNKNOWN_REQUEST', `request ${payload.request_id} is known not to exist`)

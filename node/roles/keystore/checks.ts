@@ -4,9 +4,9 @@
  * names this owner and profile in its secrets_ref; its code is the secret's accessor; the record exists; its
  * access condition holds for the request's predecessor. Each failure is its own KeystoreError code.
  *
- * Assignment: with verification v2 (protocol/VERIFICATION-V2.md) get_request carries `assigned` (R primaries)
- * and `backups`; a primary may fetch at once, a backup only after `commit_deadline` (when it may take a slot).
- * Before v2 lands, the assignment is an active lease in get_request's `leases` (expires_at > head height).
+ * Assignment (verification v2, protocol/VERIFICATION-V2.md): get_request carries `assigned` (R primaries),
+ * `backups` and `commit_deadline`; a primary may fetch at once, a backup only after `commit_deadline` (when it
+ * may take a slot). A view without `assigned` (a receipt, or not v2) assigns nobody.
  *
  * Whose access: the request's `predecessor_id`, the account that called request_execution. `payer_account_id`
  * is an argument the predecessor chooses, so checking it would let anyone name a whitelisted payer.
@@ -41,13 +41,10 @@ export function normaliseRepo (repo: string): string {
 }
 
 function isAssigned (request: Record<string, unknown>, worker: string, height: number): boolean {
-  if (Array.isArray(request.assigned)) {
-    if (request.assigned.includes(worker)) return true
-    const deadline = Number(request.commit_deadline)
-    return Array.isArray(request.backups) && request.backups.includes(worker) && Number.isFinite(deadline) && height > deadline
-  }
-  const leases = Array.isArray(request.leases) ? request.leases as Array<{ worker_id?: unknown, expires_at?: unknown }> : []
-  return leases.some(l => l.worker_id === worker && Number(l.expires_at) > height)
+  if (!Array.isArray(request.assigned)) return false
+  if (request.assigned.includes(worker)) return true
+  const deadline = Number(request.commit_deadline)
+  return Array.isArray(request.backups) && request.backups.includes(worker) && Number.isFinite(deadline) && height > deadline
 }
 
 export interface CheckedRelease { record: SecretsRecord, request: Record<string, unknown> }

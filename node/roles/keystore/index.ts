@@ -3,7 +3,7 @@
  * workers assigned to a request after on-chain checks; the DKG that makes the shares; the worker's client.
  */
 import type { Libp2p } from '@libp2p/interface'
-import type { Logger } from 'pino'
+import type { Logger } from '../../log.js'
 import type { KeyPair } from '../../../protocol/index.js'
 import type { PartialWithProof } from '../../../protocol/secrets/index.js'
 import type { KeystoreChain } from './chain.js'

@@ -1,3 +1,5 @@
+import { AdmissionError } from '../../../sandbox/exec/index.js'
+
 /** Why a worker did not produce an attestation for a request; fixed codes, safe as metric labels. */
 export type WorkerErrorCode =
   /** the source kind is not in this node's allowedSources, or not supported yet */
@@ -12,8 +14,26 @@ export type WorkerErrorCode =
   | 'LOCAL_FAILURE'
   /** the input lives in contract state and could not be read */
   | 'INPUT_UNAVAILABLE'
+  /** the contract assigned the request to other workers (not an error: most requests are someone else's) */
+  | 'NOT_ASSIGNED'
+  /** a backup whose turn came after every slot was committed */
+  | 'NOT_NEEDED'
+  /** the contract took no commit from this worker: its slot went to a backup, or the phase closed */
+  | 'COMMIT_REFUSED'
   /** a Project source names a project or version the contract does not have, or a version with a bad source */
   | 'PROJECT_UNKNOWN'
+  /** the request names secrets and the keystore nodes did not release them to this worker: local, retried */
+  | 'SECRETS_UNAVAILABLE'
+  /**
+   * the executor refused the module before it ran (sandbox AdmissionError, or any error it marks
+   * `retryable: false`): deterministic, so skipped once and never parsed again; the message starts with its reason
+   */
+  | 'MODULE_REFUSED'
+
+/** A refusal of the module that the same bytes would get again: the sandbox's AdmissionError, or an error marked so. */
+export function isModuleRefusal (err: unknown): err is Error {
+  return err instanceof AdmissionError || (err instanceof Error && (err as { retryable?: unknown }).retryable === false)
+}
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError'

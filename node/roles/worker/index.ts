@@ -1,62 +1,66 @@
 /**
- * The worker role (issue 7 §3): decide, claim a lease, get the wasm, execute deterministically, sign, gossip,
- * and keep the result until the request is resolved on chain.
+ * The worker role (issue 7 §3, verification v2): when the contract assigned it, get the wasm, execute
+ * deterministically, commit on chain, reveal over gossip once the commit phase closed, and keep the reveal until
+ * the request is closed on chain. It subscribes in its own start() to the chain
+ * watcher (requests, closes, blocks) and to `task` gossip, and gossips tasks and attestations itself.
  */
-import type { Logger } from 'pino'
 import type { AttestationPayload, ExecutionResult, KeyPair } from '../../../protocol/index.js'
 import type { ExecuteOptions } from '../../../sandbox/exec/index.js'
-import type { OutlayerClient } from '../../chain/index.js'
-import type { SourceKind } from '../../config.js'
+import type { ArtifactResolver } from '../../artifacts/index.js'
+import type { OutlayerClient, WatcherEvents } from '../../chain/index.js'
+import type { Logger } from '../../log.js'
 import type { Metrics } from '../../metrics.js'
+import type { LookupGuard } from '../gossip-lookup.js'
+import type { MeshNode } from '../../p2p/index.js'
 import type { NodeStore } from '../../store/index.js'
+import type { WorkerOptions } from './options.js'
+import type { SecretsSource } from './secrets.js'
 import { Worker } from './worker.js'
-import type { WasmResolver } from './wasm.js'
 
 export { WorkerError, type WorkerErrorCode } from './errors.js'
-export { WasmResolver, trustedHash, DEFAULT_BUILD_TARGET, type ArtifactNetwork, type LocalBuild, type ResolvedWasm, type WasmResolverComponents, type WasmResolverInit } from './wasm.js'
 export { workerRank, rankScore } from './rank.js'
-export { attest } from './attest.js'
+export { attest, contextOf, type Attested } from './attest.js'
 export { resolveProject, concreteSource, type ConcreteSource, type ResolvedProject } from './project.js'
 export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './compile-only.js'
-export type { Worker } from './worker.js'
+export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
+export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
+export type { Worker, WorkerStatus } from './worker.js'
 
 /** sandbox/exec's `execute`, as the worker calls it (tests inject a different one, e.g. a liar) */
-export type Executor = (wasm: Uint8Array, opts: ExecuteOptions) => Promise<ExecutionResult>
+export type ExecuteFn = (wasm: Uint8Array, opts: ExecuteOptions) => Promise<ExecutionResult>
 
-export interface WorkerInit {
+export interface WorkerInit extends Partial<WorkerOptions> {
   /** the ed25519 key registered with register_worker; signs attestations */
   signingKey: KeyPair
-  /** jobs executed at once @default 2 */
-  capacity?: number
-  /** @default every kind */
-  allowedSources?: SourceKind[]
-  /** the contract's lease length; workers ranked below R wait this many blocks before trying */
-  leaseBlocks: number
-  /** the contract's min_bond: workers below it may not lease, so they are left out of the ranking @default 0 */
-  minBond?: bigint
-  /** how long the registered-worker list is reused before it is read again @default 10 s */
-  workerListTtlMs?: number
+  /** get_config's network_id, bound into the digest (a request's own network_id wins) */
+  networkId: string
 }
 
 export interface WorkerComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'claimLease' | 'getLeases' | 'listWorkers' | 'getRequest' | 'view'>
-  store: NodeStore
-  wasm: Pick<WasmResolver, 'resolve'>
-  execute: Executor
-  /** gossips the attestation (and hands it to a local aggregator) */
-  publish: (attestation: AttestationPayload) => Promise<void>
+  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'view'>
+  /** the worker's store section: requests, leases, own results */
+  store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'putLease' | 'putResult' | 'getResult' | 'forget'>
+  /** task hints in, task hints and attestations out */
+  gossip: Pick<MeshNode, 'publish' | 'on'>
+  /** the mesh's guard in front of the chain look-up a task hint triggers @default none (every hint looked up) */
+  lookupGuard?: LookupGuard
+  watcher: WatcherEvents
+  artifacts: Pick<ArtifactResolver, 'resolve'>
+  execute: ExecuteFn
+  /** the keystore client for requests with a secrets_ref @default none (such requests fail SECRETS_UNAVAILABLE) */
+  secrets?: SecretsSource
   logger: Logger
   metrics?: Metrics
 }
 
 export interface WorkerEvents {
-  /** this worker holds a lease on chain (claimed now or found after a restart) */
-  'lease:won': [{ requestId: string }]
-  /** the attestation is stored (before it is gossiped) */
+  /** this worker's commit is on chain (sent now or found after a restart) */
+  'result:committed': [{ requestId: string, commit: string }]
+  /** the reveal, once the commit phase closed (before it is gossiped); a local resolver takes it from here */
   'result:attested': [{ attestation: AttestationPayload }]
   /** a Project source was resolved through the contract's views to the version this worker runs */
   'project:resolved': [{ requestId: string, projectId: string, versionKey: string }]
-  /** no attestation from this worker for the request; `code` is a WorkerErrorCode or a ChainErrorCode */
+  /** no attestation from this worker for the request; `code` is a WorkerErrorCode, ArtifactErrorCode or ChainErrorCode */
   'job:failed': [{ requestId: string, code: string, message: string }]
 }
 

@@ -1,24 +1,30 @@
 /**
- * Worker state machine per request: seen → (rank wait) → lease → working → attested → resolved, or skipped.
- * Every step is persisted before the side effect it enables, so a restarted worker picks up where it stopped:
- * a request it was `working` on is re-run (execution is deterministic, the lease is still its own), and an
- * `attested` result is re-gossiped on reconciliation until the request resolves.
+ * Worker state machine per request (verification v2): seen → working → attested (result, reveal and commit
+ * stored) → committed (commit_result on chain) → revealed (gossiped once the commit phase closed) → resolved; or
+ * skipped. The contract assigns the workers: a primary runs as soon as it sees the request, a backup once the
+ * primaries' window passed and a slot is still open. Every step is persisted before the side effect it enables,
+ * and the commit is a pure function of the request, the code, the deterministic result and the worker's key (the
+ * salt is derived), so a restarted worker re-runs and rebuilds the same commit: it never commits twice (it reads
+ * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
-import { ChainError, type ChainLease, type ChainWorker } from '../../chain/index.js'
-import { SOURCE_KINDS, type SourceKind } from '../../config.js'
+import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
+import { ArtifactError } from '../../artifacts/index.js'
+import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
+import type { Logger } from '../../log.js'
+import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
+import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
-import { WorkerError } from './errors.js'
-import { workerRank } from './rank.js'
+import { isModuleRefusal, WorkerError } from './errors.js'
+import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 
 interface Queued { request: ExecutionRequest, notBefore: number }
 
 /** failures that may go away by themselves (a builder publishes the wasm later): retried, not skipped */
-const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE'])
+const RETRYABLE: ReadonlySet<string> = new Set(['WASM_UNAVAILABLE', 'INPUT_UNAVAILABLE', 'SECRETS_UNAVAILABLE'])
 
 export interface WorkerStatus {
   running: number
@@ -27,203 +33,279 @@ export interface WorkerStatus {
   height: number
 }
 
-const kindOf = (source: ExecutionRequest['source']): SourceKind => Object.keys(source)[0] as SourceKind
-const sourceKind = (request: ExecutionRequest): SourceKind => kindOf(request.source)
-
-function bondOf (w: ChainWorker): bigint {
-  try { return BigInt(typeof w.bond === 'string' || typeof w.bond === 'number' ? w.bond : 0) } catch { return 0n }
-}
+type RequestSeen = ChainWatcherEvents['request:new'][0] | { request: ExecutionRequest, raw: unknown, height: number, origin: 'gossip' }
 
 export class Worker extends EventEmitter<WorkerEvents> {
   private readonly queue = new Map<string, Queued>()
   private readonly running = new Map<string, AbortController>()
   private readonly jobs = new Map<string, Promise<void>>()
+  private readonly considering = new Set<string>()
   private height = 0
-  private workers: { list: string[], at: number } | undefined
+  /** committed requests whose phase has not closed yet: request id → close_at */
+  private readonly awaitingReveal = new Map<string, number>()
   private started = false
-  private readonly capacity: number
+  private unsubscribe: Array<() => void> = []
+  private readonly options: WorkerOptions
   private readonly allowed: ReadonlySet<SourceKind>
-  private readonly log
+  private readonly log: Logger
 
   constructor (private readonly components: WorkerComponents, private readonly init: WorkerInit) {
     super()
-    this.capacity = init.capacity ?? 2
-    this.allowed = new Set(init.allowedSources ?? SOURCE_KINDS)
+    this.options = { ...DEFAULT_WORKER_OPTIONS, ...init }
+    this.allowed = new Set(this.options.allowedSources)
     this.log = components.logger.child({ module: 'worker' })
   }
 
-  start (): void { this.started = true }
+  /** Subscribes to the watcher and to task gossip. Idempotent; start after stop works. */
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    const { watcher, gossip, client } = this.components
+    const safe = (what: string, p: Promise<unknown>): void => { p.catch(err => this.log.warn({ err }, `${what} failed`)) }
+    const onNew = (e: ChainWatcherEvents['request:new'][0]): void => {
+      safe('consider', this.consider(e))
+      // gossip is a hint that lets nodes whose feed lags start early; the chain stays the truth
+      if (e.origin === 'feed') {
+        safe('task gossip', gossip.publish('task', { contract_id: client.contractId, request_id: e.request.request_id.toString(), block_height: String(e.height) }))
+      }
+    }
+    const onClosed = ({ requestId }: { requestId: string }): void => { safe('close', this.onClosed(requestId)) }
+    const onBlock = ({ height }: { height: number }): void => { this.onBlock(height) }
+    const onCommitted = ({ requestId, closed }: { requestId: string, closed: boolean }): void => {
+      if (closed && this.awaitingReveal.has(requestId)) safe('reveal', this.reveal(requestId))
+    }
+    watcher.on('request:new', onNew)
+    watcher.on('request:closed', onClosed)
+    watcher.on('request:committed', onCommitted)
+    watcher.on('block', onBlock)
+    const offTask = gossip.on('task', (payload, _envelope, from) => { safe('gossiped task', this.onTask(payload, from)) })
+    this.unsubscribe = [
+      () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('request:committed', onCommitted),
+      () => watcher.off('block', onBlock), offTask
+    ]
+  }
 
-  /** Aborts running jobs and waits (up to 10 s) for them to settle, so no transaction of ours is sent after stop. */
+  /** Aborts running jobs and waits (up to stopTimeoutMs) for them to settle, so no transaction of ours is sent after stop. */
   async stop (): Promise<void> {
+    if (!this.started) return
     this.started = false
+    for (const off of this.unsubscribe.splice(0)) off()
     this.queue.clear()
     for (const ctrl of this.running.values()) ctrl.abort()
     const settled = Promise.allSettled([...this.jobs.values()])
-    await Promise.race([settled, new Promise(resolve => setTimeout(resolve, 10_000).unref())])
+    await Promise.race([settled, new Promise(resolve => setTimeout(resolve, this.options.stopTimeoutMs).unref())])
   }
 
   status (): WorkerStatus {
-    return { running: this.running.size, queued: this.queue.size, capacity: this.capacity, height: this.height }
+    return { running: this.running.size, queued: this.queue.size, capacity: this.options.capacity, height: this.height }
   }
 
-  /** The chain advanced: deferred requests whose wait is over may start. */
+  /** The chain advanced: deferred backups whose turn came may start, and phases past close_at are revealing. */
   onBlock (height: number): void {
     this.height = Math.max(this.height, height)
+    for (const [id, closeAt] of this.awaitingReveal) {
+      if (height > closeAt) void this.reveal(id).catch(err => this.log.warn({ err, requestId: id }, 'reveal failed'))
+    }
     this.pump()
   }
 
-  /** The request is resolved on chain: drop it everywhere. */
-  async onResolved (requestId: string): Promise<void> {
+  /** The request closed on chain (resolved, completed or cancelled): drop it everywhere. */
+  async onClosed (requestId: string): Promise<void> {
     this.queue.delete(requestId)
+    this.awaitingReveal.delete(requestId)
     this.running.get(requestId)?.abort()
-    const stored = await this.components.store.getRequest(requestId)
+    const { store, metrics } = this.components
+    const stored = await store.getRequest(requestId)
     if (stored == null || stored.state === 'resolved') return
-    await this.components.store.setRequestState(requestId, 'resolved')
-    await this.components.store.forget(requestId)
-    this.components.metrics?.jobs.inc({ status: 'resolved' })
+    await store.setRequestState(requestId, 'resolved')
+    await store.forget(requestId)
+    metrics?.jobs.inc({ status: 'resolved' })
   }
 
-  /** A request from the feed, gossip or reconciliation. Idempotent: repeats are cheap. */
-  async consider ({ request, raw, height, origin }: { request: ExecutionRequest, raw: unknown, height: number, origin: string }): Promise<void> {
-    if (!this.started) return
+  /** A request from the feed, gossip or reconciliation. Idempotent: repeats are cheap, and one at a time per request. */
+  async consider (seen: RequestSeen): Promise<void> {
+    const id = seen.request.request_id.toString()
+    if (!this.started || this.considering.has(id)) return
+    this.considering.add(id)
+    try {
+      await this.decide(seen)
+    } finally {
+      this.considering.delete(id)
+    }
+  }
+
+  private async decide ({ request, raw, height, origin }: RequestSeen): Promise<void> {
     this.height = Math.max(this.height, height)
     const { store, metrics } = this.components
     const id = request.request_id.toString()
     if (await store.addRequest({ request_id: id, raw, seen_at: height })) metrics?.jobs.inc({ status: 'seen' })
     const stored = await store.getRequest(id)
     if (stored == null || stored.state === 'resolved' || stored.state === 'skipped') return
-    if (stored.state === 'attested') {
-      // the aggregator may have missed our gossip (partition, restart): repeat it when the chain says still pending
-      if (origin === 'reconcile') await this.republish(id)
+    if (stored.state === 'committed' || stored.state === 'revealed') {
+      // the resolver may have missed our reveal (partition, restart): repeat it while the chain says pending
+      if (origin === 'reconcile' || stored.state === 'committed') await this.reveal(id)
       return
     }
     if (this.running.has(id) || this.queue.has(id)) return
-    if (!this.allowed.has(sourceKind(request))) {
-      await this.skip(id, 'SOURCE_UNSUPPORTED', `source ${sourceKind(request)} is not allowed on this node`)
+    const kind = sourceKind(request.source)
+    if (!this.allowed.has(kind)) {
+      await this.skip(id, 'SOURCE_UNSUPPORTED', `source ${kind} is not allowed on this node`)
       return
     }
-    const rank = workerRank(request.request_id, this.components.client.accountId, await this.workerList())
-    const first = rank < request.redundancy.replicas || stored.state === 'working'
-    this.queue.set(id, { request, notBefore: first ? 0 : stored.seen_at + this.init.leaseBlocks })
-    this.log.debug({ requestId: id, rank, origin }, first ? 'request queued' : 'request deferred one lease period')
+    const me = this.components.client.accountId
+    const primary = (request.assigned ?? []).includes(me)
+    const backup = (request.backups ?? []).indexOf(me)
+    if (!primary && backup < 0) {
+      // a builder builds what others were assigned, so that they fetch it instead of waiting for a build
+      if (this.options.buildUnassigned && 'GitHub' in request.source) {
+        this.components.artifacts.resolve(request.source).catch(err => this.log.debug({ err, requestId: id }, 'build for others failed'))
+      }
+      await this.skip(id, 'NOT_ASSIGNED', 'the contract assigned this request to other workers')
+      return
+    }
+    // a backup's turn starts after the primaries' window; it then takes a slot only if one is still open
+    const notBefore = primary ? 0 : Number(request.commit_deadline ?? 0) + 1
+    this.queue.set(id, { request, notBefore })
+    this.log.debug({ requestId: id, primary, backup, origin }, primary ? 'request queued' : 'backup: deferred to the end of the commit window')
     this.pump()
   }
 
-  private async workerList (): Promise<string[]> {
-    const ttl = this.init.workerListTtlMs ?? 10_000
-    if (this.workers == null || Date.now() - this.workers.at > ttl) {
-      const list = await this.components.client.listWorkers()
-      const minBond = this.init.minBond ?? 0n
-      // only workers that may lease: active and bonded at least min_bond (a slashed worker must top up first)
-      const eligible = list.filter(w => (w.status == null || w.status === 'active') && bondOf(w) >= minBond)
-      this.workers = { list: eligible.map(w => w.account_id), at: Date.now() }
-    }
-    return this.workers.list
+  /** A task hint from gossip: read the request from the chain (the hint itself is not trusted). */
+  private async onTask (payload: TaskPayload, from: string): Promise<void> {
+    const { client, store, watcher, lookupGuard } = this.components
+    if (payload.contract_id !== client.contractId || !this.started) return
+    if (await store.getRequest(payload.request_id) != null) return
+    const view = await guardedLookUp(lookupGuard, from, payload.request_id, async () => await client.getRequest(payload.request_id))
+    if (view?.request != null && view.status === 'pending') await this.consider({ request: view.request, raw: view.raw, height: watcher.height(), origin: 'gossip' })
   }
 
   private pump (): void {
     if (!this.started) return
     for (const [id, q] of this.queue) {
-      if (this.running.size >= this.capacity) break
+      if (this.running.size >= this.options.capacity) break
       if (q.notBefore > this.height) continue
       this.queue.delete(id)
       const ctrl = new AbortController()
       this.running.set(id, ctrl)
+      this.components.metrics?.jobsActive.set({ status: 'running' }, this.running.size)
       const job = this.run(q.request, ctrl.signal)
         .catch(err => { if (this.started) this.log.error({ err, requestId: id }, 'job crashed') })
-        .finally(() => { this.running.delete(id); this.jobs.delete(id); this.pump() })
+        .finally(() => {
+          this.running.delete(id)
+          this.jobs.delete(id)
+          this.components.metrics?.jobsActive.set({ status: 'running' }, this.running.size)
+          this.pump()
+        })
       this.jobs.set(id, job)
     }
   }
 
-  private isActive (lease: ChainLease): boolean {
-    return Number(lease.expires_at) > this.height
-  }
-
-  /** true when this worker holds an active lease (claimed now, or still ours from before a restart) */
-  private async ensureLease (request: ExecutionRequest): Promise<boolean> {
-    const { client, store, metrics } = this.components
-    const id = request.request_id.toString()
-    const leases = await client.getLeases(id)
-    if (!this.started) return false // stopping: send nothing more
-    if (leases.some(l => l.worker_id === client.accountId && this.isActive(l))) return true
-    if (leases.filter(l => this.isActive(l)).length >= request.redundancy.replicas) {
-      metrics?.leaseClaims.inc({ outcome: 'lost' })
-      return false
-    }
+  /** true once this worker's commit is on chain (sent now, or found there after a restart) */
+  private async ensureCommitted (id: string, commit: string): Promise<boolean> {
+    const { client, metrics } = this.components
+    const mine = (a: Awaited<ReturnType<typeof client.getAssignment>>): boolean => a?.commits.some(c => c.worker_id === client.accountId) === true
+    const before = await client.getAssignment(id)
+    if (mine(before)) return true
+    if (before == null || before.phase === 'revealing' || !this.started) return false
     try {
-      await client.claimLease(id)
+      await client.commitResult(id, commit)
     } catch (err) {
+      // refused (a backup took the slot, the phase closed, a duplicate after a lost answer): the chain says which
       if (err instanceof ChainError && err.code === 'CALL_REFUSED') {
-        metrics?.leaseClaims.inc({ outcome: 'lost' })
-        this.log.debug({ requestId: id, err: err.message }, 'lease refused')
-        return false
+        const committed = mine(await client.getAssignment(id))
+        metrics?.commits.inc({ outcome: committed ? 'ok' : 'refused' })
+        if (!committed) this.log.debug({ requestId: id, err }, 'commit refused')
+        return committed
       }
-      metrics?.leaseClaims.inc({ outcome: 'error' })
+      metrics?.commits.inc({ outcome: 'error' })
       throw err
     }
-    metrics?.leaseClaims.inc({ outcome: 'won' })
-    await store.putLease({ request_id: id, claimed_at_block: this.height })
+    metrics?.commits.inc({ outcome: 'ok' })
     return true
   }
 
+  /** Gossips the stored reveal once the request's commit phase closed; remembers it until then. */
+  private async reveal (id: string): Promise<void> {
+    const { client, store, metrics } = this.components
+    const mine = await store.getResult(id)
+    if (mine == null) return
+    const assignment = await client.getAssignment(id)
+    if (assignment == null) { this.awaitingReveal.delete(id); return } // finished
+    if (assignment.phase !== 'revealing') { this.awaitingReveal.set(id, assignment.close_at); return }
+    this.awaitingReveal.delete(id)
+    const first = (await store.getRequest(id))?.state === 'committed'
+    if (first) {
+      await store.setRequestState(id, 'revealed')
+      metrics?.jobs.inc({ status: 'revealed' })
+    }
+    this.emit('result:attested', { attestation: mine })
+    await this.gossip(mine)
+  }
+
   private async run (request: ExecutionRequest, signal: AbortSignal): Promise<void> {
-    const { client, store, metrics, wasm, execute } = this.components
+    const { client, store, metrics, artifacts, execute } = this.components
     const id = request.request_id.toString()
     try {
-      // the wasm before the lease: a worker that cannot get the code (yet) holds no slot it cannot use, and a
-      // long build does not eat into the lease
-      const code = await wasm.resolve(await this.concrete(request), signal)
+      if (!(request.assigned ?? []).includes(client.accountId)) {
+        // a backup: run only while a slot is open (a primary committed late, or never)
+        const assignment = await client.getAssignment(id)
+        if (assignment == null || assignment.phase === 'revealing' || assignment.commits.length >= request.redundancy.replicas) {
+          await this.skip(id, 'NOT_NEEDED', 'every slot was committed before this backup\'s turn')
+          return
+        }
+      }
+      await store.setRequestState(id, 'working')
+      const code = await artifacts.resolve(await this.concrete(request), signal)
       const compileOnly = isCompileOnly(request)
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
-      // the claim's transaction and the run overlap: the result is attested only once the lease is ours, and a
-      // run for a lost claim is thrown away (cheap next to the blocks a claim takes)
-      const [leased, result] = await Promise.all([
-        this.ensureLease(request).then(async won => {
-          if (won) {
-            this.emit('lease:won', { requestId: id })
-            await store.setRequestState(id, 'working')
-            metrics?.jobs.inc({ status: 'claimed' })
-          }
-          return won
-        }),
-        compileOnly
-          ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
-          : execute(code.wasm, {
-            input,
-            fuel: limits.max_instructions,
-            memoryMb: limits.max_memory_mb,
-            timeoutMs: limits.max_execution_seconds * 1000,
-            seed: request.seed,
-            timestampNs: request.timestamp_ns
-          })
-      ])
-      if (!leased || signal.aborted) return // full: reconciliation brings it back if a lease expires
+      // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
+      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => await execute(code.wasm, {
+        input,
+        fuel: limits.max_instructions,
+        memoryMb: limits.max_memory_mb,
+        timeoutMs: limits.max_execution_seconds * 1000,
+        seed: request.seed,
+        timestampNs: request.timestamp_ns,
+        ...(env != null ? { env } : {})
+      })
+      const result = compileOnly
+        ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
+        : await run(await secretsFor(request, this.components.secrets, signal))
+          .catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
+      if (signal.aborted) return
       metrics?.executionFuel.observe(Number(result.fuel_used))
       metrics?.executionSeconds.observe(result.wall_ms / 1000)
       metrics?.jobs.inc({ status: 'executed' })
-      const attestation = attest({ contractId: client.contractId, requestId: request.request_id, workerId: client.accountId, result, key: this.init.signingKey })
-      await store.putResult(attestation)
+      const { reveal, commit } = attest({
+        contractId: client.contractId, networkId: this.init.networkId, request, workerId: client.accountId, codeHash: code.hash, result, key: this.init.signingKey
+      })
+      // stored before the commit is sent: a crash after it still has the reveal (and rebuilds the same commit)
+      await store.putResult(reveal)
       await store.setRequestState(id, 'attested')
       metrics?.jobs.inc({ status: 'attested' })
-      this.emit('result:attested', { attestation })
-      this.log.info({ requestId: id, success: attestation.success, instructions: attestation.instructions, wasmFrom: code.from, compileOnly }, 'attested')
-      await this.components.publish(attestation)
+      if (!await this.ensureCommitted(id, commit)) {
+        await this.skip(id, 'COMMIT_REFUSED', 'the contract took no commit from this worker (slot taken or phase closed)')
+        return
+      }
+      await store.setRequestState(id, 'committed')
+      metrics?.jobs.inc({ status: 'committed' })
+      this.emit('result:committed', { requestId: id, commit })
+      this.log.info({ requestId: id, success: reveal.success, instructions: reveal.instructions, codeHash: code.hash, wasmFrom: code.from, compileOnly }, 'committed')
+      await this.reveal(id)
     } catch (err) {
-      if (err instanceof WorkerError && !RETRYABLE.has(err.code)) {
-        await this.skip(id, err.code, err.message)
+      const code = err instanceof WorkerError || err instanceof ArtifactError || err instanceof ChainError ? err.code : 'ERROR'
+      if ((err instanceof WorkerError || err instanceof ArtifactError) && !RETRYABLE.has(code)) {
+        await this.skip(id, code, (err as Error).message)
       } else {
         // chain or transport trouble, or a wasm nobody has built yet: leave it `seen`, reconciliation offers it again
-        const code = err instanceof WorkerError || err instanceof ChainError ? err.code : 'ERROR'
         metrics?.jobs.inc({ status: 'failed' })
         const level = code === 'WASM_UNAVAILABLE' ? 'debug' : 'warn' // expected while a builder is still at it
-        this.log[level]({ requestId: id, code, err: (err as Error).message }, 'job not done; will retry on reconciliation')
+        this.log[level]({ requestId: id, code, err }, 'job not done; will retry on reconciliation')
         this.emit('job:failed', { requestId: id, code, message: (err as Error).message })
         const stored = await store.getRequest(id)
-        if (stored?.state === 'working') await store.setRequestState(id, 'seen', code)
+        if (stored?.state === 'working' || stored?.state === 'attested') await store.setRequestState(id, 'seen', { code, message: (err as Error).message })
       }
     }
   }
@@ -233,7 +315,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (!('Project' in request.source)) return request.source
     const requestId = request.request_id.toString()
     const { source, versionKey } = await resolveProject(this.components.client, request.source.Project)
-    if (!this.allowed.has(kindOf(source))) throw new WorkerError('SOURCE_UNSUPPORTED', `project version source ${kindOf(source)} is not allowed on this node`)
+    if (!this.allowed.has(sourceKind(source))) throw new WorkerError('SOURCE_UNSUPPORTED', `project version source ${sourceKind(source)} is not allowed on this node`)
     this.log.debug({ requestId, project: request.source.Project.project_id, versionKey, source }, 'project resolved')
     this.emit('project:resolved', { requestId, projectId: request.source.Project.project_id, versionKey })
     return source
@@ -241,20 +323,22 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private async input (request: ExecutionRequest): Promise<string> {
     if (request.input_data_in_state !== true) return request.input_data ?? ''
-    const full = await this.components.client.getRequest(request.request_id.toString()) as { input_data?: unknown } | null
-    if (typeof full?.input_data !== 'string') throw new WorkerError('INPUT_UNAVAILABLE', `request ${request.request_id} keeps its input in state, and get_request did not return it`)
-    return full.input_data
+    const full = await this.components.client.getRequest(request.request_id.toString())
+    const input = full?.request?.input_data
+    if (typeof input !== 'string') throw new WorkerError('INPUT_UNAVAILABLE', `request ${request.request_id} keeps its input in state, and get_request did not return it`)
+    return input
   }
 
   private async skip (id: string, code: string, message: string): Promise<void> {
-    await this.components.store.setRequestState(id, 'skipped', `${code}: ${message}`)
+    await this.components.store.setRequestState(id, 'skipped', { code, message })
     this.components.metrics?.jobs.inc({ status: 'skipped' })
     this.log.info({ requestId: id, code, reason: message }, 'request skipped')
     this.emit('job:failed', { requestId: id, code, message })
   }
 
-  private async republish (id: string): Promise<void> {
-    const mine: AttestationPayload | undefined = await this.components.store.getResult(id)
-    if (mine != null) await this.components.publish(mine)
+  private async gossip (attestation: AttestationPayload): Promise<void> {
+    await this.components.gossip.publish('attestation', attestation)
+      .catch(err => this.log.warn({ err, requestId: attestation.request_id }, 'attestation gossip failed'))
   }
+
 }

@@ -50,7 +50,7 @@ describe('node/api dashboard (headless chromium)', function () {
     assert.equal(await page.textContent('#peer-count'), '2')
     assert.equal(await page.textContent('#lease-count'), '1')
     assert.equal(await page.textContent('#job-count'), '1 / 2')
-    assert.equal(await page.textContent('#roles'), 'worker, aggregator')
+    assert.equal(await page.textContent('#roles'), 'worker, resolver')
     assert.equal(await page.locator('#peers tr').count(), 2)
     assert.match(await page.textContent('#leases') ?? '', /#1250 \(in 16 blocks\)/)
     assert.match(await page.textContent('#jobs tr:first-child') ?? '', /7\s*claimed\s*github\.com\/o\/r@abc123/)

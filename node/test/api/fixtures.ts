@@ -5,7 +5,7 @@ export function sampleStatus (overrides: Partial<NodeStatus> = {}): NodeStatus {
   return {
     peerId: '12D3KooWSamplePeer',
     network: 'localnet',
-    roles: ['worker', 'aggregator'],
+    roles: ['worker', 'resolver'],
     accountId: 'worker0.test.near',
     contractId: 'outlayer.test.near',
     listenAddrs: ['/ip4/127.0.0.1/tcp/40001'],

@@ -14,7 +14,7 @@ describe('node/log', () => {
     const out = capture()
     const log = createLogger('outlayer:n1', { level: 'info', base: { node: 'n1' }, destination: out.stream })
     log.child({ module: 'worker' }).info({ requestId: '7' }, 'claimed')
-    log.debug('hidden at info')
+    log.debug({}, 'hidden at info')
     const [line, ...rest] = out.lines()
     assert.equal(rest.length, 0, 'debug is below info')
     assert.equal(line?.name, 'outlayer:n1')

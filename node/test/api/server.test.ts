@@ -51,7 +51,7 @@ describe('node/api server', () => {
     const body = await res.json() as NodeStatus
     assert.equal(body.peerId, '12D3KooWSamplePeer')
     assert.equal(body.chain.height, 99)
-    assert.deepEqual(body.roles, ['worker', 'aggregator'])
+    assert.deepEqual(body.roles, ['worker', 'resolver'])
     assert.equal(body.leases[0]?.requestId, '7')
   })
 

@@ -31,15 +31,15 @@ describe('chain events', () => {
     }
   })
 
-  it('parses lease, completion and disagreement events', () => {
+  it('parses commit, completion and disagreement events', () => {
     const events = parseOutlayerEvents([
-      event('lease_claimed', [{ request_id: 3, worker_id: 'w1.test.near' }]),
+      event('result_committed', [{ request_id: 3, worker_id: 'w1.test.near', slot: 0, committed: 1, replicas: 1, closed: true }]),
       event('execution_resolved', [{ request_id: 3, resolution: {} }]),
       event('execution_completed', [{ request_id: '3', success: true }]),
       event('worker_disagreed', [{ request_id: '3', worker_id: 'liar.test.near' }])
     ])
     assert.deepEqual(events, [
-      { event: 'lease_claimed', requestId: '3', workerId: 'w1.test.near' },
+      { event: 'result_committed', requestId: '3', workerId: 'w1.test.near', closed: true },
       { event: 'request_closed', requestId: '3', via: 'execution_resolved' },
       { event: 'request_closed', requestId: '3', via: 'execution_completed' },
       { event: 'worker_disagreed', requestId: '3', workerId: 'liar.test.near' }
@@ -53,7 +53,7 @@ describe('chain events', () => {
       'EVENT_JSON:{not json',
       event('execution_requested', [request], 'nep171'),
       event('execution_requested', [bad]),
-      event('lease_claimed', [{ request_id: -1, worker_id: 'w' }])
+      event('result_committed', [{ request_id: -1, worker_id: 'w' }])
     ]), [])
   })
 

@@ -11,6 +11,7 @@ import { startLocalnet, type Localnet } from '../../../localnet/index.js'
 import { deployOutlayer } from '../../../scripts/deploy.js'
 import { ChainWatcher, createBlockFeed, createOutlayerClient, findRequestId, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
+import { generateNearKey } from '../../keys.js'
 
 type NewRequest = ChainWatcherEvents['request:new'][0]
 const logger = pino({ level: 'silent' })
@@ -28,6 +29,10 @@ describe('chain watcher on localnet', function () {
     net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: 2 })
     ;({ contractId } = await deployOutlayer({ rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey }))
     user = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: net.accounts[0]!.accountId, secretKey: net.accounts[0]!.secretKey })
+    // the contract assigns every request to registered workers: one is enough
+    const worker = createOutlayerClient({ rpcUrl: net.rpcUrl, contractId, accountId: net.accounts[1]!.accountId, secretKey: net.accounts[1]!.secretKey })
+    const minBond = (await user.getConfig()).minBond
+    await worker.registerWorker(generateNearKey().publicKey, minBond > 0n ? minBond : 10n ** 24n)
   })
   after(async () => {
     await net?.stop()
@@ -36,9 +41,9 @@ describe('chain watcher on localnet', function () {
 
   async function request (): Promise<string> {
     const limits = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 1 }
-    const cost = BigInt(await user.view<string>('estimate_execution_cost', { resource_limits: limits }))
+    const args = { source: SOURCE, resource_limits: limits, input_data: '{}', response_format: 'Text', redundancy: { replicas: 1, quorum: 1, aggregation: 'identical' } }
     const fromHeight = net.height()
-    const { txHash } = await user.requestExecution({ source: SOURCE, resource_limits: limits, input_data: '{}', response_format: 'Text', redundancy: { replicas: 1, quorum: 1, aggregation: 'identical' } }, cost)
+    const { txHash } = await user.requestExecution(args, await user.estimateDeposit(args))
     return await findRequestId({ feed: createBlockFeed(net.feedUrl), contractId, txHash, fromHeight })
   }
 
@@ -94,7 +99,7 @@ describe('chain watcher on localnet', function () {
   })
 
   it('reports a contract refusal as a typed ChainError', async () => {
-    await assert.rejects(user.claimLease('999999'), (err: Error & { code?: string }) => err.name === 'ChainError' && err.code === 'CALL_REFUSED')
+    await assert.rejects(user.commitResult('999999', 'ab'.repeat(32)), (err: Error & { code?: string }) => err.name === 'ChainError' && err.code === 'CALL_REFUSED')
   })
 })
 

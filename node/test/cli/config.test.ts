@@ -61,7 +61,6 @@ describe('node config', () => {
     ['role', c => ({ ...c, roles: ['worker', 'oracle'] }), 'roles[1]'],
     ['empty roles', c => ({ ...c, roles: [] }), 'roles'],
     ['duplicate roles', c => ({ ...c, roles: ['worker', 'worker'] }), 'roles'],
-    ['aggregator without operator', c => ({ ...c, roles: ['aggregator'] }), 'near.operatorSecretKey'],
     ['port', c => ({ ...c, http: { ...c.http, port: -1 } }), 'http.port'],
     ['capacity', c => ({ ...c, worker: { ...c.worker, capacity: 0 } }), 'worker.capacity'],
     ['source kind', c => ({ ...c, worker: { ...c.worker, allowedSources: ['Docker'] } }), 'worker.allowedSources[0]'],
@@ -90,9 +89,29 @@ describe('node config', () => {
   })
 
   it('parses a role list as the CLI takes it', () => {
-    assert.deepEqual(parseRoleList(' worker, aggregator,worker '), ['worker', 'aggregator'])
+    assert.deepEqual(parseRoleList(' worker, resolver,worker '), ['worker', 'resolver'])
     assert.throws(() => parseRoleList('worker,miner'), (e: ConfigError) => e.field === 'roles' && /unknown role "miner"/.test(e.message))
     assert.throws(() => parseRoleList(' , '), (e: ConfigError) => e.field === 'roles')
+  })
+
+  it('accepts the deprecated role "aggregator" as "resolver", with a warning, in a config file and a role list', async () => {
+    const warnings: string[] = []
+    const warn = (message: string): void => { warnings.push(message) }
+    const path = join(dir, 'old.json')
+    // an existing config from before the rename, operator fields and all
+    const { roles: _r, ...rest } = valid
+    await writeFile(path, JSON.stringify({ ...rest, roles: ['worker', 'aggregator'], near: { ...valid.near, operatorAccountId: 'outlayer.test.near', operatorSecretKey: generateNearKey().secretKey } }))
+    assert.deepEqual((await loadConfig(path, warn)).roles, ['worker', 'resolver'])
+    assert.deepEqual(parseRoleList('aggregator', warn), ['resolver'])
+    assert.equal(warnings.length, 2)
+    assert.ok(warnings.every(w => /role "aggregator" is deprecated, use "resolver"/.test(w)), warnings.join('; '))
+    assert.throws(() => validateConfig({ ...valid, roles: ['resolver', 'aggregator'] }, 'x', warn), (e: ConfigError) => e.field === 'roles' && /twice/.test(e.message))
+  })
+
+  it('the resolver role needs no operator key: only the node\'s own account', () => {
+    const warnings: string[] = []
+    assert.deepEqual(validateConfig({ ...valid, roles: ['resolver'] }, 'x', m => { warnings.push(m) }).roles, ['resolver'])
+    assert.deepEqual(warnings, [])
   })
 
   it('the default location honours OUTLAYER_HOME', () => {

@@ -75,14 +75,13 @@ describe('outlayer init', () => {
     assert.equal((JSON.parse(r.stdout) as { nearPublicKey: string }).nearPublicKey, key.publicKey)
   })
 
-  it('sets up a testnet aggregator with the operator key and the network\'s endpoints', async () => {
-    const operator = generateNearKey()
+  it('sets up a testnet resolver with only the node\'s own account and the network\'s endpoints', async () => {
     const r = await runInProcess(register, ['init', '--dir', join(dir, 'agg'), '--network', 'testnet', '--contract-id', 'outlayer.testnet',
-      '--roles', 'worker,aggregator', '--operator-account-id', 'outlayer.testnet', '--operator-secret-key', operator.secretKey])
+      '--roles', 'worker,resolver'])
     assert.equal(r.error, undefined)
     const cfg = await loadConfig(join(dir, 'agg', 'config.json'))
-    assert.deepEqual(cfg.roles, ['worker', 'aggregator'])
-    assert.equal(cfg.near.operatorSecretKey, operator.secretKey)
+    assert.deepEqual(cfg.roles, ['worker', 'resolver'])
+    assert.equal(cfg.near.operatorSecretKey, undefined)
     assert.equal(cfg.near.networkId, 'testnet')
     assert.equal(cfg.near.rpcUrl, 'https://rpc.testnet.near.org')
     assert.match(r.stdout, /--networkId testnet/)
@@ -92,7 +91,6 @@ describe('outlayer init', () => {
     const refusals: Array<[string, string[], RegExp]> = [
       ['no contract id', [], /--contract-id is required/],
       ['an unknown role', ['--contract-id', 'c.test.near', '--roles', 'worker,miner'], /unknown role "miner"/],
-      ['an aggregator without the operator key', ['--contract-id', 'c.test.near', '--roles', 'aggregator'], /near\.operatorSecretKey.*aggregator/],
       ['a bad bootstrap address', ['--contract-id', 'c.test.near', '--bootstrap', 'peer1:4001'], /p2p\.bootstrap\[0\].*not a multiaddr/],
       ['a bad secret key', ['--contract-id', 'c.test.near', '--secret-key', 'ed25519:abc'], /--secret-key/],
       ['a bad account id', ['--contract-id', 'c.test.near', '--account-id', 'Bad Account'], /near\.accountId/],

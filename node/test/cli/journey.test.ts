@@ -15,7 +15,6 @@ import { deployOutlayer } from '../../../scripts/deploy.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { sha256Hex } from '../../../protocol/index.js'
 import { createOutlayerClient } from '../../chain/index.js'
-import { generateNearKey } from '../../keys.js'
 import { ROOT, runCli } from './run-cli.js'
 
 const BOND = 10n ** 24n
@@ -31,15 +30,15 @@ describe('outlayer init → start → status → request (one node, real CLI pro
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'outlayer-journey-'))
     net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: 2 })
-    const operator = generateNearKey()
+    // the root account owns the contract and is its operator (the contract account has no key)
     ;({ contractId } = await deployOutlayer({
       rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operator.publicKey, config: { min_bond: BOND.toString(), lease_blocks: 20 }
+      config: { min_bond: BOND.toString() }
     }))
     const worker = net.accounts[1]!
     const init = await runCli(['init', '--dir', join(dir, 'node'), '--contract-id', contractId, '--rpc-url', net.rpcUrl, '--feed-url', net.feedUrl,
+      // the deprecated role name still works (saved as resolver); no operator key is needed to resolve
       '--account-id', worker.accountId, '--secret-key', worker.secretKey, '--roles', 'worker,aggregator',
-      '--operator-account-id', contractId, '--operator-secret-key', operator.secretKey,
       '--listen', '/ip4/127.0.0.1/tcp/0', '--http-port', String(await freePort()), '--json'])
     assert.equal(init.code, 0, init.stderr)
     const summary = JSON.parse(init.stdout) as { configPath: string, signingPublicKey: string }
@@ -80,7 +79,7 @@ describe('outlayer init → start → status → request (one node, real CLI pro
   it('outlayer status --config reads the running node', async () => {
     const r = await runCli(['status', '--config', configPath])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /\(localnet; roles worker, aggregator\)/)
+    assert.match(r.stdout, /\(localnet; roles worker, resolver\)/)
     assert.ok(r.stdout.includes(`account  ${net.accounts[1]!.accountId} → ${contractId}`), r.stdout)
   })
 

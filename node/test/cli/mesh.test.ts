@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { chromium } from 'playwright-core'
-import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { fetchStatus } from '../../api/client.js'
 import type { NodeStatus } from '../../api/types.js'
 import { runCli } from './run-cli.js'
@@ -28,7 +28,7 @@ describe('outlayer status and request against a running mesh', function () {
   it('outlayer status shows the aggregator node, its peers and the chain height', async () => {
     const r = await runCli(['status', '--url', apiUrl])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /^node\s+12D3KooW\w+\s+\(localnet; roles worker, aggregator\)/)
+    assert.match(r.stdout, /^node\s+12D3KooW\w+\s+\(localnet; roles worker, resolver\)/)
     assert.match(r.stdout, /chain\s+height #\d+/)
     assert.match(r.stdout, /peers\s+2\n/)
     for (const other of mesh.nodes.slice(1)) assert.ok(r.stdout.includes(other!.mesh.peerId), `lists peer ${other!.mesh.peerId}`)
@@ -65,7 +65,7 @@ describe('outlayer status and request against a running mesh', function () {
       page.on('pageerror', err => { errors.push(err.message) })
       await page.goto(`${apiUrl}/`)
       await page.locator('#peer-id', { hasText: mesh.nodes[0]!.mesh.peerId }).waitFor({ timeout: 30_000 })
-      assert.equal(await page.textContent('#roles'), 'worker, aggregator')
+      assert.equal(await page.textContent('#roles'), 'worker, resolver')
       assert.equal(await page.textContent('#peer-count'), '2')
       assert.match(await page.textContent('#chain-height') ?? '', /^#\d+$/)
       assert.equal(await page.textContent('#connection'), 'live')

@@ -1,6 +1,6 @@
 /**
  * `outlayer request` end to end on a real localnet with the real contract. The test stands in for the mesh:
- * three registered workers claim leases and sign attestations, and the operator resolves with two of them.
+ * the assigned workers commit and reveal (verification v2), and one of them resolves.
  * The CLI must print the callback's value once the contract resumes, and exit by the outcome.
  */
 import assert from 'node:assert/strict'
@@ -8,7 +8,10 @@ import { startLocalnet, type Localnet } from '../../../localnet/index.js'
 import { deployOutlayer } from '../../../scripts/deploy.js'
 import { createOutlayerClient, normaliseRequest, type OutlayerClient } from '../../chain/index.js'
 import { generateNearKey } from '../../keys.js'
-import { nearToYocto, parseSecretKey, sha256Hex, signAttestation, toBytes } from '../../../protocol/index.js'
+import {
+  EMPTY_TRANSCRIPT_HASH, attestationDigestV2, commitHash, commitSalt, nearToYocto, parseSecretKey, sha256Hex, sign, toBytes, toHex
+} from '../../../protocol/index.js'
+import { contextOf } from '../../roles/worker/index.js'
 import { runCli } from './run-cli.js'
 
 interface Worker { client: OutlayerClient, accountId: string, signingKey: string }
@@ -24,16 +27,14 @@ describe('outlayer request (localnet + contract)', function () {
 
   before(async () => {
     net = await startLocalnet({ port: 0, blockTimeMs: 100, accounts: 4, yieldTimeoutBlocks: 100 })
-    const operatorKey = generateNearKey()
     ;({ contractId } = await deployOutlayer({
-      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey,
-      operatorPublicKey: operatorKey.publicKey
+      rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey
     }))
     const clientFor = (accountId: string, secretKey: string): OutlayerClient => createOutlayerClient({
-      rpcUrl: net.rpcUrl, contractId, accountId, secretKey, operatorAccountId: contractId, operatorSecretKey: operatorKey.secretKey
+      rpcUrl: net.rpcUrl, contractId, accountId, secretKey
     })
     operator = clientFor(net.root.accountId, net.root.secretKey)
-    const minBond = BigInt(String((await operator.getConfig()).min_bond))
+    const minBond = (await operator.getConfig()).minBond
     // user0 pays; user1..3 are the workers
     workers = await Promise.all(net.accounts.slice(1, 4).map(async a => {
       const signing = generateNearKey()
@@ -46,25 +47,37 @@ describe('outlayer request (localnet + contract)', function () {
 
   const payer = (): string[] => ['--keys-file', net.keysFile, '--account-id', net.accounts[0]!.accountId, '--contract-id', contractId]
 
-  /** Waits for a new pending request, has `signers` claim and attest `output`, and resolves it as the operator. */
-  async function actAsMesh (opts: { signers: number, output: string, success?: boolean, error?: string }): Promise<string> {
+  /**
+   * Waits for a new pending request; the first `signers` assigned workers commit to `output` (verification v2),
+   * every other assigned worker withholds; once the phase closed, the first signer resolves with their reveals.
+   */
+  async function actAsMesh (opts: { signers: number, output: string, success?: boolean, error?: string }): Promise<{ requestId: string, signers: string[] }> {
     const requestId = await nextPendingRequest()
+    const view = (await operator.getRequest(requestId))!
+    const { networkId } = await operator.getConfig()
     const success = opts.success ?? true
     const error = opts.error ?? ''
     const output = success ? toBytes(opts.output) : new Uint8Array(0)
-    const signers = workers.slice(0, opts.signers)
-    await Promise.all(signers.map(async w => await w.client.claimLease(requestId)))
-    const attestations = signers.map(w => {
-      const signature = signAttestation({ contractId, requestId: BigInt(requestId), success, output, error, instructions: 4242n }, parseSecretKey(w.signingKey).secretKey)
-      return { worker_id: w.accountId, signature: Buffer.from(signature).toString('base64') }
-    })
-    await operator.resolveExecution(requestId, {
+    const signers = view.assignment!.assigned.slice(0, opts.signers).map(id => workers.find(w => w.accountId === id)!)
+    const reveals = await Promise.all(signers.map(async w => {
+      const key = parseSecretKey(w.signingKey)
+      const digest = attestationDigestV2({
+        ...contextOf(view.request!, contractId, networkId, w.accountId),
+        codeHash: wasmHash, success, output, error, instructions: 4242n, transcriptHash: EMPTY_TRANSCRIPT_HASH
+      })
+      const salt = commitSalt(key.secretKey, BigInt(requestId))
+      await w.client.commitResult(requestId, toHex(commitHash(digest, salt)))
+      return { worker_id: w.accountId, salt: toHex(salt), signature: Buffer.from(sign(digest, key.secretKey)).toString('base64') }
+    }))
+    while ((await operator.getAssignment(requestId))?.phase !== 'revealing') await new Promise(resolve => setTimeout(resolve, 100))
+    await signers[0]!.client.resolveExecution(requestId, {
+      code_hash: wasmHash,
       success,
-      ...(output.length > 0 ? { output: Buffer.from(output).toString('base64') } : {}),
+      output: Buffer.from(output).toString('base64'),
       ...(error !== '' ? { error } : {}),
-      resources_used: { instructions: '4242', time_ms: 3, compile_time_ms: 0 }
-    }, attestations)
-    return requestId
+      resources_used: { instructions: '4242' }
+    }, reveals)
+    return { requestId, signers: signers.map(w => w.accountId) }
   }
 
   const seen = new Set<string>()
@@ -84,14 +97,14 @@ describe('outlayer request (localnet + contract)', function () {
   it('R=3, Q=2: prints the output once two workers agree, with request id, workers and payment', async () => {
     const cli = runCli(['request', '--source', source, '--input', '{"name":"mesh"}', '--replicas', '3', '--quorum', '2',
       '--response-format', 'Text', ...payer(), '--json'])
-    const requestId = await actAsMesh({ signers: 2, output: 'hello mesh' })
+    const { requestId, signers } = await actAsMesh({ signers: 2, output: 'hello mesh' })
     const r = await cli
     assert.equal(r.code, 0, r.stderr)
     const out = JSON.parse(r.stdout) as Record<string, unknown>
     assert.equal(out.result, 'hello mesh')
     assert.equal(out.success, true)
     assert.equal(out.requestId, requestId)
-    assert.deepEqual(out.workers, workers.slice(0, 2).map(w => w.accountId))
+    assert.deepEqual(new Set(out.workers as string[]), new Set(signers))
     assert.ok(BigInt(out.paymentCharged as string) > 0n, 'the workers were paid')
     assert.match(r.stderr, /sending request_execution/)
   })

@@ -38,7 +38,7 @@ describe('outlayer status', () => {
     current = sampleStatus()
     const r = await runCli(['status', '--url', server.url])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /node\s+12D3KooWSamplePeer\s+\(localnet; roles worker, aggregator\)/)
+    assert.match(r.stdout, /node\s+12D3KooWSamplePeer\s+\(localnet; roles worker, resolver\)/)
     assert.match(r.stdout, /chain\s+height #1234/)
     assert.match(r.stdout, /peers\s+2\n\s+12D3KooWOtherPeerA\s+\/ip4\/127\.0\.0\.1\/tcp\/40002/)
     assert.match(r.stdout, /leases\s+1\n\s+request 7\s+expires at #1250 \(in 16 blocks\)/)

@@ -78,8 +78,8 @@ export async function startMember (i: number, dataDir: string, logger: Logger, c
 export interface StartOptions { members: number, threshold: number, workers?: number }
 
 export async function startKeystoreWorld (opts: StartOptions): Promise<KeystoreWorld> {
-  // long yields and leases: a request stays pending (and its lease active) for the whole test or bench
-  const w = await startWorld({ workers: opts.workers ?? 3, accounts: (opts.workers ?? 3) + 4, yieldTimeoutBlocks: 100_000, config: { lease_blocks: 100_000 } })
+  // long yields and the longest commit window: a request stays pending, and a backup stays refused, for a whole test
+  const w = await startWorld({ workers: opts.workers ?? 3, accounts: (opts.workers ?? 3) + 4, yieldTimeoutBlocks: 100_000, config: { commit_window_blocks: 75 } })
   const logs: string[] = []
   const logger = pino({ level: 'debug' }, { write: (line: string) => { logs.push(line) } })
   const provider = new JsonRpcProvider({ url: w.net.rpcUrl }, { retries: 2, wait: 100, backoff: 1.5 })

@@ -1,7 +1,7 @@
 /**
  * The threshold keystore end to end on a real localnet and real libp2p over TCP: DKG among 3 keystore nodes
- * (2-of-3), the group published on chain, secrets encrypted to it, released to the worker that holds a lease
- * after each node's own checks, and every refusal with its own code. Then blame, restart, and leak checks.
+ * (2-of-3), the group published on chain, secrets encrypted to it, released to the worker the contract assigned
+ * (verification v2: a primary in `assigned`; a backup only after `commit_deadline`) after each node's own checks, and every refusal with its own code. Then blame, restart, and leak checks.
  */
 import assert from 'node:assert/strict'
 import { readdir, readFile, stat } from 'node:fs/promises'
@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { Point } from '../../../protocol/secrets/index.js'
 import { encryptSecrets, provePartial, type Accessor } from '../../../protocol/secrets/index.js'
-import { NEAR, call, claim, ok, attest, resolve, responseOf, request, refused, workerKey, type World } from '../../../contract/test/world.js'
+import { NEAR, assignedWorkers, call, commit, ok, resolve, responseOf, request, refused, reveal, untilRevealing, workerKey, type World, type Worker } from '../../../contract/test/world.js'
 import { KeystoreError, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
 import { connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
 
@@ -40,7 +40,8 @@ describe('keystore: threshold release over libp2p on localnet', function () {
   after(async () => { await k?.stop() })
 
   const owner = () => w.users[0]!
-  const worker = (i: number) => w.workers[i]!
+  /** the request's first primary: the worker the contract assigned */
+  const primary = async (id: number): Promise<Worker> => (await assignedWorkers(w, id)).primaries[0]!
 
   async function store (profile: string, access: unknown, hash = HASH): Promise<void> {
     const blob = encryptSecrets(groupKey, { owner: owner().accountId, accessor: `wasm:${hash}`, profile }, { API_KEY: SECRET, SALT })
@@ -53,15 +54,15 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     return r.requestId
   }
 
-  async function fetch (requestId: number, opts: { worker?: number, profile?: string, accessor?: Accessor, key?: ReturnType<typeof workerKey>, audit?: boolean } = {}): Promise<FetchedSecrets> {
-    const i = opts.worker ?? 0
+  async function fetch (requestId: number, opts: { worker?: Worker, profile?: string, accessor?: Accessor, key?: ReturnType<typeof workerKey>, audit?: boolean } = {}): Promise<FetchedSecrets> {
+    const who = opts.worker ?? await primary(requestId)
     return await fetchSecrets({
       libp2p: k.client,
       chain: k.chain,
       network: NETWORK,
       requestId: String(requestId),
-      workerId: worker(i).id,
-      workerKey: opts.key ?? worker(i).key,
+      workerId: who.id,
+      workerKey: opts.key ?? who.key,
       owner: owner().accountId,
       profile: opts.profile ?? 'default',
       accessor: opts.accessor ?? ACCESSOR,
@@ -124,26 +125,25 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     await refused(call(w, owner(), 'rotate_keystore_group', { group: g.group, signatures: [] }), 'member signatures')
   })
 
-  it('releases the secrets to the worker holding the lease: t verified partials, decrypted, right env vars', async () => {
+  it('releases the secrets to the assigned worker: t verified partials, decrypted, right env vars', async () => {
     await store('default', 'AllowAll')
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
     const got = await fetch(id)
     assert.deepEqual(got.env, { API_KEY: SECRET, SALT })
     assert.deepEqual(got.blamed, [])
   })
 
-  it('refuses a worker without a lease (NOT_ASSIGNED) and a request signed by another key (BAD_SIGNATURE)', async () => {
+  it('refuses a backup before commit_deadline and an unassigned worker (NOT_ASSIGNED), and a request signed by another key (BAD_SIGNATURE)', async () => {
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
-    await refusedWith(fetch(id, { worker: 1 }), 'NOT_ASSIGNED')
-    await refusedWith(fetch(id, { key: workerKey(2) }), 'BAD_SIGNATURE')
+    const { backups, others } = await assignedWorkers(w, id)
+    assert.ok(backups.length + others.length > 0, 'a worker that is not a primary')
+    for (const notPrimary of [...backups, ...others]) await refusedWith(fetch(id, { worker: notPrimary }), 'NOT_ASSIGNED')
+    await refusedWith(fetch(id, { key: workerKey(50) }), 'BAD_SIGNATURE')
   })
 
   it('refuses a wrong profile (PROFILE_MISMATCH) and a code hash that is not the accessor (CODE_MISMATCH)', async () => {
     await store('prod', 'AllowAll')
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
     await refusedWith(fetch(id, { profile: 'prod' }), 'PROFILE_MISMATCH')
     // secrets stored for another code: a request running HASH must not get them
     const other = 'ef'.repeat(32)
@@ -153,26 +153,24 @@ describe('keystore: threshold release over libp2p on localnet', function () {
 
   it('refuses once the request is resolved (REQUEST_NOT_PENDING)', async () => {
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
-    const result = ok('{"done":true}')
-    await resolve(w, id, responseOf(result), [attest(w, worker(0), id, result)])
-    await refusedWith(fetch(id), 'REQUEST_NOT_PENDING')
+    const result = { ...ok('{"done":true}'), codeHash: HASH }
+    const sealed = await commit(w, await primary(id), id, result)
+    await untilRevealing(w, id)
+    await resolve(w, w.users[w.users.length - 1]!, id, responseOf(result), [reveal(sealed)])
+    await refusedWith(fetch(id, { worker: sealed.worker }), 'REQUEST_NOT_PENDING')
   })
 
   it('evaluates the access condition for the predecessor, not a payer it names (ACCESS_DENIED)', async () => {
     await store('vip', { Whitelist: { accounts: [owner().accountId] } })
     const stranger = w.users[1]!
     const mine = await newRequest('vip')
-    await claim(w, worker(0), mine)
     assert.equal((await fetch(mine, { profile: 'vip' })).env.API_KEY, SECRET)
     const theirs = await newRequest('vip', stranger, { payer_account_id: owner().accountId })
-    await claim(w, worker(0), theirs)
     await refusedWith(fetch(theirs, { profile: 'vip' }), 'ACCESS_DENIED')
   })
 
   it('a keystore node killed and restarted keeps its share; a lying node is blamed while the release succeeds', async () => {
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
     // member 2 goes down entirely (libp2p stopped, object dropped) and comes back from its data dir
     const old = k.members[2]!
     await old.node.stop()
@@ -209,7 +207,6 @@ describe('keystore: threshold release over libp2p on localnet', function () {
 
   it('t−1 keystore nodes cannot release: with two of three down, the worker gets no secrets', async () => {
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
     await k.members[0]!.node.stop()
     await k.members[2]!.node.stop()
     await refusedWith(fetch(id), 'NOT_ENOUGH_PARTIALS')
@@ -236,17 +233,16 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     assert.equal(await send(enc({ kind: 'dkg1', session: 'nope', from: 0, round1: { identifier: '00'.repeat(32), commitment: ['00'.repeat(32), '00'.repeat(32)], proof_of_knowledge: '00'.repeat(64) } })), 'DKG_FAILED')
     assert.equal(await send(new Uint8Array(MAX_FRAME_BYTES + 1)), 'closed')
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
     assert.equal((await fetch(id)).env.API_KEY, SECRET)
   })
 
   it('no secret appears in the logs, the data dirs, the chain record or the wire frames', async () => {
     const { exchange, keystoreProtocol, signRelease } = await import('../../roles/keystore/wire.js')
     const id = await newRequest('default')
-    await claim(w, worker(0), id)
     // one raw exchange, to see the answer frame as the network carries it
-    const req = { network: NETWORK, contract_id: w.contractId, request_id: String(id), worker_id: worker(0).id, owner: owner().accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(Point.BASE.multiply(99n).toBytes()) }
-    const answer = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, worker(0).key) }, AbortSignal.timeout(5_000))
+    const me = await primary(id)
+    const req = { network: NETWORK, contract_id: w.contractId, request_id: String(id), worker_id: me.id, owner: owner().accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(Point.BASE.multiply(99n).toBytes()) }
+    const answer = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, me.key) }, AbortSignal.timeout(5_000))
     assert.ok(answer.ok && answer.value.ok)
     frames.push(JSON.stringify(answer.value), JSON.stringify(req))
     const record = JSON.stringify(await w.view('get_secrets', { owner: owner().accountId, accessor: ACCESSOR, profile: 'default' }))

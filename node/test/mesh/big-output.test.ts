@@ -4,7 +4,7 @@
  * returns it. Localnet, the real contract, 3 in-process nodes over TCP on 127.0.0.1.
  */
 import { strict as assert } from 'node:assert'
-import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 
 describe('mesh: a big output (170 KB)', function () {
   this.timeout(180_000)
@@ -19,7 +19,7 @@ describe('mesh: a big output (170 KB)', function () {
     const input = JSON.stringify({ count: 10_000, min: 1_000_000_000_000_000, max: 2_000_000_000_000_000 })
     const { requestId, txHash } = await mesh.request({ source: { WasmUrl: random }, input_data: input, replicas: 3, quorum: 2 })
     const view = await mesh.waitClosed(requestId, 120_000)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view).slice(0, 2000))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     const output = String(await mesh.result(txHash))
     assert.ok(output.length > 160_000, `output is ${output.length} bytes`)
     const numbers = (JSON.parse(output) as { numbers: number[] }).numbers

@@ -15,10 +15,10 @@ import { execute } from '../../../sandbox/exec/index.js'
 import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '../../p2p/dht/build-record.js'
 import { buildLibp2p } from '../../p2p/libp2p.js'
 import { createNode, type OutlayerNode } from '../../node.js'
-import { createOutlayerClient } from '../../chain/index.js'
+import { createOutlayerClient, type RequestOutcome, type RequestView } from '../../chain/index.js'
 import { publicKeyOfNearKey } from '../../keys.js'
-import type { Executor } from '../../roles/worker/index.js'
-import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import type { ExecuteFn } from '../../roles/worker/index.js'
+import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
 import { deployContract } from '../../../scripts/deploy.js'
 import { eventsFor, startChildNode, waitFor, type ChildNode } from './helpers.js'
@@ -42,7 +42,7 @@ describe('mesh end to end', function () {
   let crashed: number | undefined
   let crashStopped: Promise<void> | undefined
 
-  const executorFor = (i: number): Executor => async (wasm, opts) => {
+  const executorFor = (i: number): ExecuteFn => async (wasm, opts) => {
     const result = await execute(wasm, opts)
     if (mode.lie && liar == null && result.status === 'ok') {
       liar = mesh.configs[i]!.near.accountId
@@ -51,9 +51,7 @@ describe('mesh end to end', function () {
     }
     if (mode.crash && crashed == null) {
       crashed = i
-      // the claim runs alongside the execution: crash once it has landed
-      await new Promise(resolve => { mesh.nodes[i]!.worker!.once('lease:won', resolve); setTimeout(resolve, 15_000) })
-      // claimed, then gone: nothing more from this node (not awaited: stop waits for this very job)
+      // assigned, then gone before it committed: nothing more from this node (not awaited: stop waits for this very job)
       crashStopped = mesh.nodes[i]!.stop().catch(() => {})
       return await new Promise<ExecutionResult>(() => {})
     }
@@ -65,9 +63,9 @@ describe('mesh end to end', function () {
     mesh = await startLocalMesh({
       nodes: NODES,
       blockTimeMs: 200,
-      leaseBlocks: 10,
+      commitWindowBlocks: 30,
       reconcileEveryBlocks: 5,
-      roles: i => i === 0 ? ['aggregator'] : i === 1 ? ['worker', 'builder'] : ['worker'],
+      roles: i => i === 0 ? ['resolver'] : i === 1 ? ['worker', 'builder'] : ['worker'],
       external: [0],
       // the builder fetches from the test's git daemon on 127.0.0.1, which the SSRF guard refuses without this
       overrides: i => ({ execute: executorFor(i), buildFromGit: async args => await buildFromGit({ ...args, addressGuard: LOCAL_GIT_GUARD }) }),
@@ -93,23 +91,27 @@ describe('mesh end to end', function () {
     return child
   }
 
-  async function runRequest (args: { replicas: number, quorum: number, source?: Record<string, unknown>, input?: string }): Promise<{ requestId: string, view: Record<string, unknown>, output: unknown }> {
+  async function runRequest (args: { replicas: number, quorum: number, source?: Record<string, unknown>, input?: string }): Promise<{ requestId: string, view: RequestView, output: unknown, outcome: RequestOutcome, assigned: string[] }> {
     const { requestId, txHash } = await mesh.request({ source: args.source ?? source, input_data: args.input ?? INPUT, replicas: args.replicas, quorum: args.quorum })
+    const assigned = (await mesh.user.client.getRequest(requestId))?.assignment?.assigned ?? []
     const view = await mesh.waitClosed(requestId, 120_000)
     const output = await mesh.result(txHash)
-    return { requestId, view, output }
+    const outcome = (await mesh.user.client.waitOutcome(txHash, { timeoutMs: 60_000 }))!
+    return { requestId, view, output, outcome, assigned }
   }
 
-  const workersOf = (view: Record<string, unknown>): string[] => (view.resolution as { workers: string[] }).workers
+  /** the agreeing workers, from the request transaction's execution_completed event */
+  const workersOf = (r: { outcome: RequestOutcome }): string[] => r.outcome.workers
 
   it('resumes a request with R=3, Q=2 and returns the agreed output to the caller', async () => {
-    const { view, output } = await runRequest({ replicas: 3, quorum: 2 })
+    const r = await runRequest({ replicas: 3, quorum: 2 })
+    const { view, output } = r
     assert.equal(typeof output, 'string')
     const numbers = (JSON.parse(output as string) as { numbers: number[] }).numbers
     assert.equal(numbers.length, 5)
     assert.ok(numbers.every(x => x >= 1 && x <= 100), `numbers in range: ${numbers.join(',')}`)
-    assert.ok(workersOf(view).length >= 2, `at least Q agreeing workers: ${workersOf(view).join(',')}`)
-    assert.equal((view.resolution as { success: boolean }).success, true)
+    assert.ok(workersOf(r).length >= 2, `at least Q agreeing workers: ${workersOf(r).join(',')}`)
+    assert.equal(view.resolution?.success, true)
   })
 
   it('settles a coin-flip bet: the consumer contract requests R=3 cross-contract and pays out from the quorum result', async () => {
@@ -132,11 +134,12 @@ describe('mesh end to end', function () {
   it('outvotes a worker that returns a wrong but plausible output and records it on chain', async () => {
     const disagreedBefore = await disagreed()
     mode.lie = true
-    const { view, output } = await runRequest({ replicas: 3, quorum: 2 })
+    const r = await runRequest({ replicas: 3, quorum: 2 })
+    const { output } = r
     mode.lie = false
     assert.ok(liar != null, 'one worker lied')
     assert.notEqual(output, '{"numbers":[1,2,3,4,5]}', 'the lie did not win')
-    assert.ok(!workersOf(view).includes(liar), `the liar ${liar} is not among the agreeing workers`)
+    assert.ok(!workersOf(r).includes(liar), `the liar ${liar} is not among the agreeing workers`)
     const after = await disagreed()
     assert.equal(after.get(liar), (disagreedBefore.get(liar) ?? 0) + 1, `the contract counted ${liar}'s disagreement`)
     // slashed below min_bond, the liar may not lease again until it tops its bond up (as a node runner would)
@@ -170,7 +173,7 @@ describe('mesh end to end', function () {
       await waitFor(() => refused() >= before + 3 || undefined, 'three refusals at the target', 20_000)
       // nobody crashed: the whole mesh still answers a request
       const { view } = await runRequest({ replicas: 3, quorum: 2 })
-      assert.equal((view.resolution as { success: boolean }).success, true)
+      assert.equal(view.resolution?.success, true)
     } finally {
       await attacker.stop()
     }
@@ -182,7 +185,7 @@ describe('mesh end to end', function () {
     const daemon = await startGitDaemon(join(dir, 'repos'))
     const { view, output } = await runRequest({ replicas: 3, quorum: 2, source: { GitHub: { repo: `${daemon.baseUrl}sum`, commit: repo.commit, build_target: 'wasm32-wasip1' } }, input: 'hello' })
       .finally(async () => await daemon.stop())
-    assert.equal((view.resolution as { success: boolean }).success, true)
+    assert.equal(view.resolution?.success, true)
     assert.equal(output, '{"bytes":5,"sum":532}')
     const builds = await sumCounter(n => n.metrics.artifactBuilds, 'ok')
     const fetches = await sumCounter(n => n.metrics.artifactFetches, 'ok')
@@ -190,18 +193,16 @@ describe('mesh end to end', function () {
     assert.ok(fetches >= 1, `other workers fetched the wasm from a peer (${fetches} fetches)`)
   })
 
-  it('completes a job when a worker crashes after claiming: its lease expires and another worker takes it', async () => {
+  it('completes a job when an assigned worker crashes before committing: a backup takes its slot after the window', async () => {
     mode.crash = true
-    const { view } = await runRequest({ replicas: 2, quorum: 2 })
+    const r = await runRequest({ replicas: 2, quorum: 2 })
     mode.crash = false
     assert.ok(crashed != null, 'a worker crashed')
     const crashedId = mesh.configs[crashed]!.near.accountId
-    const leases = view.leases as Array<{ worker_id: string }>
-    assert.ok(leases.some(l => l.worker_id === crashedId), `${crashedId} had claimed a lease`)
-    assert.ok(!workersOf(view).includes(crashedId), 'the crashed worker is not among the agreeing ones')
-    // at least Q; more is legitimate: the honest first worker's lease also runs out while the aggregator waits, and
-    // its slot can go to a second replacement whose matching attestation counts too
-    assert.ok(workersOf(view).length >= 2, `a quorum of 2: ${workersOf(view).join(', ')}`)
+    assert.ok(r.assigned.includes(crashedId), `${crashedId} was a primary (${r.assigned.join(', ')})`)
+    assert.ok(!workersOf(r).includes(crashedId), 'the crashed worker is not among the agreeing ones')
+    assert.equal(workersOf(r).length, 2, `a quorum of 2: ${workersOf(r).join(', ')}`)
+    assert.ok(workersOf(r).some(w => !r.assigned.includes(w)), 'a backup filled the slot')
     await crashStopped // its store is closed once the stop is through
     await mesh.startNode(crashed) // back for the next cases, from its own store
   })
@@ -217,7 +218,7 @@ describe('mesh end to end', function () {
     const { requestId } = await sent
     aggregator = await startAggregator()
     const view = await mesh.waitClosed(requestId, 120_000)
-    assert.equal((view.resolution as { success: boolean }).success, true)
+    assert.equal(view.resolution?.success, true)
     const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, requestId, from, mesh.net.height())
     assert.equal(events.filter(e => e === 'execution_resolved').length, 1, `events: ${events.join(', ')}`)
   })
@@ -286,15 +287,21 @@ describe('mesh end to end', function () {
   it('completes a request through chain reconciliation alone on a partitioned node that missed the event', async () => {
     await aggregator.stop()
     for (const node of mesh.nodes) await node?.stop()
-    const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 1, quorum: 1 })
-    // a lone node (no peers, so no gossip) whose cursor starts after the request: only the views can tell it
+    // a lone node (no peers, so no gossip) whose cursor starts after the request: only the views can tell it. The
+    // contract picks the worker, so send a few and follow one that names this node as its primary
     const worker = mesh.configs[1]!
-    const agg = mesh.configs[0]!
+    const sent = await mesh.requestMany(Array.from({ length: 8 }, () => ({ source, input_data: INPUT, replicas: 1, quorum: 1 })))
+    let requestId = ''
+    let txHash = ''
+    for (const s of sent) {
+      const assignment = (await mesh.user.client.getRequest(s.requestId))?.assignment
+      if (assignment?.assigned[0] === worker.near.accountId || assignment?.backups.includes(worker.near.accountId) === true) ({ requestId, txHash } = s)
+    }
+    assert.ok(requestId !== '', 'one of 8 requests was assigned to the lone node (primary, or backup after the window)')
     const config = {
       ...worker,
       dataDir: join(dir, 'partitioned'),
-      roles: ['worker', 'aggregator'] as Array<'worker' | 'aggregator'>,
-      near: { ...worker.near, operatorAccountId: agg.near.operatorAccountId!, operatorSecretKey: agg.near.operatorSecretKey! },
+      roles: ['worker', 'resolver'] as Array<'worker' | 'resolver'>,
       p2p: { ...worker.p2p, bootstrap: [] }
     }
     let node: OutlayerNode | undefined
@@ -304,8 +311,8 @@ describe('mesh end to end', function () {
       node.watcher.on('request:new', e => { if (e.request.request_id.toString() === requestId && e.origin === 'feed') fromFeed++ })
       await node.start()
       const view = await mesh.waitClosed(requestId, 120_000)
-      assert.ok(view.resolution != null, `resolved, not ${JSON.stringify(view).slice(0, 600)}`)
-      assert.deepEqual(workersOf(view), [worker.near.accountId])
+      assert.ok(view.resolution != null, `resolved, not ${JSON.stringify({ status: view?.status, resolution: view?.resolution })}`)
+      assert.deepEqual(workersOf({ outcome: (await mesh.user.client.waitOutcome(txHash, { timeoutMs: 60_000 }))! }), [worker.near.accountId])
       assert.equal(fromFeed, 0, 'the feed never showed this node the request')
       assert.equal(node.mesh.peers().length, 0, 'the node had no peers')
     } finally {
@@ -326,7 +333,7 @@ describe('mesh end to end', function () {
   /** worker account → times the contract recorded it disagreeing */
   async function disagreed (): Promise<Map<string, number>> {
     const workers = await mesh.user.client.listWorkers()
-    return new Map(workers.map(w => [w.account_id, Number(w.disagreed ?? 0)]))
+    return new Map(workers.map(w => [w.account_id, w.disagreed]))
   }
 })
 

@@ -6,10 +6,10 @@ import { strict as assert } from 'node:assert'
 import { stat } from 'node:fs/promises'
 import { Account, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { validateExecutionRequest } from '../../../protocol/index.js'
-import { createBlockFeed, findRequestId, normaliseRequest } from '../../chain/index.js'
+import { createBlockFeed, findRequestId } from '../../chain/index.js'
 import { WorkerError, resolveProject } from '../../roles/worker/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
-import { startLocalMesh, type LocalMesh } from '../../../scripts/start.js'
+import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { waitFor } from './helpers.js'
 
 const NEAR = 10n ** 24n
@@ -26,7 +26,7 @@ describe('mesh: Project sources and compile_only', function () {
 
   before(async () => {
     // no periodic reconciliation: a request reaches a worker only through the feed, gossip or the test's consider()
-    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, leaseBlocks: 20, reconcileEveryBlocks: 1_000_000 })
+    mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 200, commitWindowBlocks: 30, reconcileEveryBlocks: 1_000_000 })
     random = await mesh.example('random')
     echo = await mesh.example('echo')
     owner = new Account(mesh.user.accountId, mesh.user.client.provider, new KeyPairSigner(KeyPair.fromString(mesh.user.secretKey as KeyPairString)))
@@ -46,7 +46,7 @@ describe('mesh: Project sources and compile_only', function () {
     const input = JSON.stringify({ count: 3, min: 1, max: 6 })
     const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId } }, input_data: input, replicas: 3, quorum: 2 })
     const view = await mesh.waitClosed(requestId)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     const result = JSON.parse(String(await mesh.result(txHash))) as { numbers?: number[] }
     assert.equal(result.numbers?.length, 3, JSON.stringify(result))
   })
@@ -54,7 +54,7 @@ describe('mesh: Project sources and compile_only', function () {
   it('answers a request naming a non-active version by its key', async () => {
     const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId, version_key: echo.hash } }, input_data: JSON.stringify({ message: 'hello project' }), replicas: 2, quorum: 2 })
     const view = await mesh.waitClosed(requestId)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     assert.equal(JSON.parse(String(await mesh.result(txHash))).echo, 'hello project')
   })
 
@@ -72,7 +72,7 @@ describe('mesh: Project sources and compile_only', function () {
     // the workers are away while the request is made, so the concrete form the contract emits reaches none of them
     await Promise.all(workers.map(async w => { await w.stop() }))
     const { requestId, txHash } = await mesh.request({ source: { Project: { project_id: projectId, version_key: echo.hash } }, input_data: JSON.stringify({ message: 'via project' }), replicas: 2, quorum: 2 })
-    const parsed = normaliseRequest(await mesh.user.client.getRequest(requestId))
+    const parsed = await mesh.user.client.getRequest(requestId)
     assert.ok(parsed != null, 'get_request gives a valid request')
     const resolved: string[] = []
     for (const w of workers) w.on('project:resolved', e => { if (e.requestId === requestId) resolved.push(e.versionKey) })
@@ -80,11 +80,11 @@ describe('mesh: Project sources and compile_only', function () {
     const checked = validateExecutionRequest(raw)
     assert.ok(checked.ok, checked.ok ? '' : checked.error.message)
     for (const w of workers) {
-      w.start()
+      await w.start()
       await w.consider({ request: checked.value, raw, height: mesh.net.height(), origin: 'gossip' })
     }
     const view = await mesh.waitClosed(requestId)
-    assert.equal((view.resolution as { success: boolean }).success, true, JSON.stringify(view))
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
     assert.equal(JSON.parse(String(await mesh.result(txHash))).echo, 'via project')
     assert.ok(resolved.length >= 2 && resolved.every(k => k === echo.hash), `Q workers resolved the project themselves: ${JSON.stringify(resolved)}`)
   })
@@ -111,19 +111,20 @@ describe('mesh: Project sources and compile_only', function () {
   it('answers a compile_only request with the wasm hash and size, without running it', async () => {
     const feed = createBlockFeed(mesh.net.feedUrl)
     const fromHeight = await feed.finalHeight()
-    const cost = BigInt(await mesh.user.client.view<string>('estimate_execution_cost', { resource_limits: LIMITS }))
-    const { txHash } = await mesh.user.client.requestExecution({
+    const args = {
       source: { WasmUrl: random },
       resource_limits: LIMITS,
       response_format: 'Json',
       params: { compile_only: true },
       redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' }
-    }, cost * 2n)
+    }
+    const { txHash } = await mesh.user.client.requestExecution(args, await mesh.user.client.estimateDeposit(args))
     const requestId = await findRequestId({ feed, contractId: mesh.contractId, txHash, fromHeight, timeoutMs: 60_000 })
     const view = await mesh.waitClosed(requestId)
-    const resolution = view.resolution as { success: boolean, workers?: string[] }
-    assert.equal(resolution.success, true, JSON.stringify(view))
-    assert.ok((resolution.workers?.length ?? 0) >= 2, `Q=2 workers agreed: ${JSON.stringify(resolution)}`)
+    const resolution = view.resolution
+    assert.equal(resolution?.success, true, JSON.stringify({ status: view?.status, resolution: view?.resolution }))
+    const workers = (await mesh.user.client.waitOutcome(txHash, { timeoutMs: 60_000 }))?.workers ?? []
+    assert.ok(workers.length >= 2, `Q=2 workers agreed: ${workers.join(', ')}`)
     const size = (await stat((await ensureExamples()).random!)).size
     assert.deepEqual(await mesh.result(txHash), { wasm_hash: random.hash, size })
   })
@@ -140,9 +141,9 @@ describe('mesh: Project sources and compile_only', function () {
       source: { WasmUrl: random },
       resource_limits: LIMITS,
       response_format: 'Text',
-      // R = every node: each worker ranks first and tries at once (a deferred try would wait a lease period, and
-      // reconciliation drops a request the chain does not list as pending)
+      // every node a primary: each worker runs it at once
       redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' },
+      assigned: mesh.configs.map(c => c.near.accountId),
       block_height: mesh.net.height(),
       timestamp_ns: '0',
       seed: '11'.repeat(32)

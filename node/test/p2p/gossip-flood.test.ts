@@ -9,7 +9,8 @@ function attestation (requestId: string): AttestationPayload {
   return {
     contract_id: CONTRACT, request_id: requestId, worker_id: 'worker0.test.near', success: true,
     output: Buffer.from('x').toString('base64'), output_hash: sha256Hex('x'), error: '', instructions: '1',
-    time_ms: 1, result_hash: sha256Hex(`r${requestId}`), signature: Buffer.alloc(64, 1).toString('base64')
+    time_ms: 1, result_hash: sha256Hex(`r${requestId}`), code_hash: undefined, transcript_hash: undefined, salt: undefined,
+    signature: Buffer.alloc(64, 1).toString('base64')
   }
 }
 

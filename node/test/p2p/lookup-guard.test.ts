@@ -56,4 +56,22 @@ describe('p2p lookup guard (gossip-triggered RPCs)', () => {
     t = 11_001
     assert.equal(g.banned('D'), false)
   })
+
+  it('remembers ids known to exist (seen or found), bounded, so the reveals of one request need one look-up', () => {
+    t = 0
+    const g = new GossipLookupGuard({ positiveCacheSize: 2, now })
+    assert.equal(g.known('5'), false)
+    const a = g.admit('A', '5')
+    assert.ok(a.ok)
+    a.release('found')
+    assert.equal(g.known('5'), true, 'found by a look-up')
+    g.seen('6')
+    g.seen('7')
+    assert.deepEqual([g.known('5'), g.known('6'), g.known('7')], [false, true, true], 'the oldest is forgotten past the cap')
+    const b = g.admit('A', '8')
+    assert.ok(b.ok)
+    b.release('missing')
+    assert.equal(g.known('8'), false, 'a miss is never known to exist')
+    assert.equal(g.known('x'), false)
+  })
 })

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { buildKey } from '../../../protocol/build.js'
+import { buildKey } from '../../../protocol/build-attestation.js'
 import { BuildError, builderBuildKey, isBuilderContentId } from '../../builder/index.js'
 
 describe('sandbox/builder build key (from the image content id)', () => {

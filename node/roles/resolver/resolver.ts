@@ -1,0 +1,302 @@
+/**
+ * Collects reveals and resolves requests (verification v2: anyone may resolve, with its own account, and earns
+ * the resolve fee). The order of writes is what makes it safe to kill at any point: reveal stored → (phase
+ * revealing, Q committed reveals agree) → chain still pending? → submission `pending` stored → transaction →
+ * submission `done`. A restart re-runs from the stored reveals; a `pending` submission is only re-sent after the
+ * chain says the request is still unresolved, and the contract refuses a second resolve anyway, so exactly one
+ * resolve lands. Two valid signatures of one worker over different results are reported with report_equivocation.
+ */
+import { EventEmitter } from 'node:events'
+import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
+import { sha256Hex } from '../../../protocol/index.js'
+import { ChainError, normaliseRequest, type AssignmentView, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
+import type { Logger } from '../../log.js'
+import type { StoredSubmission } from '../../store/index.js'
+import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
+import { agreementKey, findQuorum, type QuorumOutcome } from './quorum.js'
+import { checkReveal, outputBytes } from './verify.js'
+import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
+
+const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
+
+/**
+ * The height at which the commit phase closed: the block of the last of R commits, else the first block past
+ * close_at. `fallback` (this node's height) when the view carries no commit blocks.
+ */
+export function phaseClosedAt (assignment: AssignmentView, fallback: number): number {
+  if (assignment.commits.length < assignment.assigned.length) return assignment.close_at + 1
+  const last = Math.max(0, ...assignment.commits.map(c => c.block))
+  return last > 0 ? last : fallback
+}
+
+/** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
+const blobDeposit = (bytes: number): bigint => BigInt(bytes + 512) * 10n ** 19n
+
+export class Resolver extends EventEmitter<ResolverEvents> {
+  private readonly workers = new Map<string, { worker: WorkerView | null, at: number }>()
+  private readonly busy = new Map<string, Promise<void>>()
+  private readonly log: Logger
+  private readonly options: ResolverOptions
+  private unsubscribe: Array<() => void> = []
+  /** the first validly signed reveal per request/worker, kept in memory to catch a second, different one */
+  private readonly signed = new Map<string, AttestationPayload>()
+  private network: Promise<string> | undefined
+  /** request id → height from which it is submitted with the reveals at hand, while waiting for the remaining committed workers */
+  private readonly quorumAt = new Map<string, number>()
+  /** requests whose phase is still `committing`: looked at again on every block */
+  private readonly recheck = new Set<string>()
+  /** reported equivocations (request/worker), so each is sent once */
+  private readonly reported = new Set<string>()
+  private height = 0
+  private started = false
+
+  constructor (private readonly components: ResolverComponents, init: ResolverInit) {
+    super()
+    this.log = components.logger.child({ module: 'resolver' })
+    this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...init }
+  }
+
+  /** The chain advanced: requests waiting out their grace period, or for their signers' leases, may be due. */
+  onBlock (height: number): void {
+    this.height = Math.max(this.height, height)
+    for (const [id, due] of this.quorumAt) if (height >= due) this.evaluate(id)
+    for (const id of this.recheck) this.evaluate(id)
+  }
+
+  /** Subscribes, then re-evaluates every open request: a restart finishes what a kill interrupted. Idempotent. */
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    const { watcher, gossip, worker } = this.components
+    const safe = (what: string, p: Promise<unknown>): void => { p.catch(err => this.log.warn({ err }, `${what} failed`)) }
+    const onNew = (e: ChainWatcherEvents['request:new'][0]): void => { safe('request', this.onRequest(e)) }
+    const onClosed = (e: ChainWatcherEvents['request:closed'][0]): void => { safe('close', this.onClosed(e)) }
+    const onBlock = ({ height }: { height: number }): void => { this.onBlock(height) }
+    const onMine = ({ attestation }: { attestation: AttestationPayload }): void => { safe('own attestation', this.onAttestation(attestation)) }
+    watcher.on('request:new', onNew)
+    watcher.on('request:closed', onClosed)
+    watcher.on('block', onBlock)
+    worker?.on('result:attested', onMine)
+    const offGossip = gossip.on('attestation', (payload) => { safe('gossiped attestation', this.onAttestation(payload)) })
+    this.unsubscribe = [
+      () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('block', onBlock),
+      () => worker?.off('result:attested', onMine), offGossip
+    ]
+    for (const r of await this.components.store.openRequests()) this.evaluate(r.request_id)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    for (const off of this.unsubscribe.splice(0)) off()
+    await Promise.allSettled([...this.busy.values()])
+  }
+
+  /** The request closed on chain: record how long it took, and drop what was collected for it. */
+  async onClosed ({ requestId, height }: { requestId: string, height: number }): Promise<void> {
+    const { store, metrics } = this.components
+    const stored = await store.getRequest(requestId)
+    if (stored == null || stored.state === 'resolved') return
+    const parsed = normaliseRequest(stored.raw)
+    if (parsed != null) metrics?.resolveLatencyBlocks.observe(Math.max(0, height - Number(parsed.request.block_height)))
+    await store.setRequestState(requestId, 'resolved')
+    await store.forget(requestId)
+  }
+
+  /** A reveal from gossip or from this node's worker. Never throws: bad input is logged and counted. */
+  async onAttestation (a: AttestationPayload): Promise<void> {
+    if (!this.started) return
+    const { store, metrics, client } = this.components
+    try {
+      const view = await client.getRequest(a.request_id)
+      if (view?.request == null || view.status !== 'pending' || view.assignment == null) return // unknown or closed
+      const config = await this.networkId()
+      const check = checkReveal(a, { contractId: client.contractId, networkId: config, request: view.request, worker: await this.worker(a.worker_id), assignment: view.assignment })
+      if (check.signed) await this.watchEquivocation(a)
+      if (check.reason != null) {
+        metrics?.attestations.inc({ outcome: 'invalid' })
+        this.log.warn({ requestId: a.request_id, workerId: a.worker_id, reason: check.reason }, 'reveal refused')
+        this.emit('attestation:invalid', { requestId: a.request_id, workerId: a.worker_id, reason: check.reason })
+        return
+      }
+      await store.addRequest({ request_id: a.request_id, raw: view.raw, seen_at: Number(view.request.block_height) })
+      // a repeat (workers re-gossip on reconciliation) still triggers a look: the chain may have moved since
+      await store.addAttestation(a)
+      this.evaluate(a.request_id)
+    } catch (err) {
+      this.log.warn({ err, requestId: a.request_id }, 'reveal not processed')
+    }
+  }
+
+  /** A worker that signed two different results of one request loses bond: anyone may show both signatures. */
+  private async watchEquivocation (a: AttestationPayload): Promise<void> {
+    const key = `${a.request_id}/${a.worker_id}`
+    const seen = this.signed.get(key)
+    if (seen == null) { this.signed.set(key, a); return }
+    if (agreementKey(seen) === agreementKey(a) || this.reported.has(key)) return
+    this.reported.add(key)
+    const entry = (x: AttestationPayload): SignedResultEntry => ({
+      code_hash: x.code_hash!, success: x.success, output_hash: x.output_hash, error_hash: sha256Hex(x.error),
+      instructions: x.instructions, transcript_hash: x.transcript_hash!, signature: x.signature
+    })
+    try {
+      await this.components.client.reportEquivocation(a.request_id, a.worker_id, entry(seen), entry(a))
+      this.log.warn({ requestId: a.request_id, workerId: a.worker_id }, 'equivocation reported')
+      this.emit('worker:equivocated', { requestId: a.request_id, workerId: a.worker_id })
+    } catch (err) {
+      this.log.warn({ err, requestId: a.request_id, workerId: a.worker_id }, 'equivocation report refused')
+    }
+  }
+
+  private async networkId (): Promise<string> {
+    this.network ??= this.components.client.getConfig().then(c => c.networkId)
+    try { return await this.network } catch (err) { this.network = undefined; throw err }
+  }
+
+  /** A request seen on chain: remember it (a resolver-only node has no worker to do so), then evaluate. */
+  async onRequest ({ request, raw, height }: { request: ExecutionRequest, raw: unknown, height: number }): Promise<void> {
+    if (!this.started) return
+    const id = request.request_id.toString()
+    await this.components.store.addRequest({ request_id: id, raw, seen_at: height })
+    this.evaluate(id)
+  }
+
+  /** Runs at most one evaluation per request at a time; a later call waits and re-checks. */
+  evaluate (requestId: string): void {
+    const previous = this.busy.get(requestId) ?? Promise.resolve()
+    const next = previous.then(async () => await this.tryResolve(requestId)).catch(err => {
+      this.log.error({ err, requestId }, 'resolve attempt failed')
+    })
+    this.busy.set(requestId, next)
+    void next.finally(() => { if (this.busy.get(requestId) === next) this.busy.delete(requestId) })
+  }
+
+  /** resolves when every evaluation started so far has finished (tests, shutdown) */
+  async idle (): Promise<void> {
+    while (this.busy.size > 0) await Promise.allSettled([...this.busy.values()])
+  }
+
+  private async request (requestId: string): Promise<ExecutionRequest | undefined> {
+    const { store, client } = this.components
+    const stored = await store.getRequest(requestId)
+    if (stored?.state === 'resolved') return undefined
+    const fromStore = stored != null ? normaliseRequest(stored.raw) : undefined
+    if (fromStore != null) return fromStore.request
+    const fromChain = await client.getRequest(requestId)
+    if (fromChain?.request == null) return undefined
+    await store.addRequest({ request_id: requestId, raw: fromChain.raw, seen_at: Number(fromChain.request.block_height) })
+    return fromChain.request
+  }
+
+  private async worker (accountId: string): Promise<WorkerView | null> {
+    const hit = this.workers.get(accountId)
+    if (hit != null && (hit.worker != null || Date.now() - hit.at < 2_000) && Date.now() - hit.at < this.options.workerTtlMs) return hit.worker
+    const worker = await this.components.client.getWorker(accountId)
+    this.workers.set(accountId, { worker, at: Date.now() })
+    return worker
+  }
+
+  private async tryResolve (requestId: string): Promise<void> {
+    if (!this.started) return
+    const { store, client } = this.components
+    const previous = await store.getSubmission(requestId)
+    if (previous?.state === 'done') return
+    const request = await this.request(requestId)
+    if (request == null) return
+    const stored = await store.attestations(requestId)
+    const { quorum: q, aggregation } = request.redundancy
+    if (findQuorum(stored, q, aggregation) == null) return
+
+    // check before: another resolver (or our own pre-crash self) may have resolved it already
+    const view = await client.getRequest(requestId)
+    if (!isPending(view)) {
+      this.recheck.delete(requestId)
+      this.quorumAt.delete(requestId)
+      await this.finish(previous, requestId, { duplicate: previous?.state === 'pending' || previous?.state === 'failed' })
+      return
+    }
+    const assignment = view!.assignment
+    if (assignment == null) return
+    if (assignment.phase !== 'revealing') {
+      this.recheck.add(requestId) // reveals are early; the phase closes at close_at or with the last commit
+      return
+    }
+    this.recheck.delete(requestId)
+    // the contract refuses the whole call if any signer holds no commit, so only committed workers count
+    const committed = new Set(assignment.commits.map(c => c.worker_id))
+    const counted = stored.filter(a => committed.has(a.worker_id))
+    const quorum = findQuorum(counted, q, aggregation)
+    if (quorum == null) return
+    // every committed reveal, or the reveals at hand once graceBlocks passed since the phase closed (chain heights,
+    // so a slow node or a late dissenter does not change the rule)
+    const due = phaseClosedAt(assignment, this.height) + this.options.graceBlocks
+    if (counted.length < committed.size && this.height < due) {
+      this.quorumAt.set(requestId, due) // onBlock re-evaluates when the grace period is over
+      return
+    }
+    this.quorumAt.delete(requestId)
+    await this.submit(requestId, quorum, previous)
+  }
+
+  private async submit (requestId: string, quorum: QuorumOutcome, previous: StoredSubmission | undefined): Promise<void> {
+    const { store, client, metrics } = this.components
+    const submission: StoredSubmission = {
+      request_id: requestId, state: 'pending', workers: quorum.agreeing.map(a => a.worker_id),
+      attempts: (previous?.attempts ?? 0) + 1, duplicates: previous?.duplicates ?? 0, updated_ms: Date.now()
+    }
+    await store.putSubmission(submission)
+    for (const liar of quorum.disagreeing) {
+      metrics?.attestations.inc({ outcome: 'disagree' })
+      this.log.warn({ requestId, workerId: liar.worker_id }, 'worker disagrees with the quorum')
+      this.emit('worker:disagreed', { requestId, workerId: liar.worker_id })
+    }
+    metrics?.attestations.inc({ outcome: 'agree' }, quorum.agreeing.length)
+
+    const { winner } = quorum
+    const output = outputBytes(winner) ?? new Uint8Array(0)
+    const big = output.length >= this.options.inlineOutputBytes
+    const responseOf = (a: AttestationPayload, withOutput: boolean): ExecutionResponse => ({
+      code_hash: a.code_hash!,
+      success: a.success,
+      ...(withOutput && !big && a.output != null && a.output !== '' ? { output: a.output } : { output_hash: a.output_hash }),
+      ...(a.error !== '' ? { error: a.error } : {}),
+      resources_used: { instructions: a.instructions },
+      transcript_hash: a.transcript_hash!
+    })
+    const response = responseOf(winner, true)
+    const winnerKey = agreementKey(winner)
+    const reveals: RevealEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
+      ? { worker_id: a.worker_id, salt: a.salt!, signature: a.signature }
+      : { worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, false) })
+    try {
+      // big outputs: store the blob first (its storage paid by our deposit, the excess returned, refunded at the end)
+      if (big) await client.submitExecutionOutput(requestId, Buffer.from(output).toString('base64'), blobDeposit(output.length))
+      // an empty output_hash response for an empty output must name it inline
+      const outcome = await client.resolveExecution(requestId, output.length === 0 ? { ...response, output_hash: undefined, output: '' } : response, reveals)
+      await store.putSubmission({ ...submission, state: 'done', tx_hash: outcome.txHash, updated_ms: Date.now() })
+      metrics?.resolveSubmits.inc({ outcome: 'ok' })
+      this.log.info({ requestId, workers: submission.workers, txHash: outcome.txHash }, 'resolved')
+      this.emit('request:submitted', { requestId, txHash: outcome.txHash, workers: submission.workers })
+    } catch (err) {
+      // check after: a refusal because someone else resolved first is a harmless duplicate
+      // (a failed read counts as still pending: never call a failure a duplicate without the chain's word)
+      if (err instanceof ChainError && err.code === 'CALL_REFUSED' && !await client.getRequest(requestId).then(isPending, () => true)) {
+        await this.finish(submission, requestId, { duplicate: true })
+        return
+      }
+      metrics?.resolveSubmits.inc({ outcome: 'error' })
+      await store.putSubmission({ ...submission, state: 'failed', error: (err as Error).message, updated_ms: Date.now() })
+      throw err
+    }
+  }
+
+  private async finish (previous: StoredSubmission | undefined, requestId: string, { duplicate }: { duplicate: boolean }): Promise<void> {
+    const base: StoredSubmission = previous ?? { request_id: requestId, state: 'done', workers: [], attempts: 0, duplicates: 0, updated_ms: Date.now() }
+    await this.components.store.putSubmission({ ...base, state: 'done', duplicates: base.duplicates + (duplicate ? 1 : 0), updated_ms: Date.now() })
+    if (duplicate) {
+      this.components.metrics?.resolveSubmits.inc({ outcome: 'duplicate' })
+      this.log.info({ requestId }, 'already resolved on chain; counted as duplicate')
+      this.emit('request:duplicate', { requestId })
+    }
+  }
+}

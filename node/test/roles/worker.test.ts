@@ -1,0 +1,187 @@
+/**
+ * The worker role on a real localnet and contract, with a real level store, artifact store and executor: who
+ * runs (the contract's assignment), what it skips, what it retries, and what a restart resumes, with exact counts.
+ */
+import { strict as assert } from 'node:assert'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sha256Hex } from '../../../protocol/index.js'
+import { createArtifactStore } from '../../../sandbox/builder/index.js'
+import { createExecutor, type Executor } from '../../../sandbox/exec/index.js'
+import { ensureExamples } from '../../../scripts/build-examples.js'
+import { ArtifactResolver } from '../../artifacts/index.js'
+import { openStore, type NodeStore } from '../../store/index.js'
+import { worker as createWorker, type ExecuteFn, type Worker, type WorkerInit } from '../../roles/worker/index.js'
+import { startChain, type TestChain, type TestWorker } from './chain.js'
+import { GossipBus, WatcherStandIn, serve, silent } from './fixtures.js'
+
+describe('worker role', function () {
+  this.timeout(180_000)
+  let chain: TestChain
+  let executor: Executor
+  let echo: Uint8Array
+  let dirs: string[] = []
+  before(async () => {
+    chain = await startChain({ workers: 2, commitWindowBlocks: 10 })
+    executor = createExecutor({ workers: 1 })
+    echo = new Uint8Array(await readFile((await ensureExamples()).echo))
+  })
+  after(async () => {
+    await executor?.close()
+    await chain?.stop()
+  })
+  afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }) })
+
+  interface Running { worker: Worker, store: NodeStore, gossip: GossipBus, watcher: WatcherStandIn, commits: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
+
+  async function run (w: TestWorker, opts: { dir?: string, execute?: ExecuteFn, init?: Partial<WorkerInit> } = {}): Promise<Running & { dir: string }> {
+    const dir = opts.dir ?? await mkdtemp(join(tmpdir(), 'outlayer-worker-'))
+    if (opts.dir == null) dirs.push(dir)
+    const store = await openStore(join(dir, 'store'))
+    const gossip = new GossipBus()
+    const watcher = new WatcherStandIn()
+    let commits = 0
+    const client = { ...w.client, commitResult: async (id: string, commit: string) => { commits++; return await w.client.commitResult(id, commit) } }
+    const artifacts = new ArtifactResolver({ store: createArtifactStore(join(dir, 'artifacts'), { maxBytes: 1 << 24 }), logger: silent })
+    const worker = createWorker({ signingKey: w.key, networkId: chain.networkId, ...opts.init })({
+      client, store, gossip, watcher, artifacts, execute: opts.execute ?? (async (wasm, o) => await executor.execute(wasm, o)), logger: silent
+    })
+    const failures: Array<{ code: string }> = []
+    worker.on('job:failed', e => failures.push(e))
+    await worker.start()
+    return { dir, worker, store, gossip, watcher, commits: () => commits, failures, stop: async () => { await worker.stop(); await store.close() } }
+  }
+
+  async function offer (r: Running, requestId: string, origin: 'feed' | 'reconcile' = 'feed'): Promise<void> {
+    const view = await chain.user.getRequest(requestId)
+    r.watcher.current = chain.net.height()
+    r.watcher.emit('request:new', { request: view!.request!, raw: view!.raw, height: chain.net.height(), origin })
+  }
+
+  const state = async (r: Running, id: string): Promise<string | undefined> => (await r.store.getRequest(id))?.state
+
+  /** the request's primary and the other worker (its backup, with two registered workers and R=1) */
+  async function roles (requestId: string): Promise<[TestWorker, TestWorker]> {
+    const assigned = (await chain.user.getRequest(requestId))!.assignment!.assigned[0]!
+    return [chain.workers.find(w => w.accountId === assigned)!, chain.workers.find(w => w.accountId !== assigned)!]
+  }
+
+  it('assignment: the contract\'s primary runs it at once, commits and reveals; the backup finds the slot taken and sends nothing', async () => {
+    const server = await serve(() => ({ status: 200, body: echo }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"assigned"}' })
+      const [primary, backup] = await roles(requestId)
+      const a = await run(primary)
+      const b = await run(backup)
+      await offer(a, requestId)
+      await offer(b, requestId)
+      await waitUntil(async () => await state(a, requestId) === 'revealed')
+      assert.deepEqual([a.commits(), a.gossip.count('attestation'), a.gossip.count('task')], [1, 1, 1])
+      // the backup's turn comes after the window: by then the one slot is committed
+      const deadline = (await chain.user.getRequest(requestId))!.request!.commit_deadline!
+      while (chain.net.height() <= Number(deadline)) await new Promise(resolve => setTimeout(resolve, 100))
+      b.worker.onBlock(chain.net.height())
+      await waitUntil(async () => await state(b, requestId) === 'skipped')
+      assert.deepEqual([b.commits(), b.gossip.count('attestation'), (await b.store.getRequest(requestId))?.note?.code], [0, 0, 'NOT_NEEDED'])
+      const assignment = await chain.user.getAssignment(requestId)
+      assert.deepEqual(assignment?.commits.map(c => c.worker_id), [primary.accountId])
+      await a.stop(); await b.stop()
+    } finally { await server.close() }
+  })
+
+  it('skip: a source kind this node does not run is skipped once, with a typed note, and no commit', async () => {
+    const requestId = await chain.request({ source: { WasmUrl: { url: 'http://127.0.0.1:9/x.wasm', hash: sha256Hex(echo) } } })
+    const r = await run(chain.workers[0]!, { init: { allowedSources: ['GitHub'] } })
+    await offer(r, requestId)
+    await offer(r, requestId, 'reconcile')
+    await waitUntil(async () => await state(r, requestId) === 'skipped')
+    assert.deepEqual((await r.store.getRequest(requestId))?.note, { code: 'SOURCE_UNSUPPORTED', message: 'source WasmUrl is not allowed on this node' })
+    assert.deepEqual([r.failures.length, r.commits()], [1, 0])
+    await r.stop()
+  })
+
+  it('refusal: a module the executor\'s pre-scan refuses is skipped once with MODULE_REFUSED and its reason, never parsed again', async () => {
+    // a valid wasm header and one import of a host function the sandbox does not offer
+    const refused = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 12, 1, 3, 0x65, 0x6e, 0x76, 4, 0x65, 0x76, 0x69, 0x6c, 0, 0])
+    const reason = await executor.execute(refused, { input: '' })
+      .then(() => undefined, (err: { code?: string, name?: string }) => err.name === 'AdmissionError' ? err.code : undefined)
+    assert.ok(reason != null, 'the sandbox refuses it with an AdmissionError')
+    const server = await serve(() => ({ status: 200, body: refused }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(refused) } } })
+      const [primary] = await roles(requestId)
+      let executions = 0
+      const r = await run(primary, { execute: async (wasm, o) => { executions++; return await executor.execute(wasm, o) } })
+      await offer(r, requestId)
+      await waitUntil(async () => await state(r, requestId) === 'skipped')
+      // a reconciliation offers it again: awaited, it ends without running anything
+      const view = (await chain.user.getRequest(requestId))!
+      await r.worker.consider({ request: view.request!, raw: view.raw, height: chain.net.height(), origin: 'reconcile' })
+      const note = (await r.store.getRequest(requestId))?.note as { code: string, message: string }
+      assert.equal(note.code, 'MODULE_REFUSED')
+      assert.ok(note.message.startsWith(`${reason}:`), note.message)
+      assert.deepEqual([await state(r, requestId), executions, r.commits(), r.failures.map(f => f.code)], ['skipped', 1, 0, ['MODULE_REFUSED']])
+      await r.stop()
+    } finally { await server.close() }
+  })
+
+  it('retry: a wasm that cannot be had yet leaves the request seen, and reconciliation runs it later', async () => {
+    let status = 404
+    const server = await serve(() => status === 200 ? { status, body: echo } : { status })
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"later"}' })
+      const [first] = await roles(requestId)
+      const r = await run(first)
+      await offer(r, requestId)
+      await waitUntil(() => r.failures.length === 1)
+      assert.deepEqual([r.failures[0]!.code, await state(r, requestId), r.commits()], ['WASM_UNAVAILABLE', 'seen', 0])
+      status = 200
+      await offer(r, requestId, 'reconcile')
+      await waitUntil(async () => await state(r, requestId) === 'revealed')
+      assert.deepEqual([r.commits(), r.gossip.count('attestation'), server.hits()], [1, 1, 2])
+      await r.stop()
+    } finally { await server.close() }
+  })
+
+  it('restart: a job stopped mid-run is re-run from the store, and a crash after the commit landed commits nothing twice', async () => {
+    const server = await serve(() => ({ status: 200, body: echo }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"again"}' })
+      const [first] = await roles(requestId)
+      let release!: () => void
+      const gate = new Promise<void>(resolve => { release = resolve })
+      const stuck = await run(first, { execute: async (wasm, o) => { await gate; return await executor.execute(wasm, o) } })
+      await offer(stuck, requestId)
+      await waitUntil(async () => await state(stuck, requestId) === 'working')
+      const stopping = stuck.stop()
+      release()
+      await stopping
+      const again = await run(first, { dir: stuck.dir })
+      assert.equal(await state(again, requestId), 'working', 'the store remembers the job')
+      await offer(again, requestId, 'reconcile')
+      await waitUntil(async () => await state(again, requestId) === 'revealed')
+      const reveal = await again.store.getResult(requestId)
+      await again.stop()
+      // kill -9 after commit_result landed but before the state was written: the store says `attested`
+      const crashed = await openStore(join(stuck.dir, 'store'))
+      await crashed.setRequestState(requestId, 'attested')
+      await crashed.close()
+      const third = await run(first, { dir: stuck.dir })
+      await offer(third, requestId, 'reconcile')
+      await waitUntil(async () => await state(third, requestId) === 'revealed')
+      assert.deepEqual([stuck.commits(), again.commits(), third.commits()], [0, 1, 0], 'one commit in all')
+      assert.deepEqual(await third.store.getResult(requestId), reveal, 'the derived salt rebuilt the same reveal')
+      assert.equal((await chain.user.getAssignment(requestId))?.commits.length, 1)
+      await third.stop()
+    } finally { await server.close() }
+  })
+})
+
+async function waitUntil (check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!await check()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
