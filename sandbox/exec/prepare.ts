@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { cacheKey, readCached, writeCached } from './cache.js'
 import { compileComponent, componentKey, type PreparedComponent } from './component/prepare.js'
-import { decodeComponent } from './component/stored.js'
+import { decodeComponent, isStoredComponent } from './component/stored.js'
 import { wasmKind } from './component/detect.js'
 import { AdmissionError } from './errors.js'
 import { PREPARE } from './limits.js'
@@ -55,7 +55,7 @@ export class Preparer {
   async prepareComponent (wasm: Uint8Array): Promise<PreparedComponent> {
     const key = componentKey(keyOf(wasm))
     return await this.once(key, async () => {
-      const bytes = await this.instrumented(key, wasm, async w => await this.pool.instrumentComponent(w))
+      const bytes = await this.instrumented(key, wasm, async w => await this.pool.instrumentComponent(w), isStoredComponent)
       return await compileComponent(key, decodeComponent(bytes))
     })
   }
@@ -75,9 +75,12 @@ export class Preparer {
     return await entry
   }
 
-  private async instrumented (key: string, wasm: Uint8Array, instrument: (wasm: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
+  /** The cached bytes unless missing or not `usable` (a file in an older format), else prepared and cached. */
+  private async instrumented (
+    key: string, wasm: Uint8Array, instrument: (wasm: Uint8Array) => Promise<Uint8Array>, usable: (bytes: Uint8Array) => boolean = () => true
+  ): Promise<Uint8Array> {
     let bytes = await readCached(this.cacheDir, key)
-    if (bytes == null) {
+    if (bytes == null || !usable(bytes)) {
       bytes = await instrument(wasm)
       await writeCached(this.cacheDir, key, bytes)
     }
