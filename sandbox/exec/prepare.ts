@@ -44,7 +44,7 @@ export class Preparer {
 
   /** Throws AdmissionError for a refused module, PreparationError when preparation failed locally. */
   async prepare (wasm: Uint8Array): Promise<Prepared> {
-    const key = keyOf(wasm)
+    const key = await keyOf(wasm)
     return await this.once(key, async () => {
       const bytes = await this.instrumented(key, wasm, async w => await this.pool.instrument(w))
       return { key, module: await Wasm.compile(bytes) }
@@ -53,7 +53,7 @@ export class Preparer {
 
   /** The same for a component. */
   async prepareComponent (wasm: Uint8Array): Promise<PreparedComponent> {
-    const key = componentKey(keyOf(wasm))
+    const key = componentKey(await keyOf(wasm))
     return await this.once(key, async () => {
       const bytes = await this.instrumented(key, wasm, async w => await this.pool.instrumentComponent(w), isStoredComponent)
       return await compileComponent(key, decodeComponent(bytes))
@@ -88,5 +88,20 @@ export class Preparer {
   }
 }
 
-// node's native sha256: hashing a 32 MiB module must not hold the event loop
-const keyOf = (wasm: Uint8Array): string => cacheKey(createHash('sha256').update(wasm).digest('hex'))
+const HASH_CHUNK = 1 << 20
+
+// hashing a 32 MiB module must not hold the event loop: node's sha256 is synchronous (30-64 ms for the 13 MB JS
+// probe component under load, webcrypto's copy alone 17-30 ms), so it takes 1 MiB per turn
+async function keyOf (wasm: Uint8Array): Promise<string> {
+  const hash = createHash('sha256')
+  for (let at = 0; at < wasm.byteLength; at += HASH_CHUNK) {
+    if (at > 0) await new Promise(resolve => setImmediate(resolve))
+    hash.update(wasm.subarray(at, at + HASH_CHUNK))
+  }
+  return cacheKey(hash.digest('hex'))
+}
+
+/** The disk cache key a program is prepared under (`<cacheDir>/<key>.wasm`). */
+export async function programKey (wasm: Uint8Array): Promise<string> {
+  return wasmKind(wasm) === 'component' ? componentKey(await keyOf(wasm)) : await keyOf(wasm)
+}

@@ -4,7 +4,7 @@ import { resultHash } from '../../../protocol/result.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { wasmKind } from '../../exec/component/detect.js'
 import { AdmissionError, createExecutor, INSTRUMENTER_VERSION, type Executor } from '../../exec/index.js'
-import { commandToComponent, probeComponent, type ProbeReport } from './components.js'
+import { commandToComponent, seedProbe, type ProbeReport } from './components.js'
 import { HOSTILE_CORPUS } from './hostile-corpus.js'
 import { command, tempDir, text, wabtReady, wat } from './helpers.js'
 
@@ -21,7 +21,7 @@ describe('sandbox/exec WASI preview2 components', function () {
     await wabtReady
     echo = new Uint8Array(await readFile((await ensureExamples()).echo))
     echoComponent = await commandToComponent(echo)
-    probe = new Uint8Array(await readFile(await probeComponent()))
+    probe = new Uint8Array(await readFile(await seedProbe(cache.path)))
     executor = createExecutor({ workers: 1, cacheDir: cache.path })
   })
   after(async () => { await executor.close(); cache.remove() })

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { createExecutor } from '../../exec/index.js'
-import { commandToComponent, probeComponent } from './components.js'
+import { commandToComponent, seedProbe } from './components.js'
 import { command, repoRoot, runNode, tempDir, wabtReady } from './helpers.js'
 
 const childScript = join(repoRoot, 'sandbox', 'test', 'exec', 'child-run.ts')
@@ -34,7 +34,12 @@ describe('sandbox/exec determinism across processes and V8 tiers', function () {
     const randomComponent = await asComponent(readFileSync(examples.random), 'random')
     const fibComponent = await asComponent(readFileSync(examples['bench-fib']), 'fib')
     const counterComponent = await asComponent(readFileSync(counterPath), 'counter')
-    const probe = await probeComponent()
+    // the JS probe is prepared once for the suite (components.ts) and seeded into both caches below; the adapter
+    // components go through the same split, admission and instrumentation, in every process
+    const shared = join(dir.path, 'shared')
+    const fresh = join(dir.path, 'fresh')
+    const probe = await seedProbe(shared)
+    await seedProbe(fresh)
     const seedA = 'a1'.repeat(32)
     const jobs = [
       { wasm: examples.random, opts: { input: '{"count":8,"min":1,"max":1000}', seed: seedA } },
@@ -54,8 +59,7 @@ describe('sandbox/exec determinism across processes and V8 tiers', function () {
     const jobsFile = join(dir.path, 'jobs.json')
     writeFileSync(jobsFile, JSON.stringify(jobs))
     // this process instruments into a shared cache the Liftoff child reuses; one TurboFan child instruments
-    // on its own from an empty cache, so instrumentation itself is compared across processes too
-    const shared = join(dir.path, 'shared')
+    // on its own (every program but the seeded JS probe), so instrumentation itself is compared across processes too
     const executor = createExecutor({ workers: 1, cacheDir: shared })
     const here = []
     try {
@@ -68,7 +72,7 @@ describe('sandbox/exec determinism across processes and V8 tiers', function () {
       await executor.close()
     }
     const [turbo1, liftoff] = await Promise.all([
-      runChild(['--no-liftoff'], join(dir.path, 'fresh'), jobsFile),
+      runChild(['--no-liftoff'], fresh, jobsFile),
       runChild(['--liftoff-only'], shared, jobsFile)
     ])
     const turbo2 = here

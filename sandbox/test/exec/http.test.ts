@@ -6,7 +6,7 @@ import { createHttpFetcher } from '../../exec/http/fetcher.js'
 import { addHttpManifest } from '../../exec/http/manifest.js'
 import { HTTP_FUEL } from '../../exec/http/policy.js'
 import { AdmissionError, createExecutor, type ExecuteOptions, type Executor } from '../../exec/index.js'
-import { httpProbeComponent } from './components.js'
+import { seedProbe } from './components.js'
 import { tempDir, text, wabtReady } from './helpers.js'
 import { fetchGuest } from './http-guest.js'
 import { hostileApi, priceApi, type TestServer } from './http-servers.js'
@@ -123,8 +123,9 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
   })
 
   it('a JS component\'s wasi:http requests go through the same policy, caps and transcript as a P1 module\'s', async () => {
-    const component = new Uint8Array(await readFile(await httpProbeComponent()))
-    const input = JSON.stringify([{ url: `${prices[2]?.url}/price` }, { url: 'http://example.com/' }, { url: `${hostile.url}/huge` }, { url: `${hostile.url}/redirect-metadata` }])
+    const component = new Uint8Array(await readFile(await seedProbe(cache.path)))
+    const asks = [{ url: `${prices[2]?.url}/price` }, { url: 'http://example.com/' }, { url: `${hostile.url}/huge` }, { url: `${hostile.url}/redirect-metadata` }]
+    const input = JSON.stringify({ mode: 'http', asks })
     const run = async (): Promise<Awaited<ReturnType<Executor['execute']>>> => await executor.execute(component, { http: local, input, fuel: 5_000_000_000n })
     const r = await run()
     assert.equal(r.status, 'ok', r.message)
