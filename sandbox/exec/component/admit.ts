@@ -8,7 +8,7 @@ import { AdmissionError } from '../errors.js'
 import { instrumentModule } from '../instrument.js'
 import { ADMISSION, COMPONENT_CORE_ADMISSION } from '../limits.js'
 import { PREVIEW2_INTERFACES } from '../wasi/preview2/index.js'
-import { wasmKind } from './detect.js'
+import { RUN_EXPORT, wasmKind } from './detect.js'
 import { splitComponent } from './split.js'
 
 export const COMPONENT_LIMITS = {
@@ -17,9 +17,6 @@ export const COMPONENT_LIMITS = {
   /** memories defined across all its core modules: one memory, capped at the request's limit */
   maxMemories: 1
 } as const
-
-/** A command component exports wasi:cli/run at some 0.2.x; that is what we call. */
-export const RUN_EXPORT = /^wasi:cli\/run@0\.2\.\d+$/
 
 export interface InstrumentedComponent {
   glue: string

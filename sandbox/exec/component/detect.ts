@@ -10,3 +10,6 @@ export function wasmKind (bytes: Uint8Array): WasmKind | null {
   const is = (version: number[]): boolean => version.every((b, i) => bytes[4 + i] === b)
   return is(MODULE_VERSION) ? 'module' : is(COMPONENT_VERSION) ? 'component' : null
 }
+
+/** A command component exports wasi:cli/run at some 0.2.x; that is what we call (here, so a run thread never loads jco). */
+export const RUN_EXPORT = /^wasi:cli\/run@0\.2\.\d+$/

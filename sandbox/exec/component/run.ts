@@ -14,7 +14,7 @@ import { Wasm, type WasmExportValue, type WasmImports, type WasmInstance, type W
 import { WasiContext } from '../wasi/context.js'
 import { HostSignal, preview2Imports } from '../wasi/preview2/index.js'
 import { AbiViolation, ProcExit } from '../wasi/signals.js'
-import { RUN_EXPORT } from './admit.js'
+import { RUN_EXPORT } from './detect.js'
 import type { PreparedComponent } from './prepare.js'
 
 type Instantiate = (
