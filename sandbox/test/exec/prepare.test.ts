@@ -138,7 +138,9 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
     assert.match(await localFailure({ prepareHeapMb: 4 }, bombs.loops(10)), /PREPARE_OUT_OF_MEMORY|PREPARE_FAILED/)
   })
 
-  it('a component\'s preparation (jco transpile + every core module) runs in the preparation thread: the event loop never stalls 100 ms, and its deadline and heap cap hold', async () => {
+  // (no heap case of its own: a heap too small for the component is too small for the thread to load binaryen, the
+  // module case above; the heap limit is the thread's, whatever it prepares)
+  it('a component\'s preparation (jco transpile + every core module) runs in the preparation thread: the event loop never stalls 100 ms, and its deadline holds', async () => {
     const probe = new Uint8Array(await readFile(await probeComponent()))
     const fresh = tempDir('component-stall')
     const pool = new PreparePool()
@@ -157,7 +159,6 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
       fresh.remove()
     }
     assert.match(await localFailure({ prepareDeadlineMs: 1 }, probe), /PREPARE_TIMEOUT/)
-    assert.match(await localFailure({ prepareHeapMb: 16 }, probe), /PREPARE_OUT_OF_MEMORY|PREPARE_FAILED/)
   })
 
   it('admitModule answers from a preparation thread, with the pre-scan codes', async () => {
