@@ -4,7 +4,8 @@
  * none does the outcome is a deterministic failure (`no_agreement`), attested as such.
  *  - identical:  byte-identical outputs, the biggest group (ties: the group seen first) with ≥ Q members.
  *  - median:     outputs that are one JSON number (ASCII whitespace trimmed); with ≥ Q of them the lower median
- *                (index ⌊(n−1)/2⌋ of the stable sort), the rule node/roles/aggregator/quorum.ts applies.
+ *                (index ⌊(n−1)/2⌋ of the stable sort). Not yet the rule of node/roles/resolver/quorum.ts, which
+ *                asks 2Q−1 strict JSON numbers (with at most Q−1 liars the median is then an honest value).
  *  - per_field:  outputs that are JSON objects; each named field by its own rule — median (numbers), identical
  *                (JCS-equal values), mode (the most frequent JCS value; ties: the smallest JCS text) — each over
  *                the ≥ Q outputs that have the field; the result is the JCS object of the agreed fields.
