@@ -89,13 +89,7 @@ export interface AttestedResultV2 {
   transcriptHash: string
 }
 
-/** sha256 of the empty transcript: a run that made no I/O */
-export const EMPTY_TRANSCRIPT_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
 export type AttestationV2 = AttestationContext & AttestedResultV2
-
-/** sha256 of the empty string: the transcript hash of a run without I/O. */
-
 
 function shortText (text: string, what: string): Uint8Array {
   const bytes = toBytes(text)

@@ -5,7 +5,8 @@
  */
 import * as ed from '@noble/ed25519'
 import { base58 } from '@scure/base'
-import { attestationDigest, attestationDigestV2FromHash, EMPTY_TRANSCRIPT_HASH } from '../../protocol/attestation.js'
+import { attestationDigest, attestationDigestV2FromHash } from '../../protocol/attestation.js'
+import { EMPTY_TRANSCRIPT_HASH } from '../../protocol/transcript.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { Result } from './api.js'
 import { fromBase64, hex32 } from './bytes.js'

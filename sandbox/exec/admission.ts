@@ -7,9 +7,9 @@ import { LIMITS } from '../../protocol/request.js'
 import { quietly, type Binaryen } from './binaryen.js'
 import { AdmissionError } from './errors.js'
 import { ADMISSION, PAGE_BYTES } from './limits.js'
-import { prescan } from './prescan.js'
+import { prescan, type PrescanStats } from './prescan.js'
 import { Wasm } from './wasm-api.js'
-import { HOST_MODULE, HOST_SIGNATURES, INTERNAL_EXPORT_PREFIX, WASI_MODULE, WASI_SIGNATURES } from './wasi-signatures.js'
+import { HOST_MODULE, HOST_SIGNATURES, INTERNAL_EXPORT_PREFIX, INTERNAL_MODULE, WASI_MODULE, WASI_SIGNATURES } from './wasi-signatures.js'
 
 type Module = InstanceType<Binaryen['Module']>
 
@@ -78,10 +78,11 @@ export function precheck (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): vo
 }
 
 /** precheck, then the pre-scan's module-wide caps on the raw bytes (prescan.ts): all that runs before binaryen. */
-export function scan (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): void {
+export function scan (wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): PrescanStats {
   precheck(wasm, caps)
   const scanned = prescan(wasm, caps)
   if (!scanned.ok) throw new AdmissionError(scanned.code, scanned.message)
+  return scanned.stats
 }
 
 /** Parses with binaryen; throws AdmissionError('invalid_wasm') instead of binaryen's own errors. */
@@ -97,6 +98,36 @@ export function parseModule (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps 
 function typeList (B: Binaryen, type: number): string {
   const names = new Map<number, string>([[B.i32, 'i32'], [B.i64, 'i64'], [B.f32, 'f32'], [B.f64, 'f64']])
   return B.expandType(type).map(t => names.get(t) ?? `t${t}`).join(' ')
+}
+
+/**
+ * What a module is admitted as. `command`: a WASI preview1 command (host imports only, `_start`). `component-core`:
+ * one core module of a component (component/admit.ts): its function, memory and table imports are wired by the
+ * glue to other core modules or to our preview2 host, so only their names are checked (never our internal
+ * module); no `_start` is needed.
+ */
+export type AdmissionProfile = 'command' | 'component-core'
+
+function checkComponentCoreImports (B: Binaryen, module: Module): void {
+  const refuseInternal = (what: string, from: string | null | undefined, base: string | null | undefined): void => {
+    if (from === INTERNAL_MODULE) throw new AdmissionError('forbidden_import', `${what} ${from}.${base ?? ''} is reserved`)
+  }
+  for (let i = 0; i < module.getNumFunctions(); i++) {
+    const f = B.getFunctionInfo(module.getFunctionByIndex(i))
+    refuseInternal('function', f.module, f.base)
+  }
+  for (let i = 0; i < module.getNumTables(); i++) {
+    const t = B.getTableInfo(module.getTableByIndex(i))
+    refuseInternal('table', t.module, t.base)
+  }
+  if (module.hasMemory()) {
+    const m = module.getMemoryInfo()
+    refuseInternal('memory', m.module, m.base)
+  }
+  for (let i = 0; i < module.getNumGlobals(); i++) {
+    const g = B.getGlobalInfo(module.getGlobalByIndex(i))
+    if (g.module !== '' && g.module != null) throw new AdmissionError('forbidden_import', `global ${g.module}.${g.base} is not allowed`)
+  }
 }
 
 function checkImports (B: Binaryen, module: Module): boolean {
@@ -153,14 +184,19 @@ function checkCaps (B: Binaryen, module: Module, caps: AdmissionCaps): void {
   }
 }
 
-function checkExports (B: Binaryen, module: Module, importsWasi: boolean): void {
+function checkExports (B: Binaryen, module: Module, importsWasi: boolean, profile: AdmissionProfile): void {
   let start = false
   let memory = false
   for (let i = 0; i < module.getNumExports(); i++) {
     const e = B.getExportInfo(module.getExportByIndex(i))
     if (e.name.startsWith(INTERNAL_EXPORT_PREFIX)) throw new AdmissionError('reserved_name', `export ${e.name} uses a reserved prefix`)
     if (e.name === '_start' && e.kind === B.ExternalFunction) start = true
-    if (e.name === 'memory' && e.kind === B.ExternalMemory) memory = true
+    if (e.kind === B.ExternalMemory && (e.name === 'memory' || profile === 'component-core')) memory = true
+  }
+  if (profile === 'component-core') {
+    const own = module.hasMemory() && (module.getMemoryInfo().module ?? '') === ''
+    if (own && !memory) throw new AdmissionError('missing_memory_export', 'a component core module must export the memory it defines')
+    return
   }
   if (!start) throw new AdmissionError('missing_start', 'a WASI command must export a function `_start`')
   if ((importsWasi || module.hasMemory()) && !memory) {
@@ -173,8 +209,9 @@ function checkExports (B: Binaryen, module: Module, importsWasi: boolean): void 
  * own validation. Returns the parsed module (features set to the executor's) for the instrumenter; the caller
  * disposes it.
  */
-export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION): Module {
-  scan(wasm, caps)
+export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps = ADMISSION, profile: AdmissionProfile = 'command', scanned = false): Module {
+  // `scanned`: the caller already ran scan(wasm, caps) (component/admit.ts scans every core first)
+  if (!scanned) scan(wasm, caps)
   const module = parseModule(B, wasm, caps)
   try {
     const features = checkFeatures(B, module, executorFeatures(B))
@@ -182,10 +219,10 @@ export function admitParsed (B: Binaryen, wasm: Uint8Array, caps: AdmissionCaps 
       if (features.feature === 'unknown') throw new AdmissionError('invalid_wasm', features.detail)
       throw new AdmissionError('forbidden_feature', `uses ${features.feature} (${features.detail})`)
     }
-    if (!module.getNumFunctions() && !module.hasMemory()) throw new AdmissionError('missing_start', 'empty module')
-    const importsWasi = checkImports(B, module)
+    if (profile === 'command' && !module.getNumFunctions() && !module.hasMemory()) throw new AdmissionError('missing_start', 'empty module')
+    const importsWasi = profile === 'command' ? checkImports(B, module) : (checkComponentCoreImports(B, module), false)
     checkCaps(B, module, caps)
-    checkExports(B, module, importsWasi)
+    checkExports(B, module, importsWasi, profile)
     if (!Wasm.validate(wasm)) throw new AdmissionError('invalid_wasm', 'V8 rejects the module')
     return module
   } catch (err) {

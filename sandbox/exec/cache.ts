@@ -20,7 +20,8 @@ export function cacheKey (wasmSha256: string): string {
 
 export async function readCached (dir: string, key: string): Promise<Uint8Array | null> {
   try {
-    return new Uint8Array(await readFile(join(dir, `${key}.wasm`)))
+    const bytes = await readFile(join(dir, `${key}.wasm`))
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) // a view, no copy of a 20 MB file
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw err

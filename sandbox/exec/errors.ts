@@ -28,6 +28,9 @@ export type AdmissionReason =
   | 'nesting_too_deep'
   | 'expression_too_deep'
   | 'too_complex'
+  | 'too_many_modules'
+  | 'bad_component'
+  | 'bad_manifest'
 
 /**
  * A refused module. Deterministic: the same bytes are refused with the same code by every honest node with

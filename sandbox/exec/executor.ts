@@ -8,6 +8,9 @@ import { finish } from './outcome.js'
 import { WorkerPool } from './pool.js'
 import { PreparePool } from './prepare-pool.js'
 import { Preparer } from './prepare.js'
+import { httpAccessFor } from './http/access.js'
+import type { HttpFetcher } from './http/exchange.js'
+import { createHttpFetcher } from './http/fetcher.js'
 
 export interface ExecutorInit {
   /** worker threads; default min(2, cores) */
@@ -20,6 +23,8 @@ export interface ExecutorInit {
   prepareDeadlineMs?: number
   /** heap limit of a preparation thread in MB; default PREPARE.maxOldGenerationSizeMb */
   prepareHeapMb?: number
+  /** performs the guests' outside HTTP; default createHttpFetcher() (strict SSRF guard) */
+  httpFetcher?: HttpFetcher
 }
 
 export interface Executor {
@@ -35,18 +40,19 @@ export interface Executor {
 export function createExecutor (init: ExecutorInit = {}): Executor {
   const preparePool = new PreparePool({ workers: init.prepareWorkers, deadlineMs: init.prepareDeadlineMs, maxOldGenerationSizeMb: init.prepareHeapMb })
   const preparer = new Preparer(init.cacheDir ?? defaultCacheDir(), preparePool)
-  const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()))
+  const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()), init.httpFetcher ?? createHttpFetcher())
   return {
     async execute (wasm, opts = {}) {
       const { request, timeoutMs } = normalise(opts)
-      let prepared
+      request.http = httpAccessFor(wasm, opts.http)
+      let program
       try {
-        prepared = await preparer.prepare(wasm)
+        program = await preparer.program(wasm)
       } catch (err) {
         if (err instanceof PreparationError) return finish({ status: 'host_error', message: `${err.code}: ${err.message}` })
         throw err
       }
-      return await pool.run(prepared.module, request, timeoutMs)
+      return await pool.run(program, request, timeoutMs)
     },
     close: async () => { await Promise.all([pool.close(), preparePool.close()]) }
   }

@@ -1,5 +1,5 @@
 /**
- * sandbox/exec: the deterministic, metered WASI preview1 executor.
+ * sandbox/exec: the deterministic, metered WASI executor (preview1 commands, preview2 components, outside HTTP).
  *   execute(wasm, opts)        one job on a lazily created shared pool
  *   createExecutor(init)       your own pool and cache; close() it
  *   admitModule(wasm)          would this module be admitted? { ok, reason } (in a preparation thread)
@@ -20,6 +20,14 @@ export { AdmissionError, ExecutorError, PreparationError, type AdmissionReason, 
 export { INSTRUMENTER_VERSION } from './version.js'
 export { resultToJson } from './result-json.js'
 export { ADMISSION, DEFAULTS, METERING, OUTPUT, PREPARE, PREPARE_COST } from './limits.js'
+export { wasmKind, type WasmKind } from './component/detect.js'
+export { commandToComponent } from './component/adapter.js'
+export { createHttpFetcher, type HttpFetcherInit } from './http/fetcher.js'
+export type { HttpFetcher, HttpExchange, HttpRequestSpec, HttpOutcome, HttpRefusal } from './http/exchange.js'
+export { consensusFetcher, type ResponseAgreement, type AgreedResponse } from './http/consensus.js'
+export { checkAddress, type CheckAddress, type AddressCheck } from './http/address-guard.js'
+export { addHttpManifest, readHttpManifest, MANIFEST_SECTION } from './http/manifest.js'
+export { HTTP_DEFAULTS, HTTP_FUEL, type HttpPolicy } from './http/policy.js'
 
 let shared: Executor | null = null
 

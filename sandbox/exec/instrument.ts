@@ -22,10 +22,14 @@ type Module = InstanceType<Binaryen['Module']>
 
 export const INTERNAL = {
   fuelImport: 'fuel',
+  sharedFuelImport: 'shared_fuel',
+  sharedDepthImport: 'shared_depth',
   memoryImport: 'memory',
   fuelExport: `${INTERNAL_EXPORT_PREFIX}fuel`,
   depthExport: `${INTERNAL_EXPORT_PREFIX}depth`,
   growFailedExport: `${INTERNAL_EXPORT_PREFIX}grow_failed`,
+  /** (i64) -> (): fuel -= n, for costs the host decides (outside I/O); the next metered check traps if < 0 */
+  chargeExport: `${INTERNAL_EXPORT_PREFIX}charge`,
   startExport: `${INTERNAL_EXPORT_PREFIX}start`,
   metaSection: 'outlayer'
 } as const
@@ -216,10 +220,23 @@ class FunctionRewriter {
   }
 }
 
-function addGlobals (B: Binaryen, mod: Module): void {
-  mod.addGlobalImport(G.fuelInit, INTERNAL_MODULE, INTERNAL.fuelImport, B.i64, false)
-  mod.addGlobal(G.fuel, B.i64, true, mod.global.get(G.fuelInit, B.i64))
-  mod.addGlobal(G.depth, B.i32, true, mod.i32.const(0))
+export interface InstrumentOptions {
+  /**
+   * Fuel and depth live in mutable globals the host imports into every core module of one component, so all of
+   * them spend one budget (an imported global costs V8 one indirection per access). Default: module-local.
+   */
+  sharedMeters?: boolean
+}
+
+function addGlobals (B: Binaryen, mod: Module, shared: boolean): void {
+  if (shared) {
+    mod.addGlobalImport(G.fuel, INTERNAL_MODULE, INTERNAL.sharedFuelImport, B.i64, true)
+    mod.addGlobalImport(G.depth, INTERNAL_MODULE, INTERNAL.sharedDepthImport, B.i32, true)
+  } else {
+    mod.addGlobalImport(G.fuelInit, INTERNAL_MODULE, INTERNAL.fuelImport, B.i64, false)
+    mod.addGlobal(G.fuel, B.i64, true, mod.global.get(G.fuelInit, B.i64))
+    mod.addGlobal(G.depth, B.i32, true, mod.i32.const(0))
+  }
   mod.addGlobal(G.growFailed, B.i32, true, mod.i32.const(0))
   mod.addFunction(INTERNAL.fuelExport, B.none, B.i64, [], mod.global.get(G.fuel, B.i64))
   mod.addFunction(INTERNAL.depthExport, B.none, B.i32, [], mod.global.get(G.depth, B.i32))
@@ -227,12 +244,16 @@ function addGlobals (B: Binaryen, mod: Module): void {
   mod.addFunctionExport(INTERNAL.fuelExport, INTERNAL.fuelExport)
   mod.addFunctionExport(INTERNAL.depthExport, INTERNAL.depthExport)
   mod.addFunctionExport(INTERNAL.growFailedExport, INTERNAL.growFailedExport)
+  mod.addFunction(INTERNAL.chargeExport, B.i64, B.none, [], mod.global.set(G.fuel, mod.i64.sub(mod.global.get(G.fuel, B.i64), mod.local.get(0, B.i64))))
+  mod.addFunctionExport(INTERNAL.chargeExport, INTERNAL.chargeExport)
 }
 
 /** Turns the module's own memory into an import the host provides; returns its declared limits. */
 function importMemory (B: Binaryen, mod: Module): InstrumentedMeta['memory'] {
   if (!mod.hasMemory()) return null
   const info = mod.getMemoryInfo()
+  // a component core module may import another core module's memory: that one is capped where it is defined
+  if (info.module != null && info.module !== '') return null
   let internalName: string | null = null
   for (let i = 0; i < mod.getNumExports(); i++) {
     const e = B.getExportInfo(mod.getExportByIndex(i))
@@ -267,14 +288,14 @@ function moveStart (B: Binaryen, mod: Module): void {
 }
 
 /** Instruments an admitted module in place and returns the new binary. */
-export function instrumentModule (B: Binaryen, mod: Module): Uint8Array {
+export function instrumentModule (B: Binaryen, mod: Module, options: InstrumentOptions = {}): Uint8Array {
   const defined: number[] = []
   for (let i = 0; i < mod.getNumFunctions(); i++) {
     const ref = mod.getFunctionByIndex(i)
     const info = B.getFunctionInfo(ref)
     if (info.module === '' || info.module == null) defined.push(ref)
   }
-  addGlobals(B, mod)
+  addGlobals(B, mod, options.sharedMeters === true)
   const memory = importMemory(B, mod)
   for (const ref of defined) {
     const info = B.getFunctionInfo(ref)

@@ -3,6 +3,9 @@
  * request's limit, our WASI imports and the fuel budget, call `_start`, and classify how it ended.
  */
 import type { ExecutionResult } from '../../protocol/result.js'
+import type { HttpAccess } from './http/session.js'
+import { HttpSession } from './http/session.js'
+import { hostImports } from './http/p1-host.js'
 import { INTERNAL, type InstrumentedMeta } from './instrument.js'
 import { METERING, PAGE_BYTES } from './limits.js'
 import { finish, trapKind, type RunEnd } from './outcome.js'
@@ -10,7 +13,7 @@ import { INTERNAL_MODULE, HOST_MODULE, WASI_MODULE } from './wasi-signatures.js'
 import { Wasm, type WasmExportValue, type WasmGlobal, type WasmMemory, type WasmModule } from './wasm-api.js'
 import { WasiContext } from './wasi/context.js'
 import { wasiImports } from './wasi/preview1.js'
-import { OutputLimit, ProcExit, UnsupportedCall } from './wasi/signals.js'
+import { AbiViolation, LocalFailure, OutputLimit, ProcExit, UnsupportedCall } from './wasi/signals.js'
 
 /** A fully defaulted request, as the pool sends it to a worker (structured-cloneable). */
 export interface JobRequest {
@@ -21,23 +24,25 @@ export interface JobRequest {
   timestampNs: bigint
   env: Record<string, string>
   args: string[]
+  /** the run's HTTP policy; the pool adds the channel to the fetcher when the policy allows any host */
+  http?: HttpAccess | null
 }
 
-interface Meters {
+export interface Meters {
   fuel: WasmGlobal
   depth: WasmGlobal
   growFailed: WasmGlobal
 }
 
-function readMeta (module: WasmModule): InstrumentedMeta {
+export function readMeta (module: WasmModule): InstrumentedMeta {
   const [section] = Wasm.Module.customSections(module, INTERNAL.metaSection)
   if (section == null) throw new Error('module is not instrumented')
   return JSON.parse(new TextDecoder().decode(section)) as InstrumentedMeta
 }
 
-interface MemoryState { memory: WasmMemory, maximum: number, pages: () => number }
+export interface MemoryState { memory: WasmMemory, maximum: number, pages: () => number }
 
-function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 'too_small' | null {
+export function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 'too_small' | null {
   if (meta.memory == null) return null
   const limitPages = Math.floor(memoryMb * 1024 * 1024 / PAGE_BYTES)
   if (meta.memory.initial > limitPages) return 'too_small'
@@ -47,7 +52,7 @@ function makeMemory (meta: InstrumentedMeta, memoryMb: number): MemoryState | 't
 }
 
 /** How the guest stopped, read off the thrown value and the meters (null meters: died before instantiation). */
-function classify (thrown: unknown, meters: Meters | null, budget: bigint, memory: MemoryState | null): RunEnd {
+export function classify (thrown: unknown, meters: Meters | null, budget: bigint, memory: MemoryState | null): RunEnd {
   const left = meters?.fuel.value as bigint | undefined
   const refusedPages = meters == null ? 0 : (meters.growFailed.value as number) >>> 0
   // a grow refused although it fitted under the maximum: this host could not commit the memory
@@ -62,6 +67,8 @@ function classify (thrown: unknown, meters: Meters | null, budget: bigint, memor
     if (thrown instanceof ProcExit) return thrown.code === 0 ? { status: 'ok', exit_code: 0 } : { status: 'exit', exit_code: thrown.code }
     if (thrown instanceof OutputLimit) return { status: 'output_limit' }
     if (thrown instanceof UnsupportedCall) return { status: 'trap', trap: 'wasi_unsupported', message: thrown.call }
+    if (thrown instanceof AbiViolation) return { status: 'trap', trap: 'canonical_abi', message: thrown.detail }
+    if (thrown instanceof LocalFailure) return { status: thrown.status, message: thrown.message }
     if (thrown instanceof Wasm.RuntimeError) {
       if (left != null && left < 0n) return { status: 'out_of_fuel' }
       if (meters != null && (meters.depth.value as number) > METERING.depthLimit) return { status: 'depth_limit' }
@@ -86,11 +93,13 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
   }
   if (memory != null) internal[INTERNAL.memoryImport] = memory.memory
   let meters: Meters | null = null
+  let charge: (fuel: bigint) => void = () => {}
+  const http = new HttpSession(req.http ?? null, fuel => { charge(fuel) })
   let thrown: unknown
   try {
     const instance = new Wasm.Instance(module, {
       [WASI_MODULE]: wasiImports(ctx),
-      [HOST_MODULE]: {},
+      [HOST_MODULE]: hostImports(ctx, http),
       [INTERNAL_MODULE]: internal
     })
     const exports = instance.exports
@@ -101,6 +110,7 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
     }
     const current: Meters = { fuel: read(INTERNAL.fuelExport), depth: read(INTERNAL.depthExport), growFailed: read(INTERNAL.growFailedExport) }
     meters = current
+    charge = exports[INTERNAL.chargeExport] as (fuel: bigint) => void
     ctx.fuelSpent = () => { const left = current.fuel.value as bigint; return left < 0n ? req.fuel : req.fuel - left }
     const start = exports[INTERNAL.startExport]
     if (typeof start === 'function') start()
@@ -108,5 +118,5 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
   } catch (err) {
     thrown = err
   }
-  return finish({ ...classify(thrown, meters, req.fuel, memory), stdout: ctx.stdout(), stderr: ctx.stderr() })
+  return finish({ ...classify(thrown, meters, req.fuel, memory), stdout: ctx.stdout(), stderr: ctx.stderr(), transcript: http.transcript })
 }

@@ -35,6 +35,18 @@ export const ADMISSION = {
 } as const
 
 /**
+ * Caps for the core modules of a component (component/admit.ts). A JS engine compiled to wasm (componentize-js's
+ * StarlingMonkey: one 9 MB code section, ~26 M cost units) is far over a command's 2 s budget, so a component
+ * gets a larger one, paid for by its own deadline (PREPARE.componentDeadlineMs); `maxPrepareCost` is the sum
+ * over all its cores, checked by the pre-scan before binaryen parses any of them.
+ */
+export const COMPONENT_CORE_ADMISSION = {
+  ...ADMISSION,
+  maxCodeBytes: 16 * 1024 * 1024,
+  maxPrepareCost: 40_000_000
+} as const
+
+/**
  * Weights of the pre-scan's cost, in µs of one core measured for binaryen's parse + validation + our
  * instrumentation + emit (README.md): so maxPrepareCost is a budget of about 1.6 s (2 s with this machine's noise).
  */
@@ -88,6 +100,11 @@ export const PREPARE = {
   workers: 1,
   /** wall-clock deadline of one preparation; past it the thread is terminated and the job is a local failure */
   deadlineMs: 30_000,
+  /**
+   * the same for a component (jco transpile + all its cores): COMPONENT_CORE_ADMISSION allows 40 s of one core,
+   * a JS component (componentize-js, ~26 M cost units) takes ~25 s idle and 4× that on a loaded machine
+   */
+  componentDeadlineMs: 180_000,
   /** binaryen runs on this thread's stack (its C++ recursion becomes wasm frames); far above what the caps need */
   stackSizeMb: 64,
   maxOldGenerationSizeMb: 1024,

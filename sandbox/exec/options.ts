@@ -4,6 +4,7 @@ import { fromHex, isHex, toBytes } from '../../protocol/hash.js'
 import { ExecutorError } from './errors.js'
 import type { JobRequest } from './job.js'
 import { DEFAULTS } from './limits.js'
+import type { HttpPolicy } from './http/policy.js'
 
 export interface ExecuteOptions {
   /** stdin of the guest */
@@ -21,6 +22,8 @@ export interface ExecuteOptions {
   env?: Record<string, string>
   /** argv after argv[0] */
   args?: string[]
+  /** outside HTTP: hosts added to the program's manifest allowlist, caps (only ever lowered), http:// allowed */
+  http?: Partial<HttpPolicy>
 }
 
 /** argv[0] every guest sees */

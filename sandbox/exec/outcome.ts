@@ -1,5 +1,6 @@
 /** Turns how a run ended into an ExecutionResult (protocol/result.ts); only deterministic outcomes get a hash. */
 import { isDeterministic, resultHash, type ExecutionResult, type ExecutionStatus } from '../../protocol/result.js'
+import { transcriptHash, type TranscriptEntry } from '../../protocol/transcript.js'
 import { INSTRUMENTER_VERSION } from './version.js'
 
 export interface RunEnd {
@@ -11,6 +12,8 @@ export interface RunEnd {
   fuel_used?: bigint
   wall_ms?: number
   message?: string
+  /** the run's outside I/O, in order (http/session.ts); hashed into the result when not empty */
+  transcript?: TranscriptEntry[]
 }
 
 export function finish (end: RunEnd): ExecutionResult {
@@ -23,9 +26,11 @@ export function finish (end: RunEnd): ExecutionResult {
     fuel_used: end.fuel_used ?? 0n,
     instrumenter_version: INSTRUMENTER_VERSION,
     result_hash: null,
-    wall_ms: end.wall_ms ?? 0
+    wall_ms: end.wall_ms ?? 0,
+    transcript_hash: transcriptHash(end.transcript ?? [])
   }
   if (end.message != null) result.message = end.message
+  if (end.transcript != null && end.transcript.length > 0) result.transcript = end.transcript
   if (isDeterministic(result.status)) {
     result.result_hash = resultHash({ ...result, status: result.status })
   }

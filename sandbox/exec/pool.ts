@@ -1,20 +1,23 @@
 /**
- * The run pool: worker threads (threads.ts) that each run one job at a time. The wall-clock timeout terminates
- * the thread and a fresh one takes its place. Timeouts and crashes are local failures (`timeout`,
- * `host_error`), never results.
+ * The run pool: worker threads (threads.ts) that each run one job at a time, a preview1 command or a prepared
+ * component. The wall-clock timeout terminates the thread and a fresh one takes its place. Timeouts and crashes
+ * are local failures (`timeout`, `host_error`), never results. A job whose policy allows some host gets its own
+ * channel to the HTTP fetcher (http/bridge.ts), closed when the job ends however it ends.
  */
 import type { ExecutionResult } from '../../protocol/result.js'
+import { openHttpChannel } from './http/bridge.js'
+import type { HttpFetcher } from './http/exchange.js'
 import type { JobRequest } from './job.js'
 import { WORKER } from './limits.js'
 import { finish } from './outcome.js'
+import type { JobProgram } from './program.js'
 import { ThreadPool } from './threads.js'
 import type { JobMessage } from './worker.js'
-import type { WasmModule } from './wasm-api.js'
 
 export class WorkerPool {
   private readonly threads: ThreadPool<ExecutionResult>
 
-  constructor (size: number) {
+  constructor (size: number, private readonly httpFetcher: HttpFetcher | null = null) {
     this.threads = new ThreadPool<ExecutionResult>('worker', size, {
       stackSizeMb: WORKER.stackSizeMb,
       maxOldGenerationSizeMb: WORKER.maxOldGenerationSizeMb,
@@ -22,9 +25,21 @@ export class WorkerPool {
     })
   }
 
-  async run (module: WasmModule, request: JobRequest, timeoutMs: number): Promise<ExecutionResult> {
-    const message: JobMessage = { module, request }
-    const outcome = await this.threads.run(message, timeoutMs)
+  async run (program: JobProgram, request: JobRequest, timeoutMs: number): Promise<ExecutionResult> {
+    const policy = request.http?.policy
+    let http: ReturnType<typeof openHttpChannel> | null = null
+    let sent = request
+    if (policy != null && policy.allowedHosts.length > 0 && this.httpFetcher != null) {
+      http = openHttpChannel(this.httpFetcher, policy)
+      sent = { ...request, http: { policy, channel: http.channel } }
+    }
+    const message: JobMessage = { program, request: sent }
+    let outcome
+    try {
+      outcome = await this.threads.run(message, timeoutMs, http == null ? [] : [http.channel.port])
+    } finally {
+      http?.close()
+    }
     if (outcome.ok) return outcome.value
     const { kind, message: detail } = outcome.failure
     if (kind === 'timeout') return finish({ status: 'timeout', wall_ms: timeoutMs, message: `no result after ${timeoutMs} ms` })

@@ -12,7 +12,7 @@ import { ThreadPool, type ThreadFailureKind } from './threads.js'
 export interface PreparePoolInit {
   /** concurrent preparations @default PREPARE.workers */
   workers?: number
-  /** @default PREPARE.deadlineMs */
+  /** @default PREPARE.deadlineMs, for a component PREPARE.componentDeadlineMs */
   deadlineMs?: number
   /** heap limit of a preparation thread @default PREPARE.maxOldGenerationSizeMb */
   maxOldGenerationSizeMb?: number
@@ -27,10 +27,10 @@ const FAILURE_CODES: Record<ThreadFailureKind, PreparationErrorCode> = {
 
 export class PreparePool {
   private readonly threads: ThreadPool<PrepareReply>
-  private readonly deadlineMs: number
+  private readonly deadlineMs: number | undefined
 
   constructor (init: PreparePoolInit = {}) {
-    this.deadlineMs = init.deadlineMs ?? PREPARE.deadlineMs
+    this.deadlineMs = init.deadlineMs
     this.threads = new ThreadPool<PrepareReply>('prepare-worker', init.workers ?? PREPARE.workers, {
       stackSizeMb: PREPARE.stackSizeMb,
       maxOldGenerationSizeMb: init.maxOldGenerationSizeMb ?? PREPARE.maxOldGenerationSizeMb,
@@ -40,20 +40,30 @@ export class PreparePool {
 
   /** Admits and instruments; the instrumented bytes. Throws AdmissionError or PreparationError. */
   async instrument (wasm: Uint8Array): Promise<Uint8Array> {
-    const bytes = await this.ask({ wasm, instrument: true })
-    if (bytes == null) throw new PreparationError('PREPARE_FAILED', 'no instrumented module')
-    return bytes
+    return await this.bytes({ kind: 'module', wasm, instrument: true })
+  }
+
+  /** Splits a component, admits and instruments its core modules; encodeComponent's bytes. Same errors. */
+  async instrumentComponent (wasm: Uint8Array): Promise<Uint8Array> {
+    return await this.bytes({ kind: 'component', wasm })
   }
 
   /** Admission only. Throws AdmissionError or PreparationError. */
   async admit (wasm: Uint8Array, caps: Partial<AdmissionCaps>): Promise<void> {
-    await this.ask({ wasm, instrument: false, caps })
+    await this.ask({ kind: 'module', wasm, instrument: false, caps })
   }
 
   async close (): Promise<void> { await this.threads.close() }
 
+  private async bytes (message: PrepareMessage): Promise<Uint8Array> {
+    const bytes = await this.ask(message)
+    if (bytes == null) throw new PreparationError('PREPARE_FAILED', 'no instrumented bytes')
+    return bytes
+  }
+
   private async ask (message: PrepareMessage): Promise<Uint8Array | null> {
-    const outcome = await this.threads.run(message, this.deadlineMs)
+    const deadline = this.deadlineMs ?? (message.kind === 'component' ? PREPARE.componentDeadlineMs : PREPARE.deadlineMs)
+    const outcome = await this.threads.run(message, deadline)
     if (!outcome.ok) throw new PreparationError(FAILURE_CODES[outcome.failure.kind], `preparation failed: ${outcome.failure.message}`)
     const reply = outcome.value
     if (reply.ok) return reply.bytes

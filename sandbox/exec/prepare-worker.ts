@@ -1,21 +1,28 @@
 /**
- * Preparation thread: admission (pre-scan, binaryen, V8 validation) and instrumentation, off the node's main
- * thread, with its own heap limit and a deadline (prepare-pool.ts). binaryen is loaded once per thread, before
- * the thread reports ready, so the deadline measures the preparation only.
+ * Preparation thread: admission (pre-scan, binaryen, V8 validation) and instrumentation of a module, or of
+ * every core module of a component after jco splits it, off the node's main thread, with its own heap limit
+ * and a deadline (prepare-pool.ts). binaryen is loaded once per thread, before the thread reports ready, so the
+ * deadline measures the preparation only.
  */
 import { parentPort } from 'node:worker_threads'
 import { admitParsed, type AdmissionCaps } from './admission.js'
 import { loadBinaryen } from './binaryen.js'
 import { AdmissionError, type AdmissionReason } from './errors.js'
+import { admitAndInstrument } from './component/admit.js'
+import { encodeComponent } from './component/stored.js'
 import { instrumentModule } from './instrument.js'
 import { ADMISSION } from './limits.js'
 
-export interface PrepareMessage {
-  wasm: Uint8Array
-  /** false: admission only (admitModule) */
-  instrument: boolean
-  caps?: Partial<AdmissionCaps>
-}
+export type PrepareMessage =
+  | {
+    kind: 'module'
+    wasm: Uint8Array
+    /** false: admission only (admitModule) */
+    instrument: boolean
+    caps?: Partial<AdmissionCaps>
+  }
+  /** jco transpile, then every core module admitted and instrumented (component/admit.ts); bytes: encodeComponent */
+  | { kind: 'component', wasm: Uint8Array }
 
 export type PrepareReply =
   | { ok: true, bytes: Uint8Array | null }
@@ -26,14 +33,18 @@ if (parentPort == null) throw new Error('sandbox/exec/prepare-worker.ts must run
 const port = parentPort
 const B = await loadBinaryen()
 
-function prepare (msg: PrepareMessage): PrepareReply {
+function prepareModule (msg: Extract<PrepareMessage, { kind: 'module' }>): Uint8Array | null {
+  const module = admitParsed(B, msg.wasm, { ...ADMISSION, ...msg.caps })
   try {
-    const module = admitParsed(B, msg.wasm, { ...ADMISSION, ...msg.caps })
-    try {
-      return { ok: true, bytes: msg.instrument ? instrumentModule(B, module) : null }
-    } finally {
-      module.dispose()
-    }
+    return msg.instrument ? instrumentModule(B, module) : null
+  } finally {
+    module.dispose()
+  }
+}
+
+async function prepare (msg: PrepareMessage): Promise<PrepareReply> {
+  try {
+    return { ok: true, bytes: msg.kind === 'module' ? prepareModule(msg) : encodeComponent(await admitAndInstrument(B, msg.wasm)) }
   } catch (err) {
     if (err instanceof AdmissionError) return { ok: false, refusal: { code: err.code, message: err.detail } }
     // not a verdict on the module (a bug, or binaryen failing): local
@@ -41,8 +52,8 @@ function prepare (msg: PrepareMessage): PrepareReply {
   }
 }
 
-port.on('message', (msg: PrepareMessage) => {
-  const reply = prepare(msg)
+port.on('message', async (msg: PrepareMessage) => {
+  const reply = await prepare(msg)
   port.postMessage({ reply }, reply.ok && reply.bytes != null ? [reply.bytes.buffer as ArrayBuffer] : [])
 })
 port.postMessage({ ready: true })

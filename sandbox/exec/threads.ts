@@ -5,7 +5,7 @@
  * can end without a reply (deadline, heap limit, crash, close) is a `ThreadFailure`, which callers turn into a
  * local failure: none of them is the guest's deterministic doing.
  */
-import { Worker, type ResourceLimits } from 'node:worker_threads'
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads'
 import { ExecutorError } from './errors.js'
 
 export type ThreadFailureKind = 'timeout' | 'out_of_memory' | 'crashed' | 'closed'
@@ -16,7 +16,7 @@ export type ThreadOutcome<Res> = { ok: true, value: Res } | { ok: false, failure
 
 interface Task<Res> {
   message: unknown
-  transfer: ArrayBuffer[]
+  transfer: TransferListItem[]
   timeoutMs: number
   resolve: (outcome: ThreadOutcome<Res>) => void
 }
@@ -46,7 +46,7 @@ export class ThreadPool<Res> {
   }
 
   /** Resolves with the thread's reply, or the failure; never rejects. The deadline starts once the thread is up. */
-  run (message: unknown, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<ThreadOutcome<Res>> {
+  run (message: unknown, timeoutMs: number, transfer: TransferListItem[] = []): Promise<ThreadOutcome<Res>> {
     if (this.closed) return Promise.reject(new ExecutorError('EXECUTOR_CLOSED', 'the executor is closed'))
     return new Promise(resolve => {
       this.queue.push({ message, transfer, timeoutMs, resolve })

@@ -57,9 +57,12 @@ export const WASI_SIGNATURES: Readonly<Record<string, Sig>> = {
   sock_shutdown: ['i32 i32', E]
 }
 
-/** Our own host module. Empty for now: reserved so guests built against it later are admitted by name. */
+/** Our own host module (http/p1-host.ts): outside HTTP for preview1 commands, the same policy as wasi:http. */
 export const HOST_MODULE = 'outlayer'
-export const HOST_SIGNATURES: Readonly<Record<string, Sig>> = {}
+export const HOST_SIGNATURES: Readonly<Record<string, Sig>> = {
+  http_fetch: ['i32 i32 i32', E],
+  http_response: ['i32', E]
+}
 
 /** Imports the instrumenter adds; no guest may import from or export under these names. */
 export const INTERNAL_MODULE = 'outlayer_internal'

@@ -6,10 +6,14 @@ export const ERRNO = {
   INVAL: 28,
   ISDIR: 31,
   NOENT: 44,
+  NOTSOCK: 57,
   NOTSUP: 58,
   ROFS: 69,
   SPIPE: 70
 } as const
+
+/** poll_oneoff subscription / event types */
+export const EVENT = { CLOCK: 0, FD_READ: 1, FD_WRITE: 2 } as const
 
 export const FILETYPE = { CHARACTER_DEVICE: 2, DIRECTORY: 3 } as const
 

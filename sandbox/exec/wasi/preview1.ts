@@ -5,7 +5,7 @@
  */
 import { WASI_SIGNATURES } from '../wasi-signatures.js'
 import type { WasiContext } from './context.js'
-import { CLOCK, ERRNO, FD, FILETYPE, PREOPEN_NAME } from './errno.js'
+import { CLOCK, ERRNO, EVENT, FD, FILETYPE, PREOPEN_NAME } from './errno.js'
 import { ProcExit, UnsupportedCall } from './signals.js'
 
 type HostFn = (...args: Array<number | bigint>) => number | undefined
@@ -93,27 +93,44 @@ function clockTime (ctx: WasiContext, id: number, ptr: number): number {
   return ERRNO.SUCCESS
 }
 
-/** Clock subscriptions fire at once and advance virtual time; fd subscriptions report NOTSUP. */
+/**
+ * poll_oneoff. fd subscriptions are always ready (stdin: read, with the bytes left; stdout/stderr: write; any
+ * other fd or direction: the event carries BADF); when one is present only the fd events are reported and no
+ * virtual time passes. Otherwise every clock fires at once and virtual time advances by the longest timeout.
+ */
 function pollOneoff (ctx: WasiContext, inPtr: number, outPtr: number, count: number, neventsPtr: number): number {
+  if (count === 0) return ERRNO.INVAL
   const view = ctx.view()
+  const fdEvents: number[] = []
+  for (let i = 0; i < count; i++) if (view.getUint8(inPtr + i * 48 + 8) !== EVENT.CLOCK) fdEvents.push(i)
+  const reported = fdEvents.length > 0 ? fdEvents : [...Array(count).keys()]
   let longest = 0n
-  for (let i = 0; i < count; i++) {
+  reported.forEach((i, k) => {
     const sub = inPtr + i * 48
-    const out = outPtr + i * 32
+    const out = outPtr + k * 32
     const tag = view.getUint8(sub + 8)
     ctx.bytes(out, 32).fill(0)
     view.setBigUint64(out, view.getBigUint64(sub, true), true)
-    view.setUint16(out + 8, tag === 0 ? ERRNO.SUCCESS : ERRNO.NOTSUP, true)
     view.setUint8(out + 10, tag)
-    if (tag === 0 && (view.getUint16(sub + 40, true) & 1) === 0) {
-      const timeout = view.getBigUint64(sub + 24, true)
-      if (timeout > longest) longest = timeout
+    if (tag === EVENT.CLOCK) {
+      if ((view.getUint16(sub + 40, true) & 1) === 0) {
+        const timeout = view.getBigUint64(sub + 24, true)
+        if (timeout > longest) longest = timeout
+      }
+      return
     }
-  }
+    const fd = view.getUint32(sub + 16, true)
+    const ready = (tag === EVENT.FD_READ && fd === FD.STDIN) || (tag === EVENT.FD_WRITE && (fd === FD.STDOUT || fd === FD.STDERR))
+    view.setUint16(out + 8, ready ? ERRNO.SUCCESS : tag > EVENT.FD_WRITE ? ERRNO.INVAL : ERRNO.BADF, true)
+    if (ready && tag === EVENT.FD_READ) view.setBigUint64(out + 16, BigInt(ctx.stdin.length - ctx.stdinOffset), true)
+  })
   ctx.sleptNs += longest
-  view.setUint32(neventsPtr, count, true)
+  view.setUint32(neventsPtr, reported.length, true)
   return ERRNO.SUCCESS
 }
+
+/** sock_* on a fd we know (stdio, the preopen) is ENOTSOCK, as WASI specifies; any other fd is BADF. */
+const notSocket = (fd: number): number => known(fd) ? ERRNO.NOTSOCK : ERRNO.BADF
 
 function pathOpen (_ctx: WasiContext, dirfd: number, oflags: number, rights: bigint): number {
   if (dirfd !== FD.PREOPEN) return ERRNO.BADF
@@ -189,10 +206,10 @@ function table (ctx: WasiContext): Record<string, HostFn> {
       ctx.bytes(n(ptr), n(len)).set(ctx.random.next(n(len)))
       return ERRNO.SUCCESS
     },
-    sock_accept: unsupported('sock_accept'),
-    sock_recv: unsupported('sock_recv'),
-    sock_send: unsupported('sock_send'),
-    sock_shutdown: unsupported('sock_shutdown')
+    sock_accept: fd => notSocket(n(fd)),
+    sock_recv: fd => notSocket(n(fd)),
+    sock_send: fd => notSocket(n(fd)),
+    sock_shutdown: fd => notSocket(n(fd))
   }
 }
 

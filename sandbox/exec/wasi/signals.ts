@@ -14,3 +14,16 @@ export class OutputLimit {
 export class UnsupportedCall {
   constructor (readonly call: string) {}
 }
+
+/**
+ * A component broke the canonical ABI at a host boundary (a bad handle, discriminant or string the glue refuses
+ * to lift): the guest's own deterministic fault, a trap `canonical_abi`.
+ */
+export class AbiViolation {
+  constructor (readonly detail: string) {}
+}
+
+/** This machine could not serve an outside call (network, time): the run ends as a local failure, never attested. */
+export class LocalFailure {
+  constructor (readonly status: 'timeout' | 'host_error', readonly message: string) {}
+}

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { AdmissionError, createExecutor, type Executor } from '../../exec/index.js'
-import { command, tempDir, text, wabtReady, wat } from './helpers.js'
+import { HOSTILE_CORPUS as corpus } from './hostile-corpus.js'
+import { tempDir, text, wabtReady, wat } from './helpers.js'
 
 describe('hostile corpus on one pool', function () {
   this.timeout(300_000)
@@ -22,18 +23,6 @@ describe('hostile corpus on one pool', function () {
     assert.equal(r.status, 'ok', `the pool serves the next job after ${after}`)
     assert.deepEqual(JSON.parse(text(r.stdout)), { echo: after, processed_by: 'outlayer-mesh' })
   }
-
-  const corpus: Array<[string, () => Uint8Array, Record<string, unknown>, string]> = [
-    ['infinite loop', () => command('(loop $l (br $l))'), {}, 'out_of_fuel'],
-    ['infinite loop past the wall clock', () => command('(loop $l (br $l))'), { fuel: 10n ** 11n, timeoutMs: 300 }, 'timeout'],
-    ['memory.grow bomb', () => command('(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable'), {}, 'memory_limit'],
-    ['deep recursion', () => command('(call $r (i32.const 0))', { extra: '(func $r (param i32) (call $r (i32.add (local.get 0) (i32.const 1))))' }), {}, 'depth_limit'],
-    ['mutual recursion through call_indirect', () => command('(call $a)', {
-      extra: '(type $v (func)) (table 2 funcref) (elem (i32.const 0) $a $b) (func $a (call_indirect (type $v) (i32.const 1))) (func $b (call_indirect (type $v) (i32.const 0)))'
-    }), {}, 'depth_limit'],
-    ['100 MB of stdout', () => command('(loop $l (call $out (i32.const 1) (i32.const 0) (i32.const 1048576)) (br $l))', { pages: 17 }), { fuel: 10n ** 11n }, 'output_limit'],
-    ['a huge memory.fill loop', () => command('(loop $l (memory.fill (i32.const 0) (i32.const 1) (i32.const 65536)) (br $l))'), { fuel: 10_000_000n }, 'out_of_fuel']
-  ]
 
   for (const [name, build, opts, status] of corpus) {
     it(`${name} → ${status}, then the pool serves the next job`, async () => {

@@ -112,7 +112,7 @@ describe('sandbox/exec outcomes', function () {
     try {
       const uninstrumented = await Wasm.compile(command(''))
       const request = { input: new Uint8Array(0), fuel: 1000n, memoryMb: 1, seed: new Uint8Array(32), timestampNs: 0n, env: {}, args: ['program'] }
-      const r = await pool.run(uninstrumented, request, 10_000)
+      const r = await pool.run({ kind: 'module', module: uninstrumented }, request, 10_000)
       assert.equal(r.status, 'host_error')
       assert.equal(r.result_hash, null)
       assert.match(r.message ?? '', /not instrumented/)
@@ -122,7 +122,7 @@ describe('sandbox/exec outcomes', function () {
     assert.equal((await executor.execute(command(''))).status, 'ok')
   })
 
-  it('sockets and signals trap deterministically as wasi_unsupported', async () => {
+  it('signals trap deterministically as wasi_unsupported', async () => {
     const wasm = wat(`(module
       (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
       (memory (export "memory") 1)

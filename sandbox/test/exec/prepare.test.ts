@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { PreparedComponent } from '../../exec/component/prepare.js'
 import { AdmissionError, admitModule, createExecutor, prescan, type Executor, type ExecutorInit } from '../../exec/index.js'
 import { PreparePool } from '../../exec/prepare-pool.js'
 import { Preparer } from '../../exec/prepare.js'
+import { probeComponent } from './components.js'
 import { repoRoot, runNode, tempDir } from './helpers.js'
 import { nestingShapes, refusedBombs, worstAdmitted } from './prepare-shapes.js'
 import { bombs } from './wasm-writer.js'
@@ -136,6 +139,29 @@ describe('sandbox/exec preparation: bombs, nesting, threads (issue 17)', functio
 
   it('a preparation thread over its heap limit is a local host_error', async () => {
     assert.match(await localFailure({ prepareHeapMb: 4 }, bombs.loops(10)), /PREPARE_OUT_OF_MEMORY|PREPARE_FAILED/)
+  })
+
+  // (no heap case of its own: a heap too small for the component is too small for the thread to load binaryen, the
+  // module case above; the heap limit is the thread's, whatever it prepares)
+  it('a component\'s preparation (jco transpile + every core module) runs in the preparation thread: the event loop never stalls 100 ms, and its deadline holds', async () => {
+    const probe = new Uint8Array(await readFile(await probeComponent()))
+    const fresh = tempDir('component-stall')
+    const pool = new PreparePool()
+    const preparer = new Preparer(fresh.path, pool)
+    try {
+      await preparer.prepare(bombs.loops(1)) // boots the preparation thread
+      let prepared: PreparedComponent | null = null
+      const started = performance.now()
+      const stall = await longestStall(async () => { prepared = await preparer.prepareComponent(probe) })
+      const took = performance.now() - started
+      console.log(`      JS probe component (${probe.byteLength} bytes): prepared in ${Math.round(took)} ms, longest stall ${Math.round(stall)} ms`)
+      assert.ok(prepared != null && Object.keys((prepared as PreparedComponent).cores).length > 0)
+      assert.ok(stall < 100, `the event loop stalled ${Math.round(stall)} ms`)
+    } finally {
+      await pool.close()
+      fresh.remove()
+    }
+    assert.match(await localFailure({ prepareDeadlineMs: 1 }, probe), /PREPARE_TIMEOUT/)
   })
 
   it('admitModule answers from a preparation thread, with the pre-scan codes', async () => {

@@ -108,4 +108,45 @@ describe('sandbox/exec deterministic WASI', function () {
     assert.equal(r.status, 'ok')
     assert.equal(Buffer.from(r.stdout).readUInt32LE(0), 21)
   })
+  it('sock_* answer ENOTSOCK on our fds and EBADF elsewhere, as WASI specifies, instead of trapping', async () => {
+    const sock = (name: string, params: string, args: string): Uint8Array => printCall(
+      `(import "wasi_snapshot_preview1" "${name}" (func $sock (param ${params}) (result i32)))`,
+      `(i32.store (i32.const 4096) (call $sock ${args}))`, 4)
+    const errnoOf = async (wasm: Uint8Array): Promise<number> => {
+      const r = await executor.execute(wasm)
+      assert.equal(r.status, 'ok')
+      return Buffer.from(r.stdout).readUInt32LE(0)
+    }
+    assert.equal(await errnoOf(sock('sock_accept', 'i32 i32 i32', '(i32.const 0) (i32.const 0) (i32.const 8192)')), 57)
+    assert.equal(await errnoOf(sock('sock_recv', 'i32 i32 i32 i32 i32 i32', '(i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 8192) (i32.const 8200)')), 57)
+    assert.equal(await errnoOf(sock('sock_send', 'i32 i32 i32 i32 i32', '(i32.const 3) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 8192)')), 57)
+    assert.equal(await errnoOf(sock('sock_shutdown', 'i32 i32', '(i32.const 9) (i32.const 0)')), 8)
+  })
+
+  it('poll_oneoff on stdio: fd events are ready at once (stdin with its bytes left), clocks do not fire beside them', async () => {
+    // subscriptions at 8192 (48 bytes each): [clock 1 s, stdin read, stdout write, fd 7 read]; events at 12288
+    const sub = (i: number, tag: number, fd: number): string => `
+      (i64.store (i32.const ${8192 + i * 48}) (i64.const ${100 + i}))
+      (i32.store8 (i32.const ${8192 + i * 48 + 8}) (i32.const ${tag}))
+      (i64.store (i32.const ${8192 + i * 48 + 16}) (i64.const ${tag === 0 ? 0 : fd}))
+      (i64.store (i32.const ${8192 + i * 48 + 24}) (i64.const ${tag === 0 ? 1_000_000_000 : 0}))`
+    const wasm = command(`${sub(0, 0, 0)}${sub(1, 1, 0)}${sub(2, 2, 1)}${sub(3, 1, 7)}
+      (i32.store (i32.const 4096) (call $poll (i32.const 8192) (i32.const 12288) (i32.const 4) (i32.const 4100)))
+      (call $out (i32.const 1) (i32.const 4096) (i32.const 8))
+      (call $out (i32.const 1) (i32.const 12288) (i32.const 96))`, {
+      extra: '(import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))'
+    })
+    const r = await executor.execute(wasm, { input: 'hello' })
+    assert.equal(r.status, 'ok')
+    const out = Buffer.from(r.stdout)
+    assert.equal(out.readUInt32LE(0), 0, 'poll_oneoff succeeds')
+    assert.equal(out.readUInt32LE(4), 3, 'three fd events, the clock does not fire')
+    const event = (k: number): { userdata: bigint, error: number, type: number, nbytes: bigint } => {
+      const at = 8 + k * 32
+      return { userdata: out.readBigUInt64LE(at), error: out.readUInt16LE(at + 8), type: out.readUInt8(at + 10), nbytes: out.readBigUInt64LE(at + 16) }
+    }
+    assert.deepEqual(event(0), { userdata: 101n, error: 0, type: 1, nbytes: 5n })
+    assert.deepEqual(event(1), { userdata: 102n, error: 0, type: 2, nbytes: 0n })
+    assert.deepEqual(event(2), { userdata: 103n, error: 8, type: 1, nbytes: 0n })
+  })
 })

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict'
+import { aggregate, agreeOnResponse, numericValue } from '../index.js'
+
+const b = (s: string): Uint8Array => new TextEncoder().encode(s)
+const t = (u: Uint8Array): string => new TextDecoder().decode(u)
+
+describe('protocol/aggregation', () => {
+  it('identical: the biggest byte-identical group with at least Q members; otherwise no_agreement', () => {
+    const r = aggregate([b('a'), b('b'), b('a')], 2, { mode: 'identical' })
+    assert.ok(r.ok)
+    assert.equal(t(r.value), 'a')
+    assert.deepEqual(r.agreeing, [0, 2])
+    const none = aggregate([b('a'), b('b'), b('c')], 2, { mode: 'identical' })
+    assert.deepEqual(none.ok ? null : none.reason, 'no_agreement')
+  })
+
+  it('median: the lower median of the numeric outputs; one liar cannot move it past an honest value', () => {
+    const r = aggregate([b('100.5'), b(' 1e9 \n'), b('99')], 2, { mode: 'median' })
+    assert.ok(r.ok)
+    assert.equal(t(r.value), '100.5')
+    const even = aggregate([b('1'), b('2'), b('3'), b('4')], 3, { mode: 'median' })
+    assert.ok(even.ok)
+    assert.equal(t(even.value), '2', 'the lower middle: always one of the inputs')
+    const few = aggregate([b('1'), b('"x"'), b('NaN')], 2, { mode: 'median' })
+    assert.equal(few.ok, false)
+    assert.equal(numericValue(b('Infinity')), undefined)
+    assert.equal(numericValue(b('1e400')), undefined, 'not finite')
+  })
+
+  it('per_field: each field by its own rule, canonical output; a missing quorum on any field fails', () => {
+    const outputs = [
+      b('{"temp":20.5,"city":"Oslo","sky":"rain","noise":1}'),
+      b('{"temp":21,"city":"Oslo","sky":"cloud"}'),
+      b('{"temp":-40,"city":"Oslo","sky":"rain"}')
+    ]
+    const r = aggregate(outputs, 2, { mode: 'per_field', fields: { temp: 'median', city: 'identical', sky: 'mode' } })
+    assert.ok(r.ok)
+    assert.equal(t(r.value), '{"city":"Oslo","sky":"rain","temp":20.5}')
+    const split = aggregate(outputs, 3, { mode: 'per_field', fields: { sky: 'identical' } })
+    assert.equal(split.ok, false)
+    const junk = aggregate([b('[1]'), b('not json'), b('{"temp":"hot"}')], 2, { mode: 'per_field', fields: { temp: 'median' } })
+    assert.equal(junk.ok, false)
+    const tie = aggregate([b('{"k":"b"}'), b('{"k":"a"}')], 2, { mode: 'per_field', fields: { k: 'mode' } })
+    assert.ok(tie.ok)
+    assert.equal(t(tie.value), '{"k":"a"}', 'mode ties break on the smallest JCS text, not on order')
+    assert.equal(aggregate(outputs, 2, { mode: 'per_field', fields: {} }).ok, false)
+    assert.equal(aggregate(outputs, 0, { mode: 'identical' }).ok, false)
+  })
+
+  it('consensus-on-responses: one vote per replica in replica order, so every replica picks the same response', () => {
+    const votes = [
+      { replica: 'w3', value: b('{"price":101}') },
+      { replica: 'w1', value: b('{"price":100}') },
+      { replica: 'w1', value: b('{"price":1}') }, // a second vote from w1 is ignored
+      { replica: 'w2', value: b('{"price":100}') }
+    ]
+    const r = agreeOnResponse(votes, 2, { mode: 'identical' })
+    assert.ok(r.ok)
+    assert.equal(t(r.value), '{"price":100}')
+    assert.deepEqual(r.replicas, ['w1', 'w2'])
+    const shuffled = agreeOnResponse([...votes].reverse().filter(v => t(v.value) !== '{"price":1}'), 2, { mode: 'identical' })
+    assert.ok(shuffled.ok)
+    assert.equal(t(shuffled.value), t(r.value), 'arrival order does not matter')
+    const med = agreeOnResponse(votes, 3, { mode: 'per_field', fields: { price: 'median' } })
+    assert.ok(med.ok)
+    assert.equal(t(med.value), '{"price":100}')
+    assert.equal(agreeOnResponse(votes.slice(0, 2), 3, { mode: 'identical' }).ok, false, 'fewer than Q replicas: deterministic failure')
+  })
+})
