@@ -4,7 +4,7 @@
  * and the entries themselves when the API has them (`transcript`, protocol/transcript.ts's shape on the
  * components branch: the transcript is kept by the workers that ran, not on chain). Every field is text.
  */
-import { EMPTY_TRANSCRIPT_HASH } from '../../../protocol/attestation.js'
+import { EMPTY_TRANSCRIPT_HASH } from '../../../protocol/transcript.js'
 import type { Execution, TranscriptEntry } from '../api.js'
 import { h, mono, table } from '../dom.js'
 
