@@ -114,7 +114,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     })
     opened.push(mesh)
     opened.push({ start: async () => { await registered.refresh() }, stop: async () => {} })
-    const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store, logger: logger.child({ module: 'chain' }), metrics }, {
+    const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store: store.section('chain'), logger: logger.child({ module: 'chain' }), metrics }, {
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,
       reconcileEveryBlocks: config.chain.reconcileEveryBlocks,
@@ -158,16 +158,16 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
         { ...DEFAULT_ARTIFACT_OPTIONS, trustBuilders: config.worker.trustBuilders })
       worker = createWorker({
         signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null
-      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
+      })({ client, store: store.section('worker'), gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
     }
     const resolver = roles.has('resolver')
-      ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
+      ? createResolver()({ client, store: store.section('resolver'), gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
       : undefined
 
     let lastBlockAt: number | undefined
     watcher.on('block', () => { lastBlockAt = Date.now() })
     const status = async (): Promise<NodeStatus> => await nodeStatus({
-      config, store, mesh,
+      config, mesh, jobs: async () => await worker?.openJobs() ?? [],
       height: () => ({ height: watcher.height() > 0 ? watcher.height() : null, ...(lastBlockAt != null ? { updatedAtMs: lastBlockAt } : {}) })
     })
     let api: ApiServer | undefined

@@ -11,7 +11,7 @@ import {
 } from '../../../protocol/index.js'
 import { contextOf } from '../../roles/worker/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
-import { resolver as createResolver, type Resolver } from '../../roles/resolver/index.js'
+import { ResolverRequests, resolver as createResolver, type Resolver } from '../../roles/resolver/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
 import { GossipBus, WatcherStandIn, silent } from './fixtures.js'
 
@@ -23,11 +23,14 @@ describe('resolver role', function () {
   let chain: TestChain
   let dir: string
   let store: NodeStore
+  /** the resolver's section, read and written as the resolver does (a crash's leftovers, assertions) */
+  let followed: ResolverRequests
   before(async () => { chain = await startChain({ workers: 3 }) })
   after(async () => { await chain?.stop() })
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'outlayer-resolver-'))
     store = await openStore(join(dir, 'store'))
+    followed = new ResolverRequests(store.section('resolver'))
   })
   afterEach(async () => {
     await store.close()
@@ -58,7 +61,7 @@ describe('resolver role', function () {
   async function started (): Promise<{ resolver: Resolver, gossip: GossipBus, watcher: WatcherStandIn, events: Record<string, unknown[]> }> {
     const gossip = new GossipBus()
     const watcher = new WatcherStandIn()
-    const resolver = createResolver({ graceBlocks: 0 })({ client: chain.workers[0]!.client, store, gossip, watcher, logger: silent })
+    const resolver = createResolver({ graceBlocks: 0 })({ client: chain.workers[0]!.client, store: store.section('resolver'), gossip, watcher, logger: silent })
     const events: Record<string, unknown[]> = { submitted: [], duplicate: [], invalid: [], disagreed: [], equivocated: [] }
     resolver.on('worker:equivocated', e => events.equivocated!.push(e.workerId))
     resolver.on('request:submitted', e => events.submitted!.push(e))
@@ -78,7 +81,7 @@ describe('resolver role', function () {
     const { resolver, gossip, events } = await started()
     gossip.deliver('attestation', ra)
     gossip.deliver('attestation', rc)
-    await waitUntil(async () => (await store.attestations(requestId)).length === 2)
+    await waitUntil(async () => (await followed.reveals(requestId)).length === 2)
     await resolver.idle()
     assert.equal(events.submitted!.length, 0, 'one vote each way is no quorum')
     gossip.deliver('attestation', rb)
@@ -89,7 +92,7 @@ describe('resolver role', function () {
     assert.deepEqual(events.disagreed, [c.accountId])
     const view = await chain.user.getRequest(requestId)
     assert.notEqual(view?.status, 'pending')
-    assert.equal((await store.getSubmission(requestId))?.state, 'done')
+    assert.equal((await followed.submission(requestId))?.state, 'done')
     await resolver.stop()
   })
 
@@ -109,7 +112,7 @@ describe('resolver role', function () {
     await waitUntil(() => events.invalid!.length === 6)
     await resolver.idle()
     assert.deepEqual([...events.invalid as string[]].sort(), ['BAD_SIGNATURE', 'COMMIT_MISMATCH', 'NO_REVEAL', 'OUTPUT_HASH', 'UNKNOWN_WORKER', 'WRONG_CONTRACT'])
-    assert.deepEqual(await store.attestations(requestId), [])
+    assert.deepEqual(await followed.reveals(requestId), [])
     gossip.deliver('attestation', good) // the committed one: counts, resolves, and with the other signature is evidence
     await waitUntil(() => events.submitted!.length === 1)
     assert.deepEqual(events.equivocated, [w!.accountId])
@@ -121,13 +124,13 @@ describe('resolver role', function () {
     const [a] = await assignedOf(requestId) as [TestWorker]
     const mine = await reveal(a, requestId, 'once', { commit: true })
     const view = await chain.user.getRequest(requestId)
-    await store.addRequest({ request_id: requestId, raw: view!.raw, seen_at: 1 })
-    await store.addAttestation(mine)
-    await store.putSubmission({ request_id: requestId, state: 'pending', workers: [a.accountId], attempts: 1, duplicates: 0, updated_ms: 1 })
+    await followed.add({ request_id: requestId, raw: view!.raw, seen_at: 1 })
+    await followed.addReveal(mine)
+    await followed.putSubmission({ request_id: requestId, state: 'pending', workers: [a.accountId], attempts: 1, duplicates: 0, updated_ms: 1 })
     const first = await started()
     await waitUntil(() => first.events.submitted!.length === 1)
     await first.resolver.stop()
-    assert.equal((await store.getSubmission(requestId))?.attempts, 2)
+    assert.equal((await followed.submission(requestId))?.attempts, 2)
     const second = await started() // a second restart finds the submission done: nothing is sent
     await second.resolver.idle()
     assert.deepEqual([second.events.submitted!.length, second.events.duplicate!.length], [0, 0])
