@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseSecretKey } from '../protocol/index.js'
 import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
-import { createExecutor, type Executor } from '../sandbox/exec/index.js'
+import { checkCacheDir, createExecutor, type Executor } from '../sandbox/exec/index.js'
 import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
@@ -146,12 +146,12 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined
     if (roles.has('worker')) {
-      // created on first use and closed on stop: a pool sized by capacity. Instrumented modules stay in sandbox/exec's
-      // machine-wide cache (content-addressed by wasm hash and instrumenter version, so sharing it is safe): a cache
-      // per data dir would make every new node pay binaryen's start-up for every module again
+      // created on first use and closed on stop: a pool sized by capacity, its prepared-module cache under the data
+      // dir unless config names one shared by the machine's nodes; the cache dir is checked (0700, ours) at start
+      const cacheDir = config.worker.execCacheDir ?? join(config.dataDir, 'exec-cache')
       let own: Executor | undefined
-      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity }))
-      opened.push({ start: async () => {}, stop: async () => { const e = own; own = undefined; await e?.close() } })
+      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity, cacheDir }))
+      opened.push({ start: async () => { if (overrides.executor == null) await checkCacheDir(cacheDir) }, stop: async () => { const e = own; own = undefined; await e?.close() } })
       const artifacts = new ArtifactResolver({
         store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics
       },
