@@ -1,4 +1,5 @@
 /** Why the wasm a request names could not be had; fixed codes, safe as metric labels. */
+import { CodedError } from '../errors.js'
 export type ArtifactErrorCode =
   /** the source kind cannot be fetched (e.g. an ipfs:// URL, or a Project not resolved first) */
   | 'SOURCE_UNSUPPORTED'
@@ -9,9 +10,4 @@ export type ArtifactErrorCode =
   /** bytes whose sha256 is not the pinned or trusted hash */
   | 'WASM_HASH_MISMATCH'
 
-export class ArtifactError extends Error {
-  override readonly name = 'ArtifactError'
-  constructor (readonly code: ArtifactErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
-}
+export class ArtifactError extends CodedError<ArtifactErrorCode> { override readonly name = 'ArtifactError' }

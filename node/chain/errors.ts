@@ -1,4 +1,5 @@
 /** Chain failures, one class per condition with a fixed code; callers branch on `name`/`code`, never on text. */
+import { CodedError } from '../errors.js'
 export type ChainErrorCode =
   /** the RPC could not be reached or answered with an error */
   | 'RPC_FAILED'
@@ -11,9 +12,4 @@ export type ChainErrorCode =
   /** the node has no key for the account this call needs (e.g. resolve without the operator key) */
   | 'NO_SIGNER'
 
-export class ChainError extends Error {
-  override readonly name = 'ChainError'
-  constructor (readonly code: ChainErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
-}
+export class ChainError extends CodedError<ChainErrorCode> { override readonly name = 'ChainError' }

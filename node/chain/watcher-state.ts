@@ -12,27 +12,28 @@ export interface OpenRequest {
   seen_at: number
 }
 
-export class WatcherState {
-  private readonly meta: StoreTable<number>
-  private readonly open: StoreTable<OpenRequest>
-
-  constructor (private readonly section: StoreSection) {
-    this.meta = section.table('meta')
-    this.open = section.table('open')
-  }
-
-  async cursor (): Promise<number | undefined> { return await this.meta.get('cursor') }
-  async setCursor (height: number): Promise<void> { await this.meta.put('cursor', height) }
-
+export interface WatcherState {
+  cursor: () => Promise<number | undefined>
+  setCursor: (height: number) => Promise<void>
   /** remembers a request seen open, at the first height it was seen; repeats change nothing */
-  async seen (requestId: string, height: number): Promise<void> {
-    await this.section.serial(async () => {
-      if (await this.open.get(requestKey(requestId)) == null) await this.open.put(requestKey(requestId), { request_id: requestId, seen_at: height })
-    })
-  }
-
-  async closed (requestId: string): Promise<void> { await this.open.del(requestKey(requestId)) }
-
+  seen: (requestId: string, height: number) => Promise<void>
+  closed: (requestId: string) => Promise<void>
   /** every request seen open and not closed since, in id order */
-  async openRequests (): Promise<OpenRequest[]> { return await this.open.values() }
+  openRequests: () => Promise<OpenRequest[]>
+}
+
+export function watcherState (section: StoreSection): WatcherState {
+  const meta: StoreTable<number> = section.table('meta')
+  const open: StoreTable<OpenRequest> = section.table('open')
+  return {
+    cursor: async () => await meta.get('cursor'),
+    setCursor: async (height) => { await meta.put('cursor', height) },
+    seen: async (requestId, height) => {
+      await section.serial(async () => {
+        if (await open.get(requestKey(requestId)) == null) await open.put(requestKey(requestId), { request_id: requestId, seen_at: height })
+      })
+    },
+    closed: async (requestId) => { await open.del(requestKey(requestId)) },
+    openRequests: async () => await open.values()
+  }
 }

@@ -13,7 +13,7 @@ import type { Metrics } from '../metrics.js'
 import { parseOutlayerEvents, normaliseRequest } from './events.js'
 import { logsOf, type BlockFeed } from './feed.js'
 import type { OutlayerClient } from './types.js'
-import { WatcherState } from './watcher-state.js'
+import { watcherState, type WatcherState } from './watcher-state.js'
 
 export interface ChainWatcherEvents {
   /** a request seen in the feed (`feed`) or in the pending view (`reconcile`); may repeat, handlers dedupe */
@@ -80,7 +80,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
 
   constructor (private readonly components: ChainWatcherComponents, private readonly init: ChainWatcherInit) {
     super()
-    this.state = new WatcherState(components.store)
+    this.state = watcherState(components.store)
     this.pollMs = init.pollMs ?? DEFAULT_WATCHER_OPTIONS.pollMs
     this.reconcileEvery = init.reconcileEveryBlocks ?? DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks
     this.maxBlocks = init.maxBlocksPerPoll ?? DEFAULT_WATCHER_OPTIONS.maxBlocksPerPoll

@@ -1,4 +1,5 @@
 /** Store failures, one class per condition; callers match on `name` or `code`. */
+import { CodedError } from '../errors.js'
 export type StoreErrorCode =
   /** used after close() */
   | 'STORE_CLOSED'
@@ -7,9 +8,4 @@ export type StoreErrorCode =
   /** the directory holds a store of another layout (an older node's); refused, never read as empty */
   | 'STORE_FORMAT'
 
-export class StoreError extends Error {
-  override readonly name = 'StoreError'
-  constructor (readonly code: StoreErrorCode, message: string) {
-    super(message)
-  }
-}
+export class StoreError extends CodedError<StoreErrorCode> { override readonly name = 'StoreError' }

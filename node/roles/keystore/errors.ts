@@ -1,4 +1,5 @@
 /** Why a keystore node refused a release, a DKG step failed, or a worker got no secrets; fixed codes. */
+import { CodedError } from '../../errors.js'
 export type KeystoreErrorCode =
   /** a message that does not parse, is too large, or names another network or contract */
   | 'BAD_MESSAGE'
@@ -37,9 +38,4 @@ export type KeystoreErrorCode =
   /** a peer could not be dialled or does not serve the keystore protocol */
   | 'UNREACHABLE'
 
-export class KeystoreError extends Error {
-  override readonly name = 'KeystoreError'
-  constructor (readonly code: KeystoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
-}
+export class KeystoreError extends CodedError<KeystoreErrorCode> { override readonly name = 'KeystoreError' }

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { startLocalnet, type Localnet } from '../../../localnet/index.js'
 import { deployOutlayer } from '../../../scripts/deploy.js'
-import { ChainWatcher, WatcherState, createBlockFeed, createOutlayerClient, findRequestId, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
+import { ChainWatcher, watcherState, createBlockFeed, createOutlayerClient, findRequestId, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
 import { generateNearKey } from '../../keys.js'
 
@@ -65,7 +65,7 @@ describe('chain watcher on localnet', function () {
       assert.equal(e.raw != null, true)
       assert.deepEqual(e.request.source, SOURCE)
       await first.stop()
-      const cursor = await new WatcherState(store.section('chain')).cursor()
+      const cursor = await watcherState(store.section('chain')).cursor()
       assert.ok(cursor != null && cursor >= e.height, `cursor ${cursor} saved past the request's block ${e.height}`)
 
       // a restarted watcher starts at the saved cursor, not at the chain head

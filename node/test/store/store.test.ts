@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Level } from 'level'
 import { openStore, STORE_FORMAT, type NodeStore } from '../../store/index.js'
-import { WatcherState } from '../../chain/index.js'
+import { watcherState, type WatcherState } from '../../chain/index.js'
 import { WorkerJobs } from '../../roles/worker/index.js'
 import { ResolverRequests } from '../../roles/resolver/index.js'
 import type { AttestationPayload } from '../../../protocol/index.js'
@@ -35,7 +35,7 @@ describe('store', () => {
   let dir: string
   let store: NodeStore
   const parts = (s: NodeStore): { chain: WatcherState, jobs: WorkerJobs, followed: ResolverRequests } => ({
-    chain: new WatcherState(s.section('chain')), jobs: new WorkerJobs(s.section('worker')), followed: new ResolverRequests(s.section('resolver'))
+    chain: watcherState(s.section('chain')), jobs: new WorkerJobs(s.section('worker')), followed: new ResolverRequests(s.section('resolver'))
   })
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'outlayer-store-'))

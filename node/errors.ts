@@ -1,0 +1,11 @@
+/**
+ * The base of node/'s error classes: one class per condition with a fixed set of codes; each subclass sets its
+ * own `name`, and callers branch on `name` and `code`, never on the message.
+ *
+ *   export class ChainError extends CodedError<ChainErrorCode> { override readonly name = 'ChainError' }
+ */
+export class CodedError<C extends string> extends Error {
+  constructor (readonly code: C, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
