@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import {
   EMPTY_TRANSCRIPT_HASH, attestationDigestV2, commitHash, commitSalt, sha256Hex, sign, toBytes, toHex, type AttestationPayload
 } from '../../../protocol/index.js'
-import { contextOf } from '../../roles/worker/index.js'
+import { WorkerJobs, contextOf } from '../../roles/worker/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
 import { ResolverRequests, resolver as createResolver, type Resolver } from '../../roles/resolver/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
@@ -149,6 +149,26 @@ describe('resolver role', function () {
     await resolver.idle()
     assert.deepEqual([events.submitted!.length, events.duplicate!.length], [0, 0], 'a closed request is not aggregated at all')
     await resolver.stop()
+  })
+
+  it('a restart resolves a request this node\'s worker skipped: each role has its own section of the one store', async () => {
+    const requestId = await chain.request({ source: SOURCE })
+    const [a] = await assignedOf(requestId) as [TestWorker]
+    const mine = await reveal(a, requestId, 'apart', { commit: true })
+    const raw = (await chain.user.getRequest(requestId))!.raw
+    // what a crashed node with both roles left: its worker skipped the request, its resolver had the reveal
+    const jobs = new WorkerJobs(store.section('worker'))
+    await jobs.add({ request_id: requestId, raw, seen_at: 1 })
+    await jobs.skipped(requestId, { code: 'NOT_ASSIGNED', message: 'the contract assigned this request to other workers' })
+    await followed.add({ request_id: requestId, raw, seen_at: 1 })
+    await followed.addReveal(mine)
+    await store.close()
+    store = await openStore(join(dir, 'store'))
+    followed = new ResolverRequests(store.section('resolver'))
+    const { resolver, events } = await started()
+    await waitUntil(() => events.submitted!.length === 1)
+    await resolver.stop()
+    assert.deepEqual([(await new WorkerJobs(store.section('worker')).get(requestId))?.state, (await followed.submission(requestId))?.state], ['skipped', 'done'])
   })
 })
 
