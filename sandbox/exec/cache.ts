@@ -54,7 +54,8 @@ export async function readCached (dir: string, key: string): Promise<Uint8Array 
   const path = join(dir, `${key}.wasm`)
   let file: Uint8Array
   try {
-    file = new Uint8Array(await readFile(path))
+    const bytes = await readFile(path)
+    file = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) // a view, no copy of a 20 MB file
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw err
