@@ -70,9 +70,12 @@ export interface NodeConfig {
   http: { host: string, port: number, allowedHosts?: string[] }
   /**
    * `builderImage`: the builder image's content id (`outlayer-builder:2@sha256:<layer digest>`) that build keys
-   * name; required for git sources on a node without the builder role (no Docker to read it from)
+   * name; required for git sources on a node without the builder role (no Docker to read it from).
+   * `execCacheDir`: the executor's prepared-module cache (entries keyed by module hash and instrumenter version,
+   * checked on every read); point the nodes of one machine at one directory so each module is instrumented once
+   * @default `<dataDir>/exec-cache`
    */
-  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number, builderImage?: string }
+  worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number, builderImage?: string, execCacheDir?: string }
   chain: { reconcileEveryBlocks: number, pollMs: number }
 }
 
@@ -207,7 +210,8 @@ const configCheck = object({
     capacity: int({ min: 1, max: 1024 }),
     allowedSources: array(oneOf(SOURCE_KINDS), { max: SOURCE_KINDS.length }),
     trustBuilders: int({ min: 1, max: 64 }),
-    builderImage: optional(str({ min: 1, max: 200 }))
+    builderImage: optional(str({ min: 1, max: 200 })),
+    execCacheDir: optional(str({ min: 1, max: 4096 }))
   }),
   chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }) })
 })

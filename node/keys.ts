@@ -6,13 +6,9 @@ import { generateKeyPair as generateLibp2pKey, privateKeyFromProtobuf, privateKe
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair, parseSecretKey, publicKeyToString, secretKeyToString } from '../protocol/index.js'
+import { CodedError } from './errors.js'
 
-export class KeyError extends Error {
-  override readonly name = 'KeyError'
-  constructor (readonly code: 'BAD_P2P_KEY' | 'BAD_ED25519_KEY', message: string) {
-    super(message)
-  }
-}
+export class KeyError extends CodedError<'BAD_P2P_KEY' | 'BAD_ED25519_KEY'> { override readonly name = 'KeyError' }
 
 /** A fresh libp2p Ed25519 identity, encoded as config.json stores it. */
 export async function generateP2pKey (): Promise<string> {

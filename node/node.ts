@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseSecretKey } from '../protocol/index.js'
 import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
-import { createExecutor, type Executor } from '../sandbox/exec/index.js'
+import { checkCacheDir, createExecutor, type Executor } from '../sandbox/exec/index.js'
 import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
@@ -119,7 +119,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     })
     opened.push(mesh)
     opened.push({ start: async () => { await registered.refresh() }, stop: async () => {} })
-    const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store, logger: logger.child({ module: 'chain' }), metrics }, {
+    const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store: store.section('chain'), logger: logger.child({ module: 'chain' }), metrics }, {
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,
       reconcileEveryBlocks: config.chain.reconcileEveryBlocks,
@@ -155,12 +155,12 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined
     if (roles.has('worker')) {
-      // created on first use and closed on stop: a pool sized by capacity. Instrumented modules stay in sandbox/exec's
-      // machine-wide cache (content-addressed by wasm hash and instrumenter version, so sharing it is safe): a cache
-      // per data dir would make every new node pay binaryen's start-up for every module again
+      // created on first use and closed on stop: a pool sized by capacity, its prepared-module cache under the data
+      // dir unless config names one shared by the machine's nodes; the cache dir is checked (0700, ours) at start
+      const cacheDir = config.worker.execCacheDir ?? join(config.dataDir, 'exec-cache')
       let own: Executor | undefined
-      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity }))
-      opened.push({ start: async () => {}, stop: async () => { const e = own; own = undefined; await e?.close() } })
+      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity, cacheDir }))
+      opened.push({ start: async () => { if (overrides.executor == null) await checkCacheDir(cacheDir) }, stop: async () => { const e = own; own = undefined; await e?.close() } })
       const artifacts = new ArtifactResolver({
         store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics
       },
@@ -168,16 +168,16 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       worker = createWorker({
         signingKey, capacity: config.worker.capacity, allowedSources: config.worker.allowedSources, networkId: chainConfig!.networkId, buildUnassigned: built != null,
         ...(overrides.behaviour != null ? { behaviour: overrides.behaviour } : {})
-      })({ client, store, gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
+      })({ client, store: store.section('worker'), gossip: mesh, lookupGuard: mesh.lookupGuard, watcher, artifacts, execute: overrides.execute ?? (async (wasm, opts) => await executor().execute(wasm, opts)), secrets, logger, metrics })
     }
     const resolver = roles.has('resolver')
-      ? createResolver()({ client, store, gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
+      ? createResolver()({ client, store: store.section('resolver'), gossip: mesh, watcher, ...(worker != null ? { worker } : {}), logger, metrics })
       : undefined
 
     let lastBlockAt: number | undefined
     watcher.on('block', () => { lastBlockAt = Date.now() })
     const status = async (): Promise<NodeStatus> => await nodeStatus({
-      config, store, mesh,
+      config, mesh, jobs: async () => await worker?.openJobs() ?? [],
       height: () => ({ height: watcher.height() > 0 ? watcher.height() : null, ...(lastBlockAt != null ? { updatedAtMs: lastBlockAt } : {}) })
     })
     let api: ApiServer | undefined

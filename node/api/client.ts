@@ -1,14 +1,10 @@
 /** Reads a running node's /status (used by `outlayer status`, sim/ and tests). */
 import type { NodeStatus } from './types.js'
+import { CodedError } from '../errors.js'
 
 export type StatusClientErrorCode = 'UNREACHABLE' | 'TIMEOUT' | 'HTTP_ERROR' | 'BAD_RESPONSE'
 
-export class StatusClientError extends Error {
-  override readonly name = 'StatusClientError'
-  constructor (readonly code: StatusClientErrorCode, message: string) {
-    super(message)
-  }
-}
+export class StatusClientError extends CodedError<StatusClientErrorCode> { override readonly name = 'StatusClientError' }
 
 export interface FetchStatusOptions {
   /** default 5000 */

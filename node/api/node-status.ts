@@ -1,10 +1,10 @@
-/** Builds the /status snapshot (node/api/types.ts NodeStatus) from the store and the running parts. */
+/** Builds the /status snapshot (node/api/types.ts NodeStatus) from the worker's jobs and the running parts. */
 import type { NodeStatus, JobState, JobStatus } from './types.js'
 import type { NodeConfig } from '../config.js'
-import type { NodeStore, StoredRequest } from '../store/index.js'
+import type { Job } from '../roles/worker/index.js'
 import type { MeshNode } from '../p2p/index.js'
 
-const STATE_TO_JOB: Record<StoredRequest['state'], JobState> = {
+const STATE_TO_JOB: Record<Job['state'], JobState> = {
   seen: 'seen', working: 'claimed', attested: 'executed', committed: 'attested', revealed: 'attested', skipped: 'skipped', resolved: 'resolved'
 }
 const MAX_JOBS = 50
@@ -19,18 +19,19 @@ function describeSource (raw: unknown): string | undefined {
 
 export interface StatusParts {
   config: NodeConfig
-  store: NodeStore
+  /** the worker's open jobs (none on a node without the worker role) */
+  jobs: () => Promise<Job[]>
   mesh: MeshNode
   height: () => { height: number | null, updatedAtMs?: number }
 }
 
-export async function nodeStatus ({ config, store, mesh, height }: StatusParts): Promise<NodeStatus> {
-  const open = await store.openRequests()
+export async function nodeStatus ({ config, jobs: openJobs, mesh, height }: StatusParts): Promise<NodeStatus> {
+  const open = await openJobs()
   const jobs: JobStatus[] = open.slice(-MAX_JOBS).map(r => ({
     requestId: r.request_id,
     state: STATE_TO_JOB[r.state],
     ...(describeSource(r.raw) != null ? { source: describeSource(r.raw)! } : {}),
-    updatedAtMs: r.updated_ms ?? Date.now(),
+    updatedAtMs: r.updated_ms,
     ...(r.note != null ? { reason: r.note.code } : {})
   }))
   return {

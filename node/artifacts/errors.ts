@@ -1,6 +1,5 @@
-import { CodedError } from '../../protocol/index.js'
-
 /** Why the wasm a request names could not be had; fixed codes, safe as metric labels. */
+import { CodedError } from '../errors.js'
 export type ArtifactErrorCode =
   /** the source kind cannot be fetched (e.g. an ipfs:// URL, or a Project not resolved first) */
   | 'SOURCE_UNSUPPORTED'
@@ -11,6 +10,4 @@ export type ArtifactErrorCode =
   /** bytes whose sha256 is not the pinned or trusted hash */
   | 'WASM_HASH_MISMATCH'
 
-export class ArtifactError extends CodedError<ArtifactErrorCode> {
-  override readonly name = 'ArtifactError'
-}
+export class ArtifactError extends CodedError<ArtifactErrorCode> { override readonly name = 'ArtifactError' }

@@ -1,6 +1,5 @@
-import { CodedError } from '../../protocol/index.js'
-
 /** Chain failures, one class per condition with a fixed code; callers branch on `name`/`code`, never on text. */
+import { CodedError } from '../errors.js'
 export type ChainErrorCode =
   /** the RPC could not be reached or answered with an error */
   | 'RPC_FAILED'
@@ -13,6 +12,4 @@ export type ChainErrorCode =
   /** the node has no key for the account this call needs (e.g. resolve without the operator key) */
   | 'NO_SIGNER'
 
-export class ChainError extends CodedError<ChainErrorCode> {
-  override readonly name = 'ChainError'
-}
+export class ChainError extends CodedError<ChainErrorCode> { override readonly name = 'ChainError' }

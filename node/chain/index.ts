@@ -4,6 +4,7 @@ export { createBlockFeed, logsOf, type BlockFeed, type FeedBlock } from './feed.
 export { findRequestId, findRequestIds, type FindRequestIdsArgs } from './request-id.js'
 export { parseOutlayerEvents, eventItems, normaliseRequest, type ChainReveal, type OutlayerEvent } from './events.js'
 export { readRequestOutcome, failureMessage, successValue, type RequestOutcome } from './outcome.js'
+export { watcherState, type WatcherState, type OpenRequest } from './watcher-state.js'
 export { ChainWatcher, DEFAULT_WATCHER_OPTIONS, type WatcherEvents, type ChainWatcherEvents, type ChainWatcherInit, type ChainWatcherComponents } from './watcher.js'
 export { RegisteredKeys, DEFAULT_REGISTERED_KEYS, type RegisteredKeysInit, type RegisteredKeysComponents } from './registered-keys.js'
 export { ChainError, type ChainErrorCode } from './errors.js'

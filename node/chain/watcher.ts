@@ -8,11 +8,12 @@
 import { EventEmitter } from 'node:events'
 import type { Logger } from '../log.js'
 import type { ExecutionRequest } from '../../protocol/index.js'
-import type { NodeStore } from '../store/index.js'
+import type { StoreSection } from '../store/index.js'
 import type { Metrics } from '../metrics.js'
 import { parseOutlayerEvents, normaliseRequest, type ChainReveal } from './events.js'
 import { logsOf, type BlockFeed } from './feed.js'
 import type { OutlayerClient } from './types.js'
+import { watcherState, type WatcherState } from './watcher-state.js'
 
 export interface ChainWatcherEvents {
   /** a request seen in the feed (`feed`) or in the pending view (`reconcile`); may repeat, handlers dedupe */
@@ -54,7 +55,8 @@ export interface ChainWatcherInit {
 export interface ChainWatcherComponents {
   feed: BlockFeed
   client: Pick<OutlayerClient, 'getPendingRequests' | 'getRequest'>
-  store: Pick<NodeStore, 'getCursor' | 'setCursor' | 'openRequests'>
+  /** the watcher's own section (chain/watcher-state.ts): cursor and the requests it saw open */
+  store: StoreSection
   logger: Logger
   metrics?: Metrics
 }
@@ -76,9 +78,11 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   private readonly pollMs: number
   private readonly reconcileEvery: number
   private readonly maxBlocks: number
+  private readonly state: WatcherState
 
   constructor (private readonly components: ChainWatcherComponents, private readonly init: ChainWatcherInit) {
     super()
+    this.state = watcherState(components.store)
     this.pollMs = init.pollMs ?? DEFAULT_WATCHER_OPTIONS.pollMs
     this.reconcileEvery = init.reconcileEveryBlocks ?? DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks
     this.maxBlocks = init.maxBlocksPerPoll ?? DEFAULT_WATCHER_OPTIONS.maxBlocksPerPoll
@@ -89,7 +93,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
 
   async start (): Promise<void> {
     if (this.running) return
-    const saved = await this.components.store.getCursor()
+    const saved = await this.state.cursor()
     this.cursor = saved ?? this.init.startHeight ?? await this.components.feed.finalHeight()
     this.abort = new AbortController() // a restarted watcher polls with a live signal
     this.running = true
@@ -137,8 +141,14 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     if (block != null) {
       for (const e of parseOutlayerEvents(logsOf(block, this.init.contractId))) {
         switch (e.event) {
-          case 'execution_requested': this.emit('request:new', { request: e.request, raw: e.raw, height, origin: 'feed' }); break
-          case 'request_closed': this.emit('request:closed', { requestId: e.requestId, height }); break
+          case 'execution_requested':
+            await this.state.seen(e.request.request_id.toString(), height)
+            this.emit('request:new', { request: e.request, raw: e.raw, height, origin: 'feed' })
+            break
+          case 'request_closed':
+            this.emit('request:closed', { requestId: e.requestId, height })
+            await this.state.closed(e.requestId)
+            break
           case 'result_committed': this.emit('request:committed', { requestId: e.requestId, workerId: e.workerId, closed: e.closed, height }); break
           case 'worker_disagreed': this.emit('worker:disagreed', { requestId: e.requestId, workerId: e.workerId, height }); break
           case 'result_revealed': this.emit('request:revealed', { requestId: e.requestId, workerId: e.workerId, reveal: e.reveal, height }); break
@@ -146,15 +156,15 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
         }
       }
     }
-    await this.components.store.setCursor(height)
+    await this.state.setCursor(height)
     this.cursor = height
     this.components.metrics?.chainHeight.set(height)
     this.emit('block', { height })
   }
 
-  /** Pending view → `request:new` for each; stored open requests that are no longer pending → `request:closed`. */
+  /** Pending view → `request:new` for each; requests seen open that are no longer pending → `request:closed`. */
   async reconcile (): Promise<void> {
-    const { client, store, logger } = this.components
+    const { client, logger } = this.components
     this.lastReconcile = this.cursor
     const pending = new Set<string>()
     for (let from = 0; this.running; from += PAGE) {
@@ -163,14 +173,17 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
         const parsed = typeof item === 'object' && item != null ? normaliseRequest(item) : await this.byId(item)
         if (parsed == null) { logger.debug({ item }, 'pending request not understood'); continue }
         pending.add(parsed.request.request_id.toString())
+        await this.state.seen(parsed.request.request_id.toString(), this.cursor)
         this.emit('request:new', { ...parsed, height: this.cursor, origin: 'reconcile' })
       }
       if (page.length < PAGE) break
     }
     if (!this.running) return
-    for (const open of await store.openRequests()) {
+    for (const open of await this.state.openRequests()) {
       // a request seen in the last few blocks may not be in the views' state yet
-      if (!pending.has(open.request_id) && open.seen_at <= this.cursor - RECENT_BLOCKS) this.emit('request:closed', { requestId: open.request_id, height: this.cursor })
+      if (pending.has(open.request_id) || open.seen_at > this.cursor - RECENT_BLOCKS) continue
+      this.emit('request:closed', { requestId: open.request_id, height: this.cursor })
+      await this.state.closed(open.request_id)
     }
     this.emit('reconciled', { height: this.cursor })
   }

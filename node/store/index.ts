@@ -1,83 +1,54 @@
 /**
- * The node's durable state: block cursor, requests seen, leases held, own results, collected attestations and
- * submitted transactions. One level database per node, written before any side effect it guards, so that after a
- * kill -9 the node resumes with no double submission and no lost result.
+ * The node's durable state: one level database per node, split into one section per owner (the chain watcher, the
+ * worker, the resolver), each its own sublevel. A section's records and their transitions belong to its owner
+ * (chain/watcher-state.ts, roles/worker/jobs.ts, roles/resolver/requests.ts); this unit only opens the database,
+ * checks its format, hands out sections and refuses use after close. Two things stay files on purpose: the
+ * keystore share (roles/keystore/share-store.ts: a sealed secret that must outlive a store reset) and wasm
+ * artifacts (sandbox/builder's content-addressed store: blobs up to the store cap, verified on every read). Every write is on disk before
+ * the side effect it guards, so that after a kill -9 the node resumes with no double submission and no lost result.
+ *
+ *   const store = await openStore(join(dataDir, 'store'))
+ *   const jobs = store.section('worker').table<Job>('jobs')
+ *   await jobs.put(requestKey(id), job)
  */
-import type { AttestationPayload } from '../../protocol/index.js'
-
-export { openStore } from './level-store.js'
+export { openStore, STORE_FORMAT } from './level-store.js'
 export { StoreError, type StoreErrorCode } from './errors.js'
 
-/** Where a request stands from this node's point of view. */
-export type RequestState = 'seen' | 'working' | 'attested' | 'committed' | 'revealed' | 'skipped' | 'resolved'
+/** The owners of a section; each sees only its own. */
+export type SectionName = 'chain' | 'worker' | 'resolver'
 
-export interface StoredRequest {
-  /** decimal u64 */
-  request_id: string
-  /** the request object exactly as read from the event or the view (re-validated when loaded) */
-  raw: unknown
-  state: RequestState
-  /** block height at which this node first saw it */
-  seen_at: number
-  /** why it was skipped or failed, for status output */
-  note?: RequestNote
-  /** when `state` last changed (ms since epoch) */
-  updated_ms?: number
+/** One write of a batch (made by a table's `putOp`/`delOp`), committed with the others or not at all. */
+export interface StoreOp { readonly kind: 'store-op' }
+
+/** A sublevel of JSON values under string keys, in key order. */
+export interface StoreTable<V> {
+  get: (key: string) => Promise<V | undefined>
+  put: (key: string, value: V) => Promise<void>
+  del: (key: string) => Promise<void>
+  /** values whose key starts with `prefix` (every value when omitted), in key order */
+  values: (prefix?: string) => Promise<V[]>
+  keys: (prefix?: string) => Promise<string[]>
+  putOp: (key: string, value: V) => StoreOp
+  delOp: (key: string) => StoreOp
 }
 
-/** why a request was skipped or its last attempt failed: a WorkerErrorCode, ArtifactErrorCode or ChainErrorCode */
-export interface RequestNote { code: string, message: string }
-
-export interface StoredLease {
-  request_id: string
-  claimed_at_block: number
-  expires_at_block?: number
-}
-
-/** An aggregator's submission. `pending` is written before the transaction is sent. */
-export interface StoredSubmission {
-  request_id: string
-  state: 'pending' | 'done' | 'failed'
-  /** workers whose signatures went into the submission */
-  workers: string[]
-  tx_hash?: string
-  attempts: number
-  /** duplicate or already-resolved submissions seen for this request */
-  duplicates: number
-  updated_ms: number
-  error?: string
+export interface StoreSection {
+  readonly name: SectionName
+  /** a table of this section (its own sublevel inside the section's) */
+  table: <V>(name: string) => StoreTable<V>
+  /** writes to several tables of this section at once: all land or none */
+  batch: (ops: StoreOp[]) => Promise<void>
+  /** runs `fn` alone among this section's serial calls: read-modify-write without lost updates */
+  serial: <T>(fn: () => Promise<T>) => Promise<T>
 }
 
 export interface NodeStore {
-  getCursor: () => Promise<number | undefined>
-  setCursor: (height: number) => Promise<void>
-
-  getRequest: (requestId: string) => Promise<StoredRequest | undefined>
-  /** inserts when new; returns false when the request was already known */
-  addRequest: (request: Omit<StoredRequest, 'state'> & { state?: RequestState }) => Promise<boolean>
-  setRequestState: (requestId: string, state: RequestState, note?: RequestNote) => Promise<void>
-  /** every request not yet `resolved` or `skipped`, in id order */
-  openRequests: () => Promise<StoredRequest[]>
-
-  putLease: (lease: StoredLease) => Promise<void>
-  getLease: (requestId: string) => Promise<StoredLease | undefined>
-  leases: () => Promise<StoredLease[]>
-
-  /** this worker's own signed result for a request, kept until the request is resolved */
-  putResult: (result: AttestationPayload) => Promise<void>
-  getResult: (requestId: string) => Promise<AttestationPayload | undefined>
-
-  /** aggregator: one attestation per (request, worker); returns false for a duplicate */
-  addAttestation: (attestation: AttestationPayload) => Promise<boolean>
-  attestations: (requestId: string) => Promise<AttestationPayload[]>
-
-  putSubmission: (submission: StoredSubmission) => Promise<void>
-  getSubmission: (requestId: string) => Promise<StoredSubmission | undefined>
-
-  /** drops attestations and results of a resolved request; keeps the request and submission records */
-  forget: (requestId: string) => Promise<void>
+  section: (name: SectionName) => StoreSection
   /** re-opens a closed store (a node started again after stop); idempotent */
   open: () => Promise<void>
-  /** idempotent */
+  /** idempotent; any use after it fails with StoreError STORE_CLOSED */
   close: () => Promise<void>
 }
+
+/** Request ids are u64: zero-padded so that key order is numeric order. */
+export const requestKey = (requestId: string): string => requestId.padStart(20, '0')

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
 import { ensureBuilderImage } from '../../sandbox/builder/index.js'
+import { defaultCacheDir } from '../../sandbox/exec/index.js'
 import { ChainError, createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
@@ -47,6 +48,11 @@ export interface LocalMeshOptions {
   overrides?: (i: number) => NodeOverrides
   /** progress lines @default stderr */
   progress?: (line: string) => void
+  /**
+   * the prepared-module cache every node shares (config worker.execCacheDir), so N nodes instrument a module once
+   * @default sandbox/exec's defaultCacheDir() ($OUTLAYER_CACHE_DIR or <repo>/.cache/instrumented, as the sandbox tests)
+   */
+  execCacheDir?: string
   /** pino level for the nodes @default warn (OUTLAYER_LOG_LEVEL wins) */
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug'
   /** worker i's bond in yocto (min_bond is 1 NEAR: a bond above it survives a slash) @default 1 NEAR */
@@ -155,7 +161,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         signingKey: signing.secretKey,
         roles,
         http: { host: '127.0.0.1', port: 0 },
-        worker: { capacity: 4, allowedSources: ['GitHub', 'WasmUrl', 'Project'], trustBuilders: 1 },
+        worker: { capacity: 4, allowedSources: ['GitHub', 'WasmUrl', 'Project'], trustBuilders: 1, execCacheDir: opts.execCacheDir ?? defaultCacheDir() },
         chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)) }
       }))
       if (!roles.includes('worker')) continue

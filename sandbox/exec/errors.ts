@@ -63,7 +63,8 @@ export class PreparationError extends Error {
   }
 }
 
-export type ExecutorErrorCode = 'EXECUTOR_CLOSED' | 'BAD_OPTIONS'
+/** CACHE_UNSAFE: the prepared-module cache directory is another user's or writable by others (sandbox/exec/cache.ts) */
+export type ExecutorErrorCode = 'EXECUTOR_CLOSED' | 'BAD_OPTIONS' | 'CACHE_UNSAFE'
 
 export class ExecutorError extends Error {
   override readonly name = 'ExecutorError'

@@ -15,7 +15,7 @@ import { createHttpFetcher } from './http/fetcher.js'
 export interface ExecutorInit {
   /** worker threads; default min(2, cores) */
   workers?: number
-  /** instrumented-module cache; default $OUTLAYER_CACHE_DIR or <repo>/.cache/instrumented */
+  /** instrumented-module cache, every entry checked on read (cache.ts); default $OUTLAYER_CACHE_DIR or <repo>/.cache/instrumented */
   cacheDir?: string
   /** preparation threads (admission + instrumentation at once); default PREPARE.workers (1) */
   prepareWorkers?: number

@@ -12,6 +12,7 @@ import type { ExecuteOptions } from './options.js'
 
 export { createExecutor, type Executor, type ExecutorInit } from './executor.js'
 export type { ExecuteOptions } from './options.js'
+export { checkCacheDir, defaultCacheDir } from './cache.js'
 export { checkFeatures, executorFeatures, type AdmissionCaps, type FeatureCheck } from './admission.js'
 export { admitModule, type AdmissionResult } from './admit.js'
 export { prescan, type PrescanResult, type PrescanStats } from './prescan.js'

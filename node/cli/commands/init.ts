@@ -29,6 +29,7 @@ interface InitOptions {
   listen: string[]
   httpHost?: string
   httpPort?: string
+  execCacheDir?: string
   force?: boolean
   json?: boolean
 }
@@ -50,6 +51,7 @@ export function register (program: Command): void {
     .option('--listen <multiaddr>', 'a libp2p listen address (repeatable; default tcp/0 on localnet, tcp/4001 elsewhere)', collect, [])
     .option('--http-host <host>', 'API/dashboard interface')
     .option('--http-port <port>', 'API/dashboard port')
+    .option('--exec-cache-dir <D>', 'prepared-module cache shared by the nodes of this machine (default <dir>/exec-cache)')
     .option('--force', 'overwrite an existing config.json (its keys are lost)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: InitOptions) => { await init(opts) })
@@ -85,7 +87,8 @@ async function init (opts: InitOptions): Promise<void> {
     },
     signingKey: signing.secretKey,
     roles: rolesFlag(opts.roles),
-    http: { host: opts.httpHost, port: opts.httpPort != null ? intFlag(opts.httpPort, '--http-port', { max: 65535 }) : undefined }
+    http: { host: opts.httpHost, port: opts.httpPort != null ? intFlag(opts.httpPort, '--http-port', { max: 65535 }) : undefined },
+    worker: { execCacheDir: opts.execCacheDir != null ? resolve(opts.execCacheDir) : undefined }
   })
 
   // Bad flags and an existing config are the user's to fix: exit 2 with the field named, before touching disk.

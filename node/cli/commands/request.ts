@@ -14,6 +14,7 @@ import { ChainError, createOutlayerClient, type RequestOutcome } from '../../cha
 import { NETWORK_DEFAULTS } from '../../config.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { intFlag, nearFlag, optionalIntFlag } from '../flags.js'
+import { CodedError } from '../../errors.js'
 
 interface RequestOptions {
   source: string
@@ -65,12 +66,7 @@ export function register (program: Command): void {
 }
 
 /** A failure talking to the chain (exit 1); bad input is a UsageError (exit 2). */
-export class RequestCommandError extends Error {
-  override readonly name = 'RequestCommandError'
-  constructor (readonly code: 'RPC_UNREACHABLE' | 'BAD_ESTIMATE', message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
-}
+export class RequestCommandError extends CodedError<'RPC_UNREACHABLE' | 'BAD_ESTIMATE'> { override readonly name = 'RequestCommandError' }
 
 async function request (opts: RequestOptions): Promise<number> {
   // Everything the user typed is checked before any network traffic.

@@ -1,6 +1,5 @@
-import { CodedError } from '../../../protocol/index.js'
-
 /** Why a keystore node refused a release, a DKG step failed, or a worker got no secrets; fixed codes. */
+import { CodedError } from '../../errors.js'
 export type KeystoreErrorCode =
   /** a message that does not parse, is too large, or names another network or contract */
   | 'BAD_MESSAGE'
@@ -41,6 +40,4 @@ export type KeystoreErrorCode =
   /** a peer could not be dialled or does not serve the keystore protocol */
   | 'UNREACHABLE'
 
-export class KeystoreError extends CodedError<KeystoreErrorCode> {
-  override readonly name = 'KeystoreError'
-}
+export class KeystoreError extends CodedError<KeystoreErrorCode> { override readonly name = 'KeystoreError' }

@@ -10,7 +10,7 @@ import type { OutlayerClient, WatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { Metrics } from '../../metrics.js'
 import type { MeshNode } from '../../p2p/index.js'
-import type { NodeStore } from '../../store/index.js'
+import type { StoreSection } from '../../store/index.js'
 import type { Worker } from '../worker/index.js'
 import type { ResolverOptions } from './options.js'
 import { Resolver } from './resolver.js'
@@ -19,13 +19,14 @@ export { findQuorum, median, agreementKey, numericOutput, type QuorumOutcome, ty
 export { checkReveal, revealDigest, type InvalidReason } from './verify.js'
 export { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
 export type { Resolver } from './resolver.js'
+export { ResolverRequests, type FollowedRequest, type StoredSubmission } from './requests.js'
 
 export type ResolverInit = Partial<ResolverOptions>
 
 export interface ResolverComponents {
   client: Pick<OutlayerClient, 'contractId' | 'getRequest' | 'getWorker' | 'getConfig' | 'resolveExecution' | 'submitExecutionOutput' | 'reportEquivocation'>
-  /** the resolver's store section: requests, attestations, submissions */
-  store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'openRequests' | 'addAttestation' | 'attestations' | 'getSubmission' | 'putSubmission' | 'forget'>
+  /** the resolver's own section of the store (requests, reveals, submissions: roles/resolver/requests.ts) */
+  store: StoreSection
   /** attestations from other workers */
   gossip: Pick<MeshNode, 'on'>
   watcher: WatcherEvents

@@ -11,10 +11,10 @@ import type { AttestationPayload, ExecutionRequest } from '../../../protocol/ind
 import { sha256Hex } from '../../../protocol/index.js'
 import { ChainError, normaliseRequest, phaseClosedAt, type ChainReveal, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
-import type { StoredSubmission } from '../../store/index.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
 import { agreementKey, findQuorum, type QuorumOutcome } from './quorum.js'
 import { checkReveal, outputBytes } from './verify.js'
+import { ResolverRequests, type StoredSubmission } from './requests.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
 const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
@@ -41,9 +41,11 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   private readonly reported = new Set<string>()
   private height = 0
   private started = false
+  private readonly followed: ResolverRequests
 
   constructor (private readonly components: ResolverComponents, init: ResolverInit) {
     super()
+    this.followed = new ResolverRequests(components.store)
     this.log = components.logger.child({ module: 'resolver' })
     this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...init }
   }
@@ -76,7 +78,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
       () => watcher.off('request:new', onNew), () => watcher.off('request:revealed', onRevealed), () => watcher.off('request:closed', onClosed), () => watcher.off('block', onBlock),
       () => worker?.off('result:attested', onMine), offGossip
     ]
-    for (const r of await this.components.store.openRequests()) this.evaluate(r.request_id)
+    for (const r of await this.followed.open()) this.evaluate(r.request_id)
   }
 
   async stop (): Promise<void> {
@@ -88,20 +90,16 @@ export class Resolver extends EventEmitter<ResolverEvents> {
 
   /** The request closed on chain: record how long it took, and drop what was collected for it. */
   async onClosed ({ requestId, height }: { requestId: string, height: number }): Promise<void> {
-    const { store, metrics } = this.components
     this.chainReveals.delete(requestId)
-    const stored = await store.getRequest(requestId)
-    if (stored == null || stored.state === 'resolved') return
-    const parsed = normaliseRequest(stored.raw)
-    if (parsed != null) metrics?.resolveLatencyBlocks.observe(Math.max(0, height - Number(parsed.request.block_height)))
-    await store.setRequestState(requestId, 'resolved')
-    await store.forget(requestId)
+    const closed = await this.followed.close(requestId)
+    const parsed = closed != null ? normaliseRequest(closed.raw) : undefined
+    if (parsed != null) this.components.metrics?.resolveLatencyBlocks.observe(Math.max(0, height - Number(parsed.request.block_height)))
   }
 
   /** A reveal from gossip or from this node's worker. Never throws: bad input is logged and counted. */
   async onAttestation (a: AttestationPayload): Promise<void> {
     if (!this.started) return
-    const { store, metrics, client } = this.components
+    const { metrics, client } = this.components
     try {
       const view = await client.getRequest(a.request_id)
       if (view?.request == null || view.status !== 'pending' || view.assignment == null) return // unknown or closed
@@ -114,9 +112,9 @@ export class Resolver extends EventEmitter<ResolverEvents> {
         this.emit('attestation:invalid', { requestId: a.request_id, workerId: a.worker_id, reason: check.reason })
         return
       }
-      await store.addRequest({ request_id: a.request_id, raw: view.raw, seen_at: Number(view.request.block_height) })
+      await this.followed.add({ request_id: a.request_id, raw: view.raw, seen_at: Number(view.request.block_height) })
       // a repeat (workers re-gossip on reconciliation) still triggers a look: the chain may have moved since
-      await store.addAttestation(a)
+      await this.followed.addReveal(a)
       await this.adoptChainReveals(a.request_id)
       this.evaluate(a.request_id)
     } catch (err) {
@@ -141,7 +139,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   private async adoptChainReveals (requestId: string): Promise<void> {
     const pending = this.chainReveals.get(requestId)
     if (pending == null) return
-    const stored = await this.components.store.attestations(requestId)
+    const stored = await this.followed.reveals(requestId)
     for (const [workerId, r] of pending) {
       const same = stored.find(a => agreementKey(a) === agreementKey(r))
       if (same == null) continue
@@ -184,7 +182,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   async onRequest ({ request, raw, height }: { request: ExecutionRequest, raw: unknown, height: number }): Promise<void> {
     if (!this.started) return
     const id = request.request_id.toString()
-    await this.components.store.addRequest({ request_id: id, raw, seen_at: height })
+    await this.followed.add({ request_id: id, raw, seen_at: height })
     this.evaluate(id)
   }
 
@@ -204,14 +202,14 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   }
 
   private async request (requestId: string): Promise<ExecutionRequest | undefined> {
-    const { store, client } = this.components
-    const stored = await store.getRequest(requestId)
-    if (stored?.state === 'resolved') return undefined
+    const { client } = this.components
+    const stored = await this.followed.get(requestId)
+    if (stored?.state === 'closed') return undefined
     const fromStore = stored != null ? normaliseRequest(stored.raw) : undefined
     if (fromStore != null) return fromStore.request
     const fromChain = await client.getRequest(requestId)
     if (fromChain?.request == null) return undefined
-    await store.addRequest({ request_id: requestId, raw: fromChain.raw, seen_at: Number(fromChain.request.block_height) })
+    await this.followed.add({ request_id: requestId, raw: fromChain.raw, seen_at: Number(fromChain.request.block_height) })
     return fromChain.request
   }
 
@@ -225,12 +223,12 @@ export class Resolver extends EventEmitter<ResolverEvents> {
 
   private async tryResolve (requestId: string): Promise<void> {
     if (!this.started) return
-    const { store, client } = this.components
-    const previous = await store.getSubmission(requestId)
+    const { client } = this.components
+    const previous = await this.followed.submission(requestId)
     if (previous?.state === 'done') return
     const request = await this.request(requestId)
     if (request == null) return
-    const stored = await store.attestations(requestId)
+    const stored = await this.followed.reveals(requestId)
     const { quorum: q, aggregation } = request.redundancy
     if (findQuorum(stored, q, aggregation) == null) return
 
@@ -266,7 +264,8 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   }
 
   private async submit (requestId: string, quorum: QuorumOutcome, previous: StoredSubmission | undefined): Promise<void> {
-    const { store, client, metrics } = this.components
+    const { client, metrics } = this.components
+    const store = this.followed
     const submission: StoredSubmission = {
       request_id: requestId, state: 'pending', workers: quorum.agreeing.map(a => a.worker_id),
       attempts: (previous?.attempts ?? 0) + 1, duplicates: previous?.duplicates ?? 0, updated_ms: Date.now()
@@ -319,7 +318,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
 
   private async finish (previous: StoredSubmission | undefined, requestId: string, { duplicate }: { duplicate: boolean }): Promise<void> {
     const base: StoredSubmission = previous ?? { request_id: requestId, state: 'done', workers: [], attempts: 0, duplicates: 0, updated_ms: Date.now() }
-    await this.components.store.putSubmission({ ...base, state: 'done', duplicates: base.duplicates + (duplicate ? 1 : 0), updated_ms: Date.now() })
+    await this.followed.putSubmission({ ...base, state: 'done', duplicates: base.duplicates + (duplicate ? 1 : 0), updated_ms: Date.now() })
     if (duplicate) {
       this.components.metrics?.resolveSubmits.inc({ outcome: 'duplicate' })
       this.log.info({ requestId }, 'already resolved on chain; counted as duplicate')

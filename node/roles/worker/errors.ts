@@ -1,4 +1,5 @@
 import { AdmissionError } from '../../../sandbox/exec/index.js'
+import { CodedError } from '../../errors.js'
 
 /** Why a worker did not produce an attestation for a request; fixed codes, safe as metric labels. */
 export type WorkerErrorCode =
@@ -35,9 +36,4 @@ export function isModuleRefusal (err: unknown): err is Error {
   return err instanceof AdmissionError || (err instanceof Error && (err as { retryable?: unknown }).retryable === false)
 }
 
-export class WorkerError extends Error {
-  override readonly name = 'WorkerError'
-  constructor (readonly code: WorkerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
-}
+export class WorkerError extends CodedError<WorkerErrorCode> { override readonly name = 'WorkerError' }

@@ -13,7 +13,7 @@ import type { Logger } from '../../log.js'
 import type { Metrics } from '../../metrics.js'
 import type { LookupGuard } from '../gossip-lookup.js'
 import type { MeshNode } from '../../p2p/index.js'
-import type { NodeStore } from '../../store/index.js'
+import type { StoreSection } from '../../store/index.js'
 import type { WorkerOptions } from './options.js'
 import type { SecretsSource } from './secrets.js'
 import { Worker } from './worker.js'
@@ -27,6 +27,7 @@ export { compileOnlyResult, isCompileOnly, COMPILE_ONLY_INSTRUMENTER } from './c
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
 export type { Worker, WorkerStatus } from './worker.js'
+export { WorkerJobs, type Job, type JobNote, type JobState } from './jobs.js'
 
 /**
  * A dishonest worker, for sim/ and tests only (the node never sets one itself): what a byzantine operator could
@@ -55,8 +56,8 @@ export interface WorkerInit extends Partial<WorkerOptions> {
 
 export interface WorkerComponents {
   client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'revealResult' | 'view'>
-  /** the worker's store section: requests, leases, own results */
-  store: Pick<NodeStore, 'getRequest' | 'addRequest' | 'setRequestState' | 'putLease' | 'putResult' | 'getResult' | 'forget'>
+  /** the worker's own section of the store (its jobs and reveals: roles/worker/jobs.ts) */
+  store: StoreSection
   /** task hints in, task hints and attestations out */
   gossip: Pick<MeshNode, 'publish' | 'on'>
   /** the mesh's guard in front of the chain look-up a task hint triggers @default none (every hint looked up) */

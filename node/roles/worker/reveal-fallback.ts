@@ -8,11 +8,11 @@
 import type { AttestationPayload } from '../../../protocol/index.js'
 import { ChainError, phaseClosedAt, type AssignmentView, type OnChainReveal, type OutlayerClient } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
-import type { NodeStore } from '../../store/index.js'
 
 export interface RevealFallbackComponents {
   client: Pick<OutlayerClient, 'accountId' | 'getAssignment' | 'revealResult'>
-  store: Pick<NodeStore, 'getResult'>
+  /** this worker's own reveals (roles/worker/jobs.ts) */
+  results: { result: (requestId: string) => Promise<AttestationPayload | undefined> }
   logger: Logger
 }
 
@@ -70,7 +70,7 @@ export class RevealFallback {
   }
 
   private async send (id: string, height: number): Promise<void> {
-    const { client, store, logger } = this.components
+    const { client, results, logger } = this.components
     const revealed = async (): Promise<boolean | undefined> => {
       const a = await client.getAssignment(id)
       const mine = a?.commits.find(c => c.worker_id === client.accountId)
@@ -79,7 +79,7 @@ export class RevealFallback {
       return mine.revealed
     }
     const before = await revealed()
-    const reveal = await store.getResult(id)
+    const reveal = await results.result(id)
     if (before !== false || reveal == null) { this.due.delete(id); return }
     try {
       const { txHash } = await client.revealResult(id, onChainReveal(reveal))

@@ -19,6 +19,7 @@ import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { RevealFallback } from './reveal-fallback.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
+import { WorkerJobs, type Job } from './jobs.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 import type { WorkerComponents, WorkerEvents, WorkerInit } from './index.js'
 
@@ -52,13 +53,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly allowed: ReadonlySet<SourceKind>
   private readonly log: Logger
   private readonly fallback: RevealFallback
+  private readonly jobStore: WorkerJobs
 
   constructor (private readonly components: WorkerComponents, private readonly init: WorkerInit) {
     super()
+    this.jobStore = new WorkerJobs(components.store)
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...init }
     this.allowed = new Set(this.options.allowedSources)
     this.log = components.logger.child({ module: 'worker' })
-    this.fallback = new RevealFallback({ client: components.client, store: components.store, logger: this.log }, this.options.revealFallbackBlocks)
+    this.fallback = new RevealFallback({ client: components.client, results: this.jobStore, logger: this.log }, this.options.revealFallbackBlocks)
   }
 
   /** Subscribes to the watcher and to task gossip. Idempotent; start after stop works. */
@@ -105,6 +108,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return { running: this.running.size, queued: this.queue.size, capacity: this.options.capacity, height: this.height }
   }
 
+  /** this worker's record of a request (status, tests) */
+  async job (requestId: string): Promise<Job | undefined> { return await this.jobStore.get(requestId) }
+
+  /** every job not yet resolved or skipped, in id order (the /status jobs) */
+  async openJobs (): Promise<Job[]> { return await this.jobStore.open() }
+
   /**
    * The chain advanced: deferred backups whose turn came may start, phases past close_at are revealing, and
    * reveals of requests still unresolved long after may go on chain.
@@ -125,12 +134,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.equivocations.delete(requestId)
     this.fallback.drop(requestId)
     this.running.get(requestId)?.abort()
-    const { store, metrics } = this.components
-    const stored = await store.getRequest(requestId)
-    if (stored == null || stored.state === 'resolved') return
-    await store.setRequestState(requestId, 'resolved')
-    await store.forget(requestId)
-    metrics?.jobs.inc({ status: 'resolved' })
+    if (await this.jobStore.resolved(requestId)) this.components.metrics?.jobs.inc({ status: 'resolved' })
   }
 
   /** A request from the feed, gossip or reconciliation. Idempotent: repeats are cheap, and one at a time per request. */
@@ -147,10 +151,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private async decide ({ request, raw, height, origin }: RequestSeen): Promise<void> {
     this.height = Math.max(this.height, height)
-    const { store, metrics } = this.components
+    const jobs = this.jobStore
     const id = request.request_id.toString()
-    if (await store.addRequest({ request_id: id, raw, seen_at: height })) metrics?.jobs.inc({ status: 'seen' })
-    const stored = await store.getRequest(id)
+    if (await jobs.add({ request_id: id, raw, seen_at: height })) this.components.metrics?.jobs.inc({ status: 'seen' })
+    const stored = await jobs.get(id)
     if (stored == null || stored.state === 'resolved' || stored.state === 'skipped') return
     if (stored.state === 'committed' || stored.state === 'revealed') {
       // the resolver may have missed our reveal (partition, restart): repeat it while the chain says pending
@@ -183,9 +187,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** A task hint from gossip: read the request from the chain (the hint itself is not trusted). */
   private async onTask (payload: TaskPayload, from: string): Promise<void> {
-    const { client, store, watcher, lookupGuard } = this.components
+    const { client, watcher, lookupGuard } = this.components
     if (payload.contract_id !== client.contractId || !this.started) return
-    if (await store.getRequest(payload.request_id) != null) return
+    if (await this.jobStore.get(payload.request_id) != null) return
     const view = await guardedLookUp(lookupGuard, from, payload.request_id, async () => await client.getRequest(payload.request_id))
     if (view?.request != null && view.status === 'pending') await this.consider({ request: view.request, raw: view.raw, height: watcher.height(), origin: 'gossip' })
   }
@@ -237,18 +241,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Gossips the stored reveal once the request's commit phase closed; remembers it until then. */
   private async reveal (id: string): Promise<void> {
-    const { client, store, metrics } = this.components
-    const mine = await store.getResult(id)
+    const { client, metrics } = this.components
+    const mine = await this.jobStore.result(id)
     if (mine == null) return
     const assignment = await client.getAssignment(id)
     if (assignment == null) { this.awaitingReveal.delete(id); return } // finished
     if (assignment.phase !== 'revealing') { this.awaitingReveal.set(id, assignment.close_at); return }
     this.awaitingReveal.delete(id)
-    const first = (await store.getRequest(id))?.state === 'committed'
-    if (first) {
-      await store.setRequestState(id, 'revealed')
-      metrics?.jobs.inc({ status: 'revealed' })
-    }
+    if (await this.jobStore.revealed(id)) metrics?.jobs.inc({ status: 'revealed' })
     this.emit('result:attested', { attestation: mine })
     await this.gossip(mine)
     const second = this.equivocations.get(id)
@@ -257,7 +257,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async run (request: ExecutionRequest, signal: AbortSignal): Promise<void> {
-    const { client, store, metrics, artifacts, execute } = this.components
+    const { client, metrics, artifacts, execute } = this.components
+    const jobs = this.jobStore
     const id = request.request_id.toString()
     try {
       if (!(request.assigned ?? []).includes(client.accountId)) {
@@ -268,7 +269,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           return
         }
       }
-      await store.setRequestState(id, 'working')
+      await jobs.working(id)
       const code = await artifacts.resolve(await this.concrete(request), signal)
       const compileOnly = isCompileOnly(request)
       const input = compileOnly ? '' : await this.input(request)
@@ -306,14 +307,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
         return
       }
       // stored before the commit is sent: a crash after it still has the reveal (and rebuilds the same commit)
-      await store.putResult(reveal)
-      await store.setRequestState(id, 'attested')
+      await jobs.attested(reveal)
       metrics?.jobs.inc({ status: 'attested' })
       if (!await this.ensureCommitted(id, commit)) {
         await this.skip(id, 'COMMIT_REFUSED', 'the contract took no commit from this worker (slot taken or phase closed)')
         return
       }
-      await store.setRequestState(id, 'committed')
+      await jobs.committed(id)
       metrics?.jobs.inc({ status: 'committed' })
       this.emit('result:committed', { requestId: id, commit })
       this.log.info({ requestId: id, success: reveal.success, instructions: reveal.instructions, codeHash: code.hash, wasmFrom: code.from, compileOnly }, 'committed')
@@ -328,8 +328,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const level = code === 'WASM_UNAVAILABLE' ? 'debug' : 'warn' // expected while a builder is still at it
         this.log[level]({ requestId: id, code, err }, 'job not done; will retry on reconciliation')
         this.emit('job:failed', { requestId: id, code, message: (err as Error).message })
-        const stored = await store.getRequest(id)
-        if (stored?.state === 'working' || stored?.state === 'attested') await store.setRequestState(id, 'seen', { code, message: (err as Error).message })
+        await jobs.retryLater(id, { code, message: (err as Error).message })
       }
     }
   }
@@ -354,7 +353,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async skip (id: string, code: string, message: string): Promise<void> {
-    await this.components.store.setRequestState(id, 'skipped', { code, message })
+    await this.jobStore.skipped(id, { code, message })
     this.components.metrics?.jobs.inc({ status: 'skipped' })
     this.log.info({ requestId: id, code, reason: message }, 'request skipped')
     this.emit('job:failed', { requestId: id, code, message })

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { startLocalnet, type Localnet } from '../../../localnet/index.js'
 import { deployOutlayer } from '../../../scripts/deploy.js'
-import { ChainWatcher, createBlockFeed, createOutlayerClient, findRequestId, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
+import { ChainWatcher, watcherState, createBlockFeed, createOutlayerClient, findRequestId, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
 import { generateNearKey } from '../../keys.js'
 
@@ -48,7 +48,7 @@ describe('chain watcher on localnet', function () {
   }
 
   function watcher (store: NodeStore, startHeight?: number): ChainWatcher {
-    return new ChainWatcher({ feed: createBlockFeed(net.feedUrl), client: user, store, logger }, {
+    return new ChainWatcher({ feed: createBlockFeed(net.feedUrl), client: user, store: store.section('chain'), logger }, {
       contractId, pollMs: 50, reconcileEveryBlocks: 1_000_000, ...(startHeight != null ? { startHeight } : {})
     })
   }
@@ -65,7 +65,7 @@ describe('chain watcher on localnet', function () {
       assert.equal(e.raw != null, true)
       assert.deepEqual(e.request.source, SOURCE)
       await first.stop()
-      const cursor = await store.getCursor()
+      const cursor = await watcherState(store.section('chain')).cursor()
       assert.ok(cursor != null && cursor >= e.height, `cursor ${cursor} saved past the request's block ${e.height}`)
 
       // a restarted watcher starts at the saved cursor, not at the chain head

@@ -27,6 +27,8 @@ describe('node config', () => {
     assert.deepEqual(defaultConfig().p2p.listen, ['/ip4/0.0.0.0/tcp/0'], 'any port on localnet')
     assert.equal(cfg.worker.capacity, 8)
     assert.deepEqual(cfg.worker.allowedSources, ['GitHub', 'WasmUrl', 'Project'])
+    assert.equal(cfg.worker.execCacheDir, undefined, 'the prepared-module cache is under the data dir unless a shared one is named')
+    assert.equal(validateConfig({ ...valid, worker: { ...valid.worker, execCacheDir: '/srv/outlayer/exec-cache' } }).worker.execCacheDir, '/srv/outlayer/exec-cache')
     assert.deepEqual(cfg.roles, ['worker'])
     assert.equal(cfg.signingKey, '')
     assert.throws(() => validateConfig(cfg), (e: ConfigError) => e.code === 'CONFIG_INVALID' && e.field === 'near.contractId')

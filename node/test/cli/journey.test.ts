@@ -14,6 +14,7 @@ import { startLocalnet, type Localnet } from '../../../localnet/index.js'
 import { deployOutlayer } from '../../../scripts/deploy.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { sha256Hex } from '../../../protocol/index.js'
+import { defaultCacheDir } from '../../../sandbox/exec/index.js'
 import { createOutlayerClient } from '../../chain/index.js'
 import { ROOT, runCli } from './run-cli.js'
 
@@ -39,7 +40,7 @@ describe('outlayer init → start → status → request (one node, real CLI pro
     const init = await runCli(['init', '--dir', join(dir, 'node'), '--contract-id', contractId, '--rpc-url', net.rpcUrl, '--feed-url', net.feedUrl,
       // the deprecated role name still works (saved as resolver); no operator key is needed to resolve
       '--account-id', worker.accountId, '--secret-key', worker.secretKey, '--roles', 'worker,aggregator',
-      '--listen', '/ip4/127.0.0.1/tcp/0', '--http-port', String(await freePort()), '--json'])
+      '--listen', '/ip4/127.0.0.1/tcp/0', '--http-port', String(await freePort()), '--exec-cache-dir', defaultCacheDir(), '--json'])
     assert.equal(init.code, 0, init.stderr)
     const summary = JSON.parse(init.stdout) as { configPath: string, signingPublicKey: string }
     configPath = summary.configPath

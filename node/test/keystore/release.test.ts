@@ -4,7 +4,7 @@
  * (verification v2: a primary in `assigned`; a backup only after `commit_deadline`) after each node's own checks, and every refusal with its own code. Then blame, restart, and leak checks.
  */
 import assert from 'node:assert/strict'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { Point } from '../../../protocol/secrets/index.js'
@@ -12,6 +12,7 @@ import { encryptSecrets, provePartial, type Accessor } from '../../../protocol/s
 import { NEAR, assignedWorkers, call, commit, ok, resolve, responseOf, request, refused, reveal, untilRevealing, workerKey, type World, type Worker } from '../../../contract/test/world.js'
 import { GroupCache, KeystoreError, RecordCache, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
 import { connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
+import { filesUnder } from '../files.js'
 
 const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 const HASH = 'cd'.repeat(32)
@@ -19,12 +20,6 @@ const SOURCE = { WasmUrl: { url: 'https://example.com/echo.wasm', hash: HASH, bu
 const ACCESSOR: Accessor = { WasmHash: { hash: HASH } }
 const SECRET = 'sk-live-7b1e0c9d-never-in-logs'
 const SALT = 'pepper-5f3a-never-in-logs'
-
-async function allFiles (dir: string): Promise<string[]> {
-  const out: string[] = []
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) out.push(join(e.parentPath, e.name))
-  return out
-}
 
 describe('keystore: threshold release over libp2p on localnet', function () {
   this.timeout(180_000)
@@ -263,7 +258,7 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     frames.push(JSON.stringify(answer.value), JSON.stringify(req))
     const record = JSON.stringify(await w.view('get_secrets', { owner: owner().accountId, accessor: ACCESSOR, profile: 'default' }))
     const haystacks = [...k.logs, ...frames, record]
-    for (const m of k.members) for (const f of await allFiles(m.dataDir)) haystacks.push((await readFile(f)).toString('latin1'))
+    for (const m of k.members) for (const f of await filesUnder(m.dataDir)) haystacks.push((await readFile(f)).toString('latin1'))
     assert.ok(k.logs.length > 10, 'the keystore nodes logged')
     for (const needle of [SECRET, SALT, Buffer.from(SECRET).toString('base64'), Buffer.from(SECRET).toString('hex')]) {
       for (const h of haystacks) assert.ok(!h.includes(needle), `a secret leaked into: ${h.slice(0, 120)}`)

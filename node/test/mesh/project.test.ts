@@ -105,7 +105,7 @@ describe('mesh: Project sources and compile_only', function () {
     assert.equal(e.code, 'PROJECT_UNKNOWN')
     assert.match(e.message, /nobody\.test\.near\/ghost does not exist/)
     await waitFor(async () => (await skipped(node.metrics)) > skippedBefore, 'the skipped-jobs metric')
-    assert.equal((await node.store.getRequest('9000000'))?.state, 'skipped')
+    assert.equal((await node.worker!.job('9000000'))?.state, 'skipped')
   })
 
   it('answers a compile_only request with the wasm hash and size, without running it', async () => {

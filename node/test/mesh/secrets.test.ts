@@ -6,20 +6,14 @@
  * no log line of any node (debug level, captured).
  */
 import { strict as assert } from 'node:assert'
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { createLogger } from '../../log.js'
 import { setUpKeystore, storeProfile } from '../../testing/keystore.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
+import { filesUnder } from '../files.js'
 
 const SECRET = 'sk-mesh-3f9a1c77-never-in-logs'
 const OTHER = 'token-e2e-5d20-never-in-logs'
-
-async function filesUnder (dir: string): Promise<string[]> {
-  const out: string[] = []
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) out.push(join(e.parentPath, e.name))
-  return out
-}
 
 describe('mesh: a request with secrets_ref gets the profile as env vars, from 2-of-3 keystore nodes', function () {
   this.timeout(300_000)

@@ -9,9 +9,9 @@ import { join } from 'node:path'
 import {
   EMPTY_TRANSCRIPT_HASH, attestationDigestV2, commitHash, commitSalt, sha256Hex, sign, toBytes, toHex, type AttestationPayload
 } from '../../../protocol/index.js'
-import { contextOf, onChainReveal } from '../../roles/worker/index.js'
+import { WorkerJobs, contextOf, onChainReveal } from '../../roles/worker/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
-import { resolver as createResolver, type Resolver } from '../../roles/resolver/index.js'
+import { ResolverRequests, resolver as createResolver, type Resolver } from '../../roles/resolver/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
 import { GossipBus, WatcherStandIn, silent } from './fixtures.js'
 
@@ -23,11 +23,14 @@ describe('resolver role', function () {
   let chain: TestChain
   let dir: string
   let store: NodeStore
+  /** the resolver's section, read and written as the resolver does (a crash's leftovers, assertions) */
+  let followed: ResolverRequests
   before(async () => { chain = await startChain({ workers: 3 }) })
   after(async () => { await chain?.stop() })
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'outlayer-resolver-'))
     store = await openStore(join(dir, 'store'))
+    followed = new ResolverRequests(store.section('resolver'))
   })
   afterEach(async () => {
     await store.close()
@@ -58,7 +61,7 @@ describe('resolver role', function () {
   async function started (): Promise<{ resolver: Resolver, gossip: GossipBus, watcher: WatcherStandIn, events: Record<string, unknown[]> }> {
     const gossip = new GossipBus()
     const watcher = new WatcherStandIn()
-    const resolver = createResolver({ graceBlocks: 0 })({ client: chain.workers[0]!.client, store, gossip, watcher, logger: silent })
+    const resolver = createResolver({ graceBlocks: 0 })({ client: chain.workers[0]!.client, store: store.section('resolver'), gossip, watcher, logger: silent })
     const events: Record<string, unknown[]> = { submitted: [], duplicate: [], invalid: [], disagreed: [], equivocated: [] }
     resolver.on('worker:equivocated', e => events.equivocated!.push(e.workerId))
     resolver.on('request:submitted', e => events.submitted!.push(e))
@@ -86,9 +89,9 @@ describe('resolver role', function () {
       reveal: { salt, signature, code_hash: response.code_hash, success: response.success, output_hash: response.output_hash!, error: '', instructions: response.resources_used.instructions, transcript_hash: response.transcript_hash! }
     })
     await resolver.idle()
-    assert.deepEqual(await store.attestations(requestId), [], 'by hash only: it waits for a gossiped reveal of the same result')
+    assert.deepEqual(await followed.reveals(requestId), [], 'by hash only: it waits for a gossiped reveal of the same result')
     gossip.deliver('attestation', ra)
-    await waitUntil(async () => (await store.attestations(requestId)).length === 2)
+    await waitUntil(async () => (await followed.reveals(requestId)).length === 2)
     watcher.emit('block', { height: chain.net.height() }) // grace 0: the squatter is not waited for
     await waitUntil(() => events.submitted!.length === 1)
     assert.deepEqual([...(events.submitted![0] as { workers: string[] }).workers].sort(), [a.accountId, b.accountId].sort())
@@ -105,7 +108,7 @@ describe('resolver role', function () {
     const { resolver, gossip, events } = await started()
     gossip.deliver('attestation', ra)
     gossip.deliver('attestation', rc)
-    await waitUntil(async () => (await store.attestations(requestId)).length === 2)
+    await waitUntil(async () => (await followed.reveals(requestId)).length === 2)
     await resolver.idle()
     assert.equal(events.submitted!.length, 0, 'one vote each way is no quorum')
     gossip.deliver('attestation', rb)
@@ -116,7 +119,7 @@ describe('resolver role', function () {
     assert.deepEqual(events.disagreed, [c.accountId])
     const view = await chain.user.getRequest(requestId)
     assert.notEqual(view?.status, 'pending')
-    assert.equal((await store.getSubmission(requestId))?.state, 'done')
+    assert.equal((await followed.submission(requestId))?.state, 'done')
     await resolver.stop()
   })
 
@@ -136,7 +139,7 @@ describe('resolver role', function () {
     await waitUntil(() => events.invalid!.length === 6)
     await resolver.idle()
     assert.deepEqual([...events.invalid as string[]].sort(), ['BAD_SIGNATURE', 'COMMIT_MISMATCH', 'NO_REVEAL', 'OUTPUT_HASH', 'UNKNOWN_WORKER', 'WRONG_CONTRACT'])
-    assert.deepEqual(await store.attestations(requestId), [])
+    assert.deepEqual(await followed.reveals(requestId), [])
     gossip.deliver('attestation', good) // the committed one: counts, resolves, and with the other signature is evidence
     await waitUntil(() => events.submitted!.length === 1)
     assert.deepEqual(events.equivocated, [w!.accountId])
@@ -148,13 +151,13 @@ describe('resolver role', function () {
     const [a] = await assignedOf(requestId) as [TestWorker]
     const mine = await reveal(a, requestId, 'once', { commit: true })
     const view = await chain.user.getRequest(requestId)
-    await store.addRequest({ request_id: requestId, raw: view!.raw, seen_at: 1 })
-    await store.addAttestation(mine)
-    await store.putSubmission({ request_id: requestId, state: 'pending', workers: [a.accountId], attempts: 1, duplicates: 0, updated_ms: 1 })
+    await followed.add({ request_id: requestId, raw: view!.raw, seen_at: 1 })
+    await followed.addReveal(mine)
+    await followed.putSubmission({ request_id: requestId, state: 'pending', workers: [a.accountId], attempts: 1, duplicates: 0, updated_ms: 1 })
     const first = await started()
     await waitUntil(() => first.events.submitted!.length === 1)
     await first.resolver.stop()
-    assert.equal((await store.getSubmission(requestId))?.attempts, 2)
+    assert.equal((await followed.submission(requestId))?.attempts, 2)
     const second = await started() // a second restart finds the submission done: nothing is sent
     await second.resolver.idle()
     assert.deepEqual([second.events.submitted!.length, second.events.duplicate!.length], [0, 0])
@@ -173,6 +176,26 @@ describe('resolver role', function () {
     await resolver.idle()
     assert.deepEqual([events.submitted!.length, events.duplicate!.length], [0, 0], 'a closed request is not aggregated at all')
     await resolver.stop()
+  })
+
+  it('a restart resolves a request this node\'s worker skipped: each role has its own section of the one store', async () => {
+    const requestId = await chain.request({ source: SOURCE })
+    const [a] = await assignedOf(requestId) as [TestWorker]
+    const mine = await reveal(a, requestId, 'apart', { commit: true })
+    const raw = (await chain.user.getRequest(requestId))!.raw
+    // what a crashed node with both roles left: its worker skipped the request, its resolver had the reveal
+    const jobs = new WorkerJobs(store.section('worker'))
+    await jobs.add({ request_id: requestId, raw, seen_at: 1 })
+    await jobs.skipped(requestId, { code: 'NOT_ASSIGNED', message: 'the contract assigned this request to other workers' })
+    await followed.add({ request_id: requestId, raw, seen_at: 1 })
+    await followed.addReveal(mine)
+    await store.close()
+    store = await openStore(join(dir, 'store'))
+    followed = new ResolverRequests(store.section('resolver'))
+    const { resolver, events } = await started()
+    await waitUntil(() => events.submitted!.length === 1)
+    await resolver.stop()
+    assert.deepEqual([(await new WorkerJobs(store.section('worker')).get(requestId))?.state, (await followed.submission(requestId))?.state], ['skipped', 'done'])
   })
 })
 

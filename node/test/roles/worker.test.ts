@@ -12,8 +12,8 @@ import { createExecutor, type Executor } from '../../../sandbox/exec/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
 import { ArtifactResolver } from '../../artifacts/index.js'
 import { phaseClosedAt, type OnChainReveal } from '../../chain/index.js'
-import { openStore, type NodeStore } from '../../store/index.js'
-import { worker as createWorker, type ExecuteFn, type Worker, type WorkerInit } from '../../roles/worker/index.js'
+import { openStore, requestKey, type NodeStore } from '../../store/index.js'
+import { WorkerJobs, worker as createWorker, type ExecuteFn, type Job, type Worker, type WorkerInit } from '../../roles/worker/index.js'
 import { startChain, type TestChain, type TestWorker } from './chain.js'
 import { GossipBus, WatcherStandIn, serve, silent } from './fixtures.js'
 
@@ -27,6 +27,8 @@ describe('worker role', function () {
     chain = await startChain({ workers: 2, commitWindowBlocks: 10 })
     executor = createExecutor({ workers: 1 })
     echo = new Uint8Array(await readFile((await ensureExamples()).echo))
+    // prepared once here, so no case's wait includes the preparation thread's first start (binaryen)
+    await executor.execute(echo, { input: '{}' })
   })
   after(async () => {
     await executor?.close()
@@ -34,7 +36,7 @@ describe('worker role', function () {
   })
   afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }) })
 
-  interface Running { worker: Worker, store: NodeStore, gossip: GossipBus, watcher: WatcherStandIn, commits: () => number, reveals: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
+  interface Running { worker: Worker, store: NodeStore, jobs: WorkerJobs, gossip: GossipBus, watcher: WatcherStandIn, commits: () => number, reveals: () => number, failures: Array<{ code: string }>, stop: () => Promise<void> }
 
   async function run (w: TestWorker, opts: { dir?: string, execute?: ExecuteFn, init?: Partial<WorkerInit> } = {}): Promise<Running & { dir: string }> {
     const dir = opts.dir ?? await mkdtemp(join(tmpdir(), 'outlayer-worker-'))
@@ -51,12 +53,12 @@ describe('worker role', function () {
     }
     const artifacts = new ArtifactResolver({ store: createArtifactStore(join(dir, 'artifacts'), { maxBytes: 1 << 24 }), logger: silent })
     const worker = createWorker({ signingKey: w.key, networkId: chain.networkId, ...opts.init })({
-      client, store, gossip, watcher, artifacts, execute: opts.execute ?? (async (wasm, o) => await executor.execute(wasm, o)), logger: silent
+      client, store: store.section('worker'), gossip, watcher, artifacts, execute: opts.execute ?? (async (wasm, o) => await executor.execute(wasm, o)), logger: silent
     })
     const failures: Array<{ code: string }> = []
     worker.on('job:failed', e => failures.push(e))
     await worker.start()
-    return { dir, worker, store, gossip, watcher, commits: () => commits, reveals: () => reveals, failures, stop: async () => { await worker.stop(); await store.close() } }
+    return { dir, worker, store, jobs: new WorkerJobs(store.section('worker')), gossip, watcher, commits: () => commits, reveals: () => reveals, failures, stop: async () => { await worker.stop(); await store.close() } }
   }
 
   async function offer (r: Running, requestId: string, origin: 'feed' | 'reconcile' = 'feed'): Promise<void> {
@@ -65,7 +67,7 @@ describe('worker role', function () {
     r.watcher.emit('request:new', { request: view!.request!, raw: view!.raw, height: chain.net.height(), origin })
   }
 
-  const state = async (r: Running, id: string): Promise<string | undefined> => (await r.store.getRequest(id))?.state
+  const state = async (r: Running, id: string): Promise<string | undefined> => (await r.worker.job(id))?.state
 
   /** the request's primary and the other worker (its backup, with two registered workers and R=1) */
   async function roles (requestId: string): Promise<[TestWorker, TestWorker]> {
@@ -89,7 +91,7 @@ describe('worker role', function () {
       while (chain.net.height() <= Number(deadline)) await new Promise(resolve => setTimeout(resolve, 100))
       b.worker.onBlock(chain.net.height())
       await waitUntil(async () => await state(b, requestId) === 'skipped')
-      assert.deepEqual([b.commits(), b.gossip.count('attestation'), (await b.store.getRequest(requestId))?.note?.code], [0, 0, 'NOT_NEEDED'])
+      assert.deepEqual([b.commits(), b.gossip.count('attestation'), (await b.worker.job(requestId))?.note?.code], [0, 0, 'NOT_NEEDED'])
       const assignment = await chain.user.getAssignment(requestId)
       assert.deepEqual(assignment?.commits.map(c => c.worker_id), [primary.accountId])
       await a.stop(); await b.stop()
@@ -129,7 +131,7 @@ describe('worker role', function () {
     await offer(r, requestId)
     await offer(r, requestId, 'reconcile')
     await waitUntil(async () => await state(r, requestId) === 'skipped')
-    assert.deepEqual((await r.store.getRequest(requestId))?.note, { code: 'SOURCE_UNSUPPORTED', message: 'source WasmUrl is not allowed on this node' })
+    assert.deepEqual((await r.worker.job(requestId))?.note, { code: 'SOURCE_UNSUPPORTED', message: 'source WasmUrl is not allowed on this node' })
     assert.deepEqual([r.failures.length, r.commits()], [1, 0])
     await r.stop()
   })
@@ -151,7 +153,7 @@ describe('worker role', function () {
       // a reconciliation offers it again: awaited, it ends without running anything
       const view = (await chain.user.getRequest(requestId))!
       await r.worker.consider({ request: view.request!, raw: view.raw, height: chain.net.height(), origin: 'reconcile' })
-      const note = (await r.store.getRequest(requestId))?.note as { code: string, message: string }
+      const note = (await r.worker.job(requestId))!.note!
       assert.equal(note.code, 'MODULE_REFUSED')
       assert.ok(note.message.startsWith(`${reason}:`), note.message)
       assert.deepEqual([await state(r, requestId), executions, r.commits(), r.failures.map(f => f.code)], ['skipped', 1, 0, ['MODULE_REFUSED']])
@@ -194,19 +196,19 @@ describe('worker role', function () {
       assert.equal(await state(again, requestId), 'working', 'the store remembers the job')
       await offer(again, requestId, 'reconcile')
       await waitUntil(async () => await state(again, requestId) === 'revealed')
-      const reveal = await again.store.getResult(requestId)
+      const reveal = await again.jobs.result(requestId)
       await again.stop()
       // kill -9 after commit_result landed but before the state was written: the store says `attested`
       const crashed = await openStore(join(stuck.dir, 'store'))
-      await crashed.setRequestState(requestId, 'attested')
+      const table = crashed.section('worker').table<Job>('jobs')
+      await table.put(requestKey(requestId), { ...(await table.get(requestKey(requestId)))!, state: 'attested' })
       await crashed.close()
       const third = await run(first, { dir: stuck.dir })
       await offer(third, requestId, 'reconcile')
       await waitUntil(async () => await state(third, requestId) === 'revealed')
       assert.deepEqual([stuck.commits(), again.commits(), third.commits()], [0, 1, 0], 'one commit in all')
-      // time_ms is this run's own wall clock, outside the signed digest: everything signed must be the same
-      const signed = (r: typeof reveal): unknown => r == null ? r : { ...r, time_ms: undefined }
-      assert.deepEqual(signed(await third.store.getResult(requestId)), signed(reveal), 'the derived salt rebuilt the same reveal')
+      // the same reveal but for time_ms, the run's own wall time (local, in no digest)
+      assert.deepEqual({ ...await third.jobs.result(requestId), time_ms: 0 }, { ...reveal, time_ms: 0 }, 'the derived salt rebuilt the same reveal')
       assert.equal((await chain.user.getAssignment(requestId))?.commits.length, 1)
       await third.stop()
     } finally { await server.close() }
