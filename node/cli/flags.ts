@@ -1,6 +1,7 @@
 /** The CLI's flag parsers, one per kind: each throws a UsageError that names the flag and what it expects. */
 import { nearToYocto } from '../../protocol/index.js'
 import { ConfigError, parseRoleList, type Role } from '../config.js'
+import type { Command } from 'commander'
 import { UsageError } from './exit-codes.js'
 
 /** A whole number in [min, max] @default min 0, max Number.MAX_SAFE_INTEGER */
@@ -35,4 +36,13 @@ export function rolesFlag (text: string): Role[] {
     if (err instanceof ConfigError) throw new UsageError(`--${err.message}`)
     throw err
   }
+}
+
+/** The flags that name the account a command signs with: `--account-id` with `--secret-key`, or a `--keys-file`. */
+export function signerOptions (cmd: Command, who: string): Command {
+  return cmd
+    .option('--network-id <N>', 'localnet | testnet | mainnet')
+    .option('--account-id <A>', `${who} (with --secret-key, or picks it from --keys-file)`)
+    .option('--secret-key <K>', 'ed25519:... key of --account-id')
+    .option('--keys-file <F>', 'a near-cli credential file, or the localnet keys file')
 }

@@ -27,7 +27,7 @@ import { createLogger } from '../../log.js'
 import { createKeystoreChain, type GroupArgs } from '../../roles/keystore/index.js'
 import { runCeremony, type CeremonyMember } from '../../roles/keystore/ceremony.js'
 import { UsageError } from '../exit-codes.js'
-import { intFlag } from '../flags.js'
+import { intFlag, signerOptions } from '../flags.js'
 import { credentials } from './request.js'
 
 interface OwnerOptions {
@@ -53,13 +53,9 @@ interface DkgOptions extends OwnerOptions {
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 function owner (cmd: Command): Command {
-  return cmd
+  return signerOptions(cmd
     .option('--contract-id <C>', 'the outlayer contract account (default: the first --config\'s)')
-    .option('--rpc-url <U>', 'NEAR JSON-RPC URL (default: the first --config\'s)')
-    .option('--network-id <N>', 'localnet | testnet | mainnet')
-    .option('--account-id <A>', 'the contract owner (with --secret-key, or picks it from --keys-file)')
-    .option('--secret-key <K>', 'ed25519:... key of --account-id')
-    .option('--keys-file <F>', 'a near-cli credential file, or the localnet keys file')
+    .option('--rpc-url <U>', 'NEAR JSON-RPC URL (default: the first --config\'s)'), 'the contract owner')
 }
 
 export function register (program: Command): void {

@@ -4,6 +4,7 @@
  * Values are read from a file (JSON object or KEY=VALUE lines), never from argv (which `ps` shows).
  */
 import type { Command } from 'commander'
+import { signerOptions } from '../flags.js'
 import { readFile } from 'node:fs/promises'
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from 'near-api-js'
 import { TGAS } from '../../../protocol/index.js'
@@ -28,15 +29,11 @@ interface SecretsOptions {
 const STORAGE_YOCTO_PER_BYTE = 10n ** 19n
 
 function common (cmd: Command): Command {
-  return cmd
+  return signerOptions(cmd
     .requiredOption('--accessor <A>', 'repo:owner/name[@branch] | wasm:<sha256 hex> | project:<owner/name>')
     .option('--profile <P>', 'profile name (1..64 characters)', 'default')
     .requiredOption('--contract-id <C>', 'the outlayer contract account')
-    .option('--rpc-url <U>', 'NEAR JSON-RPC URL')
-    .option('--network-id <N>', 'localnet | testnet | mainnet')
-    .option('--account-id <A>', 'the secrets owner (with --secret-key, or picks an account from --keys-file)')
-    .option('--secret-key <K>', 'ed25519:... key of --account-id')
-    .option('--keys-file <F>', 'a near-cli credential file, or the localnet keys file')
+    .option('--rpc-url <U>', 'NEAR JSON-RPC URL'), 'the secrets owner')
 }
 
 export function register (program: Command): void {

@@ -54,7 +54,10 @@ export async function serveLies (attacker: MeshLibp2p, args: LyingServerArgs): P
   })
 }
 
+/** Provides once the attacker's DHT knows a peer: right after a dial, identify has not yet put one in its table. */
 export async function provideFrom (attacker: MeshLibp2p, wasmHash: string): Promise<void> {
+  const table = (attacker.services.dht as unknown as { routingTable: { size: number } }).routingTable
+  await waitFor(() => table.size > 0, 'a peer in the attacker\'s DHT routing table')
   for await (const _ of attacker.services.dht.provide(wasmCid(wasmHash))) { /* drain */ }
 }
 

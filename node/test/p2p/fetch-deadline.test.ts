@@ -24,6 +24,11 @@ describe('p2p wasm fetch deadlines against stalling providers (issue 17 §5)', f
       stallers.push({ libp2p, ...await serveStalls(libp2p) })
       await provideFrom(libp2p, hash)
     }
+    // the tests below are about stallers the fetchers know of: make that a checked precondition
+    const ids = new Set(stallers.map(s => s.libp2p.peerId.toString()))
+    for (const node of nodes.slice(1)) {
+      await waitFor(async () => (await node.findWasmProviders(hash, { signal: AbortSignal.timeout(5000) })).filter(p => ids.has(p)).length >= n, `${n} stallers as providers on ${node.peerId}`)
+    }
   }
 
   before(async () => {
