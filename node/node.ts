@@ -183,7 +183,9 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     let api: ApiServer | undefined
     // the explorer follows the feed for the dashboard; only a node that serves HTTP runs it
     const index = new ExecutionIndex({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), logger: logger.child({ module: 'explorer' }) }, { contractId: config.near.contractId })
-    const explorer = createExplorer({ index, client, mesh, network: config.network, ...(builderImage != null ? { builderImage } : {}) })
+    const explorer = createExplorer({
+      index, client, mesh, network: config.network, ...(builderImage != null ? { builderImage } : {}), ...(worker != null ? { transcripts: async (id: string) => await worker!.transcript(id) } : {})
+    })
     const http: Startable = {
       start: async () => {
         if (overrides.http === false || api != null) return

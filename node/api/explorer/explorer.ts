@@ -3,7 +3,7 @@
  * the contract's views through the node's typed client, and the mesh. `Explorer` is the narrow interface the
  * routes use (tests hand in their own); createExplorer builds it for a node.
  */
-import { DEFAULT_BUILD_TARGET, type BuildAttestation } from '../../../protocol/index.js'
+import { DEFAULT_BUILD_TARGET, type BuildAttestation, type TranscriptEntry } from '../../../protocol/index.js'
 import { builderBuildKey } from '../../../sandbox/builder/index.js'
 import type { OutlayerClient } from '../../chain/index.js'
 import type { MeshNode } from '../../p2p/index.js'
@@ -53,6 +53,8 @@ export interface Explorer {
   keystoreGroup: () => Promise<KeystoreGroupView | null>
   /** an owner's secrets records (ids only) as the indexed blocks announced them, newest first */
   secrets: (owner: string) => SecretsEntry[]
+  /** this node's I/O transcript of a request it ran (none on a node without the worker role) */
+  transcript: (requestId: string) => Promise<TranscriptEntry[] | undefined>
 }
 
 export interface ExplorerParts {
@@ -62,13 +64,15 @@ export interface ExplorerParts {
   network: string
   /** the builder image's content id in build keys (the node's own; without it no build records are listed) */
   builderImage?: () => Promise<string>
+  /** the worker role's transcripts (node/roles/worker/jobs.ts) */
+  transcripts?: (requestId: string) => Promise<TranscriptEntry[] | undefined>
 }
 
 const BUILD_LOOKUP_MS = 1500
 const BUILDER_IMAGE_MS = 2000
 const MAX_BUILD_KEYS = 20
 
-export function createExplorer ({ index, client, mesh, network, builderImage }: ExplorerParts): Explorer {
+export function createExplorer ({ index, client, mesh, network, builderImage, transcripts }: ExplorerParts): Explorer {
   const rpc = async <T>(method: string, params: unknown): Promise<T> =>
     await (client.provider as unknown as { sendJsonRpc: (m: string, p: unknown) => Promise<T> }).sendJsonRpc(method, params)
   return {
@@ -126,7 +130,8 @@ export function createExplorer ({ index, client, mesh, network, builderImage }: 
       if (!g.ok) throw new Error(g.error.message)
       return { version: g.value.version, group_key: Buffer.from(g.value.groupKey).toString('hex'), threshold: g.value.threshold, members: g.value.members.length }
     },
-    secrets: (owner) => index.secrets.list(owner)
+    secrets: (owner) => index.secrets.list(owner),
+    transcript: async (id) => await transcripts?.(id)
   }
 }
 

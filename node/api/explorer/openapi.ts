@@ -20,7 +20,7 @@ export const OPENAPI = {
   info: { title: 'outlayer-mesh node API', version: '1.0.0', description: 'Read from the chain (events and views), the node\'s store and the mesh. Amounts are yocto decimal strings.' },
   paths: {
     '/api/executions': get('executions, newest first; ?tx=<hash> returns the one a request_execution transaction created', [...page, ...search, { name: 'tx', in: 'query', schema: { type: 'string' } }]),
-    '/api/executions/{id}': get('one request: timeline steps (block, tx), workers and whether they agreed, slashes, the response', id),
+    '/api/executions/{id}': get('one request: timeline steps (block, tx), workers and whether they agreed, slashes, the response, and `transcript` (the I/O transcript entries) when this node ran the request and its transcript hashes to the agreed one', id),
     '/api/workers': get('registered workers with bond, counts, earnings, uptime, reputation (and its formula)', page),
     '/api/network': get('peers, gossip health per topic, DHT build records, chain height and lag', page),
     '/api/contract': get('contract id, network, get_config, get_pricing, get_max_limits'),

@@ -4,6 +4,7 @@
  * `offset` ≤ 1e6) and every bad parameter is a JSON 400 naming it. Returns undefined for a path it does not own.
  */
 import type { IncomingMessage } from 'node:http'
+import { transcriptHash } from '../../../protocol/index.js'
 import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundItemError, UpstreamError } from '../errors.js'
 import type { Explorer } from './explorer.js'
 import type { ExecutionRecord, ExecutionStatus } from './index-record.js'
@@ -87,6 +88,17 @@ async function attestations (explorer: Explorer, r: ExecutionRecord): Promise<Re
   }
 }
 
+/**
+ * The record with this node's own I/O transcript of the run, only when it hashes to the agreed transcript_hash:
+ * the page then shows entries a quorum vouched for, never a dissenter's or an unresolved run's.
+ */
+async function withTranscript (explorer: Explorer, r: ExecutionRecord): Promise<ExecutionRecord & { transcript?: unknown }> {
+  const agreed = r.response?.transcript_hash
+  if (agreed == null) return r
+  const entries = await explorer.transcript(r.request_id).catch(() => undefined)
+  return entries != null && entries.length > 0 && transcriptHash(entries) === agreed ? { ...r, transcript: entries } : r
+}
+
 async function readBody (req: IncomingMessage): Promise<Record<string, unknown>> {
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new BadRequestError('content-type must be application/json')
   const chunks: Buffer[] = []
@@ -154,7 +166,7 @@ export async function explorerRoute (explorer: Explorer, req: IncomingMessage, p
     if (name === 'executions' && parts.length === 3) {
       const r = explorer.execution(requestId(arg!))
       if (r == null) throw new NotFoundItemError(`request ${arg}`)
-      return { body: r }
+      return { body: await withTranscript(explorer, r) }
     }
     if (parts.length === 2) {
       switch (name) {

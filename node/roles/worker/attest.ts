@@ -50,9 +50,11 @@ export function attest ({ contractId, networkId, request, workerId, codeHash, re
   const success = status === 'ok'
   const output = success ? result.stdout : new Uint8Array(0)
   const error = responseError({ status, exit_code: result.exit_code, trap: result.trap })
+  // the run's own I/O transcript: the digest and the reveal carry it, so two runs that saw different outside data disagree
+  const transcriptHash = result.transcript_hash ?? EMPTY_TRANSCRIPT_HASH
   const digest = attestationDigestV2({
     ...contextOf(request, contractId, networkId, workerId),
-    codeHash, success, output, error, instructions: result.fuel_used, transcriptHash: EMPTY_TRANSCRIPT_HASH
+    codeHash, success, output, error, instructions: result.fuel_used, transcriptHash
   })
   const salt = commitSalt(key.secretKey, request.request_id)
   return {
@@ -69,7 +71,7 @@ export function attest ({ contractId, networkId, request, workerId, codeHash, re
       time_ms: Math.max(0, Math.round(result.wall_ms)),
       result_hash: result.result_hash,
       code_hash: codeHash,
-      transcript_hash: EMPTY_TRANSCRIPT_HASH,
+      transcript_hash: transcriptHash,
       salt: toHex(salt),
       signature: Buffer.from(sign(digest, key.secretKey)).toString('base64')
     }

@@ -5,9 +5,12 @@
  *   seen → working → attested (reveal stored with it, atomically) → committed → revealed → resolved
  *   any open state → skipped (note) · working | attested → seen (note: retried on reconciliation) · any → resolved
  *
+ * The I/O transcript of a run (names and body hashes, never values: protocol/transcript.ts) is written with the
+ * reveal and kept as long as the job, for the explorer: the chain holds only its hash.
+ *
  * Only the worker writes this section; the resolver keeps its own (roles/resolver/requests.ts).
  */
-import type { AttestationPayload } from '../../../protocol/index.js'
+import type { AttestationPayload, TranscriptEntry } from '../../../protocol/index.js'
 import { requestKey, StoreError, type StoreOp, type StoreSection, type StoreTable } from '../../store/index.js'
 
 /** Where a request stands for this worker. */
@@ -37,16 +40,21 @@ const OPEN: ReadonlySet<JobState> = new Set(['seen', 'working', 'attested', 'com
 export class WorkerJobs {
   private readonly jobs: StoreTable<Job>
   private readonly results: StoreTable<AttestationPayload>
+  private readonly transcripts: StoreTable<TranscriptEntry[]>
 
   constructor (private readonly section: StoreSection) {
     this.jobs = section.table('jobs')
     this.results = section.table('results')
+    this.transcripts = section.table('transcripts')
   }
 
   async get (requestId: string): Promise<Job | undefined> { return await this.jobs.get(requestKey(requestId)) }
 
   /** this worker's own reveal, kept from `attested` until the request closes */
   async result (requestId: string): Promise<AttestationPayload | undefined> { return await this.results.get(requestKey(requestId)) }
+
+  /** the I/O transcript of this worker's run, when it made outside I/O */
+  async transcript (requestId: string): Promise<TranscriptEntry[] | undefined> { return await this.transcripts.get(requestKey(requestId)) }
 
   /** every job not yet `resolved` or `skipped`, in id order */
   async open (): Promise<Job[]> { return (await this.jobs.values()).filter(j => OPEN.has(j.state)) }
@@ -63,8 +71,11 @@ export class WorkerJobs {
   async working (requestId: string): Promise<void> { await this.move(requestId, () => 'working') }
 
   /** the reveal and the state in one write: stored before the commit is sent, so a crash after it keeps the reveal */
-  async attested (reveal: AttestationPayload): Promise<void> {
-    await this.move(reveal.request_id, () => 'attested', { ops: job => [this.results.putOp(requestKey(reveal.request_id), reveal), this.jobs.putOp(requestKey(job.request_id), job)] })
+  async attested (reveal: AttestationPayload, transcript: readonly TranscriptEntry[] = []): Promise<void> {
+    const key = requestKey(reveal.request_id)
+    await this.move(reveal.request_id, () => 'attested', {
+      ops: job => [this.results.putOp(key, reveal), this.jobs.putOp(key, job), ...(transcript.length > 0 ? [this.transcripts.putOp(key, [...transcript])] : [])]
+    })
   }
 
   async committed (requestId: string): Promise<void> { await this.move(requestId, () => 'committed') }

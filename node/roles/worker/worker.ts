@@ -8,7 +8,7 @@
  * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload } from '../../../protocol/index.js'
+import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
@@ -110,6 +110,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** this worker's record of a request (status, tests) */
   async job (requestId: string): Promise<Job | undefined> { return await this.jobStore.get(requestId) }
+
+  /** the I/O transcript of this worker's run of a request, when it made outside I/O (the explorer) */
+  async transcript (requestId: string): Promise<TranscriptEntry[] | undefined> { return await this.jobStore.transcript(requestId) }
 
   /** every job not yet resolved or skipped, in id order (the /status jobs) */
   async openJobs (): Promise<Job[]> { return await this.jobStore.open() }
@@ -307,7 +310,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         return
       }
       // stored before the commit is sent: a crash after it still has the reveal (and rebuilds the same commit)
-      await jobs.attested(reveal)
+      await jobs.attested(reveal, attested.transcript)
       metrics?.jobs.inc({ status: 'attested' })
       if (!await this.ensureCommitted(id, commit)) {
         await this.skip(id, 'COMMIT_REFUSED', 'the contract took no commit from this worker (slot taken or phase closed)')

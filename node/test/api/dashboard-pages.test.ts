@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { createApiServer, type ApiServer } from '../../api/index.js'
 import { ensureDashboard } from '../../../scripts/build-dashboard.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { fixtureExplorer, XSS } from './explorer-fixture.js'
+import { transcriptHash } from '../../../protocol/index.js'
+import { fixtureExplorer, TRANSCRIPT, XSS } from './explorer-fixture.js'
 import { sampleStatus } from './fixtures.js'
 
 const WAIT = { timeout: 20_000 }
@@ -59,7 +60,7 @@ describe('dashboard pages (headless chromium, fixture explorer)', function () {
     assert.equal(await page.textContent('#input'), XSS)
     assert.equal(await page.textContent('#output pre'), XSS)
     assert.ok((await page.locator('td', { hasText: XSS }).count()) >= 2, 'the worker id shows as text in workers and slashes')
-    assert.match(await page.textContent('#transcript') ?? '', new RegExp(`transcript hash ${'ef'.repeat(32)}`))
+    assert.match(await page.textContent('#transcript') ?? '', new RegExp(`transcript hash ${transcriptHash(TRANSCRIPT)}`))
     assert.equal(await page.locator('#transcript td', { hasText: `https://api.example/${XSS}` }).count(), 1, 'the transcript url as text')
     assert.equal(await page.locator('#transcript td', { hasText: `refused: ${XSS}` }).count(), 1, 'a refusal as text')
     await page.goto(`${server.url}/#/secrets`)

@@ -1,4 +1,5 @@
 /** An Explorer with fixed records (no chain): the route and page tests serve it, with hostile strings in it. */
+import { transcriptHash, type TranscriptEntry } from '../../../protocol/index.js'
 import type { Explorer, WorkerRow } from '../../api/index.js'
 import type { ExecutionRecord } from '../../api/explorer/index-record.js'
 import { NO_HISTORY } from '../../api/explorer/worker-stats.js'
@@ -25,21 +26,24 @@ export function record (id: number, overrides: Partial<ExecutionRecord> = {}): E
   }
 }
 
-/** 150 records (ids 1..150), the last one full of markup in every string a page shows */
+/** the worker's transcript of request 150 (hostile url and error), which hashes to its agreed transcript_hash */
+export const TRANSCRIPT: TranscriptEntry[] = [
+  { kind: 'http', request: { method: 'GET', url: `https://api.example/${XSS}`, header_names: ['accept'], body_sha256: 'e3'.repeat(32) }, response: { status: 200, header_names: [], body_sha256: 'aa'.repeat(32) } },
+  { kind: 'http', request: { method: 'POST', url: 'http://10.0.0.1/', header_names: [], body_sha256: 'e3'.repeat(32) }, response: { error: XSS } }
+]
+
+/**
+ * 150 records (ids 1..150), the last one full of markup in every string a page shows. The node holds a
+ * transcript for 150 (agreed) and for 149 (whose agreed transcript_hash is another one: never served).
+ */
 export function fixtureExplorer (): Explorer {
   const records = Array.from({ length: 149 }, (_, i) => record(i + 1))
+  records[148]!.response = { success: true, output: b64('{}'), transcript_hash: 'ef'.repeat(32) }
   records.push(record(150, {
-    input_data: XSS, response_format: 'Text', response: { success: true, output: b64(XSS), transcript_hash: 'ef'.repeat(32) },
+    input_data: XSS, response_format: 'Text', response: { success: true, output: b64(XSS), transcript_hash: transcriptHash(TRANSCRIPT) },
     workers: [{ worker_id: XSS, role: 'primary', agreed: false, revealed: true, dissent: { success: false, error: XSS } }],
     slashes: [{ worker_id: XSS, kind: 'disagreed', amount: '1', block: 13 }], source_label: XSS, caller: 'mallory.test.near'
   }))
-  // the transcript the components branch's workers keep (not in ExecutionRecord on main): hostile url and error
-  Object.assign(records[149]!, {
-    transcript: [
-      { kind: 'http', request: { method: 'GET', url: `https://api.example/${XSS}`, header_names: ['accept'], body_sha256: 'e3'.repeat(32) }, response: { status: 200, header_names: [], body_sha256: 'aa'.repeat(32) } },
-      { kind: 'http', request: { method: 'POST', url: 'http://10.0.0.1/', header_names: [], body_sha256: 'e3'.repeat(32) }, response: { error: XSS } }
-    ]
-  })
   records.reverse()
   const worker = (id: string): WorkerRow => ({ account_id: id, public_key: 'ed25519:11111111111111111111111111111111', bond: '1000000000000000000000000', status: 'active', ...NO_HISTORY })
   return {
@@ -63,6 +67,7 @@ export function fixtureExplorer (): Explorer {
     keystoreGroup: async () => ({ version: 1, group_key: 'e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76', threshold: 2, members: 3 }),
     secrets: (owner) => owner === 'alice.test.near'
       ? [{ owner, accessor: { Project: { project_id: XSS } }, profile: XSS, stored: { block: 12 } }, { owner, accessor: { WasmHash: { hash: 'ab'.repeat(32) } }, profile: 'default', stored: { block: 11 } }]
-      : []
+      : [],
+    transcript: async (id) => id === '150' || id === '149' ? TRANSCRIPT : undefined
   }
 }

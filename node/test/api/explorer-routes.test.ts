@@ -1,7 +1,7 @@
 /** The explorer's JSON routes: pagination and caps on every list, search, OutLayer's shapes, JSON errors. */
 import assert from 'node:assert/strict'
 import { createApiServer, type ApiServer } from '../../api/index.js'
-import { fixtureExplorer } from './explorer-fixture.js'
+import { fixtureExplorer, TRANSCRIPT } from './explorer-fixture.js'
 import { sampleStatus } from './fixtures.js'
 
 describe('node/api explorer routes', () => {
@@ -57,6 +57,13 @@ describe('node/api explorer routes', () => {
     for (const bad of ['abc', '-1', '01', '1'.repeat(25)]) assert.equal((await get(`/api/executions/${bad}`)).status, 400, bad)
     assert.equal((await get('/api/executions?tx=Tx1111111111111111111111111111111')).body.request_id, '150')
     assert.equal((await get('/api/executions?tx=not-a-hash')).status, 400)
+  })
+
+  it('one execution carries the node\'s I/O transcript only when it hashes to the agreed transcript_hash', async () => {
+    assert.deepEqual((await get('/api/executions/150')).body.transcript, TRANSCRIPT)
+    // the node holds a transcript for 149 too, but the quorum agreed on another: a dissenter's run is not shown as it
+    assert.equal((await get('/api/executions/149')).body.transcript, undefined)
+    assert.equal((await get('/api/executions/7')).body.transcript, undefined, 'no transcript held')
   })
 
   it('serves OutLayer\'s public shapes and the attestations of a request', async () => {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sha256Hex } from '../../../protocol/index.js'
+import { resultHash, sha256Hex, transcriptHash, type DeterministicStatus, type TranscriptEntry } from '../../../protocol/index.js'
 import { createArtifactStore } from '../../../sandbox/builder/index.js'
 import { createExecutor, type Executor } from '../../../sandbox/exec/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
@@ -122,6 +122,33 @@ describe('worker role', function () {
       again.worker.onBlock(chain.net.height() + 5)
       await again.stop() // waits for any on-chain reveal in flight
       assert.equal(again.reveals(), 0)
+    } finally { await server.close() }
+  })
+
+  it('outside I/O: the run\'s transcript hash is signed, committed and accepted on chain, and the transcript kept for the explorer', async () => {
+    const server = await serve(() => ({ status: 200, body: echo }))
+    const transcript: TranscriptEntry[] = [{ kind: 'http', request: { method: 'GET', url: 'https://api.example/price', header_names: ['accept'], body_sha256: sha256Hex('') }, response: { status: 200, header_names: [], body_sha256: sha256Hex('42') } }]
+    // what the executor returns for a component that made this one exchange (sandbox/exec/outcome.ts)
+    const withIo: ExecuteFn = async (wasm, o) => {
+      const r = await executor.execute(wasm, o)
+      const hashed = { ...r, status: r.status as DeterministicStatus, transcript_hash: transcriptHash(transcript) }
+      return { ...hashed, transcript, result_hash: resultHash(hashed) }
+    }
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } }, input: '{"message":"io"}' })
+      const [primary] = await roles(requestId)
+      const a = await run(primary, { execute: withIo, init: { revealFallbackBlocks: 1 } })
+      await offer(a, requestId)
+      await waitUntil(async () => await state(a, requestId) === 'revealed')
+      const gossiped = a.gossip.published.find(p => p.type === 'attestation')!.payload as { transcript_hash: string }
+      assert.equal(gossiped.transcript_hash, transcriptHash(transcript))
+      // the on-chain reveal checks the signature and the commit over the digest with this transcript hash
+      const closedAt = phaseClosedAt((await chain.user.getAssignment(requestId))!, 0)
+      while (chain.net.height() < closedAt + 1) await new Promise(resolve => setTimeout(resolve, 100))
+      a.worker.onBlock(chain.net.height())
+      await waitUntil(async () => (await chain.user.getAssignment(requestId))?.commits[0]?.revealed === true)
+      assert.deepEqual(await a.worker.transcript(requestId), transcript)
+      await a.stop()
     } finally { await server.close() }
   })
 

@@ -13,7 +13,7 @@ import { openStore, STORE_FORMAT, type NodeStore } from '../../store/index.js'
 import { watcherState, type WatcherState } from '../../chain/index.js'
 import { WorkerJobs } from '../../roles/worker/index.js'
 import { ResolverRequests } from '../../roles/resolver/index.js'
-import type { AttestationPayload } from '../../../protocol/index.js'
+import type { AttestationPayload, TranscriptEntry } from '../../../protocol/index.js'
 
 const attestation = (requestId: string, workerId: string): AttestationPayload => ({
   contract_id: 'outlayer.test.near',
@@ -28,6 +28,7 @@ const attestation = (requestId: string, workerId: string): AttestationPayload =>
   result_hash: '11'.repeat(32),
   signature: Buffer.alloc(64).toString('base64')
 })
+const TRANSCRIPT: TranscriptEntry[] = [{ kind: 'http', request: { method: 'GET', url: 'https://api.example/', header_names: [], body_sha256: 'e3'.repeat(32) }, response: { status: 200, header_names: [], body_sha256: 'aa'.repeat(32) } }]
 const request = (id: string, seenAt = 1): { request_id: string, raw: unknown, seen_at: number } => ({ request_id: id, raw: { request_id: id }, seen_at: seenAt })
 const isStoreError = (code: string) => (err: Error & { code?: string }) => err.name === 'StoreError' && err.code === code
 
@@ -72,13 +73,17 @@ describe('store', () => {
     await jobs.retryLater('20', { code: 'X', message: 'y' })
     assert.equal((await jobs.get('20'))?.state, 'seen', 'only a running job goes back')
     await jobs.working('9')
-    await jobs.attested(attestation('9', 'me.test.near'))
+    await jobs.attested(attestation('9', 'me.test.near'), TRANSCRIPT)
     assert.deepEqual([(await jobs.get('9'))?.state, (await jobs.result('9'))?.worker_id], ['attested', 'me.test.near'])
     assert.equal(await jobs.revealed('9'), false, 'revealed only from committed')
     await jobs.committed('9')
     assert.deepEqual([await jobs.revealed('9'), await jobs.revealed('9')], [true, false], 'the first reveal moves it, a repeat does not')
     assert.deepEqual([await jobs.resolved('9'), await jobs.resolved('9'), await jobs.resolved('404')], [true, false, false])
     assert.deepEqual([(await jobs.get('9'))?.state, await jobs.result('9')], ['resolved', undefined])
+    assert.deepEqual(await jobs.transcript('9'), TRANSCRIPT, 'the transcript outlives the reveal, for the explorer')
+    await jobs.working('20')
+    await jobs.attested(attestation('20', 'me.test.near'))
+    assert.equal(await jobs.transcript('20'), undefined, 'a run without outside I/O stores none')
     await assert.rejects(jobs.working('404'), isStoreError('STORE_CORRUPT'))
   })
 
