@@ -154,7 +154,8 @@ export async function exchange (stream: Stream, message: KeystoreMessage, signal
   try {
     await lp.write(encodeFrame(message), { signal })
     const answer = decodeAnswer((await lp.read({ signal })).subarray())
-    await stream.close({ signal }).catch(() => {})
+    // the answer is in hand: closing (our FIN, the peer's) need not delay it
+    stream.close({ signal }).catch(() => { stream.abort(new Error('keystore stream did not close')) })
     return answer
   } catch (err) {
     stream.abort(err as Error)
