@@ -16,6 +16,8 @@ export type HttpRefusal =
   | 'HTTP-request-body-size'
   | 'HTTP-response-body-size'
   | 'HTTP-request-URI-invalid'
+  | 'HTTP-request-method-invalid'
+  | 'HTTP-request-header-section-size'
   | 'loop-detected'
   /** consensus-on-responses found no agreement (http/consensus.ts) */
   | 'internal-error'
@@ -37,8 +39,35 @@ export interface HttpFetcher {
   fetch: (spec: HttpRequestSpec, policy: HttpPolicy) => Promise<HttpExchange>
 }
 
+/** RFC 9110 methods a guest may send (CONNECT and TRACE are not a program's business) */
+const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'])
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** RFC 9110 field-value octets, one char per octet (no CR, LF, NUL or other controls): what node:http sends */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+export const HEADER_LIMITS = { count: 64, sectionBytes: 16 * 1024 } as const
+
+type Checked<T> = { ok: true } & T | { ok: false, error: HttpRefusal, detail: string }
+
+/**
+ * The deterministic shape of a request: a method, header names and values node:http would send, and a bounded
+ * header section. Without it node:http throws on the bad ones, a local failure on every replica: the request
+ * could never resolve, however honest its workers.
+ */
+export function checkRequestShape (spec: Pick<HttpRequestSpec, 'method' | 'headers'>): Checked<object> {
+  if (!METHODS.has(spec.method)) return { ok: false, error: 'HTTP-request-method-invalid', detail: `method ${JSON.stringify(spec.method.slice(0, 32))} is not one of ${[...METHODS].join(', ')}` }
+  if (spec.headers.length > HEADER_LIMITS.count) return { ok: false, error: 'HTTP-request-header-section-size', detail: `more than ${HEADER_LIMITS.count} headers` }
+  let bytes = 0
+  for (const [name, value] of spec.headers) {
+    if (!TOKEN.test(name)) return { ok: false, error: 'HTTP-request-denied', detail: `header name ${JSON.stringify(name.slice(0, 64))} is not a token` }
+    if (!FIELD_VALUE.test(value)) return { ok: false, error: 'HTTP-request-denied', detail: `header ${name}: the value has a control character or a char above U+00FF` }
+    bytes += name.length + value.length + 4
+  }
+  if (bytes > HEADER_LIMITS.sectionBytes) return { ok: false, error: 'HTTP-request-header-section-size', detail: `headers over ${HEADER_LIMITS.sectionBytes} bytes` }
+  return { ok: true }
+}
+
 /** The deterministic part of the policy for one URL: well-formed, scheme allowed, host on the allowlist. */
-export function checkTarget (url: string, policy: HttpPolicy): { ok: true, url: URL } | { ok: false, error: HttpRefusal, detail: string } {
+export function checkTarget (url: string, policy: HttpPolicy): Checked<{ url: URL }> {
   let parsed: URL
   try {
     parsed = new URL(url)

@@ -58,6 +58,15 @@ function sendOnce (url: URL, address: CheckedAddress, spec: HttpRequestSpec, pol
   })
 }
 
+/** the redirect target, or undefined when the server's Location is not a URL */
+function resolveLocation (location: string, base: URL): string | undefined {
+  try {
+    return new URL(location, base).toString()
+  } catch {
+    return undefined
+  }
+}
+
 function entry (spec: HttpRequestSpec, url: string, response: TranscriptEntry['response']): TranscriptEntry {
   return {
     kind: 'http',
@@ -99,7 +108,8 @@ export function createHttpFetcher (init: HttpFetcherInit = {}): HttpFetcher {
           hops.push(entry(spec, spec.url, { status: hop.status, header_names: headerNames(hop.headers.map(([n]) => n)), body_sha256: sha256Hex(hop.body) }))
           if (hop.location == null) return { outcome: { kind: 'response', status: hop.status, headers: hop.headers, body: hop.body }, hops }
           if (redirects >= policy.maxRedirects) return { outcome: { kind: 'refused', error: 'loop-detected', detail: `more than ${policy.maxRedirects} redirects` }, hops }
-          const next = new URL(hop.location, target.url).toString()
+          const next = resolveLocation(hop.location, target.url)
+          if (next == null) return refused(spec, hop.location.slice(0, 2048), 'HTTP-request-URI-invalid', 'the redirect\'s Location is not a URL')
           // 303, and 301/302 after a POST, continue as GET without a body (what browsers and fetch do)
           const asGet = hop.status === 303 || ((hop.status === 301 || hop.status === 302) && spec.method === 'POST')
           // credentials never follow a redirect to another host

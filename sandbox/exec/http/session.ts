@@ -6,7 +6,7 @@ import { sha256Hex } from '../../../protocol/hash.js'
 import { headerNames, type TranscriptEntry } from '../../../protocol/transcript.js'
 import { LocalFailure } from '../wasi/signals.js'
 import { requestSync, type HttpChannel } from './bridge.js'
-import { checkTarget, type HttpOutcome, type HttpRefusal, type HttpRequestSpec } from './exchange.js'
+import { checkRequestShape, checkTarget, type HttpOutcome, type HttpRefusal, type HttpRequestSpec } from './exchange.js'
 import { HTTP_FUEL, type HttpPolicy } from './policy.js'
 
 export interface HttpAccess {
@@ -42,6 +42,8 @@ export class HttpSession {
     if (this.requests >= access.policy.maxRequests) return refuse('HTTP-request-denied', `more than ${access.policy.maxRequests} requests`)
     this.requests++
     if (spec.body.length > access.policy.maxRequestBodyBytes) return refuse('HTTP-request-body-size', `over ${access.policy.maxRequestBodyBytes} bytes`)
+    const shape = checkRequestShape(spec)
+    if (!shape.ok) return refuse(shape.error, shape.detail)
     const target = checkTarget(spec.url, access.policy)
     if (!target.ok) return refuse(target.error, target.detail)
     if (access.channel == null) return refuse('HTTP-request-denied', 'no fetcher')

@@ -2,15 +2,18 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface TestServer { url: string, port: number, close: () => Promise<void> }
+/** `hits`: the requests it was sent */
+export interface TestServer { url: string, port: number, hits: () => number, close: () => Promise<void> }
 
 export async function serve (handler: Parameters<typeof createServer>[1]): Promise<TestServer> {
-  const server: Server = createServer(handler)
+  let hits = 0
+  const server: Server = createServer((req, res) => { hits++; handler?.(req, res) })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    hits: () => hits,
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>(resolve => server.close(() => { resolve() }))
@@ -33,6 +36,7 @@ export async function hostileApi (): Promise<TestServer> {
     const path = req.url ?? '/'
     if (path.startsWith('/redirect-metadata')) { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }); res.end(); return }
     if (path.startsWith('/redirect-elsewhere')) { res.writeHead(302, { location: 'http://example.org/' }); res.end(); return }
+    if (path.startsWith('/redirect-garbage')) { res.writeHead(302, { location: 'http://[::1' }); res.end(); return }
     if (path.startsWith('/redirect-self')) { res.writeHead(302, { location: '/ok' }); res.end(); return }
     if (path.startsWith('/forever')) {
       res.writeHead(200)

@@ -89,6 +89,33 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
     assert.equal(body((await ask(`${hostile.url}/redirect-self`)).answer), 'ok', 'a redirect within the allowlist is followed')
   })
 
+  it('refuses a method, header or Location node:http would not send or follow, the same on every replica (never a local failure)', async () => {
+    const send = async (request: Record<string, unknown>): Promise<{ answer: Answer, hits: number }> => {
+      const before = hostile.hits()
+      const r = await executor.execute(guest(), { http: local, input: JSON.stringify({ url: `${hostile.url}/echo`, method: 'GET', ...request }) })
+      assert.equal(r.status, 'ok', r.message)
+      assert.notEqual(r.result_hash, null, 'a deterministic result, attested like any other')
+      return { answer: JSON.parse(text(r.stdout)) as Answer, hits: hostile.hits() - before }
+    }
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ method: 'GET /admin HTTP/1.1\r\nx:' }, 'HTTP-request-method-invalid'],
+      [{ method: 'CONNECT' }, 'HTTP-request-method-invalid'],
+      [{ headers: [['x-a', 'v\r\nx-injected: 1']] }, 'HTTP-request-denied'],
+      [{ headers: [['x-a', 'nul\u0000']] }, 'HTTP-request-denied'],
+      [{ headers: [['x-a', '\u20ac']] }, 'HTTP-request-denied'],
+      [{ headers: [['bad name', 'v']] }, 'HTTP-request-denied'],
+      [{ headers: Array.from({ length: 65 }, (_, i) => [`x-${i}`, 'v']) }, 'HTTP-request-header-section-size'],
+      [{ headers: [['x-big', 'v'.repeat(17 * 1024)]] }, 'HTTP-request-header-section-size']
+    ]
+    for (const [request, error] of refusals) {
+      const { answer, hits } = await send(request)
+      assert.equal(answer.error, error, JSON.stringify(request).slice(0, 80))
+      assert.equal(hits, 0, 'refused before anything left the worker')
+    }
+    assert.equal(body((await send({ method: 'POST', body: 'fine', headers: [['x-latin1', 'caf\u00e9\tok']] })).answer), 'fine', 'latin-1 octets and tabs are a valid value')
+    assert.equal((await send({ url: `${hostile.url}/redirect-garbage` })).answer.error, 'HTTP-request-URI-invalid', 'a Location that is not a URL')
+  })
+
   it('caps: a body that never ends and a 100 MB body are refused at the cap; silence is a local failure, never attested', async () => {
     assert.equal((await ask(`${hostile.url}/forever`, { http: { ...local, maxResponseBodyBytes: 256 * 1024 } })).answer.error, 'HTTP-response-body-size')
     assert.equal((await ask(`${hostile.url}/huge`)).answer.error, 'HTTP-response-body-size')

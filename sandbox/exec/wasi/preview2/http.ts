@@ -12,7 +12,8 @@ type Method = { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'o
 type Scheme = { tag: 'HTTP' | 'HTTPS' } | { tag: 'other', val: string }
 
 const utf8 = new TextEncoder()
-const fromUtf8 = (b: Uint8Array): string => new TextDecoder().decode(b)
+/** header values are octets: one char per byte, as node:http sends them */
+const fromOctets = (b: Uint8Array): string => Buffer.from(b).toString('latin1')
 // eslint-disable-next-line @typescript-eslint/only-throw-error
 const fail = (value: unknown): never => { throw value }
 
@@ -42,6 +43,8 @@ class Fields {
   append (name: string, value: Uint8Array): void {
     this.mutate()
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) fail({ tag: 'invalid-syntax' })
+    // a field value is visible octets, space and tab: no CR, LF, NUL or other control
+    if (value.some(b => (b < 0x20 && b !== 0x09) || b === 0x7f)) fail({ tag: 'invalid-syntax' })
     this.list.push([name.toLowerCase(), value.slice()])
   }
 
@@ -177,7 +180,7 @@ export function httpInterfaces (ctx: WasiContext, session: HttpSession): Record<
     return new FutureIncomingResponse(ctx, () => session.fetch({
       method: request.methodName(),
       url: request.url(),
-      headers: request.fields.entries().map(([n, v]) => [n, fromUtf8(v)]),
+      headers: request.fields.entries().map(([n, v]) => [n, fromOctets(v)]),
       body: request.outgoingBody?.bytes() ?? new Uint8Array(0)
     }))
   }
