@@ -112,9 +112,9 @@ export function createHttpFetcher (init: HttpFetcherInit = {}): HttpFetcher {
           if (next == null) return refused(spec, hop.location.slice(0, 2048), 'HTTP-request-URI-invalid', 'the redirect\'s Location is not a URL')
           // 303, and 301/302 after a POST, continue as GET without a body (what browsers and fetch do)
           const asGet = hop.status === 303 || ((hop.status === 301 || hop.status === 302) && spec.method === 'POST')
-          // credentials never follow a redirect to another host
-          const sameHost = new URL(next).host === target.url.host
-          const headers = sameHost ? spec.headers : spec.headers.filter(([n]) => !CREDENTIALS.has(n.toLowerCase()))
+          // credentials follow a redirect only within its origin (not to another host or port, nor https → http)
+          const sameOrigin = new URL(next).origin === target.url.origin
+          const headers = sameOrigin ? spec.headers : spec.headers.filter(([n]) => !CREDENTIALS.has(n.toLowerCase()))
           spec = asGet ? { method: 'GET', url: next, headers, body: new Uint8Array(0) } : { ...spec, url: next, headers }
         }
       } finally {

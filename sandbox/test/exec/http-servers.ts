@@ -36,6 +36,8 @@ export async function hostileApi (): Promise<TestServer> {
     const path = req.url ?? '/'
     if (path.startsWith('/redirect-metadata')) { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }); res.end(); return }
     if (path.startsWith('/redirect-elsewhere')) { res.writeHead(302, { location: 'http://example.org/' }); res.end(); return }
+    if (path.startsWith('/redirect-to/')) { res.writeHead(302, { location: decodeURIComponent(path.slice('/redirect-to/'.length)) }); res.end(); return }
+    if (path.startsWith('/headers')) { res.writeHead(200); res.end(JSON.stringify(req.headers)); return }
     if (path.startsWith('/redirect-garbage')) { res.writeHead(302, { location: 'http://[::1' }); res.end(); return }
     if (path.startsWith('/redirect-self')) { res.writeHead(302, { location: '/ok' }); res.end(); return }
     if (path.startsWith('/forever')) {

@@ -113,6 +113,16 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
       assert.equal(hits, 0, 'refused before anything left the worker')
     }
     assert.equal(body((await send({ method: 'POST', body: 'fine', headers: [['x-latin1', 'caf\u00e9\tok']] })).answer), 'fine', 'latin-1 octets and tabs are a valid value')
+    // credentials stay within the origin: kept on a redirect to the same one, dropped on one to another port
+    const secret: Array<[string, string]> = [['authorization', 'Bearer s3cret'], ['cookie', 'k=v'], ['x-keep', '1']]
+    const other = await hostileApi()
+    try {
+      const seen = async (to: string): Promise<Record<string, string>> => JSON.parse(body((await send({ url: `${hostile.url}/redirect-to/${encodeURIComponent(to)}`, headers: secret })).answer)) as Record<string, string>
+      const same = await seen(`${hostile.url}/headers`)
+      assert.deepEqual([same.authorization, same.cookie, same['x-keep']], ['Bearer s3cret', 'k=v', '1'])
+      const moved = await seen(`${other.url}/headers`)
+      assert.deepEqual([moved.authorization, moved.cookie, moved['x-keep']], [undefined, undefined, '1'])
+    } finally { await other.close() }
     assert.equal((await send({ url: `${hostile.url}/redirect-garbage` })).answer.error, 'HTTP-request-URI-invalid', 'a Location that is not a URL')
   })
 
