@@ -107,6 +107,8 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       signingKey,
       listen: config.p2p.listen,
       bootstrap: config.p2p.bootstrap,
+      ...(config.p2p.transferLimits != null ? { transferLimits: config.p2p.transferLimits } : {}),
+      ...(config.p2p.banMs != null ? { banMs: config.p2p.banMs } : {}),
       metrics,
       logger: logger.child({ module: 'p2p' }),
       artifactSource: async (hash) => await artifactStore.get(hash),
