@@ -14,7 +14,7 @@ import { isBuilderContentId } from '../sandbox/builder/index.js'
 import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
 import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
 import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
-import { DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './p2p/index.js'
+import { DEFAULT_TRANSFER_LIMITS, type MeshNodeInit, type TransferLimits } from './p2p/index.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
 export type Role = 'worker' | 'builder' | 'resolver' | 'keystore'
@@ -261,6 +261,17 @@ export function validateConfig (value: unknown, source = 'config', warn: ConfigW
   if (transfer.bytesPerWindow < transfer.maxBytes) refuse('p2p.transferLimits.bytesPerWindow', `must be ≥ maxBytes (${transfer.maxBytes}), or a wasm of that size could never be served`)
   if (cfg.worker.allowedSources.length === 0) refuse('worker.allowedSources', `needs at least one of ${SOURCE_KINDS.join(', ')}`)
   return cfg
+}
+
+/** The part of the mesh node's options that comes from config (node.ts adds keys, hooks and overrides). */
+export function meshInitOf (cfg: NodeConfig): Pick<MeshNodeInit, 'network' | 'listen' | 'bootstrap' | 'transferLimits' | 'banMs'> {
+  return {
+    network: cfg.network,
+    listen: cfg.p2p.listen,
+    bootstrap: cfg.p2p.bootstrap,
+    ...(cfg.p2p.transferLimits != null ? { transferLimits: cfg.p2p.transferLimits } : {}),
+    ...(cfg.p2p.banMs != null ? { banMs: cfg.p2p.banMs } : {})
+  }
 }
 
 /** Reads, fills defaults and validates config.json. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, parseRoleList, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
+import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, meshInitOf, parseRoleList, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
 import { generateNearKey, generateP2pKey } from '../../keys.js'
 
 describe('node config', () => {
@@ -94,8 +94,11 @@ describe('node config', () => {
     const p2p = { ...valid.p2p, transferLimits: { timeoutMs: 5_000, fetchParallel: 2, maxProvidersTried: 4, maxBytes: 8 * 1024 * 1024, fetchDeadlineMs: 20_000 }, banMs: 60_000 }
     const path = join(dir, 'limits.json')
     await saveConfig(path, { ...valid, p2p })
-    assert.deepEqual((await loadConfig(path)).p2p, p2p)
+    const loaded = await loadConfig(path)
+    assert.deepEqual(loaded.p2p, p2p)
+    assert.deepEqual(meshInitOf(loaded), { network: 'localnet', listen: p2p.listen, bootstrap: p2p.bootstrap, transferLimits: p2p.transferLimits, banMs: 60_000 }, 'what node.ts hands createMeshNode')
     assert.equal(validateConfig(valid).p2p.transferLimits, undefined, 'absent: the p2p defaults apply')
+    assert.deepEqual(Object.keys(meshInitOf(valid)), ['network', 'listen', 'bootstrap'], 'absent fields stay absent, so the mesh node\'s defaults apply')
   })
 
   it('loadConfig reports a missing file and bad JSON with their own codes', async () => {
