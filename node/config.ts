@@ -14,6 +14,7 @@ import { isBuilderContentId } from '../sandbox/builder/index.js'
 import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
 import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
 import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
+import { DEFAULT_TRANSFER_LIMITS, type MeshNodeInit, type TransferLimits } from './p2p/index.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
 
 export type Role = 'worker' | 'builder' | 'resolver' | 'keystore'
@@ -59,6 +60,10 @@ export interface NodeConfig {
     privateKey: string
     listen: string[]
     bootstrap: string[]
+    /** wasm transfer limits (each field optional) @default node/p2p/options.ts DEFAULT_TRANSFER_LIMITS */
+    transferLimits?: Partial<TransferLimits>
+    /** how long a peer banned for flooding is refused @default 10 min */
+    banMs?: number
   }
   /** ed25519:... secret key for envelopes and attestations (the key registered with register_worker) */
   signingKey: string
@@ -185,6 +190,21 @@ const multiaddrCheck: Check<string> = (v, path) => {
   }
 }
 
+const DAY_MS = 24 * 3600_000
+const MIB = 1024 * 1024
+/** bounds that keep a node working: nothing zero, no timeout past a day, no transfer past 4 GiB */
+const transferLimitsCheck: Check<Partial<TransferLimits>> = object({
+  maxBytes: optional(int({ min: 1, max: 4096 * MIB })),
+  requestsPerWindow: optional(int({ min: 1, max: 1_000_000 })),
+  bytesPerWindow: optional(int({ min: 1, max: 1024 * 1024 * MIB })),
+  windowMs: optional(int({ min: 100, max: DAY_MS })),
+  timeoutMs: optional(int({ min: 100, max: DAY_MS })),
+  maxInboundStreams: optional(int({ min: 1, max: 1024 })),
+  fetchDeadlineMs: optional(int({ min: 100, max: DAY_MS })),
+  fetchParallel: optional(int({ min: 1, max: 64 })),
+  maxProvidersTried: optional(int({ min: 1, max: 1024 }))
+}) satisfies Check<{ [K in keyof TransferLimits]: number | undefined }>
+
 const configCheck = object({
   network: str({ min: 1, max: 64, pattern: /^[a-z0-9-]+$/ }),
   dataDir: str({ min: 1 }),
@@ -201,7 +221,9 @@ const configCheck = object({
   p2p: object({
     privateKey: str({ min: 1 }),
     listen: array(multiaddrCheck, { max: 32 }),
-    bootstrap: array(multiaddrCheck, { max: 256 })
+    bootstrap: array(multiaddrCheck, { max: 256 }),
+    transferLimits: optional(transferLimitsCheck),
+    banMs: optional(int({ min: 1_000, max: 7 * DAY_MS }))
   }),
   signingKey: ed25519Secret,
   roles: array(oneOf(ROLES), { max: ROLES.length }),
@@ -235,8 +257,21 @@ export function validateConfig (value: unknown, source = 'config', warn: ConfigW
   if (cfg.roles.length === 0) refuse('roles', `needs at least one of ${ROLES.join(', ')}`)
   if (new Set(cfg.roles).size !== cfg.roles.length) refuse('roles', 'lists a role twice')
   if (cfg.worker.builderImage != null && !isBuilderContentId(cfg.worker.builderImage)) refuse('worker.builderImage', 'must be the builder image\'s content id, like outlayer-builder:2@sha256:<64 hex> (a bare tag names different files on different machines)')
+  const transfer = { ...DEFAULT_TRANSFER_LIMITS, ...cfg.p2p.transferLimits }
+  if (transfer.bytesPerWindow < transfer.maxBytes) refuse('p2p.transferLimits.bytesPerWindow', `must be ≥ maxBytes (${transfer.maxBytes}), or a wasm of that size could never be served`)
   if (cfg.worker.allowedSources.length === 0) refuse('worker.allowedSources', `needs at least one of ${SOURCE_KINDS.join(', ')}`)
   return cfg
+}
+
+/** The part of the mesh node's options that comes from config (node.ts adds keys, hooks and overrides). */
+export function meshInitOf (cfg: NodeConfig): Pick<MeshNodeInit, 'network' | 'listen' | 'bootstrap' | 'transferLimits' | 'banMs'> {
+  return {
+    network: cfg.network,
+    listen: cfg.p2p.listen,
+    bootstrap: cfg.p2p.bootstrap,
+    ...(cfg.p2p.transferLimits != null ? { transferLimits: cfg.p2p.transferLimits } : {}),
+    ...(cfg.p2p.banMs != null ? { banMs: cfg.p2p.banMs } : {})
+  }
 }
 
 /** Reads, fills defaults and validates config.json. */

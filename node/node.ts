@@ -20,7 +20,7 @@ import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiSe
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
 import { ChainWatcher, createBlockFeed, createOutlayerClient, RegisteredKeys, type OutlayerClient } from './chain/index.js'
-import type { NodeConfig } from './config.js'
+import { meshInitOf, type NodeConfig } from './config.js'
 import { decodeP2pKey } from './keys.js'
 import { createLogger, type Logger } from './log.js'
 import { createMetrics, type Metrics, type Registry } from './metrics.js'
@@ -102,11 +102,9 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     const registered = new RegisteredKeys({ client, logger: logger.child({ module: 'chain' }) })
     const contractId = config.near.contractId
     const mesh = await createMeshNode({
-      network: config.network,
+      ...meshInitOf(config),
       privateKey: decodeP2pKey(config.p2p.privateKey),
       signingKey,
-      listen: config.p2p.listen,
-      bootstrap: config.p2p.bootstrap,
       metrics,
       logger: logger.child({ module: 'p2p' }),
       artifactSource: async (hash) => await artifactStore.get(hash),

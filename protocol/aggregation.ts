@@ -3,12 +3,16 @@
  * of R replicas, so node and contract can apply the same rule. Every rule needs at least Q inputs to agree; when
  * none does the outcome is a deterministic failure (`no_agreement`), attested as such.
  *  - identical:  byte-identical outputs, the biggest group (ties: the group seen first) with ≥ Q members.
- *  - median:     outputs that are one JSON number (ASCII whitespace trimmed); with ≥ Q of them the lower median
- *                (index ⌊(n−1)/2⌋ of the stable sort). Not yet the rule of node/roles/resolver/quorum.ts, which
- *                asks 2Q−1 strict JSON numbers (with at most Q−1 liars the median is then an honest value).
- *  - per_field:  outputs that are JSON objects; each named field by its own rule — median (numbers), identical
- *                (JCS-equal values), mode (the most frequent JCS value; ties: the smallest JCS text) — each over
- *                the ≥ Q outputs that have the field; the result is the JCS object of the agreed fields.
+ *  - median:     the contract's rule (contract/src/quorum.ts), which decides: the candidates are the outputs that are
+ *                exactly one strict JSON number (RFC 8259 grammar, nothing around it, ≤ 64 bytes, finite: `numericValue`);
+ *                with at least 2Q−1 of them, ordered by value (ties keep input order), the lower median (index
+ *                ⌊(n−1)/2⌋) wins byte for byte and every candidate agrees (`medianOf`). With at most Q−1 liars both
+ *                sides of it hold an honest value. With fewer candidates the identical rule applies, as on chain.
+ *                node/roles/resolver/quorum.ts uses `numericValue` and `medianOf`.
+ *  - per_field:  outputs that are JSON objects; each named field by its own rule — median (`medianOf` over the
+ *                field's finite numbers: ≥ 2Q−1 of them), identical (JCS-equal values, ≥ Q), mode (the most frequent
+ *                JCS value among ≥ Q outputs that have the field; ties: the smallest JCS text); the result is the
+ *                JCS object of the agreed fields.
  * Consensus-on-responses applies the same rules to the replicas' copies of one outside response, so every
  * replica continues with the agreed one.
  */
@@ -25,15 +29,26 @@ export type Aggregated =
   | { ok: true, value: Uint8Array, /** indices of the inputs that agree */ agreeing: number[] }
   | { ok: false, reason: 'no_agreement' | 'bad_rule', detail: string }
 
-const NUMBER = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
-const latin1 = (b: Uint8Array): string => Array.from(b, c => String.fromCharCode(c)).join('')
+const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
+const MAX_NUMBER_BYTES = 64
 
-/** The output as one JSON number, or undefined. */
+/** The output as exactly one strict JSON number (RFC 8259, no whitespace, ≤ 64 bytes, finite), or undefined. */
 export function numericValue (output: Uint8Array): number | undefined {
-  const text = latin1(output).replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '')
+  if (output.length === 0 || output.length > MAX_NUMBER_BYTES) return undefined
+  const text = Array.from(output, c => String.fromCharCode(c)).join('')
   if (!NUMBER.test(text)) return undefined
   const n = parseFloat(text)
   return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * The median rule: with at least 2Q−1 candidates, the lower median (index ⌊(n−1)/2⌋) of the candidates ordered by
+ * value, ties keeping their order; undefined with fewer (the lower median of fewer could be set by the liars).
+ */
+export function medianOf<T> (candidates: readonly T[], value: (c: T) => number, quorum: number): T | undefined {
+  if (candidates.length === 0 || candidates.length < 2 * quorum - 1) return undefined
+  const sorted = [...candidates].sort((a, b) => value(a) - value(b)) // Array.prototype.sort is stable
+  return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 const fail = (detail: string): Aggregated => ({ ok: false, reason: 'no_agreement', detail })
@@ -47,15 +62,14 @@ export function aggregateIdentical (outputs: readonly Uint8Array[], quorum: numb
   return { ok: true, value: outputs[best[0] as number] as Uint8Array, agreeing: best }
 }
 
-function lowerMedian (values: Array<{ i: number, v: number }>): { i: number, v: number } {
-  const sorted = [...values].sort((a, b) => a.v - b.v)
-  return sorted[Math.floor((sorted.length - 1) / 2)] as { i: number, v: number }
-}
-
 export function aggregateMedian (outputs: readonly Uint8Array[], quorum: number): Aggregated {
   const candidates = outputs.flatMap((o, i) => { const v = numericValue(o); return v == null ? [] : [{ i, v }] })
-  if (candidates.length === 0 || candidates.length < quorum) return fail(`${candidates.length} numeric outputs < quorum ${quorum}`)
-  return { ok: true, value: outputs[lowerMedian(candidates).i] as Uint8Array, agreeing: candidates.map(c => c.i) }
+  const winner = medianOf(candidates, c => c.v, quorum)
+  if (winner == null) {
+    const same = aggregateIdentical(outputs, quorum)
+    return same.ok ? same : fail(`${candidates.length} numeric outputs < 2Q−1 = ${2 * quorum - 1}, and ${same.detail}`)
+  }
+  return { ok: true, value: outputs[winner.i] as Uint8Array, agreeing: candidates.map(c => c.i) }
 }
 
 function parseObject (output: Uint8Array): Record<string, unknown> | undefined {
@@ -78,8 +92,9 @@ export function aggregatePerField (outputs: readonly Uint8Array[], quorum: numbe
     const present = objects.flatMap((o, i) => o != null && Object.hasOwn(o, name) ? [{ i, value: o[name] }] : [])
     if (rule === 'median') {
       const numbers = present.filter((p): p is { i: number, value: number } => typeof p.value === 'number' && Number.isFinite(p.value))
-      if (numbers.length < quorum || numbers.length === 0) return fail(`field ${name}: ${numbers.length} numbers < quorum ${quorum}`)
-      result[name] = lowerMedian(numbers.map(p => ({ i: p.i, v: p.value }))).v
+      const winner = medianOf(numbers, p => p.value, quorum)
+      if (winner == null) return fail(`field ${name}: ${numbers.length} numbers < 2Q−1 = ${2 * quorum - 1}`)
+      result[name] = winner.value
       numbers.forEach(p => agreeing.add(p.i))
       continue
     }

@@ -12,8 +12,9 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { gossipTopic, parseSecretKey, publicKeyToString, type KeyPair } from '../../protocol/index.js'
-import { createBlockFeed, logsOf } from '../../node/chain/index.js'
+import { createBlockFeed } from '../../node/chain/index.js'
 import { decodeP2pKey } from '../../node/keys.js'
+import { chainEvents, type ChainEvent } from './chain-events.js'
 import type { OutlayerNode } from '../../node/node.js'
 import { createMeshNode, type Libp2pStack, type MeshNode } from '../../node/p2p/index.js'
 import { buildLibp2p, meshTopics } from '../../node/p2p/libp2p.js'
@@ -47,8 +48,7 @@ export interface SimNodesInit {
   progress: (line: string) => void
 }
 
-/** One contract event from the chain, in block order. */
-export interface ChainEvent { height: number, event: string, data: Record<string, unknown> }
+export type { ChainEvent }
 
 export interface SimNodes {
   readonly size: number
@@ -114,7 +114,6 @@ export async function startSimNodes (init: SimNodesInit): Promise<SimNodes> {
 async function wrap (mesh: LocalMesh, init: SimNodesInit): Promise<SimNodes> {
   const peerIds = mesh.configs.map(c => peerIdFromPrivateKey(decodeP2pKey(c.p2p.privateKey)).toString())
   const extras: Array<{ stop: () => Promise<void> }> = []
-  const feed = createBlockFeed(mesh.net.feedUrl)
   // startLocalMesh started every node before we could subscribe; later restarts go through startNode below
   mesh.nodes.forEach((node, i) => { if (node != null) init.onStart(i, node) })
   const addrOf = (j: number): string | undefined => mesh.nodes[j]?.mesh.multiaddrs()[0]
@@ -165,21 +164,7 @@ async function wrap (mesh: LocalMesh, init: SimNodesInit): Promise<SimNodes> {
       return value == null ? null : typeof value === 'string' ? value : JSON.stringify(value)
     },
     getRequest: async (id) => await mesh.user.client.getRequest(id) as Record<string, unknown> | null,
-    events: async (from, to) => {
-      const out: ChainEvent[] = []
-      for (let h = from; h <= to; h++) {
-        const block = await feed.block(h)
-        if (block == null) continue
-        for (const log of logsOf(block, mesh.contractId)) {
-          if (!log.startsWith('EVENT_JSON:')) continue
-          try {
-            const e = JSON.parse(log.slice('EVENT_JSON:'.length)) as { event: string, data: Array<Record<string, unknown>> }
-            for (const data of e.data ?? []) out.push({ height: h, event: e.event, data })
-          } catch { /* not ours */ }
-        }
-      }
-      return out
-    },
+    events: chainEvents(createBlockFeed(mesh.net.feedUrl), mesh.contractId),
     startMeshPeer: async (signingKey, bootstrap) => {
       const peer = await createMeshNode({ network: NETWORK, signingKey, privateKey: await generateLibp2pKey('Ed25519'), bootstrap: bootstrapAddrs(bootstrap), gossip: { heartbeatMs: init.heartbeatMs }, ...(init.stack != null ? { stack: init.stack } : {}) })
       extras.push(peer)

@@ -69,6 +69,8 @@ export function renderReportHtml (r: RunReport): string {
     row('byzantine workers', r.plan.byzantine.map(b => `n${b.node}: ${b.behaviour}${b.fromRequest > 0 ? ` from request ${b.fromRequest}` : ''}`).join(', ') || 'none'),
     row('attackers', f.attackers.map(a => `${a.kind} (${a.sent} sent)`).join(', ') || 'none'),
     row('faults fired', r.fired.map(e => `${e.action.type}@+${e.block}b`).join(', ') || 'none'),
+    ...(r.partial != null ? [row('partial report', r.partial)] : []),
+    ...(r.errors.length > 0 ? [row('errors during the run', r.errors.map(e => `+${num(e.atMs / 1000, 1)} s ${e.where}: ${e.message}`).join('; '))] : []),
     row('wall time', `${num(r.wallMs / 1000, 1)} s`),
     row('versions', `node ${r.versions.node}, libp2p ${r.versions.libp2p}, gossipsub ${r.versions.gossipsub}`)
   ].join('')

@@ -22,6 +22,7 @@ import { planScenario, type Action } from '../scenario/plan.js'
 import type { Scenario } from '../scenario/types.js'
 import { computeFigures, type ClosedRequest } from './figures.js'
 import { progressBar, type Progress } from './progress.js'
+import { ChainScan, MAX_CONSECUTIVE_FAILURES } from './chain-scan.js'
 import { ResourceSampler } from './sampler.js'
 import { FaultScheduler, type FiredEvent } from './schedule.js'
 import { GroundTruth } from './truth.js'
@@ -160,31 +161,26 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
     const assigned = new Map<string, string[]>()
     const closed = new Map<string, ClosedRequest>()
     const slashed: ChainEvent[] = []
-    let scanned = h0 - 1
     let nextToSend = 0
     const sendChains: Array<Promise<void>> = new Array(s.requesters).fill(Promise.resolve())
 
-    const scan = async (): Promise<void> => {
-      const top = simNodes.height()
-      if (top <= scanned) return
-      for (const e of await simNodes.events(scanned + 1, top)) {
-        const id = String(e.data.request_id ?? '')
-        if (e.event === 'execution_requested') {
-          requestedAt.set(id, e.height)
-          if (Array.isArray(e.data.assigned)) assigned.set(id, e.data.assigned.map(String))
-        }
-        if (SLASH_EVENTS[e.event] != null) {
-          slashed.push(e)
-          const liar = plan.byzantine.find(b => simNodes.accountOf(b.node) === e.data.worker_id)
-          const cut = BigInt(String(e.data.slashed ?? '0'))
-          if (liar?.topUp === true && cut > 0n) simNodes.topUpBond(liar.node, cut).catch(err => { progress.log(`top-up of node ${liar.node} failed: ${(err as Error).message}`) })
-        }
-        if (e.event === 'execution_completed' && !closed.has(id)) {
-          closed.set(id, { requestId: id, height: e.height, seenAt: Date.now(), success: e.data.success === true, timedOut: e.data.timed_out === true, workers: (e.data.workers as string[] | undefined) ?? [] })
-        }
+    const chain = new ChainScan(simNodes.events, (e) => {
+      const id = String(e.data.request_id ?? '')
+      if (e.event === 'execution_requested') {
+        requestedAt.set(id, e.height)
+        if (Array.isArray(e.data.assigned)) assigned.set(id, e.data.assigned.map(String))
       }
-      scanned = top
-    }
+      if (SLASH_EVENTS[e.event] != null) {
+        slashed.push(e)
+        const liar = plan.byzantine.find(b => simNodes.accountOf(b.node) === e.data.worker_id)
+        const cut = BigInt(String(e.data.slashed ?? '0'))
+        if (liar?.topUp === true && cut > 0n) simNodes.topUpBond(liar.node, cut).catch(err => { progress.log(`top-up of node ${liar.node} failed: ${(err as Error).message}`) })
+      }
+      if (e.event === 'execution_completed' && !closed.has(id)) {
+        closed.set(id, { requestId: id, height: e.height, seenAt: Date.now(), success: e.data.success === true, timedOut: e.data.timed_out === true, workers: (e.data.workers as string[] | undefined) ?? [] })
+      }
+    }, { from: h0, t0: tStart })
+    let partial: string | null = null
 
     const deadline = tStart + s.timeoutMs
     for (;;) {
@@ -192,27 +188,34 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
       while (nextToSend < s.requests && now - tStart >= nextToSend * 1000 / s.ratePerSec) {
         const k = nextToSend++
         // one transaction at a time per requester account (concurrent sends from one account race for its nonce)
-        const chain = k % s.requesters
-        sendChains[chain] = sendChains[chain]!.then(async () => {
+        const requester = k % s.requesters
+        sendChains[requester] = sendChains[requester]!.then(async () => {
           const at = Date.now()
           await simNodes.requestMany([{ source, input_data: plan.inputs[k]!, replicas: s.replicas, quorum: s.quorum }])
             .then(([r]) => { sent[k] = { ...r!, sentAt: at } }, (err: Error) => { progress.log(`request ${k} not sent: ${err.message}`) })
         })
-        sending.push(sendChains[chain]!)
+        sending.push(sendChains[requester]!)
       }
       await scheduler.tick(simNodes.height() - h0, Date.now() - tStart)
-      await scan().catch(() => {})
+      if (!await chain.scan(simNodes.height())) {
+        progress.log(`chain scan failed: ${chain.lastError ?? ''}`)
+        if (chain.lost) {
+          partial = `the block feed failed ${MAX_CONSECUTIVE_FAILURES} scans in a row (${chain.failures} failures in all): requests closed after block ${chain.scanned} are reported pending`
+          progress.log(`stopping: ${partial}`)
+          break
+        }
+      }
       const ids = sent.filter(x => x != null).map(x => x.requestId)
       const done = ids.filter(id => closed.has(id)).length
       progress.update(done, s.requests, `requests closed · block +${simNodes.height() - h0} · faults ${scheduler.fired.length}/${scheduler.fired.length + scheduler.remaining()} · ${upCount()}/${s.nodes} up`)
       if (nextToSend >= s.requests && (await settled(sending)) && done >= ids.length && (scheduler.remaining() === 0 || done === s.requests)) break
-      if (Date.now() > deadline) { progress.log(`timeout after ${s.timeoutMs} ms: ${ids.length - done} requests still open`); break }
+      if (Date.now() > deadline) { partial = `timeout after ${s.timeoutMs} ms: ${ids.length - done} requests still open`; progress.log(partial); break }
       await new Promise(resolve => setTimeout(resolve, TICK_MS))
     }
     progress.end()
     const settleTo = simNodes.height() + SETTLE_BLOCKS
     while (simNodes.height() < settleTo) await new Promise(resolve => setTimeout(resolve, s.blockTimeMs / 2))
-    await scan()
+    if (!await chain.scan(simNodes.height())) partial ??= `the last chain scan failed: requests closed after block ${chain.scanned} are reported pending`
 
     probe.copy(simNodes.gossipCopies())
     const byzantineAccounts = new Map(plan.byzantine.map(b => [simNodes.accountOf(b.node), b.behaviour]))
@@ -258,7 +261,9 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
         'Assignments come from the contract\'s bond-weighted draw with localnet\'s random seed fixed by the scenario seed: they reproduce as long as the bonds before a request are the same; a slash that depends on timing (a crashed primary withheld, or committed just before the crash) changes the bonds and with them the later draws. Wrong resumes stay 0 whenever fewer than Q assigned workers lie.',
         'Node keys (peer ids) are fresh per run, so gossipsub meshes differ in detail; the dial topology is the same.',
         'A fault fires on the first runner tick at or after its moment (ticks are 200 ms apart, but a tick waits for the chain scan, so under load a fault by ms can fire seconds late: partition-heal measured a heal 28 s late on a loaded machine); faults by block are late only by the same tick.'
-      ]
+      ],
+      errors: chain.errors,
+      partial
     }
   } finally {
     sampler.stop()

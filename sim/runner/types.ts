@@ -60,6 +60,14 @@ export interface Figures {
   gossipTimeline: Array<{ second: number, messages: number, p50Ms: number, p99Ms: number }>
 }
 
+/** Something that went wrong during a run without ending it (the report is then partial where it says so). */
+export interface RunError {
+  where: 'block feed'
+  /** ms since the requests started */
+  atMs: number
+  message: string
+}
+
 export interface RunReport {
   version: 1
   scenario: Scenario
@@ -75,4 +83,8 @@ export interface RunReport {
   resources: ResourceSample[]
   /** what may differ between two runs of the same seed, and why */
   nondeterminism: string[]
+  /** errors met during the run (the first 20), e.g. a failing block feed; empty for a clean run */
+  errors: RunError[]
+  /** why the run stopped before every request closed (e.g. the block feed was lost); null when it ran to the end */
+  partial: string | null
 }

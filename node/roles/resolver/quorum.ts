@@ -3,12 +3,12 @@
  * it accepts:
  *  - identical: group by the signed fields (success, output hash, error, instructions); the biggest group wins
  *    when it has at least Q members.
- *  - median: the successful reveals whose output is exactly one strict JSON number are the candidates; with at
- *    least 2Q−1 of them, ordered by value (ties keep submission order), the lower median (index ⌊(n−1)/2⌋) wins
- *    and every candidate agrees. With fewer candidates the identical rule applies.
+ *  - median: the successful reveals whose output is exactly one strict JSON number (protocol `numericValue`) are
+ *    the candidates; with at least 2Q−1 of them, ordered by value (ties keep submission order), the lower median
+ *    (index ⌊(n−1)/2⌋, protocol `medianOf`) wins and every candidate agrees. With fewer the identical rule applies.
  * Results agree when code_hash, success, output hash, error, instructions and transcript_hash are equal.
  */
-import type { AttestationPayload } from '../../../protocol/index.js'
+import { medianOf, numericValue, type AttestationPayload } from '../../../protocol/index.js'
 
 export type Aggregation = 'identical' | 'median'
 
@@ -27,15 +27,10 @@ export interface QuorumOutcome {
   ordered: AttestationPayload[]
 }
 
-const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
-
-/** The output as exactly one strict JSON number (RFC 8259, no whitespace, ≤ 64 bytes, finite), or undefined. */
+/** A successful attestation's output as exactly one strict JSON number (protocol `numericValue`), or undefined. */
 export function numericOutput (a: AttestationPayload): number | undefined {
   if (!a.success || a.output == null) return undefined
-  const text = Buffer.from(a.output, 'base64').toString('latin1')
-  if (text.length > 64 || !NUMBER.test(text)) return undefined
-  const value = parseFloat(text)
-  return Number.isFinite(value) ? value : undefined
+  return numericValue(Buffer.from(a.output, 'base64'))
 }
 
 function identical (votes: AttestationPayload[], quorum: number): QuorumOutcome | undefined {
@@ -52,9 +47,8 @@ function identical (votes: AttestationPayload[], quorum: number): QuorumOutcome 
 function medianRule (votes: AttestationPayload[], quorum: number): QuorumOutcome | undefined {
   const candidates = votes.map(a => ({ a, v: numericOutput(a) })).filter((c): c is { a: AttestationPayload, v: number } => c.v != null)
   // 2Q−1 candidates: with at most Q−1 liars the lower median lies within the honest values
-  if (candidates.length < 2 * quorum - 1) return undefined
-  const sorted = [...candidates].sort((x, y) => x.v - y.v) // stable: ties keep vote order
-  const winner = sorted[Math.floor((sorted.length - 1) / 2)]!.a
+  const winner = medianOf(candidates, c => c.v, quorum)?.a
+  if (winner == null) return undefined
   const agreeing = candidates.map(c => c.a)
   const disagreeing = votes.filter(a => !agreeing.includes(a))
   return { winner, agreeing, disagreeing, ordered: [...agreeing, ...disagreeing] }
@@ -70,7 +64,5 @@ export function findQuorum (attestations: readonly AttestationPayload[], quorum:
 
 /** Median of integers; the lower middle for an even count, so the result is always one of the inputs. */
 export function median (values: readonly number[]): number {
-  if (values.length === 0) return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)]!
+  return medianOf(values, v => v, 1) ?? 0
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, parseRoleList, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
+import { ConfigError, defaultConfig, defaultConfigPath, loadConfig, meshInitOf, parseRoleList, saveConfig, validateConfig, type NodeConfig } from '../../config.js'
 import { generateNearKey, generateP2pKey } from '../../keys.js'
 
 describe('node config', () => {
@@ -66,6 +66,14 @@ describe('node config', () => {
     ['port', c => ({ ...c, http: { ...c.http, port: -1 } }), 'http.port'],
     ['capacity', c => ({ ...c, worker: { ...c.worker, capacity: 0 } }), 'worker.capacity'],
     ['source kind', c => ({ ...c, worker: { ...c.worker, allowedSources: ['Docker'] } }), 'worker.allowedSources[0]'],
+    ['transfer timeout', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { timeoutMs: 0 } } }), 'p2p.transferLimits.timeoutMs'],
+    ['transfer parallelism', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { fetchParallel: 1.5 } } }), 'p2p.transferLimits.fetchParallel'],
+    ['providers tried', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { maxProvidersTried: '8' } } }), 'p2p.transferLimits.maxProvidersTried'],
+    ['transfer size', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { maxBytes: -1 } } }), 'p2p.transferLimits.maxBytes'],
+    ['fetch deadline', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { fetchDeadlineMs: 1e12 } } }), 'p2p.transferLimits.fetchDeadlineMs'],
+    ['unknown transfer limit', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { timeout: 5000 } } }), 'p2p.transferLimits'],
+    ['bytes per window below maxBytes', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { maxBytes: 2 * 1024 * 1024, bytesPerWindow: 1024 * 1024 } } }), 'p2p.transferLimits.bytesPerWindow'],
+    ['ban time', c => ({ ...c, p2p: { ...c.p2p, banMs: 0 } }), 'p2p.banMs'],
     ['unknown field', c => ({ ...c, colour: 'blue' }), undefined],
     ['unknown nested field', c => ({ ...c, chain: { ...c.chain, poll: 5 } }), 'chain']
   ]
@@ -80,6 +88,17 @@ describe('node config', () => {
         return true
       }, what)
     }
+  })
+
+  it('takes the p2p transfer limits and ban time, each field optional, through save and load', async () => {
+    const p2p = { ...valid.p2p, transferLimits: { timeoutMs: 5_000, fetchParallel: 2, maxProvidersTried: 4, maxBytes: 8 * 1024 * 1024, fetchDeadlineMs: 20_000 }, banMs: 60_000 }
+    const path = join(dir, 'limits.json')
+    await saveConfig(path, { ...valid, p2p })
+    const loaded = await loadConfig(path)
+    assert.deepEqual(loaded.p2p, p2p)
+    assert.deepEqual(meshInitOf(loaded), { network: 'localnet', listen: p2p.listen, bootstrap: p2p.bootstrap, transferLimits: p2p.transferLimits, banMs: 60_000 }, 'what node.ts hands createMeshNode')
+    assert.equal(validateConfig(valid).p2p.transferLimits, undefined, 'absent: the p2p defaults apply')
+    assert.deepEqual(Object.keys(meshInitOf(valid)), ['network', 'listen', 'bootstrap'], 'absent fields stay absent, so the mesh node\'s defaults apply')
   })
 
   it('loadConfig reports a missing file and bad JSON with their own codes', async () => {
