@@ -66,6 +66,7 @@ describe('node config', () => {
     ['port', c => ({ ...c, http: { ...c.http, port: -1 } }), 'http.port'],
     ['capacity', c => ({ ...c, worker: { ...c.worker, capacity: 0 } }), 'worker.capacity'],
     ['source kind', c => ({ ...c, worker: { ...c.worker, allowedSources: ['Docker'] } }), 'worker.allowedSources[0]'],
+    ['access keys', c => ({ ...c, chain: { ...c.chain, accessKeys: 33 } }), 'chain.accessKeys'],
     ['unknown field', c => ({ ...c, colour: 'blue' }), undefined],
     ['unknown nested field', c => ({ ...c, chain: { ...c.chain, poll: 5 } }), 'chain']
   ]
