@@ -55,6 +55,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     accountId: init.accountId,
     provider,
     accessKeys: () => keys.publicKeys,
+    nonceConflicts: () => keys.conflicts,
     ensureAccessKeys: async () => await keys.ensure(),
 
     height: async () => {

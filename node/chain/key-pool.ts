@@ -74,6 +74,8 @@ export class KeyPool {
   private readonly extra: Array<{ secretKey: string, publicKey: string }>
   /** hashes of the transactions in flight */
   private readonly inFlight = new Set<string>()
+  /** nonce conflicts re-signed so far (each one a transaction the chain refused and the pool sent again) */
+  conflicts = 0
 
   constructor (private readonly init: KeyPoolInit) {
     const size = init.size ?? 1
@@ -136,6 +138,7 @@ export class KeyPool {
           return { response, txHash }
         } catch (err) {
           if ((err as Error)?.name !== 'InvalidNonceError' || attempt >= NONCE_RETRIES) throw wrapChainError(err, args.what)
+          this.conflicts++
           // the key's nonce cache is dropped (as signAndSendTransaction does) and shared, so concurrent retries take distinct nonces
           await invalidateNonce(slot.account, signed.transaction.publicKey)
         }

@@ -68,6 +68,8 @@ export interface OutlayerClient {
   readonly provider: JsonRpcProvider
   /** the public keys transactions are signed with now (the account key first) */
   accessKeys: () => string[]
+  /** nonce conflicts this client recovered (re-signed) so far */
+  nonceConflicts: () => number
   /** adds the pool's missing function-call keys to the account (once; nothing at accessKeys 1), then signs with them */
   ensureAccessKeys: () => Promise<{ added: string[] }>
   /** latest final block height */

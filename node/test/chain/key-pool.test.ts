@@ -83,7 +83,9 @@ describe('chain client: a pool of access keys per worker account', function () {
       await other.signAndSendTransaction({ receiverId: chain.contractId, actions: [actions.functionCall('commit_result', { request_id: 999_999, commit: 'ff'.repeat(32) }, 30n * TGAS, 0n)], throwOnFailure: false })
     }
     assert.equal((await nonces()).get(key1), cached + 3n, 'the other holder took three nonces')
+    const conflicts = pooled.nonceConflicts()
     await commitConcurrently(8)
+    assert.ok(pooled.nonceConflicts() > conflicts, 'the pool met the conflict and re-signed')
     assert.ok((await nonces()).get(key1)! > cached + 3n, 'the pool signed with key 1 again, past the conflict')
   })
 
