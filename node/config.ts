@@ -12,7 +12,7 @@ import {
 } from '../protocol/index.js'
 import { isBuilderContentId } from '../sandbox/builder/index.js'
 import { DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
-import { DEFAULT_WATCHER_OPTIONS } from './chain/index.js'
+import { DEFAULT_WATCHER_OPTIONS, MAX_ACCESS_KEYS } from './chain/index.js'
 import { DEFAULT_WORKER_OPTIONS } from './roles/worker/options.js'
 import { DEFAULT_TRANSFER_LIMITS, type MeshNodeInit, type TransferLimits } from './p2p/index.js'
 import { decodeP2pKey, publicKeyOfNearKey } from './keys.js'
@@ -81,7 +81,12 @@ export interface NodeConfig {
    * @default `<dataDir>/exec-cache`
    */
   worker: { capacity: number, allowedSources: SourceKind[], trustBuilders: number, builderImage?: string, execCacheDir?: string }
-  chain: { reconcileEveryBlocks: number, pollMs: number }
+  /**
+   * `accessKeys`: signing keys for the account, its own key included; above 1 the node adds the others on start
+   * as function-call keys derived from `near.secretKey` (node/chain/key-pool.ts) and spreads its zero-deposit
+   * calls over them, so they do not queue on one nonce @default 1
+   */
+  chain: { reconcileEveryBlocks: number, pollMs: number, accessKeys: number }
 }
 
 export type ConfigErrorCode = 'CONFIG_NOT_FOUND' | 'CONFIG_NOT_JSON' | 'CONFIG_INVALID' | 'CONFIG_EXISTS'
@@ -125,7 +130,7 @@ export const CONFIG_DEFAULTS = {
   roles: ['worker'] as Role[],
   http: { host: '127.0.0.1', port: 7700 },
   worker: { capacity: DEFAULT_WORKER_OPTIONS.capacity, allowedSources: [...SOURCE_KINDS], trustBuilders: DEFAULT_ARTIFACT_OPTIONS.trustBuilders },
-  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs }
+  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs, accessKeys: 1 }
 } as const
 
 export const CONFIG_FILE_NAME = 'config.json'
@@ -235,7 +240,7 @@ const configCheck = object({
     builderImage: optional(str({ min: 1, max: 200 })),
     execCacheDir: optional(str({ min: 1, max: 4096 }))
   }),
-  chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }) })
+  chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }), accessKeys: int({ min: 1, max: MAX_ACCESS_KEYS }) })
 })
 
 /**

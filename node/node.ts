@@ -97,6 +97,7 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       contractId: config.near.contractId,
       accountId: config.near.accountId,
       secretKey: config.near.secretKey,
+      accessKeys: config.chain.accessKeys
     })
     // who may author gossip hints and count as a builder: the chain's registered workers, cached (chain/registered-keys.ts)
     const registered = new RegisteredKeys({ client, logger: logger.child({ module: 'chain' }) })
@@ -117,6 +118,14 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     })
     opened.push(mesh)
     opened.push({ start: async () => { await registered.refresh() }, stop: async () => {} })
+    // the account's extra signing keys (chain.accessKeys > 1), added before any role sends
+    opened.push({
+      start: async () => {
+        const { added } = await client.ensureAccessKeys()
+        if (added.length > 0) logger.info({ added }, 'added function-call access keys')
+      },
+      stop: async () => {}
+    })
     const watcher = new ChainWatcher({ feed: createBlockFeed(config.near.feedUrl ?? config.near.rpcUrl), client, store: store.section('chain'), logger: logger.child({ module: 'chain' }), metrics }, {
       contractId: config.near.contractId,
       pollMs: config.chain.pollMs,

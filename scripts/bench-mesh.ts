@@ -3,10 +3,15 @@
  *  - latency: request → resolve and request → callback, in blocks, at R=3 (goal: ≤ 4 blocks plus execution);
  *  - gossip: dissemination p50 / p99 across N nodes (scripts/bench-mesh-gossip.ts);
  *  - artifacts: fetching a built wasm from a peer against rebuilding it, as a ratio;
- *  - throughput: sustained requests per second with 10 nodes.
+ *  - throughput: sustained requests per second with 10 nodes;
+ *  - breakdown: where a request's blocks go (request → Q-th commit → resolve → callback, each against its floor of
+ *    one block), with execution time and the requester's transaction submission time;
+ *  - sweep: offered rate → resumed rate and p50/p99 latency, for each of --rates for --seconds each (issue 15).
  * Progress on stderr; writes bench/results/mesh.json.
  *
- *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10]
+ *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --rates 2,5,10 --seconds 10
+ *                         --phases gossip,latency,throughput,sweep,artifacts]
+ * A smoke run on a shared machine: --nodes 3 --requests 2 --rates 1 --seconds 3 --phases latency,sweep
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -31,16 +36,23 @@ function arg (name: string, fallback: number): number {
   return n
 }
 
+function list (name: string, fallback: string): string[] {
+  const i = process.argv.indexOf(`--${name}`)
+  return (i >= 0 ? process.argv[i + 1] ?? '' : fallback).split(',').map(x => x.trim()).filter(x => x !== '')
+}
+
 function quantile (values: number[], q: number): number {
   if (values.length === 0) return NaN
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
 }
 
-/** request id → height of its execution_resolved and execution_completed events, from the feed */
-async function eventHeights (mesh: LocalMesh, from: number, to: number): Promise<Map<string, { resolved?: number, completed?: number }>> {
+interface Heights { commits: number[], resolved?: number, completed?: number }
+
+/** request id → heights of its result_committed, execution_resolved and execution_completed events, from the feed */
+async function eventHeights (mesh: LocalMesh, from: number, to: number): Promise<Map<string, Heights>> {
   const feed = createBlockFeed(mesh.net.feedUrl)
-  const out = new Map<string, { resolved?: number, completed?: number }>()
+  const out = new Map<string, Heights>()
   for (let h = from; h <= to; h++) {
     const block = await feed.block(h)
     if (block == null) continue
@@ -49,7 +61,8 @@ async function eventHeights (mesh: LocalMesh, from: number, to: number): Promise
       const e = JSON.parse(log.slice(11)) as { event: string, data: Array<{ request_id?: number | string }> }
       const id = e.data?.[0]?.request_id
       if (id == null) continue
-      const entry = out.get(String(id)) ?? {}
+      const entry = out.get(String(id)) ?? { commits: [] }
+      if (e.event === 'result_committed') entry.commits.push(h)
       if (e.event === 'execution_resolved') entry.resolved = h
       if (e.event === 'execution_completed') entry.completed = h
       out.set(String(id), entry)
@@ -58,13 +71,15 @@ async function eventHeights (mesh: LocalMesh, from: number, to: number): Promise
   return out
 }
 
-async function latency (mesh: LocalMesh, source: Record<string, unknown>, requests: number): Promise<Record<string, unknown>> {
+async function latency (mesh: LocalMesh, source: Record<string, unknown>, requests: number, blockTimeMs: number): Promise<Record<string, unknown>> {
   const from = mesh.net.height()
-  const rows: Array<{ id: string, requested: number, timeMs: number }> = []
+  const rows: Array<{ id: string, requested: number, timeMs: number, submitMs: number }> = []
   for (let i = 0; i < requests; i++) {
+    const t0 = performance.now()
     const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })
+    const submitMs = performance.now() - t0
     const view = await mesh.waitClosed(requestId, 120_000)
-    rows.push({ id: requestId, requested: Number(view.request?.block_height ?? 0), timeMs: view.resolution?.time_ms ?? 0 })
+    rows.push({ id: requestId, requested: Number(view.request?.block_height ?? 0), timeMs: view.resolution?.time_ms ?? 0, submitMs })
     say(`latency: request ${requestId} done (${i + 1}/${requests})`)
   }
   await mesh.net.produceBlocks(3) // let the callbacks land
@@ -78,8 +93,80 @@ async function latency (mesh: LocalMesh, source: Record<string, unknown>, reques
     blocks_to_resolve: { p50: quantile(toResolve, 0.5), max: Math.max(...toResolve), values: toResolve },
     blocks_to_callback: { p50: quantile(toCallback, 0.5), max: Math.max(...toCallback), values: toCallback },
     execution_time_ms_p50: quantile(rows.map(r => r.timeMs), 0.5),
+    breakdown: printed(breakdown(rows, heights, blockTimeMs)),
     goal: 'request → resolve ≤ 4 blocks plus execution time'
   }
+}
+
+/**
+ * Where the blocks go, per stage, p50 over the requests, each against the protocol's floor of one block:
+ * request (N) → the Q-th commit (N+1: the task's gossip, execution, the commit transaction) → resolve (N+2: the
+ * reveals' gossip, the resolve transaction) → callback (N+3: the resumed yield). over_floor_ms is the blocks past
+ * the floor × block time (the block wait a faster path could save); execution is the attested time, and submission
+ * the requester's send until its request id was known.
+ */
+function breakdown (rows: Array<{ id: string, requested: number, timeMs: number, submitMs: number }>, heights: Map<string, Heights>, blockTimeMs: number): Record<string, unknown> {
+  const stage = (of: (r: typeof rows[number], h: Heights) => number): Record<string, number> => {
+    const blocks = rows.map(r => { const h = heights.get(r.id); return h == null ? NaN : of(r, h) }).filter(Number.isFinite)
+    const p50 = quantile(blocks, 0.5)
+    return { p50_blocks: p50, p99_blocks: quantile(blocks, 0.99), floor_blocks: 1, over_floor_ms_p50: (p50 - 1) * blockTimeMs }
+  }
+  const quorumCommit = (h: Heights): number => [...h.commits].sort((a, b) => a - b)[1] ?? NaN
+  return {
+    request_to_commits: { ...stage((r, h) => quorumCommit(h) - r.requested), holds: 'task gossip, execution, commit transaction' },
+    commits_to_resolve: { ...stage((_r, h) => (h.resolved ?? NaN) - quorumCommit(h)), holds: 'reveal gossip, resolve transaction' },
+    resolve_to_callback: { ...stage((_r, h) => (h.completed ?? NaN) - (h.resolved ?? NaN)), holds: 'the resumed yield and callback receipts' },
+    execution_ms_p50: quantile(rows.map(r => r.timeMs), 0.5),
+    request_submission_ms_p50: Number(quantile(rows.map(r => r.submitMs), 0.5).toFixed(1))
+  }
+}
+
+/** says where the time goes, one line per stage, and returns the breakdown */
+function printed (b: Record<string, unknown>): Record<string, unknown> {
+  for (const [name, v] of Object.entries(b)) {
+    const stage = v as { p50_blocks?: number, over_floor_ms_p50?: number, holds?: string }
+    say(typeof v === 'object' ? `where the time goes: ${name} p50 ${stage.p50_blocks} blocks (floor 1, ${stage.over_floor_ms_p50} ms over it): ${stage.holds}` : `where the time goes: ${name} ${String(v)}`)
+  }
+  return b
+}
+
+/**
+ * Offered rate → resumed rate and latency: `rate` requests a second (sent once a second, spread over the
+ * requesters) for `seconds`, then waits for all; latency is send → the request closed, as the user sees it.
+ */
+async function sweep (mesh: LocalMesh, source: Record<string, unknown>, rates: number[], seconds: number): Promise<Record<string, unknown>> {
+  const points: Array<Record<string, unknown>> = []
+  for (const rate of rates) {
+    const t0 = performance.now()
+    const waits: Array<Promise<{ ok: boolean, ms: number } | undefined>> = []
+    for (let s = 0; s < seconds; s++) {
+      const tick = t0 + s * 1000
+      await new Promise(resolve => setTimeout(resolve, Math.max(0, tick - performance.now())))
+      const sentAt = performance.now()
+      const batch = mesh.requestMany(Array.from({ length: rate }, (_, i) => ({ source, input_data: JSON.stringify({ count: 5, min: 1, max: 100, k: `${rate}-${s}-${i}` }), replicas: 3, quorum: 2 })))
+      for (let i = 0; i < rate; i++) {
+        waits.push(batch.then(async sent => {
+          const view = await mesh.waitClosed(sent[i]!.requestId, 300_000)
+          return { ok: (view.resolution as { success?: boolean } | null)?.success === true, ms: performance.now() - sentAt }
+        }).catch(() => undefined))
+      }
+    }
+    const done = await Promise.all(waits)
+    const elapsed = (performance.now() - t0) / 1000
+    const ok = done.filter(d => d?.ok === true)
+    const ms = ok.map(d => d!.ms)
+    const point = {
+      offered_per_s: rate,
+      resumed_per_s: Number((ok.length / elapsed).toFixed(2)),
+      sent: rate * seconds,
+      resumed_ok: ok.length,
+      failed_or_timed_out: done.length - ok.length,
+      latency_ms: { p50: Math.round(quantile(ms, 0.5)), p99: Math.round(quantile(ms, 0.99)) }
+    }
+    say(`sweep: ${JSON.stringify(point)}`)
+    points.push(point)
+  }
+  return { seconds_per_rate: seconds, points }
 }
 
 async function throughput (mesh: LocalMesh, source: Record<string, unknown>, burst: number): Promise<Record<string, unknown>> {
@@ -126,22 +213,32 @@ async function main (): Promise<void> {
   const nodes = arg('nodes', 10)
   const requests = arg('requests', 8)
   const burst = arg('burst', 20)
+  const accessKeys = arg('access-keys', 4)
+  const seconds = arg('seconds', 10)
+  const rates = list('rates', '2,5,10').map(Number)
+  if (rates.some(r => !Number.isInteger(r) || r < 1)) throw new RangeError('--rates must be positive integers, comma-separated')
+  const phases = new Set(list('phases', 'gossip,latency,throughput,sweep,artifacts'))
   const dir = await mkdtemp(join(tmpdir(), 'outlayer-bench-mesh-'))
   const result: Record<string, unknown> = {
     when: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg_at_start: loadavg().map(x => Number(x.toFixed(2))) }
   }
-  say(`gossip dissemination across ${nodes} nodes`)
-  result.gossip = await benchGossip(nodes, { messages: 60 })
+  if (phases.has('gossip')) {
+    say(`gossip dissemination across ${nodes} nodes`)
+    result.gossip = await benchGossip(nodes, { messages: 60 })
+  }
 
   const blockTimeMs = 500
   say(`starting a ${nodes}-node mesh (block every ${blockTimeMs} ms)`)
-  const mesh = await startLocalMesh({ nodes, blockTimeMs, progress: line => say(line), logLevel: 'error' })
+  // requesters spread the users' sends over accounts, access keys the workers' over keys (the lever measured)
+  const mesh = await startLocalMesh({ nodes, blockTimeMs, accessKeys, requesters: 4, progress: line => say(line), logLevel: 'error' })
+  result.access_keys = accessKeys
   try {
     const random = await mesh.example('random')
     const source = { WasmUrl: { url: random.url, hash: random.hash } }
     // each phase records its numbers or its error, so one failing phase never hides the others
     const phase = async (name: string, run: () => Promise<Record<string, unknown>>): Promise<void> => {
+      if (!phases.has(name)) return
       try {
         result[name] = await run()
       } catch (err) {
@@ -149,8 +246,9 @@ async function main (): Promise<void> {
       }
       say(`${name}: ${JSON.stringify(result[name])}`)
     }
-    await phase('latency', async () => ({ nodes, block_time_ms: blockTimeMs, ...await latency(mesh, source, requests) }))
+    await phase('latency', async () => ({ nodes, block_time_ms: blockTimeMs, ...await latency(mesh, source, requests, blockTimeMs) }))
     await phase('throughput', async () => ({ nodes, block_time_ms: blockTimeMs, ...await throughput(mesh, source, burst) }))
+    await phase('sweep', async () => ({ nodes, block_time_ms: blockTimeMs, ...await sweep(mesh, source, rates, seconds) }))
     await phase('artifacts', async () => await artifacts(mesh, dir))
   } finally {
     await mesh.stop()

@@ -1,40 +1,18 @@
 /**
  * The one typed client for the outlayer contract, on near-api-js 7.2: every view and call the node makes goes
- * through here, never ad-hoc `callFunction` calls in the roles. Two signers: the worker's account (leases,
- * registration, commits, resolves: resolve is permissionless in verification v2).
+ * through here, never ad-hoc `callFunction` calls in the roles. One signer, the worker's account (registration,
+ * commits, reveals, resolves: resolve is permissionless in verification v2), through a pool of its access keys
+ * (key-pool.ts) so that concurrent calls do not queue on one nonce.
  */
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, actions, type KeyPairString, type TxExecutionStatus } from 'near-api-js'
-import { base58 } from '@scure/base'
-import { sha256 } from '../../protocol/index.js'
+import { JsonRpcProvider, actions, type TxExecutionStatus } from 'near-api-js'
 import { ChainError } from './errors.js'
+import { KeyPool, POOL_METHODS, wrapChainError as wrap } from './key-pool.js'
 import { readRequestOutcome, successValue, type FinalTx } from './outcome.js'
 import type { OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
 import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
 
 const TGAS = 10n ** 12n
 const GAS = { commit: 30n * TGAS, reveal: 100n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
-/** re-signs after this many nonce conflicts before giving up (each conflict means the transaction was not included) */
-const NONCE_RETRIES = 30
-/** a conflict means another sender holds the nonce now: back off a little, with jitter, so retries spread out */
-const conflictBackoff = async (attempt: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, (10 + Math.random() * 40) * Math.min(attempt + 1, 8)))
-
-/** near-api-js keeps the next nonce per key on the Account (private); invalidating it makes the next sign read the chain */
-function nonceCache (account: Account): { invalidate: (publicKey: unknown) => Promise<void> } {
-  return (account as unknown as { nonceManager: { invalidate: (publicKey: unknown) => Promise<void> } }).nonceManager
-}
-
-function signer (secretKey: string): KeyPairSigner {
-  return new KeyPairSigner(KeyPair.fromString(secretKey as KeyPairString))
-}
-
-function wrap (err: unknown, what: string): ChainError {
-  if (err instanceof ChainError) return err
-  const e = err as Error
-  // near-api-js raises its typed execution errors (HandlerError subclasses, *ExecutionError) for contract refusals
-  // and FetchError/TypeError for transport problems.
-  const refused = /ExecutionError|ActionError|FunctionCall|GuestPanic|WasmTrap/.test(e?.name ?? '') || (e as { type?: string })?.type === 'FunctionCallError'
-  return new ChainError(refused ? 'CALL_REFUSED' : 'RPC_FAILED', `${what}: ${e?.message ?? String(err)}`, { cause: err })
-}
 
 /** nearcore's TIMEOUT_ERROR (HTTP 408), or a tx not yet visible to a load-balanced RPC. */
 function isWaitTimeout (err: unknown): boolean {
@@ -44,10 +22,9 @@ function isWaitTimeout (err: unknown): boolean {
 
 export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient {
   const provider = new JsonRpcProvider({ url: init.rpcUrl }, { retries: init.rpcRetries ?? 3, wait: 200, backoff: 1.5 })
-  const worker = new Account(init.accountId, provider, signer(init.secretKey))
   const contractId = init.contractId
-  /** hashes of the transactions send() is waiting on */
-  const inFlight = new Set<string>()
+  // every transaction goes through the pool: the account key, plus function-call keys once ensureAccessKeys ran
+  const keys = new KeyPool({ provider, accountId: init.accountId, secretKey: init.secretKey, contractId, size: init.accessKeys ?? 1 })
 
   async function view<T> (method: string, args: Record<string, unknown> = {}): Promise<T> {
     try {
@@ -56,48 +33,30 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     } catch (err) { throw wrap(err, `view ${method}`) }
   }
 
-  async function call (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
-    try {
-      const response = await account.callFunctionRaw({ contractId, methodName: method, args, gas: opts.gas, deposit: opts.deposit ?? 0n, waitUntil: opts.waitUntil ?? 'EXECUTED_OPTIMISTIC' })
-      const outcome = (response as { transaction_outcome?: { id?: string, block_hash?: string } }).transaction_outcome
-      return { value: successValue(response.status), txHash: outcome?.id ?? '' }
-    } catch (err) { throw wrap(err, `call ${method}`) }
-  }
-
   /**
-   * Signs and sends without waiting for the outcome (INCLUDED / INCLUDED_FINAL answers carry no outcome, so the
-   * hash is computed here: sha256 of the borsh transaction, base58).
+   * Signs and sends one function call. INCLUDED / INCLUDED_FINAL answers carry no outcome, so the hash is
+   * computed by the pool (sha256 of the borsh transaction, base58). A deposit, or a method
+   * outside POOL_METHODS, needs the full-access key.
    */
-  async function send (account: Account, method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit: bigint, waitUntil: TxExecutionStatus }): Promise<CallOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      const signed = await account.createSignedTransaction({ receiverId: contractId, actions: [actions.functionCall(method, args, opts.gas, opts.deposit)] }).catch(err => { throw wrap(err, `call ${method}`) })
-      const txHash = base58.encode(sha256(signed.transaction.encode()))
-      // identical arguments under a nonce another send of ours holds give the identical transaction: the chain
-      // would take it once and both callers would think theirs landed. Take a fresh nonce instead.
-      if (inFlight.has(txHash)) { await nonceCache(account).invalidate(signed.transaction.publicKey); continue }
-      inFlight.add(txHash)
-      try {
-        const response = await provider.sendTransactionUntil(signed, opts.waitUntil)
-        const failure = (response.status as { Failure?: unknown } | undefined)?.Failure
-        if (failure != null) throw new ChainError('CALL_REFUSED', `call ${method}: ${JSON.stringify(failure)}`)
-        return { value: successValue(response.status), txHash }
-      } catch (err) {
-        // a nonce conflict (concurrent sends reordered on the way, or another holder of the key) means this
-        // transaction was refused, never included: re-sign it with a fresh nonce. The account's nonce cache is
-        // dropped (as signAndSendTransaction does) and shared, so concurrent retries take distinct nonces.
-        if ((err as Error)?.name !== 'InvalidNonceError' || attempt >= NONCE_RETRIES) throw wrap(err, `call ${method}`)
-        await nonceCache(account).invalidate(signed.transaction.publicKey)
-        await conflictBackoff(attempt)
-      } finally {
-        inFlight.delete(txHash)
-      }
-    }
+  async function call (method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
+    const deposit = opts.deposit ?? 0n
+    const { response, txHash } = await keys.send({
+      receiverId: contractId,
+      actions: [actions.functionCall(method, args, opts.gas, deposit)],
+      waitUntil: opts.waitUntil ?? 'EXECUTED_OPTIMISTIC',
+      what: `call ${method}`,
+      fullAccess: deposit > 0n || !(POOL_METHODS as readonly string[]).includes(method)
+    })
+    return { value: successValue(response.status), txHash }
   }
 
   return {
     contractId,
     accountId: init.accountId,
     provider,
+    accessKeys: () => keys.publicKeys,
+    nonceConflicts: () => keys.conflicts,
+    ensureAccessKeys: async () => await keys.ensure(),
 
     height: async () => {
       try {
@@ -114,15 +73,15 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     listWorkers: async () => decodeWorkerList(await view('list_workers', { from_index: 0, limit: 100 })),
     getConfig: async () => decodeContractConfig(await view('get_config', {})),
 
-    registerWorker: async (publicKey, bond) => await call(worker, 'register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
-    commitResult: async (requestId, commit) => await call(worker, 'commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
+    registerWorker: async (publicKey, bond) => await call('register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
+    commitResult: async (requestId, commit) => await call('commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
     resolveExecution: async (requestId, response, reveals, deposit = 0n) =>
-      await call(worker, 'resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
-    revealResult: async (requestId, reveal) => await call(worker, 'reveal_result', { request_id: Number(requestId), ...reveal }, { gas: GAS.reveal }),
+      await call('resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
+    revealResult: async (requestId, reveal) => await call('reveal_result', { request_id: Number(requestId), ...reveal }, { gas: GAS.reveal }),
     submitExecutionOutput: async (requestId, output, deposit) =>
-      await call(worker, 'submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),
+      await call('submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),
     reportEquivocation: async (requestId, workerId, a, b) =>
-      await call(worker, 'report_equivocation', { request_id: Number(requestId), worker_id: workerId, a, b }, { gas: GAS.report }),
+      await call('report_equivocation', { request_id: Number(requestId), worker_id: workerId, a, b }, { gas: GAS.report }),
     estimateCost: async (args) => {
       const estimate = await view<unknown>('estimate_execution_cost', args)
       if (typeof estimate !== 'string' || !/^[0-9]{1,40}$/.test(estimate)) {
@@ -139,7 +98,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
       return BigInt(estimate) + BigInt(JSON.stringify(args).length + 8192) * 10n ** 19n
     },
     requestExecution: async (args, deposit, opts = {}) =>
-      await send(worker, 'request_execution', args, { gas: opts.gas ?? GAS.request, deposit, waitUntil: opts.waitUntil ?? 'INCLUDED_FINAL' }),
+      await call('request_execution', args, { gas: opts.gas ?? GAS.request, deposit, waitUntil: opts.waitUntil ?? 'INCLUDED_FINAL' }),
     waitOutcome: async (txHash, opts = {}) => {
       // an RPC wait is capped by the node (nearcore: TIMEOUT_ERROR after ~10-20 s), so ask again until the deadline
       const deadline = Date.now() + (opts.timeoutMs ?? 600_000)

@@ -11,5 +11,7 @@ export type ChainErrorCode =
   | 'FEED_FAILED'
   /** the node has no key for the account this call needs (e.g. resolve without the operator key) */
   | 'NO_SIGNER'
+  /** the access key pool's size or a key index is out of range */
+  | 'BAD_KEY_POOL'
 
 export class ChainError extends CodedError<ChainErrorCode> { override readonly name = 'ChainError' }

@@ -7,6 +7,7 @@ export { readRequestOutcome, failureMessage, successValue, type RequestOutcome }
 export { watcherState, type WatcherState, type OpenRequest } from './watcher-state.js'
 export { ChainWatcher, DEFAULT_WATCHER_OPTIONS, type WatcherEvents, type ChainWatcherEvents, type ChainWatcherInit, type ChainWatcherComponents } from './watcher.js'
 export { RegisteredKeys, DEFAULT_REGISTERED_KEYS, type RegisteredKeysInit, type RegisteredKeysComponents } from './registered-keys.js'
+export { KeyPool, deriveAccessKey, MAX_ACCESS_KEYS, POOL_METHODS, type KeyPoolInit } from './key-pool.js'
 export { ChainError, type ChainErrorCode } from './errors.js'
 export type { OutlayerClient, OutlayerClientInit, CallOutcome, ExecutionResponse, OnChainReveal, RevealEntry, SignedResultEntry } from './types.js'
 export { decodeAssignment, decodeContractConfig, phaseClosedAt, decodeRequestView, decodeWorkerView, type AssignmentView, type CommitView, type ContractConfig, type RequestView, type ResolutionView, type WorkerView } from './views.js'

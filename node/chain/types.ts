@@ -9,6 +9,11 @@ export interface OutlayerClientInit {
   /** the worker's account and full-access key */
   accountId: string
   secretKey: string
+  /**
+   * signing keys in the account's pool, its own key included: above 1, ensureAccessKeys adds the others as
+   * function-call keys (chain/key-pool.ts) and zero-deposit calls spread over them @default 1
+   */
+  accessKeys?: number
   /** RPC retries before a call fails (near-api-js defaults to 12, which looks like a hang) @default 3 */
   rpcRetries?: number
 }
@@ -61,6 +66,12 @@ export interface OutlayerClient {
   readonly contractId: string
   readonly accountId: string
   readonly provider: JsonRpcProvider
+  /** the public keys transactions are signed with now (the account key first) */
+  accessKeys: () => string[]
+  /** nonce conflicts this client recovered (re-signed) so far */
+  nonceConflicts: () => number
+  /** adds the pool's missing function-call keys to the account (once; nothing at accessKeys 1), then signs with them */
+  ensureAccessKeys: () => Promise<{ added: string[] }>
   /** latest final block height */
   height: () => Promise<number>
   view: <T>(method: string, args?: Record<string, unknown>) => Promise<T>

@@ -74,6 +74,7 @@ describe('node config', () => {
     ['unknown transfer limit', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { timeout: 5000 } } }), 'p2p.transferLimits'],
     ['bytes per window below maxBytes', c => ({ ...c, p2p: { ...c.p2p, transferLimits: { maxBytes: 2 * 1024 * 1024, bytesPerWindow: 1024 * 1024 } } }), 'p2p.transferLimits.bytesPerWindow'],
     ['ban time', c => ({ ...c, p2p: { ...c.p2p, banMs: 0 } }), 'p2p.banMs'],
+    ['access keys', c => ({ ...c, chain: { ...c.chain, accessKeys: 33 } }), 'chain.accessKeys'],
     ['unknown field', c => ({ ...c, colour: 'blue' }), undefined],
     ['unknown nested field', c => ({ ...c, chain: { ...c.chain, poll: 5 } }), 'chain']
   ]
