@@ -99,17 +99,17 @@ export class KeyPool {
     const { accountId, contractId, provider } = this.init
     const list = await provider.viewAccessKeyList({ accountId, finalityQuery: { finality: 'optimistic' } }).catch(err => { throw wrapChainError(err, 'access key list') })
     const have = new Map(list.keys.map(k => [String(k.public_key), k.access_key.permission]))
-    const todo: Action[] = []
+    const keyActions: Action[] = []
     const added: string[] = []
     for (const k of this.extra) {
       const permission = have.get(k.publicKey)
       if (permission != null && isOurs(permission, contractId)) continue
       const pk = KeyPair.fromString(k.secretKey as KeyPairString).getPublicKey()
-      if (permission != null) todo.push(actions.deleteKey(pk))
-      todo.push(actions.addFunctionCallAccessKey(pk, contractId, [...POOL_METHODS]))
+      if (permission != null) keyActions.push(actions.deleteKey(pk))
+      keyActions.push(actions.addFunctionCallAccessKey(pk, contractId, [...POOL_METHODS]))
       added.push(k.publicKey)
     }
-    if (todo.length > 0) await this.send({ receiverId: accountId, actions: todo, waitUntil: 'FINAL', what: 'add access keys', fullAccess: true })
+    if (keyActions.length > 0) await this.send({ receiverId: accountId, actions: keyActions, waitUntil: 'FINAL', what: 'add access keys', fullAccess: true })
     this.slots.push(...this.extra.map(k => this.slot(k.secretKey, false)))
     return { added }
   }

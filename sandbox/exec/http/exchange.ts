@@ -42,6 +42,8 @@ export interface HttpFetcher {
 /** RFC 9110 methods a guest may send (CONNECT and TRACE are not a program's business) */
 const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'])
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** an RFC 9110 token: what a header name must be */
+export const isHeaderName = (name: string): boolean => TOKEN.test(name)
 /** RFC 9110 field-value octets, one char per octet (no CR, LF, NUL or other controls): what node:http sends */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 export const HEADER_LIMITS = { count: 64, sectionBytes: 16 * 1024 } as const
@@ -58,7 +60,7 @@ export function checkRequestShape (spec: Pick<HttpRequestSpec, 'method' | 'heade
   if (spec.headers.length > HEADER_LIMITS.count) return { ok: false, error: 'HTTP-request-header-section-size', detail: `more than ${HEADER_LIMITS.count} headers` }
   let bytes = 0
   for (const [name, value] of spec.headers) {
-    if (!TOKEN.test(name)) return { ok: false, error: 'HTTP-request-denied', detail: `header name ${JSON.stringify(name.slice(0, 64))} is not a token` }
+    if (!isHeaderName(name)) return { ok: false, error: 'HTTP-request-denied', detail: `header name ${JSON.stringify(name.slice(0, 64))} is not a token` }
     if (!FIELD_VALUE.test(value)) return { ok: false, error: 'HTTP-request-denied', detail: `header ${name}: the value has a control character or a char above U+00FF` }
     bytes += name.length + value.length + 4
   }

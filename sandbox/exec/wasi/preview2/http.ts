@@ -3,6 +3,7 @@
  * when the guest first waits on its response (future.get / its pollable), by which time its body is written; the
  * response is whole (capped by the policy) before the guest sees it, so its streams are always ready.
  */
+import { isHeaderName } from '../../http/exchange.js'
 import type { GuestHttpResult, HttpSession } from '../../http/session.js'
 import type { WasiContext } from '../context.js'
 import { InputStream, OutputStream, Pollable } from './io.js'
@@ -42,7 +43,7 @@ class Fields {
 
   append (name: string, value: Uint8Array): void {
     this.mutate()
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) fail({ tag: 'invalid-syntax' })
+    if (!isHeaderName(name)) fail({ tag: 'invalid-syntax' })
     // a field value is visible octets, space and tab: no CR, LF, NUL or other control
     if (value.some(b => (b < 0x20 && b !== 0x09) || b === 0x7f)) fail({ tag: 'invalid-syntax' })
     this.list.push([name.toLowerCase(), value.slice()])
