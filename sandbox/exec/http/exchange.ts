@@ -15,6 +15,7 @@ export type HttpRefusal =
   | 'destination-IP-prohibited'
   | 'HTTP-request-body-size'
   | 'HTTP-response-body-size'
+  | 'HTTP-response-header-section-size'
   | 'HTTP-request-URI-invalid'
   | 'HTTP-request-method-invalid'
   | 'HTTP-request-header-section-size'
@@ -47,6 +48,11 @@ export const isHeaderName = (name: string): boolean => TOKEN.test(name)
 /** RFC 9110 field-value octets, one char per octet (no CR, LF, NUL or other controls): what node:http sends */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 export const HEADER_LIMITS = { count: 64, sectionBytes: 16 * 1024 } as const
+/**
+ * A server's header section: fixed here, not by the host's `--max-http-header-size` (node's default is also 16 KiB),
+ * so every replica refuses the same response; more headers than `count` are refused, never silently truncated.
+ */
+export const RESPONSE_HEADER_LIMITS = { count: 256, sectionBytes: 16 * 1024 } as const
 
 type Checked<T> = { ok: true } & T | { ok: false, error: HttpRefusal, detail: string }
 

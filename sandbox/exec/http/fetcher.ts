@@ -10,7 +10,7 @@ import { sha256Hex } from '../../../protocol/hash.js'
 import { headerNames, type TranscriptEntry } from '../../../protocol/transcript.js'
 import { pinnedLookup, type CheckedAddress } from '../../net/index.js'
 import { checkAddress as defaultCheckAddress, type CheckAddress } from './address-guard.js'
-import { checkTarget, type HttpExchange, type HttpFetcher, type HttpOutcome, type HttpRequestSpec } from './exchange.js'
+import { RESPONSE_HEADER_LIMITS, checkTarget, type HttpExchange, type HttpFetcher, type HttpOutcome, type HttpRequestSpec } from './exchange.js'
 import type { HttpPolicy } from './policy.js'
 
 export interface HttpFetcherInit {
@@ -27,6 +27,9 @@ const HOST_SET = new Set(['host', 'content-length', 'transfer-encoding', 'connec
 const CREDENTIALS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 
 class TooLarge extends Error {}
+class HeadersTooLarge extends Error {}
+/** node:http's parser error for a header section over maxHeaderSize */
+const isHeaderOverflow = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'HPE_HEADER_OVERFLOW'
 
 interface Hop { status: number, headers: Array<[string, string]>, body: Uint8Array, location: string | null }
 
@@ -37,7 +40,10 @@ function sendOnce (url: URL, address: CheckedAddress, spec: HttpRequestSpec, pol
   if (spec.body.length > 0) headers['content-length'] = String(spec.body.length)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: spec.method, headers, lookup, signal, servername: url.hostname, agent: false }, (res: IncomingMessage) => {
+    const options = { method: spec.method, headers, lookup, signal, servername: url.hostname, agent: false, maxHeaderSize: RESPONSE_HEADER_LIMITS.sectionBytes }
+    const req = send(url, options, (res: IncomingMessage) => {
+      res.on('error', reject)
+      if (res.rawHeaders.length / 2 > RESPONSE_HEADER_LIMITS.count) { res.destroy(new HeadersTooLarge()); return }
       const chunks: Buffer[] = []
       let size = 0
       const isRedirect = REDIRECTS.has(res.statusCode ?? 0)
@@ -46,14 +52,15 @@ function sendOnce (url: URL, address: CheckedAddress, spec: HttpRequestSpec, pol
         if (size > policy.maxResponseBodyBytes) { res.destroy(new TooLarge()); return }
         if (!isRedirect) chunks.push(chunk)
       })
-      res.on('error', reject)
       res.on('end', () => {
         const list: Array<[string, string]> = []
         for (let i = 0; i < res.rawHeaders.length; i += 2) list.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string])
         resolve({ status: res.statusCode ?? 0, headers: list, body: new Uint8Array(Buffer.concat(chunks)), location: isRedirect ? res.headers.location ?? null : null })
       })
     })
-    req.on('error', reject)
+    req.on('error', err => { reject(isHeaderOverflow(err) ? new HeadersTooLarge() : err) })
+    // 0: no silent truncation at node's default of 2000; the count is refused above instead
+    req.maxHeadersCount = 0
     req.end(Buffer.from(spec.body))
   })
 }
@@ -102,6 +109,7 @@ export function createHttpFetcher (init: HttpFetcherInit = {}): HttpFetcher {
             hop = await sendOnce(target.url, address, spec, policy, controller.signal)
           } catch (err) {
             if (err instanceof TooLarge) return refused(spec, spec.url, 'HTTP-response-body-size', `over ${policy.maxResponseBodyBytes} bytes`)
+            if (err instanceof HeadersTooLarge) return refused(spec, spec.url, 'HTTP-response-header-section-size', `over ${RESPONSE_HEADER_LIMITS.count} headers or ${RESPONSE_HEADER_LIMITS.sectionBytes} bytes`)
             if (controller.signal.aborted) return { outcome: { kind: 'local_failure', timeout: true, message: `no answer within ${policy.timeoutMs} ms` }, hops }
             return { outcome: { kind: 'local_failure', timeout: false, message: err instanceof Error ? err.message : String(err) }, hops }
           }

@@ -30,7 +30,7 @@ export async function priceApi (price: () => number): Promise<TestServer> {
   })
 }
 
-/** The hostile ones: a redirect to a private/metadata address, a body that never ends, 100 MB, no answer at all. */
+/** The hostile ones: a redirect to a private/metadata address, a body that never ends, 100 MB, oversized headers, no answer at all. */
 export async function hostileApi (): Promise<TestServer> {
   return await serve((req, res) => {
     const path = req.url ?? '/'
@@ -57,6 +57,8 @@ export async function hostileApi (): Promise<TestServer> {
       pump()
       return
     }
+    if (path.startsWith('/big-headers')) { res.writeHead(200, { 'x-big': 'h'.repeat(17 * 1024) }); res.end('ok'); return }
+    if (path.startsWith('/many-headers')) { res.writeHead(200, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`x-${i}`, 'v']))); res.end('ok'); return }
     if (path.startsWith('/silent')) return // never answers
     if (path.startsWith('/echo')) {
       const chunks: Buffer[] = []

@@ -126,9 +126,15 @@ describe('sandbox/exec outside HTTP (policy, SSRF guard, caps, transcript)', fun
     assert.equal((await send({ url: `${hostile.url}/redirect-garbage` })).answer.error, 'HTTP-request-URI-invalid', 'a Location that is not a URL')
   })
 
-  it('caps: a body that never ends and a 100 MB body are refused at the cap; silence is a local failure, never attested', async () => {
+  it('caps: a body that never ends, a 100 MB body and oversized headers are refused at the cap; silence is a local failure, never attested', async () => {
     assert.equal((await ask(`${hostile.url}/forever`, { http: { ...local, maxResponseBodyBytes: 256 * 1024 } })).answer.error, 'HTTP-response-body-size')
     assert.equal((await ask(`${hostile.url}/huge`)).answer.error, 'HTTP-response-body-size')
+    // a refusal, the same on every replica (not node's --max-http-header-size, not a truncated header list)
+    for (const path of ['/big-headers', '/many-headers']) {
+      const { answer, r } = await ask(`${hostile.url}${path}`)
+      assert.equal(answer.error, 'HTTP-response-header-section-size', path)
+      assert.deepEqual(r.transcript?.at(-1)?.response, { error: 'HTTP-response-header-section-size' })
+    }
     const silent = await executor.execute(guest(), { http: { ...local, timeoutMs: 300 }, input: JSON.stringify({ method: 'GET', url: `${hostile.url}/silent` }) })
     assert.equal(silent.status, 'timeout')
     assert.equal(silent.result_hash, null)

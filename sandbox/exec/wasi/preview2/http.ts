@@ -12,9 +12,10 @@ import { signalling } from './signal.js'
 type Method = { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' } | { tag: 'other', val: string }
 type Scheme = { tag: 'HTTP' | 'HTTPS' } | { tag: 'other', val: string }
 
-const utf8 = new TextEncoder()
 /** header values are octets: one char per byte, as node:http sends them */
 const fromOctets = (b: Uint8Array): string => Buffer.from(b).toString('latin1')
+/** node:http hands header values as latin1 strings: back to the octets the server sent */
+const toOctets = (v: string): Uint8Array => new Uint8Array(Buffer.from(v, 'latin1'))
 // eslint-disable-next-line @typescript-eslint/only-throw-error
 const fail = (value: unknown): never => { throw value }
 
@@ -166,7 +167,7 @@ class FutureIncomingResponse {
     const r = this.settle()
     this.taken = true
     if (r.kind === 'refused') return { tag: 'ok', val: { tag: 'err', val: { tag: r.error, val: undefined } } }
-    const fields = Fields.fromList(r.headers.map(([n, v]) => [n, utf8.encode(v)]))
+    const fields = Fields.fromList(r.headers.map(([n, v]) => [n, toOctets(v)]))
     return { tag: 'ok', val: { tag: 'ok', val: new IncomingResponse(this.ctx, r.status, fields, r.body) } }
   }
 }
