@@ -9,9 +9,8 @@ import {
 } from '../../protocol/index.js'
 import { MeshError } from './errors.js'
 import type { MeshLogger } from './logger.js'
-import type { Metrics } from '../metrics.js'
 import type { GossipLimits } from './options.js'
-import type { MeshStats } from './stats.js'
+import type { P2pCounters } from './stats.js'
 import { MESSAGE_TYPE_TOPIC, TOPIC_MESSAGE_TYPE } from './validation/envelope.js'
 import { SeenCache } from './validation/seen-cache.js'
 import { createTopicValidator } from './validation/validator-fn.js'
@@ -23,8 +22,7 @@ export interface GossipRouterArgs {
   pubsub: GossipSub
   signingKey: KeyPair
   limits: GossipLimits
-  stats: MeshStats
-  metrics?: Metrics
+  counters: P2pCounters
   log: MeshLogger
   /** authors whose task and attestation envelopes are taken */
   isRegisteredKey?: (key: string) => boolean
@@ -52,20 +50,20 @@ export class GossipRouter {
     const names = new Map(this.topics.map(([name, topic]) => [topic, name]))
     pubsub.handleReceivedMessage = async (from, msg) => {
       const name = names.get(msg.topic ?? '')
-      if (name != null) this.args.stats.gossip[name].copies++
+      if (name != null) this.args.counters.gossipCopy(name)
       await receive(from, msg)
     }
   }
 
   start (): void {
     if (this.started) return
-    const { pubsub, limits, stats, metrics, log } = this.args
+    const { pubsub, limits, counters, log } = this.args
     for (const [name, topic] of this.topics) {
       pubsub.topicValidators.set(topic, createTopicValidator({
         topic: name, seen: this.seen, maxBytes: limits.maxEnvelopeBytes, freshnessMs: limits.freshnessMs,
         ...(this.args.isRegisteredKey != null ? { isRegisteredKey: this.args.isRegisteredKey } : {}),
         ...(this.args.checkHint != null && name !== 'builds' ? { check: this.args.checkHint } : {}),
-        stats, metrics, log, onAccepted: (envelope, from) => { this.deliver(envelope, from) }
+        counters, log, onAccepted: (envelope, from) => { this.deliver(envelope, from) }
       }))
       pubsub.subscribe(topic)
     }
@@ -98,8 +96,7 @@ export class GossipRouter {
     const name = MESSAGE_TYPE_TOPIC[type]
     try {
       const { recipients } = await this.args.pubsub.publish(gossipTopic(this.args.network, name), bytes)
-      this.args.stats.gossip[name].published++
-      this.args.metrics?.gossipOut.inc({ topic: name })
+      this.args.counters.gossipPublished(name)
       return recipients.length
     } catch (err) {
       throw new MeshError('PUBLISH_FAILED', (err as Error).message, { cause: err })

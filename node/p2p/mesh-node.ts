@@ -14,7 +14,7 @@ import { GossipRouter, type EnvelopeHandler } from './gossip.js'
 import { buildLibp2p, type MeshLibp2p } from './libp2p.js'
 import { silentLogger, type MeshLogger } from './logger.js'
 import { DEFAULT_DHT_TIMEOUT_MS, DEFAULT_GOSSIP_LIMITS, DEFAULT_LISTEN, DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './options.js'
-import { emptyStats, snapshotStats, type MeshStats } from './stats.js'
+import { P2pCounters, type FetchOutcome, type MeshStats } from './stats.js'
 import { fetchFromPeer } from './transfer/client.js'
 import { raceProviders } from './transfer/provider-race.js'
 import { PeerRateLimiter } from './transfer/rate-limit.js'
@@ -25,7 +25,7 @@ import { createHintCheck } from './validation/hints.js'
 export class MeshNodeImpl implements MeshNode {
   readonly peerId: string
   readonly sender: string
-  private readonly stats: MeshStats = emptyStats()
+  private readonly counters: P2pCounters
   private readonly gossip: GossipRouter
   private readonly transferLimits: TransferLimits
   private readonly log: MeshLogger
@@ -61,6 +61,7 @@ export class MeshNodeImpl implements MeshNode {
     this.peerId = libp2p.peerId.toString()
     this.sender = publicKeyToString(init.signingKey.publicKey)
     this.log = init.logger ?? silentLogger
+    this.counters = new P2pCounters(init.metrics)
     this.transferLimits = { ...DEFAULT_TRANSFER_LIMITS, ...init.transferLimits }
     this.dhtTimeoutMs = init.dhtTimeoutMs ?? DEFAULT_DHT_TIMEOUT_MS
     this.isRegisteredKey = safeKeyCheck(init.isRegisteredKey ?? ANY_KEY)
@@ -72,8 +73,7 @@ export class MeshNodeImpl implements MeshNode {
       pubsub: libp2p.services.pubsub,
       signingKey: init.signingKey,
       limits: { ...DEFAULT_GOSSIP_LIMITS, ...init.gossip },
-      stats: this.stats,
-      metrics: init.metrics,
+      counters: this.counters,
       log: this.log
     })
     this.gossip.on('build', (payload) => { this.noteBuilderPeer(payload.builder, payload.peer_id) })
@@ -87,8 +87,7 @@ export class MeshNodeImpl implements MeshNode {
         artifactSource: this.init.artifactSource,
         limits: this.transferLimits,
         limiter: new PeerRateLimiter({ windowMs: this.transferLimits.windowMs, maxRequests: this.transferLimits.requestsPerWindow, maxBytes: this.transferLimits.bytesPerWindow }),
-        stats: this.stats,
-        metrics: this.init.metrics,
+        counters: this.counters,
         log: this.log
       }), { maxInboundStreams: this.transferLimits.maxInboundStreams })
       this.gossip.start()
@@ -114,8 +113,7 @@ export class MeshNodeImpl implements MeshNode {
   }
 
   private readonly onPeersChanged = (): void => {
-    this.stats.peers = this.libp2p.getPeers().length
-    this.init.metrics?.peers.set(this.stats.peers)
+    this.counters.peers(this.libp2p.getPeers().length)
   }
 
   multiaddrs (): string[] {
@@ -144,23 +142,21 @@ export class MeshNodeImpl implements MeshNode {
   async putBuildRecord (attestation: BuildAttestation, options: { signal?: AbortSignal } = {}): Promise<number> {
     this.assertRunning()
     const stored = await records.putBuildRecord(this.libp2p.services.dht, attestation, this.log, { signal: this.dhtSignal(options.signal), isRegisteredKey: this.isRegisteredKey })
-    this.stats.dht.recordsPut++
-    this.init.metrics?.dhtRecords.inc({ op: 'put', outcome: 'ok' })
+    this.counters.dhtPut()
     return stored
   }
 
   async findBuildRecords (buildKey: string, options: { signal?: AbortSignal } = {}): Promise<BuildAttestation[]> {
     this.assertRunning()
     const found = await records.findBuildRecords(this.libp2p.services.dht, buildKey, this.log, { signal: this.dhtSignal(options.signal), isRegisteredKey: this.isRegisteredKey })
-    if (found.length > 0) this.stats.dht.recordsFound++
-    this.init.metrics?.dhtRecords.inc({ op: 'get', outcome: found.length > 0 ? 'ok' : 'not_found' })
+    this.counters.dhtGet(found.length > 0)
     return found
   }
 
   async provideWasm (wasmHash: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     this.assertRunning()
     await records.provideWasm(this.libp2p.services.dht, wasmHash, { signal: this.dhtSignal(options.signal) })
-    this.stats.dht.provides++
+    this.counters.dhtProvide()
   }
 
   async findWasmProviders (wasmHash: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
@@ -192,31 +188,22 @@ export class MeshNodeImpl implements MeshNode {
     })
     const attempts: WasmFetchError['attempts'] = race.failures.map(({ peer, error }) => {
       const code: MeshErrorCode = error instanceof MeshError ? error.code : 'FETCH_FAILED'
-      this.stats.transfer.fetchRefusals++
-      this.init.metrics?.artifactFetches.inc({ outcome: fetchOutcome(code) })
+      this.counters.fetchAttemptFailed(fetchOutcome(code))
       this.log.warn({ wasmHash, peer, code, err: (error as Error).message }, 'wasm fetch from provider refused')
       return { peer, code, message: (error as Error).message }
     })
     if (race.bytes != null) {
-      this.countFetch(race.bytes.length, started)
+      this.counters.fetched(race.bytes.length, started)
       return race.bytes
     }
     if (options.signal?.aborted === true) throw new WasmFetchError('FETCH_FAILED', `fetch of wasm ${wasmHash} aborted`, attempts)
     if (deadline.aborted) throw new WasmFetchError('TIMEOUT', `fetch of wasm ${wasmHash} ran past its deadline (${race.tried.length} provider(s) tried)`, attempts)
     if (attempts.length === 0) {
-      this.init.metrics?.artifactFetches.inc({ outcome: 'no_provider' })
+      this.counters.fetchFoundNoProvider()
       throw new WasmFetchError('NO_PROVIDERS', `no provider found for wasm ${wasmHash}`)
     }
     throw new WasmFetchError(attempts.every(a => a.code === attempts[0]!.code) ? attempts[0]!.code : 'FETCH_FAILED',
       `every provider of wasm ${wasmHash} tried failed (${race.tried.length} of at most ${limits.maxProvidersTried}): ${attempts.map(a => `${a.peer.slice(-8)}: ${a.code}`).join(', ')}`, attempts)
-  }
-
-  private countFetch (bytes: number, started: number): void {
-    this.stats.transfer.fetched++
-    this.stats.transfer.fetchedBytes += bytes
-    this.init.metrics?.artifactFetches.inc({ outcome: 'ok' })
-    this.init.metrics?.artifactFetchBytes.inc(bytes)
-    this.init.metrics?.artifactFetchSeconds.observe((Date.now() - started) / 1000)
   }
 
   private noteBuilderPeer (builder: string, peerId: string | undefined): void {
@@ -251,9 +238,8 @@ export class MeshNodeImpl implements MeshNode {
   }
 
   getStats (): MeshStats {
-    this.stats.peers = this.libp2p.getPeers().length
-    this.stats.dht.routingTable = (this.libp2p.services.dht as Partial<SingleKadDHT>).routingTable?.size ?? 0
-    return snapshotStats(this.stats)
+    const routingTable = (this.libp2p.services.dht as Partial<SingleKadDHT>).routingTable?.size ?? 0
+    return this.counters.snapshot({ peers: this.libp2p.getPeers().length, routingTable })
   }
 
   private assertRunning (): void {
@@ -286,7 +272,7 @@ function withTimeout (ms: number, signal?: AbortSignal): AbortSignal {
   return signal != null ? AbortSignal.any([signal, timeout]) : timeout
 }
 
-function fetchOutcome (code: MeshErrorCode): string {
+function fetchOutcome (code: MeshErrorCode): Exclude<FetchOutcome, 'ok' | 'no_provider'> {
   switch (code) {
     case 'HASH_MISMATCH': return 'hash_mismatch'
     case 'TOO_LARGE': return 'too_large'

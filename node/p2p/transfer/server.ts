@@ -8,9 +8,8 @@ import { lpStream } from '@libp2p/utils'
 import { sha256Hex } from '../../../protocol/index.js'
 import { MeshError } from '../errors.js'
 import type { MeshLogger } from '../logger.js'
-import type { Metrics } from '../../metrics.js'
 import type { TransferLimits } from '../options.js'
-import type { MeshStats } from '../stats.js'
+import type { P2pCounters } from '../stats.js'
 import type { PeerRateLimiter } from './rate-limit.js'
 import { CHUNK_BYTES, MAX_CONTROL_FRAME_BYTES, decodeRequest, encodeFrame, type TransferStatus } from './wire.js'
 
@@ -20,16 +19,14 @@ export interface TransferServerArgs {
   artifactSource?: ArtifactSource
   limits: TransferLimits
   limiter: PeerRateLimiter
-  stats: MeshStats
-  metrics?: Metrics
+  counters: P2pCounters
   log: MeshLogger
 }
 
 export function createTransferHandler (args: TransferServerArgs) {
-  const { limits, limiter, stats, metrics, log } = args
+  const { limits, limiter, counters, log } = args
   const refuse = async (lp: ReturnType<typeof lpStream>, stream: Stream, status: Exclude<TransferStatus, 'ok'>, signal: AbortSignal): Promise<void> => {
-    stats.transfer.refusedRequests++
-    metrics?.wasmServed.inc({ outcome: status })
+    counters.transferRefused(status)
     await lp.write(encodeFrame({ status }), { signal })
     await stream.close({ signal })
   }
@@ -61,12 +58,9 @@ export function createTransferHandler (args: TransferServerArgs) {
         await lp.write(bytes.subarray(offset, offset + CHUNK_BYTES), { signal })
       }
       await stream.close({ signal })
-      stats.transfer.served++
-      stats.transfer.servedBytes += bytes.length
-      metrics?.wasmServed.inc({ outcome: 'ok' })
-      metrics?.wasmServedBytes.inc(bytes.length)
+      counters.transferServed(bytes.length)
     } catch (err) {
-      metrics?.wasmServed.inc({ outcome: 'error' })
+      counters.transferFailed()
       log.debug({ peer, err: (err as Error).message }, 'wasm transfer to peer failed')
       stream.abort(err as Error)
     }

@@ -1,14 +1,13 @@
 /**
  * The single adapter between our envelope validator and gossipsub: turns a verdict into Accept / Ignore / Reject,
- * counts it (stats and metrics, labelled by fixed codes), and never lets an unexpected error escape:
+ * counts it (P2pCounters, labelled by fixed codes), and never lets an unexpected error escape:
  * a bug in validation becomes Ignore and a log line, never a crashed node or a forwarded message.
  */
 import { TopicValidatorResult, type TopicValidatorFn } from '@libp2p/gossipsub'
 import type { Envelope, GossipTopicName } from '../../../protocol/index.js'
 import { GossipValidationError } from '../errors.js'
 import type { MeshLogger } from '../logger.js'
-import type { Metrics } from '../../metrics.js'
-import type { MeshStats } from '../stats.js'
+import type { P2pCounters } from '../stats.js'
 import { validateGossipEnvelope } from './envelope.js'
 import type { SeenCache } from './seen-cache.js'
 
@@ -20,36 +19,30 @@ export interface TopicValidatorArgs {
   isRegisteredKey?: (key: string) => boolean
   /** a further, asynchronous check (hints.ts); throws GossipValidationError to refuse */
   check?: (envelope: Envelope, from: string) => Promise<void>
-  stats: MeshStats
-  metrics?: Metrics
+  counters: P2pCounters
   log: MeshLogger
   /** called with every accepted envelope before gossipsub delivers and forwards it */
   onAccepted: (envelope: Envelope, from: string) => void
 }
 
 export function createTopicValidator (args: TopicValidatorArgs): TopicValidatorFn {
-  const { topic, stats, metrics, log } = args
-  const topicStats = stats.gossip[topic]
+  const { topic, counters, log } = args
   return async (peer, message) => {
-    topicStats.received++
-    metrics?.gossipIn.inc({ topic })
+    counters.gossipReceived(topic)
     try {
       const envelope = validateGossipEnvelope({
         data: message.data, topic, seen: args.seen, maxBytes: args.maxBytes, freshnessMs: args.freshnessMs,
         ...(args.isRegisteredKey != null ? { isRegisteredKey: args.isRegisteredKey } : {})
       })
       await args.check?.(envelope, peer.toString())
-      topicStats.accepted++
-      metrics?.gossipAccepted.inc({ topic })
-      metrics?.gossipDelaySeconds.observe(Math.max(0, Date.now() - envelope.timestamp_ms) / 1000)
+      counters.gossipAccepted(topic, envelope.timestamp_ms)
       args.onAccepted(envelope, peer.toString())
       return TopicValidatorResult.Accept
     } catch (err) {
       const refusal = err instanceof GossipValidationError
         ? err
         : new GossipValidationError('ignore', 'INTERNAL', err instanceof Error ? err.message : String(err))
-      topicStats.refused[refusal.code] = (topicStats.refused[refusal.code] ?? 0) + 1
-      metrics?.gossipRejected.inc({ topic, action: refusal.action, reason: refusal.code })
+      counters.gossipRefused(topic, refusal.action, refusal.code)
       const level = refusal.code === 'INTERNAL' ? 'error' : 'debug'
       log[level]({ topic, peer: peer.toString(), action: refusal.action, code: refusal.code, reason: refusal.message }, 'gossip message refused')
       return refusal.action === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore

@@ -99,5 +99,13 @@ describe('p2p gossip refusals (forged, replayed, stale, oversized, malformed)', 
     }
     await nodes[2]!.publish('task', { ...TASK, request_id: '99' })
     await waitFor(() => delivered[0]!.length === 1 && delivered[1]!.length === 1, 'an honest task after the attacks')
+    // one count per fact, two sinks: the plain stats and the Prometheus series of node 0 never disagree
+    const stats = nodes[0]!.getStats().gossip.tasks
+    const series = async (counter: { get: () => Promise<{ values: Array<{ value: number, labels: Record<string, unknown> }> }> }, topic = 'tasks'): Promise<Array<{ value: number, labels: Record<string, unknown> }>> =>
+      (await counter.get()).values.filter(v => v.labels.topic === topic)
+    const byReason = Object.fromEntries((await series(metrics.gossipRejected)).map(v => [v.labels.reason, v.value]))
+    assert.deepEqual(byReason, stats.refused)
+    assert.equal((await series(metrics.gossipIn))[0]?.value, stats.received)
+    assert.equal((await series(metrics.gossipAccepted))[0]?.value, stats.accepted)
   })
 })
