@@ -11,6 +11,8 @@ export type SimErrorCode =
   | 'BAD_SCENARIO'
   /** the run could not be set up (chain, contract, nodes) */
   | 'SETUP_FAILED'
+  /** the run was stopped (RunOptions.signal, Ctrl-C): the report is written with what it saw */
+  | 'INTERRUPTED'
 
 export class SimError extends Error {
   override readonly name = 'SimError'

@@ -2,6 +2,8 @@
  * The simulator's process entry: `outlayer sim` spawns this file with the adapter's module hook (scale mode)
  * so the node code is loaded onto simulated links. Arguments as for `outlayer sim`; writes report.json and
  * report.html into --out and prints the safety figures on stdout. Exit 0 ok, 2 bad scenario or flags, 1 failed.
+ * The report is written whatever happens once the scenario loaded: a run that failed, or was stopped with Ctrl-C
+ * (SIGINT or SIGTERM; a second one exits at once), writes what it saw, marked partial, and exits 1.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -54,16 +56,25 @@ async function main (): Promise<number> {
   }
   const out = resolve(args.out)
   await mkdir(out, { recursive: true })
-  const report = await runScenario(scenario, { progress: progressBar(process.stderr, !args.quiet) })
+  const stop = new AbortController()
+  const onSignal = (): void => {
+    if (stop.signal.aborted) process.exit(130)
+    process.stderr.write('sim: stopping; the report of what ran so far follows (again to quit at once)\n')
+    stop.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const report = await runScenario(scenario, { progress: progressBar(process.stderr, !args.quiet), signal: stop.signal })
   await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n')
   await writeFile(join(out, 'report.html'), renderReportHtml(report))
   const f = report.figures
   process.stdout.write(JSON.stringify({
     scenario: scenario.name, mode: report.mode, seed: report.seed, safety: { ...f.safety, outcomes: undefined }, slashes: f.slashes,
     latencyBlocks: { p50: f.latencyBlocks.p50, p99: f.latencyBlocks.p99 }, gossip: { deliveryRatio: f.gossip.deliveryRatio, p50Ms: f.gossip.p50Ms, p99Ms: f.gossip.p99Ms, duplicatesPerDelivery: f.gossip.duplicatesPerDelivery },
-    gossipP99Ratio: f.gossipP99Ratio, peakRssMB: Math.round(f.peakRssBytes / 2 ** 20), wallS: Math.round(report.wallMs / 1000), out
+    gossipP99Ratio: f.gossipP99Ratio, peakRssMB: Math.round(f.peakRssBytes / 2 ** 20), wallS: Math.round(report.wallMs / 1000), out,
+    partial: report.partial
   }) + '\n')
-  return 0
+  return stop.signal.aborted || report.errors.some(e => e.where === 'setup' || e.where === 'run') ? 1 : 0
 }
 
 main().then(code => process.exit(code), (err: Error) => {

@@ -26,10 +26,12 @@ import { ChainScan, MAX_CONSECUTIVE_FAILURES } from './chain-scan.js'
 import { ResourceSampler } from './sampler.js'
 import { FaultScheduler, type FiredEvent } from './schedule.js'
 import { GroundTruth } from './truth.js'
-import { SLASH_EVENTS, type RunReport } from './types.js'
+import { SLASH_EVENTS, type RunError, type RunReport } from './types.js'
 
 export interface RunOptions {
   progress?: Progress
+  /** stops the run where it is (e.g. Ctrl-C in `outlayer sim`); the report is still written, partial */
+  signal?: AbortSignal
 }
 
 const TICK_MS = 200
@@ -46,10 +48,16 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
   const byzantine = new Map(plan.byzantine.map(b => [b.node, b]))
   const topology = dialPlan(s.nodes, s.network.degree, createRng(s.seed, 'topology'))
 
+  const failures: RunError[] = []
   let baseline: Awaited<ReturnType<typeof runBaseline>> = null
-  if (s.mode === 'scale' && s.baselineMessages > 0) {
+  if (s.mode === 'scale' && s.baselineMessages > 0 && opts.signal?.aborted !== true) {
     progress.log(`baseline: ${s.nodes} bare gossipsub nodes, ${s.baselineMessages} messages`)
-    baseline = await runBaseline(s, topology)
+    // without it the report lacks only the gossip ratio: recorded, and the run goes on
+    baseline = await runBaseline(s, topology).catch((err: Error) => {
+      failures.push({ where: 'baseline', atMs: Date.now() - t0, message: err.message })
+      progress.log(`baseline failed: ${err.message}`)
+      return null
+    })
   }
 
   const net = s.mode === 'scale' ? new SimNetwork({ seed: s.seed, link: { latency: s.network.latency, jitterMs: s.network.jitterMs, bandwidthBps: s.network.bandwidthBps, loss: s.network.loss } }) : undefined
@@ -100,133 +108,157 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
     })
   }
 
+  // what the run has seen so far: a failure or an abort at any point still reports it
+  const sent: Array<{ requestId: string, txHash: string, sentAt: number } | undefined> = new Array(s.requests).fill(undefined)
+  const requestedAt = new Map<string, number>()
+  const assigned = new Map<string, string[]>()
+  const closed = new Map<string, ClosedRequest>()
+  const slashed: ChainEvent[] = []
+  let chain: ChainScan | undefined
+  let scheduler: FaultScheduler | undefined
+  let tStart = Date.now()
+  let partial: string | null = null
+  let phase: 'setup' | 'run' = 'setup'
+  const interrupted = (): boolean => opts.signal?.aborted === true
+
   try {
-    progress.log(`starting localnet, the contract and ${s.nodes} nodes (${s.mode} mode)`)
-    sim = await startSimNodes({
-      nodes: s.nodes, blockTimeMs: s.blockTimeMs, commitWindowBlocks: s.commitWindowBlocks, yieldTimeoutBlocks: s.yieldTimeoutBlocks, heartbeatMs: s.gossip.heartbeatMs,
-      behaviourFor: (i) => workerBehaviour(byzantine.get(i)?.behaviour ?? 'honest', contextFor(i)),
-      bondOf: () => bondYocto,
-      requesters: s.requesters,
-      // the chain's draws (assignments, request seeds) follow the scenario seed
-      randomSecret: sha256Hex(toBytes(`outlayer-sim/random-secret/${s.seed}`)),
-      ...(s.mode === 'scale' ? { stack: { transports: [simTransport()], connectionEncrypters: [plaintext()] } } : {}),
-      onStart: (i, node) => { onStart(i, node) },
-      progress: (line) => { progress.log(line) }
-    })
-    const simNodes = sim
-    const addr = simNodes.node(0)?.mesh.multiaddrs()[0] ?? ''
-    if (s.mode === 'scale' && !addr.startsWith('/ip4/10.')) {
-      throw new SimError('SETUP_FAILED', `scale mode: node 0 listens on ${addr}, not on the simulated network`)
-    }
-    const hostOf = (i: number): string | undefined => net?.hostOf(simNodes.peerIdOf(i))
-    const connect = async (i: number): Promise<void> => {
-      for (const j of topology[i] ?? []) await simNodes.dial(i, j)
-      for (let k = i + 1; k < s.nodes; k++) if (topology[k]?.includes(i) === true) await simNodes.dial(k, i)
-    }
-    await Promise.all(Array.from({ length: s.nodes }, async (_, i) => { for (const j of topology[i] ?? []) await simNodes.dial(i, j) }))
-    attackers = await startAttackers(s.attackers, { sim: simNodes, rng: createRng(s.seed, 'attackers'), degree: s.network.degree })
-    await waitForMesh(simNodes, s.nodes, 60_000)
-    progress.log(`mesh formed; ${plan.byzantine.length} byzantine workers, ${attackers.length} attackers, ${plan.events.length} planned faults`)
+    try {
+      if (interrupted()) throw new SimError('INTERRUPTED', 'interrupted before the run started')
+      progress.log(`starting localnet, the contract and ${s.nodes} nodes (${s.mode} mode)`)
+      sim = await startSimNodes({
+        nodes: s.nodes, blockTimeMs: s.blockTimeMs, commitWindowBlocks: s.commitWindowBlocks, yieldTimeoutBlocks: s.yieldTimeoutBlocks, heartbeatMs: s.gossip.heartbeatMs,
+        behaviourFor: (i) => workerBehaviour(byzantine.get(i)?.behaviour ?? 'honest', contextFor(i)),
+        bondOf: () => bondYocto,
+        requesters: s.requesters,
+        // the chain's draws (assignments, request seeds) follow the scenario seed
+        randomSecret: sha256Hex(toBytes(`outlayer-sim/random-secret/${s.seed}`)),
+        ...(s.mode === 'scale' ? { stack: { transports: [simTransport()], connectionEncrypters: [plaintext()] } } : {}),
+        onStart: (i, node) => { onStart(i, node) },
+        progress: (line) => { progress.log(line) }
+      })
+      const simNodes = sim
+      const addr = simNodes.node(0)?.mesh.multiaddrs()[0] ?? ''
+      if (s.mode === 'scale' && !addr.startsWith('/ip4/10.')) {
+        throw new SimError('SETUP_FAILED', `scale mode: node 0 listens on ${addr}, not on the simulated network`)
+      }
+      const hostOf = (i: number): string | undefined => net?.hostOf(simNodes.peerIdOf(i))
+      const connect = async (i: number): Promise<void> => {
+        for (const j of topology[i] ?? []) await simNodes.dial(i, j)
+        for (let k = i + 1; k < s.nodes; k++) if (topology[k]?.includes(i) === true) await simNodes.dial(k, i)
+      }
+      await Promise.all(Array.from({ length: s.nodes }, async (_, i) => { for (const j of topology[i] ?? []) await simNodes.dial(i, j) }))
+      attackers = await startAttackers(s.attackers, { sim: simNodes, rng: createRng(s.seed, 'attackers'), degree: s.network.degree })
+      await waitForMesh(simNodes, s.nodes, 60_000)
+      if (interrupted()) throw new SimError('INTERRUPTED', 'interrupted while the mesh formed')
+      progress.log(`mesh formed; ${plan.byzantine.length} byzantine workers, ${attackers.length} attackers, ${plan.events.length} planned faults`)
 
-    const apply = async (action: FiredEvent['action']): Promise<void> => {
-      progress.log(`fault: ${describe(action)}`)
-      switch (action.type) {
-        case 'crash':
-          await Promise.all(action.nodes.map(async i => { await simNodes.crash(i, { keepData: action.keepData, cut: () => { const h = hostOf(i); if (h != null) net?.cutHost(h) } }) }))
-          return
-        case 'restart':
-          for (const i of action.nodes) { await simNodes.restart(i); connect(i).catch(() => {}) }
-          return
-        case 'partition':
-          net?.partition(action.groups.map(g => g.map(i => hostOf(i)!)))
-          return
-        case 'heal':
-          net?.heal()
-          for (let i = 0; i < s.nodes; i++) connect(i).catch(() => {})
-          return
-        case 'link':
-          if (action.nodes != null) for (const i of action.nodes) net?.setHostLink(hostOf(i)!, action.spec)
-          else net?.setDefaultLink(action.spec)
-      }
-    }
-    const scheduler = new FaultScheduler(plan.events, apply)
-
-    const example = await simNodes.example('random')
-    const source = { WasmUrl: { url: example.url, hash: example.hash } }
-    const h0 = simNodes.height()
-    const tStart = Date.now()
-    const sent: Array<{ requestId: string, txHash: string, sentAt: number } | undefined> = new Array(s.requests).fill(undefined)
-    const sending: Array<Promise<void>> = []
-    const requestedAt = new Map<string, number>()
-    const assigned = new Map<string, string[]>()
-    const closed = new Map<string, ClosedRequest>()
-    const slashed: ChainEvent[] = []
-    let nextToSend = 0
-    const sendChains: Array<Promise<void>> = new Array(s.requesters).fill(Promise.resolve())
-
-    const chain = new ChainScan(simNodes.events, (e) => {
-      const id = String(e.data.request_id ?? '')
-      if (e.event === 'execution_requested') {
-        requestedAt.set(id, e.height)
-        if (Array.isArray(e.data.assigned)) assigned.set(id, e.data.assigned.map(String))
-      }
-      if (SLASH_EVENTS[e.event] != null) {
-        slashed.push(e)
-        const liar = plan.byzantine.find(b => simNodes.accountOf(b.node) === e.data.worker_id)
-        const cut = BigInt(String(e.data.slashed ?? '0'))
-        if (liar?.topUp === true && cut > 0n) simNodes.topUpBond(liar.node, cut).catch(err => { progress.log(`top-up of node ${liar.node} failed: ${(err as Error).message}`) })
-      }
-      if (e.event === 'execution_completed' && !closed.has(id)) {
-        closed.set(id, { requestId: id, height: e.height, seenAt: Date.now(), success: e.data.success === true, timedOut: e.data.timed_out === true, workers: (e.data.workers as string[] | undefined) ?? [] })
-      }
-    }, { from: h0, t0: tStart })
-    let partial: string | null = null
-
-    const deadline = tStart + s.timeoutMs
-    for (;;) {
-      const now = Date.now()
-      while (nextToSend < s.requests && now - tStart >= nextToSend * 1000 / s.ratePerSec) {
-        const k = nextToSend++
-        // one transaction at a time per requester account (concurrent sends from one account race for its nonce)
-        const requester = k % s.requesters
-        sendChains[requester] = sendChains[requester]!.then(async () => {
-          const at = Date.now()
-          await simNodes.requestMany([{ source, input_data: plan.inputs[k]!, replicas: s.replicas, quorum: s.quorum }])
-            .then(([r]) => { sent[k] = { ...r!, sentAt: at } }, (err: Error) => { progress.log(`request ${k} not sent: ${err.message}`) })
-        })
-        sending.push(sendChains[requester]!)
-      }
-      await scheduler.tick(simNodes.height() - h0, Date.now() - tStart)
-      if (!await chain.scan(simNodes.height())) {
-        progress.log(`chain scan failed: ${chain.lastError ?? ''}`)
-        if (chain.lost) {
-          partial = `the block feed failed ${MAX_CONSECUTIVE_FAILURES} scans in a row (${chain.failures} failures in all): requests closed after block ${chain.scanned} are reported pending`
-          progress.log(`stopping: ${partial}`)
-          break
+      const apply = async (action: FiredEvent['action']): Promise<void> => {
+        progress.log(`fault: ${describe(action)}`)
+        switch (action.type) {
+          case 'crash':
+            await Promise.all(action.nodes.map(async i => { await simNodes.crash(i, { keepData: action.keepData, cut: () => { const h = hostOf(i); if (h != null) net?.cutHost(h) } }) }))
+            return
+          case 'restart':
+            for (const i of action.nodes) { await simNodes.restart(i); connect(i).catch(() => {}) }
+            return
+          case 'partition':
+            net?.partition(action.groups.map(g => g.map(i => hostOf(i)!)))
+            return
+          case 'heal':
+            net?.heal()
+            for (let i = 0; i < s.nodes; i++) connect(i).catch(() => {})
+            return
+          case 'link':
+            if (action.nodes != null) for (const i of action.nodes) net?.setHostLink(hostOf(i)!, action.spec)
+            else net?.setDefaultLink(action.spec)
         }
       }
-      const ids = sent.filter(x => x != null).map(x => x.requestId)
-      const done = ids.filter(id => closed.has(id)).length
-      progress.update(done, s.requests, `requests closed · block +${simNodes.height() - h0} · faults ${scheduler.fired.length}/${scheduler.fired.length + scheduler.remaining()} · ${upCount()}/${s.nodes} up`)
-      if (nextToSend >= s.requests && (await settled(sending)) && done >= ids.length && (scheduler.remaining() === 0 || done === s.requests)) break
-      if (Date.now() > deadline) { partial = `timeout after ${s.timeoutMs} ms: ${ids.length - done} requests still open`; progress.log(partial); break }
-      await new Promise(resolve => setTimeout(resolve, TICK_MS))
-    }
-    progress.end()
-    const settleTo = simNodes.height() + SETTLE_BLOCKS
-    while (simNodes.height() < settleTo) await new Promise(resolve => setTimeout(resolve, s.blockTimeMs / 2))
-    if (!await chain.scan(simNodes.height())) partial ??= `the last chain scan failed: requests closed after block ${chain.scanned} are reported pending`
+      const faults = new FaultScheduler(plan.events, apply)
+      scheduler = faults
 
-    probe.copy(simNodes.gossipCopies())
-    const byzantineAccounts = new Map(plan.byzantine.map(b => [simNodes.accountOf(b.node), b.behaviour]))
+      const example = await simNodes.example('random')
+      const source = { WasmUrl: { url: example.url, hash: example.hash } }
+      const h0 = simNodes.height()
+      tStart = Date.now()
+      phase = 'run'
+      const sending: Array<Promise<void>> = []
+      let nextToSend = 0
+      const sendChains: Array<Promise<void>> = new Array(s.requesters).fill(Promise.resolve())
+
+      const scan = new ChainScan(simNodes.events, (e) => {
+        const id = String(e.data.request_id ?? '')
+        if (e.event === 'execution_requested') {
+          requestedAt.set(id, e.height)
+          if (Array.isArray(e.data.assigned)) assigned.set(id, e.data.assigned.map(String))
+        }
+        if (SLASH_EVENTS[e.event] != null) {
+          slashed.push(e)
+          const liar = plan.byzantine.find(b => simNodes.accountOf(b.node) === e.data.worker_id)
+          const cut = BigInt(String(e.data.slashed ?? '0'))
+          if (liar?.topUp === true && cut > 0n) simNodes.topUpBond(liar.node, cut).catch(err => { progress.log(`top-up of node ${liar.node} failed: ${(err as Error).message}`) })
+        }
+        if (e.event === 'execution_completed' && !closed.has(id)) {
+          closed.set(id, { requestId: id, height: e.height, seenAt: Date.now(), success: e.data.success === true, timedOut: e.data.timed_out === true, workers: (e.data.workers as string[] | undefined) ?? [] })
+        }
+      }, { from: h0, t0: tStart })
+      chain = scan
+
+      const deadline = tStart + s.timeoutMs
+      for (;;) {
+        const now = Date.now()
+        while (nextToSend < s.requests && now - tStart >= nextToSend * 1000 / s.ratePerSec) {
+          const k = nextToSend++
+          // one transaction at a time per requester account (concurrent sends from one account race for its nonce)
+          const requester = k % s.requesters
+          sendChains[requester] = sendChains[requester]!.then(async () => {
+            const at = Date.now()
+            await simNodes.requestMany([{ source, input_data: plan.inputs[k]!, replicas: s.replicas, quorum: s.quorum }])
+              .then(([r]) => { sent[k] = { ...r!, sentAt: at } }, (err: Error) => { progress.log(`request ${k} not sent: ${err.message}`) })
+          })
+          sending.push(sendChains[requester]!)
+        }
+        if (interrupted()) { partial = `interrupted after ${Math.round((Date.now() - tStart) / 1000)} s of requests: requests closed after block ${scan.scanned} are reported pending`; progress.log(partial); break }
+        await faults.tick(simNodes.height() - h0, Date.now() - tStart)
+        if (!await scan.scan(simNodes.height())) {
+          progress.log(`chain scan failed: ${scan.lastError ?? ''}`)
+          if (scan.lost) {
+            partial = `the block feed failed ${MAX_CONSECUTIVE_FAILURES} scans in a row (${scan.failures} failures in all): requests closed after block ${scan.scanned} are reported pending`
+            progress.log(`stopping: ${partial}`)
+            break
+          }
+        }
+        const ids = sent.filter(x => x != null).map(x => x.requestId)
+        const done = ids.filter(id => closed.has(id)).length
+        progress.update(done, s.requests, `requests closed · block +${simNodes.height() - h0} · faults ${faults.fired.length}/${faults.fired.length + faults.remaining()} · ${upCount()}/${s.nodes} up`)
+        if (nextToSend >= s.requests && (await settled(sending)) && done >= ids.length && (faults.remaining() === 0 || done === s.requests)) break
+        if (Date.now() > deadline) { partial = `timeout after ${s.timeoutMs} ms: ${ids.length - done} requests still open`; progress.log(partial); break }
+        await new Promise(resolve => setTimeout(resolve, TICK_MS))
+      }
+      progress.end()
+      const settleTo = simNodes.height() + SETTLE_BLOCKS
+      while (!interrupted() && simNodes.height() < settleTo) await new Promise(resolve => setTimeout(resolve, s.blockTimeMs / 2))
+      if (!await scan.scan(simNodes.height())) partial ??= `the last chain scan failed: requests closed after block ${scan.scanned} are reported pending`
+    } catch (err) {
+      // a failure anywhere in setup or the run ends it, never the report: what was seen so far is reported
+      progress.end()
+      const message = err instanceof Error ? err.message : String(err)
+      failures.push({ where: phase, atMs: Date.now() - tStart, message })
+      partial = phase === 'setup' ? `the run did not start: ${message}` : `the run failed: ${message}: requests closed after block ${chain?.scanned ?? '?'} are reported pending`
+      progress.log(partial)
+    }
+
+    if (sim != null) probe.copy(sim.gossipCopies())
+    const simNodes = sim
+    const byzantineAccounts = new Map(simNodes == null ? [] : plan.byzantine.map(b => [simNodes.accountOf(b.node), b.behaviour]))
     const outputs = new Map<string, string | null>()
     for (const r of sent) {
-      if (r == null) continue
+      if (r == null || simNodes == null) continue
       const c = closed.get(r.requestId)
       if (c?.success === true) outputs.set(r.requestId, await simNodes.resultText(r.txHash).catch(() => null))
     }
+    const hostOf = (i: number): string | undefined => simNodes == null ? undefined : net?.hostOf(simNodes.peerIdOf(i))
     const perNode = Array.from({ length: s.nodes }, (_, i) => {
-      const stats = simNodes.node(i)?.mesh.getStats()
+      const stats = simNodes?.node(i)?.mesh.getStats()
       const topics = stats != null ? Object.values(stats.gossip) : []
       const host = hostOf(i)
       const counters = host != null ? net?.countersOf(host) : undefined
@@ -252,7 +284,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
       wallMs: Date.now() - t0,
       versions: versions(),
       plan,
-      fired: scheduler.fired,
+      fired: scheduler?.fired ?? [],
       requests: figures.requests,
       figures: figures.figures,
       resources: sampler.samples,
@@ -262,7 +294,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
         'Node keys (peer ids) are fresh per run, so gossipsub meshes differ in detail; the dial topology is the same.',
         'A fault fires on the first runner tick at or after its moment (ticks are 200 ms apart, but a tick waits for the chain scan, so under load a fault by ms can fire seconds late: partition-heal measured a heal 28 s late on a loaded machine); faults by block are late only by the same tick.'
       ],
-      errors: chain.errors,
+      errors: [...(chain?.errors ?? []), ...failures],
       partial
     }
   } finally {

@@ -60,10 +60,13 @@ export interface Figures {
   gossipTimeline: Array<{ second: number, messages: number, p50Ms: number, p99Ms: number }>
 }
 
-/** Something that went wrong during a run without ending it (the report is then partial where it says so). */
+/**
+ * Something that went wrong during a run: a block-feed read or the scale baseline (the run goes on), or what ended
+ * the setup or the run early (the report is then partial and `partial` says why).
+ */
 export interface RunError {
-  where: 'block feed'
-  /** ms since the requests started */
+  where: 'block feed' | 'baseline' | 'setup' | 'run'
+  /** ms since the requests started (since the run started, for the baseline and setup) */
   atMs: number
   message: string
 }
