@@ -6,9 +6,10 @@
  * so parallel callers in several processes cannot see half a file.
  */
 import { spawn } from 'node:child_process'
-import { mkdir, readdir, rename, stat } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { addHttpManifest } from '../sandbox/exec/http/manifest.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const examplesDir = join(root, 'examples')
@@ -17,8 +18,17 @@ const ascBin = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js')
 // relative to cwd (root): asc resolves the config's own "lib" wrongly from an absolute config path
 const shimConfig = './node_modules/@assemblyscript/wasi-shim/asconfig.json'
 
-export const EXAMPLES = ['random', 'echo', 'env-keys', 'bench-sha256', 'bench-json', 'bench-fib', 'bench-matmul'] as const
+export const EXAMPLES = ['random', 'echo', 'env-keys', 'bench-sha256', 'bench-json', 'bench-fib', 'bench-matmul', 'oracle', 'weather'] as const
 export type ExampleName = typeof EXAMPLES[number]
+
+/**
+ * The hosts each example may reach, written into it as its HTTP manifest (covered by the wasm hash). A request
+ * may add hosts of its own (ExecuteOptions.http.allowedHosts); tests add 127.0.0.1 that way.
+ */
+export const EXAMPLE_HOSTS: Partial<Record<ExampleName, string[]>> = {
+  oracle: ['api.coingecko.com', 'min-api.cryptocompare.com', 'api.kraken.com'],
+  weather: ['api.open-meteo.com', 'geocoding-api.open-meteo.com']
+}
 
 export class ExampleBuildError extends Error {
   override readonly name = 'ExampleBuildError'
@@ -59,6 +69,8 @@ async function buildOne (name: string, log: (line: string) => void): Promise<str
   log(`building example ${name}`)
   const tmp = join(buildDir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.wasm`)
   await asc(name, tmp)
+  const hosts = EXAMPLE_HOSTS[name as ExampleName]
+  if (hosts != null) await writeFile(tmp, addHttpManifest(new Uint8Array(await readFile(tmp)), { hosts }))
   await rename(tmp, out)
   return out
 }

@@ -70,3 +70,66 @@ export async function hostileApi (): Promise<TestServer> {
     res.end('ok')
   })
 }
+
+/** The URL's query parameters of a request (tests look at what a guest asked for). */
+function queryOf (url: string | undefined): URLSearchParams { return new URL(url ?? '/', 'http://x').searchParams }
+
+/** A CoinGecko-like price API: `/simple/price?ids=a,b` → {"a": {"usd": n}, ...} for the ids it knows (quoted: "n"). */
+export async function coinApi (prices: () => Record<string, number>, opts: { quoted?: boolean } = {}): Promise<TestServer> {
+  return await serve((req, res) => {
+    res.sendDate = false
+    const known = prices()
+    const ids = (queryOf(req.url).get('ids') ?? '').split(',').filter(id => Object.hasOwn(known, id))
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(Object.fromEntries(ids.map(id => [id, { usd: opts.quoted === true ? String(known[id]) : known[id] }]))))
+  })
+}
+
+export interface Current { temperature_2m: number, relative_humidity_2m: number, wind_speed_10m: number, wind_direction_10m: number, time: string }
+
+/** An Open-Meteo-like API: `/v1/search?name=` (geocoding: Berlin only) and `/v1/forecast?latitude&longitude&current=`. */
+export async function weatherApi (current: () => Current): Promise<TestServer & { asked: () => string[] }> {
+  const asked: string[] = []
+  const server = await serve((req, res) => {
+    res.sendDate = false
+    asked.push(req.url ?? '')
+    const q = queryOf(req.url)
+    res.writeHead(200, { 'content-type': 'application/json' })
+    if ((req.url ?? '').startsWith('/v1/search')) {
+      res.end(JSON.stringify(q.get('name') === 'Berlin' ? { results: [{ name: 'Berlin', latitude: 52.52437, longitude: 13.41053, country: 'Germany' }] } : {}))
+      return
+    }
+    res.end(JSON.stringify({ latitude: Number(q.get('latitude')), longitude: Number(q.get('longitude')), current: { interval: 900, ...current() } }))
+  })
+  return { ...server, asked: () => asked }
+}
+
+/**
+ * An OpenAI-compatible chat completions API: POST /v1/chat/completions with `Authorization: Bearer <key>` → the
+ * usual completion object whose content is `reply(request)`; 401 for another key. `seen`: each request's
+ * authorization header and JSON body.
+ */
+export async function chatApi (key: string, reply: (body: { model: string, messages: Array<{ content: string }>, temperature?: number, max_tokens?: number }) => string): Promise<TestServer & { seen: Array<{ authorization: string | undefined, body: unknown }> }> {
+  const seen: Array<{ authorization: string | undefined, body: unknown }> = []
+  const server = await serve((req, res) => {
+    res.sendDate = false
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const authorization = req.headers.authorization
+      let body: Parameters<typeof reply>[0]
+      try { body = JSON.parse(Buffer.concat(chunks).toString()) } catch { res.writeHead(400).end('{"error":{"message":"bad JSON"}}'); return }
+      seen.push({ authorization, body })
+      res.setHeader('content-type', 'application/json')
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') { res.writeHead(404).end('{"error":{"message":"not found"}}'); return }
+      if (authorization !== `Bearer ${key}`) { res.writeHead(401).end('{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}'); return }
+      const content = reply(body)
+      res.writeHead(200).end(JSON.stringify({
+        id: 'chatcmpl-test', object: 'chat.completion', created: 1, model: `${body.model}-0613`,
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 7, completion_tokens: content.split(' ').length, total_tokens: 7 + content.split(' ').length }
+      }))
+    })
+  })
+  return { ...server, seen }
+}
