@@ -87,9 +87,32 @@ export async function ensureExamples (log: (line: string) => void = line => proc
   return paths as Record<ExampleName, string>
 }
 
+/**
+ * The JavaScript examples (examples/<name>/main.js + world.wit), built to components with componentize-js
+ * (scripts/componentize.ts, ~25 s each, cached by source) and given their manifest. Not part of ensureExamples:
+ * meshes and tests that run no JS example should not pay for the build.
+ */
+export const JS_EXAMPLES = { ai: { world: 'ai', hosts: ['api.openai.com'] } } as const
+export type JsExampleName = keyof typeof JS_EXAMPLES
+
+/** Builds examples/build/<name>.wasm if missing or older than its component; resolves with its absolute path. */
+export async function ensureJsExample (name: JsExampleName): Promise<string> {
+  const { ensureJsComponent } = await import('./componentize.js')
+  const dir = join(examplesDir, name)
+  const component = await ensureJsComponent({ source: join(dir, 'main.js'), world: join(dir, 'world.wit'), worldName: JS_EXAMPLES[name].world })
+  const out = join(buildDir, `${name}.wasm`)
+  if (await mtime(out) >= Math.max(await mtime(component), await mtime(fileURLToPath(import.meta.url)))) return out
+  await mkdir(buildDir, { recursive: true })
+  const tmp = join(buildDir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.wasm`)
+  await writeFile(tmp, addHttpManifest(new Uint8Array(await readFile(component)), { hosts: [...JS_EXAMPLES[name].hosts] }))
+  await rename(tmp, out)
+  return out
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const started = Date.now()
-  const paths = await ensureExamples()
+  const paths: Record<string, string> = await ensureExamples()
+  for (const name of Object.keys(JS_EXAMPLES) as JsExampleName[]) paths[name] = await ensureJsExample(name)
   for (const [name, path] of Object.entries(paths)) process.stdout.write(`${name}\t${path}\n`)
   process.stderr.write(`examples ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
 }
