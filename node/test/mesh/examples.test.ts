@@ -70,7 +70,7 @@ describe('mesh: the oracle, weather and ai examples against outside APIs on 127.
       // above min_bond (1 NEAR): node 2, the replica that saw other data, is slashed and must stay eligible
       bond: () => 3n * 10n ** 24n,
       // what a request's own allowlist would add (the examples' manifests name the real APIs, https only)
-      overrides: i => ({ execute: async (wasm, opts) => { const r = await executors[i]!.execute(wasm, { ...opts, http: { allowedHosts: ['127.0.0.1'], allowHttp: true } }); if (process.env.DEBUG_EX != null) console.error('RUN', i, r.status, r.message, Buffer.from(r.stdout).toString().slice(0, 200), Buffer.from(r.stderr).toString().slice(0, 300)); return r } })
+      overrides: i => ({ execute: async (wasm, opts) => await executors[i]!.execute(wasm, { ...opts, http: { allowedHosts: ['127.0.0.1'], allowHttp: true } }) })
     })
   })
   after(async () => {
