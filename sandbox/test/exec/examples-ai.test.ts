@@ -6,9 +6,12 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { ensureJsExample } from '../../../scripts/build-examples.js'
+import { consensusFetcher } from '../../exec/http/consensus.js'
 import { createHttpFetcher } from '../../exec/http/fetcher.js'
-import { createExecutor, type ExecutionResult, type Executor } from '../../exec/index.js'
+import type { ExecutionResult } from '../../../protocol/result.js'
+import { createExecutor, type Executor } from '../../exec/index.js'
 import { tempDir, text } from './helpers.js'
+import { gossipRound } from './gossip-round.js'
 import { chatApi } from './http-servers.js'
 
 const KEY = 'sk-test-ai-7c1e'
@@ -58,5 +61,28 @@ describe('examples/ai (JavaScript component) on the executor', function () {
     // the API host is the program's (manifest) or the request's allowlist: the default, api.openai.com, is not reachable here
     const elsewhere = await run({ prompt: 'hi' }, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: 'http://example.com/v1' })
     assert.match(text(elsewhere.stderr), /the request failed: HTTP-request-denied/)
+  })
+
+  it('consensus mode (R=3): replicas whose APIs answer differently continue with the answer ≥ Q of them got, so their outputs are identical', async () => {
+    const round = gossipRound(['w1', 'w2', 'w3'], 2, { mode: 'identical' })
+    const odd = await chatApi(KEY, () => 'something else')
+    const replicas = ['w1', 'w2', 'w3'].map((replica, i) => {
+      const real = createHttpFetcher({ allowLoopbackForTests: true })
+      // w3 is answered by another server (its own view of the API); the URL it asked stays in the transcript
+      const own = i < 2 ? real : { fetch: async (spec: Parameters<typeof real.fetch>[0], policy: Parameters<typeof real.fetch>[1]) => {
+        const ex = await real.fetch({ ...spec, url: spec.url.replace(`:${api.port}/`, `:${odd.port}/`) }, policy)
+        return { ...ex, hops: ex.hops.map(h => ({ ...h, request: { ...h.request, url: spec.url } })) }
+      } }
+      return createExecutor({ workers: 1, cacheDir: cache.path, httpFetcher: consensusFetcher(own, round(replica)) })
+    })
+    try {
+      const results = await Promise.all(replicas.map(async ex => await ex.execute(wasm, { input: JSON.stringify({ prompt: 'agree' }), env: env(), fuel: 10n ** 10n, timeoutMs: 120_000, http: { allowedHosts: ['127.0.0.1'], allowHttp: true } })))
+      for (const r of results) assert.equal(r.status, 'ok', `${r.status} ${r.message ?? ''} ${text(r.stderr)}`)
+      assert.deepEqual(results.map(r => (JSON.parse(text(r.stdout)) as { response: string }).response), ['echo: agree', 'echo: agree', 'echo: agree'])
+      assert.equal(new Set(results.map(r => r.result_hash)).size, 1, '`identical` holds for the model\'s answer')
+    } finally {
+      await Promise.all(replicas.map(async ex => { await ex.close() }))
+      await odd.close()
+    }
   })
 })

@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict'
-import { agreeOnResponse } from '../../../protocol/aggregation.js'
-import { consensusFetcher, type AgreedResponse, type ResponseAgreement } from '../../exec/http/consensus.js'
+import { consensusFetcher, type ResponseAgreement } from '../../exec/http/consensus.js'
 import type { HttpFetcher } from '../../exec/http/exchange.js'
 import { createHttpFetcher } from '../../exec/http/fetcher.js'
 import { createExecutor, type Executor } from '../../exec/index.js'
+import { gossipRound } from './gossip-round.js'
 import { tempDir, text, wabtReady } from './helpers.js'
 import { fetchGuest } from './http-guest.js'
 import { priceApi, type TestServer } from './http-servers.js'
-
-/** An in-memory stand-in for the gossip round: collects every replica's copy of call n, then agrees. */
-function gossipRound (replicas: string[], quorum: number, mode: Parameters<typeof agreeOnResponse>[2]): (replica: string) => ResponseAgreement {
-  const calls = new Map<number, { votes: Array<{ replica: string, value: Uint8Array, own: AgreedResponse }>, waiting: Array<() => void> }>()
-  return replica => ({
-    agree: async ({ index, own }) => {
-      const call = calls.get(index) ?? { votes: [], waiting: [] }
-      calls.set(index, call)
-      call.votes.push({ replica, value: own.body, own })
-      if (call.votes.length < replicas.length) await new Promise<void>(resolve => call.waiting.push(resolve))
-      else call.waiting.splice(0).forEach(wake => { wake() })
-      const agreed = agreeOnResponse(call.votes, quorum, mode)
-      if (!agreed.ok) return { ok: false, detail: agreed.detail }
-      return { ok: true, agreed: { status: 200, contentType: 'application/json', body: agreed.value } }
-    }
-  })
-}
 
 describe('sandbox/exec consensus-on-responses (executor side)', function () {
   this.timeout(300_000)
