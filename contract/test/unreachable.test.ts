@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict'
 import {
-  NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, publicKeyOf,
-  refused, request, resolve, responseOf, reveal, untilRevealing, type Sealed, type Worker, type World, startWorld
+  NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok,
+  refused, request, resolve, responseOf, reveal, untilRevealing, type Sealed, type Worker, type World, startWorld,
+  bondOf, topUpBond
 } from './world.js'
 
 const BASE = 10n ** 21n
@@ -23,8 +24,8 @@ describe('settle_unreachable (quorum unreachable before the yield timeout)', fun
   afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
 
-  const bond = async (x: Worker): Promise<bigint> => BigInt((await w.view<{ bond: string }>('get_worker', { account_id: x.id })).bond)
-  const topUp = async (x: Worker): Promise<void> => { await call(w, x.account, 'register_worker', { public_key: publicKeyOf(x.key) }, NEAR - await bond(x)) }
+  const bond = async (x: Worker): Promise<bigint> => await bondOf(w, x)
+  const topUp = async (x: Worker): Promise<void> => { await topUpBond(w, x) }
   const settle = async (requestId: number, reveals: unknown[], by = w.users[2]!): Promise<ReturnType<typeof call>> =>
     await call(w, by, 'settle_unreachable', { request_id: requestId, reveals })
   const shown = (s: Sealed): Record<string, unknown> => reveal(s, true)
