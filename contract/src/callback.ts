@@ -11,7 +11,7 @@ import { requireSelf } from "./guards";
 import { formatOutput } from "./output";
 import { receiptFee, workFee } from "./pricing";
 import { compactToReceipt } from "./receipt";
-import { ExecRequest, STATUS_COMPLETED, STATUS_RESOLVED, findRequest } from "./request";
+import { ExecRequest, STATUS_COMPLETED, STATUS_RESOLVED, STATUS_UNREACHABLE, findRequest } from "./request";
 import { Resolution, findResolution } from "./resolution";
 import { slashWithholders } from "./slashing";
 import { addAmount, bump } from "./stats";
@@ -19,21 +19,25 @@ import { findWorker, saveWorker } from "./workers";
 
 const PAYLOAD_REGISTER: u64 = 1;
 
+const TIMED_OUT = "timed out: no quorum resolved the request before the yield timeout";
+const UNREACHABLE = "quorum unreachable: the revealed results disagree so that no quorum can form";
+
 function completedEvent(r: ExecRequest, res: Resolution | null, charged: U128, refunded: U128, timedOut: bool): void {
   const workers = res == null ? new Array<string>() : res!.workers;
   const ids = new Array<string>(workers.length);
   for (let i = 0; i < workers.length; i++) ids[i] = quote(workers[i]);
   emit("execution_completed", new Obj().num("request_id", r.id).str("sender_id", r.senderId)
     .str("payer_account_id", r.payerId).raw("code_source", r.source).bool("success", res != null && res!.success)
-    .str("error_message", res == null ? "timed out: no quorum resolved the request before the yield timeout" : res!.error)
+    .str("error_message", res != null ? res!.error : timedOut ? TIMED_OUT : UNREACHABLE)
     .raw("resources_used", res == null ? "{\"instructions\":0}" : res!.usedJson())
     .amount("payment_charged", charged).amount("payment_refunded", refunded)
     .str("resolver_id", res == null ? "" : res!.resolverId).raw("workers", jsonArray(ids)).bool("timed_out", timedOut).done());
 }
 
 /**
- * No quorum before the yield timeout: the contract keeps the base fee and the receipt fee, primaries that never
- * committed are slashed to the payer, the payer gets the rest of its deposit.
+ * No quorum before the yield timeout, or none possible (settle_unreachable, which marked its reveals revealed): the
+ * contract keeps the base fee and the receipt fee, primaries that never committed and committed workers that did not
+ * reveal are slashed to the payer, the payer gets the rest of its deposit.
  */
 function settleTimeout(r: ExecRequest): void {
   slashWithholders(loadAssignment(r.id), r.payerId, loadConfig(), true);
@@ -42,8 +46,9 @@ function settleTimeout(r: ExecRequest): void {
   transfer(r.payerId, refund);
   addAmount("fees_kept", kept);
   addAmount("refunded", refund);
-  bump("timed_out");
-  completedEvent(r, null, kept, refund, true);
+  const timedOut = r.status != STATUS_UNREACHABLE;
+  bump(timedOut ? "timed_out" : "unreachable");
+  completedEvent(r, null, kept, refund, timedOut);
   compactToReceipt(r, STATUS_COMPLETED, false, kept);
 }
 

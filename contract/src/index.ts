@@ -5,6 +5,7 @@ export { register_worker, unregister_worker, withdraw_bond, get_worker, list_wor
 export { commit_result, get_assignment } from "./assignment";
 export { resolve_execution } from "./resolve";
 export { reveal_result } from "./reveal";
+export { settle_unreachable } from "./unreachable";
 export { submit_execution_output } from "./blobs";
 export { report_equivocation } from "./equivocation";
 export { on_execution_response } from "./callback";

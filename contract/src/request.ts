@@ -9,6 +9,8 @@ import { Pricing } from "./config";
 export const STATUS_PENDING = "pending";
 export const STATUS_RESOLVED = "resolved";
 export const STATUS_COMPLETED = "completed";
+/** settle_unreachable showed no quorum can form: the callback settles it as a timeout */
+export const STATUS_UNREACHABLE = "unreachable";
 
 export class ExecRequest {
   id: u64 = 0;

@@ -59,8 +59,11 @@ export function verifyReveal(r: ExecRequest, asg: Assignment, ctx: DigestContext
   return new Signed(workerId, own.result, outputOf(r, own));
 }
 
-/** Checks every reveal; panics on a duplicate, a signer without a committed slot, a commit mismatch or a bad signature. */
-function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: ResultWithOutput, networkId: string): Signed[] {
+/**
+ * Checks every reveal; panics on a duplicate, a signer without a committed slot, a commit mismatch or a bad signature.
+ * Without `main` (settle_unreachable) every reveal must carry its own response.
+ */
+export function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: ResultWithOutput | null, networkId: string): Signed[] {
   if (items.length == 0) fail("too few agreeing reveals: none given");
   if (items.length > MAX_REPLICAS) fail("at most " + MAX_REPLICAS.toString() + " reveals");
   const ctx = DigestContext.of(r, networkId);
@@ -71,7 +74,8 @@ function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], main: R
     const workerId = capped(str(item, "worker_id"), MAX_ACCOUNT_ID, "worker_id");
     for (let j = 0; j < signed.length; j++) if (signed[j].workerId == workerId) fail("duplicate signer " + workerId);
     // a reveal without its own response reveals the main one
-    const own = item.has("response") ? parseResponse(obj(item, "response")) : main;
+    if (!item.has("response") && main == null) fail("the reveal of " + workerId + " needs its response");
+    const own = item.has("response") ? parseResponse(obj(item, "response")) : main!;
     signed.push(verifyReveal(r, asg, ctx, workerId, item, own));
   }
   return signed;

@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import {
-  NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, publicKeyOf, refused,
-  request, resolve, responseOf, reveal, revealOnChain, seal, startWorld, untilRevealing, type Worker, type World
+  NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, refused,
+  request, resolve, responseOf, reveal, revealOnChain, seal, startWorld, untilRevealing, type Worker, type World,
+  bondOf, topUpBond
 } from './world.js'
 
 const BASE = 10n ** 21n
@@ -21,10 +22,8 @@ describe('on-chain reveal fallback (reveal_result)', function () {
   before(async () => { w = await startWorld({ workers: 3, yieldTimeoutBlocks: 60, config: { commit_window_blocks: 8 } }) })
   afterEach(async () => { await checkInvariant(w) })
   after(async () => { await w?.stop() })
-
-  const bond = async (x: Worker): Promise<bigint> => BigInt((await w.view<{ bond: string }>('get_worker', { account_id: x.id })).bond)
-  /** a slashed worker tops its bond up again, so that the next test finds three eligible workers */
-  const topUp = async (x: Worker): Promise<void> => { await call(w, x.account, 'register_worker', { public_key: publicKeyOf(x.key) }, NEAR - await bond(x)) }
+  const bond = async (x: Worker): Promise<bigint> => await bondOf(w, x)
+  const topUp = async (x: Worker): Promise<void> => { await topUpBond(w, x) }
 
   it('R=3 Q=2: two squatters commit and never reveal, the honest worker reveals on chain; at the timeout the squatters pay the payer, the honest one keeps its bond', async () => {
     const [user, payer] = w.users

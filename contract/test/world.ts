@@ -383,3 +383,13 @@ export const COMMIT_WINDOW = 60
 export const STORAGE_PRICE = 10n ** 19n
 /** RECEIPT_BYTES × storage price: what a finished request keeps paying for */
 export const RECEIPT_FEE = 300n * STORAGE_PRICE
+
+/** A worker's bond as get_worker reports it. */
+export async function bondOf (w: World, x: Worker): Promise<bigint> {
+  return BigInt((await w.view<{ bond: string }>('get_worker', { account_id: x.id })).bond)
+}
+
+/** A slashed worker tops its bond up to 1 NEAR again, so that the next test finds it eligible. */
+export async function topUpBond (w: World, x: Worker): Promise<void> {
+  await call(w, x.account, 'register_worker', { public_key: publicKeyOf(x.key) }, NEAR - await bondOf(w, x))
+}
