@@ -80,6 +80,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     revealResult: async (requestId, reveal) => await call('reveal_result', { request_id: Number(requestId), ...reveal }, { gas: GAS.reveal }),
     submitExecutionOutput: async (requestId, output, deposit) =>
       await call('submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),
+    settleUnreachable: async (requestId, reveals) => await call('settle_unreachable', { request_id: Number(requestId), reveals }, { gas: GAS.resolve }),
     reportEquivocation: async (requestId, workerId, a, b) =>
       await call('report_equivocation', { request_id: Number(requestId), worker_id: workerId, a, b }, { gas: GAS.report }),
     estimateCost: async (args) => {

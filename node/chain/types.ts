@@ -91,6 +91,8 @@ export interface OutlayerClient {
   commitResult: (requestId: string, commit: string) => Promise<CallOutcome>
   /** as anyone: resolve with Q agreeing reveals (pays its own gas; earns the resolve fee) */
   resolveExecution: (requestId: string, response: ExecutionResponse, reveals: RevealEntry[], deposit?: bigint) => Promise<CallOutcome>
+  /** settle_unreachable: reveals of committed workers proving no quorum can form; the payer is refunded now */
+  settleUnreachable: (requestId: string, reveals: Array<RevealEntry & { response: ExecutionResponse }>) => Promise<CallOutcome>
   /** as anyone: a committed worker's reveal on chain, so that a yield timeout does not slash it for withholding */
   revealResult: (requestId: string, reveal: OnChainReveal) => Promise<CallOutcome>
   /** the big-output flow: store the output as a blob (storage paid by `deposit`, the excess returned); resolve names it by hash */

@@ -24,7 +24,7 @@ export { ResolverRequests, type FollowedRequest, type StoredSubmission } from '.
 export type ResolverInit = Partial<ResolverOptions>
 
 export interface ResolverComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'getRequest' | 'getWorker' | 'getConfig' | 'resolveExecution' | 'submitExecutionOutput' | 'reportEquivocation'>
+  client: Pick<OutlayerClient, 'contractId' | 'getRequest' | 'getWorker' | 'getConfig' | 'resolveExecution' | 'submitExecutionOutput' | 'reportEquivocation' | 'settleUnreachable'>
   /** the resolver's own section of the store (requests, reveals, submissions: roles/resolver/requests.ts) */
   store: StoreSection
   /** attestations from other workers */
@@ -41,6 +41,8 @@ export interface ResolverEvents {
   'request:submitted': [{ requestId: string, txHash: string, workers: string[] }]
   /** the chain already had the request resolved when we tried: counted, harmless */
   'request:duplicate': [{ requestId: string }]
+  /** the reveals proved no quorum can form and our settle_unreachable succeeded: the payer is refunded now */
+  'request:unreachable': [{ requestId: string, txHash: string }]
   /** a worker attested something other than the quorum */
   'worker:disagreed': [{ requestId: string, workerId: string }]
   /** two valid signatures of one worker over different results were sent with report_equivocation */

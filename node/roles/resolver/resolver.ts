@@ -14,10 +14,23 @@ import type { Logger } from '../../log.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
 import { agreementKey, findQuorum, type QuorumOutcome } from './quorum.js'
 import { checkReveal, outputBytes } from './verify.js'
+import { hasDisagreement, unreachableProof } from './unreachable.js'
 import { ResolverRequests, type StoredSubmission } from './requests.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
 const isPending = (view: RequestView | null): boolean => view?.status === 'pending'
+
+/** A reveal's result as resolve_execution and settle_unreachable take it: the output inline or named by its hash. */
+function responseOf (a: AttestationPayload, inline: boolean): ExecutionResponse {
+  return {
+    code_hash: a.code_hash!,
+    success: a.success,
+    ...(inline && a.output != null && a.output !== '' ? { output: a.output } : { output_hash: a.output_hash }),
+    ...(a.error !== '' ? { error: a.error } : {}),
+    resources_used: { instructions: a.instructions },
+    transcript_hash: a.transcript_hash!
+  }
+}
 
 /** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
 const blobDeposit = (bytes: number): bigint => BigInt(bytes + 512) * 10n ** 19n
@@ -37,6 +50,8 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   private readonly recheck = new Set<string>()
   /** on-chain reveals (result_revealed) not yet matched with a gossiped reveal of the same result: request → worker → reveal */
   private readonly chainReveals = new Map<string, Map<string, ChainReveal>>()
+  /** settle_unreachable attempts (request/number of reveals shown), so each is sent once */
+  private readonly settling = new Set<string>()
   /** reported equivocations (request/worker), so each is sent once */
   private readonly reported = new Set<string>()
   private height = 0
@@ -230,7 +245,10 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     if (request == null) return
     const stored = await this.followed.reveals(requestId)
     const { quorum: q, aggregation } = request.redundancy
-    if (findQuorum(stored, q, aggregation) == null) return
+    if (findQuorum(stored, q, aggregation) == null) {
+      if (hasDisagreement(stored)) await this.trySettleUnreachable(requestId, stored, q, aggregation)
+      return
+    }
 
     // check before: another resolver (or our own pre-crash self) may have resolved it already
     const view = await client.getRequest(requestId)
@@ -263,6 +281,38 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     await this.submit(requestId, quorum, previous)
   }
 
+  /**
+   * The reveals disagree: once they prove no quorum can form (unreachable.ts), settle_unreachable refunds the payer
+   * now rather than at the yield timeout. Sent once per set of reveals; a refusal because the request closed
+   * (another node settled or resolved it) is a duplicate.
+   */
+  private async trySettleUnreachable (requestId: string, stored: AttestationPayload[], quorum: number, aggregation: 'identical' | 'median'): Promise<void> {
+    const { client } = this.components
+    const view = await client.getRequest(requestId)
+    if (!isPending(view) || view!.assignment == null) { this.recheck.delete(requestId); return }
+    const sentInline = (a: AttestationPayload): boolean => (outputBytes(a)?.length ?? 0) < this.options.inlineOutputBytes
+    const proof = unreachableProof(stored, view!.assignment, { quorum, aggregation, height: this.height, sentInline })
+    // still reachable, or not provable yet (the phase is open, a committed worker may still reveal): look again each block
+    if (proof == null) { this.recheck.add(requestId); return }
+    this.recheck.delete(requestId)
+    const attempt = `${requestId}/${proof.length}`
+    if (this.settling.has(attempt)) return
+    this.settling.add(attempt)
+    const reveals = proof.map(a => ({ worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, sentInline(a)) }))
+    try {
+      const outcome = await client.settleUnreachable(requestId, reveals)
+      await this.followed.putSubmission({ request_id: requestId, state: 'done', workers: [], attempts: 1, duplicates: 0, tx_hash: outcome.txHash, updated_ms: Date.now() })
+      this.log.info({ requestId, reveals: proof.length, txHash: outcome.txHash }, 'quorum unreachable: settled early')
+      this.emit('request:unreachable', { requestId, txHash: outcome.txHash })
+    } catch (err) {
+      if (err instanceof ChainError && err.code === 'CALL_REFUSED' && !await client.getRequest(requestId).then(isPending, () => true)) {
+        await this.finish(undefined, requestId, { duplicate: true })
+        return
+      }
+      this.log.warn({ err, requestId }, 'settle_unreachable refused')
+    }
+  }
+
   private async submit (requestId: string, quorum: QuorumOutcome, previous: StoredSubmission | undefined): Promise<void> {
     const { client, metrics } = this.components
     const store = this.followed
@@ -281,15 +331,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const { winner } = quorum
     const output = outputBytes(winner) ?? new Uint8Array(0)
     const big = output.length >= this.options.inlineOutputBytes
-    const responseOf = (a: AttestationPayload, withOutput: boolean): ExecutionResponse => ({
-      code_hash: a.code_hash!,
-      success: a.success,
-      ...(withOutput && !big && a.output != null && a.output !== '' ? { output: a.output } : { output_hash: a.output_hash }),
-      ...(a.error !== '' ? { error: a.error } : {}),
-      resources_used: { instructions: a.instructions },
-      transcript_hash: a.transcript_hash!
-    })
-    const response = responseOf(winner, true)
+    const response = responseOf(winner, !big)
     const winnerKey = agreementKey(winner)
     const reveals: RevealEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
       ? { worker_id: a.worker_id, salt: a.salt!, signature: a.signature }
