@@ -44,7 +44,7 @@ describe('mesh end to end', function () {
   let aggregator: ChildNode
   let source: { WasmUrl: { url: string, hash: string } }
   /** test switches read by the injected executors (the node code itself has no test modes) */
-  const mode = { lie: false, crash: false, misbehave: false }
+  const mode = { lie: false, crash: false, misbehave: false, diverge: false }
   let liar: string | undefined
   /** NodeOverrides.behaviour: the first two workers to run a request while `misbehave` is on */
   let equivocator: number | undefined
@@ -60,6 +60,8 @@ describe('mesh end to end', function () {
 
   const executorFor = (i: number): ExecuteFn => async (wasm, opts) => {
     const result = await execute(wasm, opts)
+    // every node its own output: no two workers agree
+    if (mode.diverge && result.status === 'ok') return lied(result, new TextEncoder().encode(`{"numbers":[${i}]}`))
     if (mode.lie && liar == null && result.status === 'ok') {
       liar = mesh.configs[i]!.near.accountId
       const stdout = new TextEncoder().encode('{"numbers":[1,2,3,4,5]}')
@@ -168,6 +170,22 @@ describe('mesh end to end', function () {
     const after = await disagreed()
     assert.equal(after.get(liar), (disagreedBefore.get(liar) ?? 0) + 1, `the contract counted ${liar}'s disagreement`)
     await restoreBond(liar)
+  })
+
+  it('settles a request early when all three workers disagree: settle_unreachable, the payer refunded, nobody slashed', async () => {
+    const from = mesh.net.height()
+    const bondsBefore = new Map((await mesh.user.client.listWorkers()).map(w => [w.account_id, w.bond]))
+    mode.diverge = true
+    const r = await runRequest({ replicas: 3, quorum: 2 })
+    mode.diverge = false
+    assert.equal(r.view.status, 'unreachable', JSON.stringify(r.view.resolution))
+    assert.equal(r.view.resolution?.success, false)
+    assert.match(r.view.resolution?.error ?? '', /quorum unreachable/)
+    const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, r.requestId, from, mesh.net.height())
+    assert.ok(events.includes('execution_unreachable'), `settled by the resolver, not by the yield timeout: ${events.join(', ')}`)
+    assert.deepEqual(events.filter(e => e.startsWith('worker_')), [], 'revealing a result nobody shares is no offence')
+    const bondsAfter = new Map((await mesh.user.client.listWorkers()).map(w => [w.account_id, w.bond]))
+    assert.deepEqual(bondsAfter, bondsBefore)
   })
 
   it('through NodeOverrides.behaviour: an equivocator is reported and slashed, a withholder is slashed, the honest result wins', async () => {
