@@ -137,6 +137,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
         progress: (line) => { progress.log(line) }
       })
       const simNodes = sim
+      if (interrupted()) throw new SimError('INTERRUPTED', 'interrupted while the nodes started')
       const addr = simNodes.node(0)?.mesh.multiaddrs()[0] ?? ''
       if (s.mode === 'scale' && !addr.startsWith('/ip4/10.')) {
         throw new SimError('SETUP_FAILED', `scale mode: node 0 listens on ${addr}, not on the simulated network`)
@@ -148,7 +149,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
       }
       await Promise.all(Array.from({ length: s.nodes }, async (_, i) => { for (const j of topology[i] ?? []) await simNodes.dial(i, j) }))
       attackers = await startAttackers(s.attackers, { sim: simNodes, rng: createRng(s.seed, 'attackers'), degree: s.network.degree })
-      await waitForMesh(simNodes, s.nodes, 60_000)
+      await waitForMesh(simNodes, s.nodes, 60_000, interrupted)
       if (interrupted()) throw new SimError('INTERRUPTED', 'interrupted while the mesh formed')
       progress.log(`mesh formed; ${plan.byzantine.length} byzantine workers, ${attackers.length} attackers, ${plan.events.length} planned faults`)
 
@@ -178,6 +179,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
 
       const example = await simNodes.example('random')
       const source = { WasmUrl: { url: example.url, hash: example.hash } }
+      if (interrupted()) throw new SimError('INTERRUPTED', 'interrupted before the first request')
       const h0 = simNodes.height()
       tStart = Date.now()
       phase = 'run'
@@ -311,9 +313,10 @@ async function settled (ps: Array<Promise<void>>): Promise<boolean> {
   return r !== marker
 }
 
-async function waitForMesh (sim: SimNodes, n: number, timeoutMs: number): Promise<void> {
+/** Until every node has a peer on the tasks topic, the timeout, or an interruption (the caller checks which). */
+async function waitForMesh (sim: SimNodes, n: number, timeoutMs: number, interrupted: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !interrupted()) {
     const ready = Array.from({ length: n }, (_, i) => sim.node(i)).every(node => node == null || node.mesh.topicPeers('tasks').length > 0)
     if (ready) return
     await new Promise(resolve => setTimeout(resolve, 200))

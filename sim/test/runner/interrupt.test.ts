@@ -38,7 +38,8 @@ describe('outlayer sim interrupted: the report of what ran is still written', fu
   afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
 
   it('during setup: a partial report with no request sent, the setup error in `errors`, exit 1', async () => {
-    const { code, report, stderr } = await interruptedRun(dir, /nodes started in-process/)
+    // the first line of setup: localnet, the contract and the nodes are still to start when the signal lands
+    const { code, report, stderr } = await interruptedRun(dir, /starting localnet/)
     assert.equal(code, 1, stderr.slice(-1500))
     assert.match(report.partial ?? '', /^the run did not start: interrupted/)
     assert.deepEqual(report.errors.map(e => e.where), ['setup'])
