@@ -16,7 +16,7 @@ import { createHttpFetcher } from '../../../sandbox/exec/http/fetcher.js'
 import type { HttpFetcher } from '../../../sandbox/exec/http/exchange.js'
 import { createExecutor, defaultCacheDir, type Executor } from '../../../sandbox/exec/index.js'
 import { chatApi, coinApi, serve, weatherApi, type Current, type TestServer } from '../../../sandbox/test/exec/http-servers.js'
-import { ensureJsExample } from '../../../scripts/build-examples.js'
+import { ensureExamples, ensureJsExample } from '../../../scripts/build-examples.js'
 import { setUpKeystore, storeProfile } from '../../testing/keystore.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 
@@ -63,6 +63,14 @@ describe('mesh: the oracle, weather and ai examples against outside APIs on 127.
     // node 2 asks the same URLs and is answered by other servers
     const swapped = new Map([...prices.map((p, i) => [p.port, liar[i]!.port] as const), [weather.port, otherWeather.port]])
     for (let i = 0; i < 3; i++) executors.push(createExecutor({ workers: 1, cacheDir: defaultCacheDir(), httpFetcher: nodeFetcher(i === 2 ? swapped : new Map()) }))
+    // a node's first run of a program pays once for its thread's boot and the preparation (the ai component's takes
+    // 20–45 s on a 2-core box, past the 9 s commit window): paid here, so the requests below test the mesh
+    const built = await ensureExamples()
+    const programs = await Promise.all([built.oracle, built.weather].map(async path => await readFile(path)))
+    for (const wasm of [...programs, aiBytes]) {
+      await executors[0]!.execute(wasm, { input: '{}' })
+      await Promise.all(executors.slice(1).map(async e => await e.execute(wasm, { input: '{}' })))
+    }
     mesh = await startLocalMesh({
       nodes: 3,
       blockTimeMs: 300,
