@@ -10,6 +10,12 @@ export const MAX_ARG_STRING_BYTES: i32 = 384 * 1024;
 export const MAX_INPUT_BYTES: i32 = 256 * 1024;
 /** get_pending_requests returns at most this many (node/chain/watcher.ts pages by 50): each may carry a 10 KiB inline input */
 export const MAX_PENDING_PAGE: u64 = 50;
+/**
+ * settle_unreachable reads an inline output only to tell a median candidate (a number, at most 64 bytes) from a
+ * non-number; past this, the reveal names its output by output_hash (counted as a possible candidate). Without the
+ * cap seven inline 150 KiB outputs cost 275 Tgas, too close to 300 for a method that must always fit.
+ */
+export const MAX_SETTLE_INLINE_OUTPUT: i32 = 1024;
 /** access conditions nest 8 deep, each level three JSON containers: 32 leaves them room. */
 export const MAX_ARG_DEPTH: i32 = 32;
 /** params is the only open object; no method takes more keys than this. */

@@ -10,6 +10,7 @@
 // Each commit stays fixed to one result, so S and M bound every resolve that could still come.
 import { Obj, blockHeight, fail, fromHex, predecessor, utf8, yieldResume, arr } from "../sdk";
 import { argsOf } from "./args";
+import { MAX_SETTLE_INLINE_OUTPUT } from "./limits";
 import { Assignment, PHASE_COMMITTING, loadAssignment, saveAssignment } from "./assignment";
 import { loadConfig } from "./config";
 import { emit } from "./events";
@@ -74,6 +75,10 @@ export function settle_unreachable(): void {
   const height = blockHeight();
   if (asg.phase(height) == PHASE_COMMITTING) fail("the commit phase of request " + r.id.toString() + " is open until block " + asg.closeAt.toString() + " or " + r.replicas.toString() + " commits: an open slot may still join a quorum");
   const signed = verifyReveals(r, asg, arr(a, "reveals"), null, loadConfig().networkId);
+  for (let i = 0; i < signed.length; i++) {
+    const out = signed[i].output;
+    if (out != null && out.length > MAX_SETTLE_INLINE_OUTPUT) fail("the reveal of " + signed[i].workerId + " shows a " + out.length.toString() + "-byte output inline: name outputs over " + MAX_SETTLE_INLINE_OUTPUT.toString() + " bytes by output_hash");
+  }
   requireUnreachable(r, asg, signed);
   requireRevealsShown(asg, signed, height);
   for (let i = 0; i < signed.length; i++) asg.commitOf(signed[i].workerId)!.revealed = true;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { EMPTY_TRANSCRIPT_HASH, sha256Hex } from '../../protocol/index.js'
-import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, printGasTable, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, untilHeight, workerKey, type Attested, type Sealed, type World } from './world.js'
+import { MAX_GAS, NEAR, TGAS, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, printGasTable, publicKeyOf, quorumResolve, refused, request, responseOf, reveal, seal, startWorld, untilHeight, untilRevealing, workerKey, type Attested, type Sealed, type World } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
 
@@ -80,6 +80,18 @@ describe('contract gas per method', function () {
     }))[0])
     const hugeDone = await huge.done
     record('on_execution_response: returns 256 KiB (Text), frees it', hugeDone.receipts.filter(r => r.executor === w.contractId).at(-1)?.gas)
+
+    // the most settle_unreachable takes: seven different outputs of 1 KiB, inline (larger ones are named by hash)
+    const split = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: { replicas: 7, quorum: 4, aggregation: 'identical' } }, NEAR)
+    const splitSealed: Sealed[] = []
+    for (const [i, worker] of (await assignedWorkers(w, split.requestId)).primaries.entries()) {
+      splitSealed.push(await commit(w, worker, split.requestId, { success: true, output: new Uint8Array(1024).fill(80 + i), error: '', instructions: 1n }))
+    }
+    await untilRevealing(w, split.requestId)
+    record('settle_unreachable: 7 reveals of 7 different 1 KiB outputs, inline', (await contractReceipts(w, w.users[1]!, 'settle_unreachable', {
+      request_id: split.requestId, reveals: splitSealed.map(s => reveal(s, true))
+    }))[0])
+    record('on_execution_response: settles an unreachable request as a timeout', (await split.done).receipts.filter(r => r.executor === w.contractId).at(-1)?.gas)
 
     const small = await request(w, user, { source: WASM_SOURCE, resource_limits: LIMITS, input_data: '{"count":1}' }, NEAR)
     const cancel = await contractReceipts(w, w.root, 'emergency_cancel_execution', { request_id: small.requestId })

@@ -35,10 +35,12 @@ describe('settle_unreachable (quorum unreachable before the yield timeout)', fun
     const payerBefore = await w.balance(payer!.accountId)
     const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, redundancy: R3Q2, payer_account_id: payer!.accountId }, NEAR)
     const primaries = (await assignedWorkers(w, r.requestId)).primaries
-    const sealed = await Promise.all(primaries.map(async (p, i) => await commit(w, p, r.requestId, ok(String(i)))))
+    // the third result is 2000 bytes: too long to show inline (limits.ts MAX_SETTLE_INLINE_OUTPUT), named by its hash
+    const sealed = await Promise.all(primaries.map(async (p, i) => await commit(w, p, r.requestId, ok(i === 2 ? 'x'.repeat(2000) : String(i)))))
     await untilRevealing(w, r.requestId)
     const before = [await w.view('get_request', { request_id: r.requestId }), await w.view('get_stats')]
-    const [a, b, c] = sealed.map(shown)
+    const [a, b, inline] = sealed.map(shown)
+    const c = { ...inline, response: responseOf(sealed[2]!.result, true) }
 
     // two disagreeing reveals: the third commit could still agree with one of them
     await refused(settle(r.requestId, [a, b]), 'a quorum is still reachable: 1 agree and 1 committed workers have not revealed, the quorum is 2')
@@ -48,6 +50,7 @@ describe('settle_unreachable (quorum unreachable before the yield timeout)', fun
     await refused(settle(r.requestId, [a, b, { ...c, worker_id: user!.accountId }]), `signer ${user!.accountId} holds no committed slot`)
     await refused(settle(r.requestId, [a, b, reveal(sealed[2]!)]), `the reveal of ${primaries[2]!.id} needs its response`)
     await refused(settle(r.requestId, []), 'too few agreeing reveals: none given')
+    await refused(settle(r.requestId, [a, b, inline]), `the reveal of ${primaries[2]!.id} shows a 2000-byte output inline: name outputs over 1024 bytes by output_hash`)
     assert.deepEqual([await w.view('get_request', { request_id: r.requestId }), await w.view('get_stats')], before, 'nothing changed: request, commits and stats')
 
     const settled = await settle(r.requestId, [a, b, c], settler)
