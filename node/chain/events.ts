@@ -11,7 +11,7 @@ export type OutlayerEvent =
   /** a worker committed; `closed` once the commit phase is over (the reveals may be gossiped) */
   | { event: 'result_committed', requestId: string, workerId: string, closed: boolean }
   /** the request left the pending set: resolved (`execution_resolved`), called back (`execution_completed`) or cancelled */
-  | { event: 'request_closed', requestId: string, via: 'execution_resolved' | 'execution_completed' | 'execution_cancelled' }
+  | { event: 'request_closed', requestId: string, via: 'execution_resolved' | 'execution_unreachable' | 'execution_completed' | 'execution_cancelled' }
   | { event: 'worker_disagreed', requestId: string, workerId: string }
   /** a committed worker's reveal, sent on chain with reveal_result: a resolver may count it like a gossiped one */
   | { event: 'result_revealed', requestId: string, workerId: string, reveal: ChainReveal }
@@ -92,6 +92,7 @@ function parseOne (name: string, item: Record<string, unknown>): OutlayerEvent |
       return requestId != null && typeof workerId === 'string' ? { event: name, requestId, workerId } : undefined
     }
     case 'execution_resolved':
+    case 'execution_unreachable':
     case 'execution_completed':
     case 'execution_cancelled':
       return requestId != null ? { event: 'request_closed', requestId, via: name } : undefined

@@ -6,7 +6,7 @@ interface Row { request_id: string, caller: string, source: string, status: stri
 
 export function executionsPage (params: URLSearchParams): HTMLElement {
   const q = h('input', { id: 'search', type: 'search', placeholder: 'request id, caller or source', value: params.get('q') ?? '' }) as HTMLInputElement
-  const status = h('select', { id: 'status' }, ['', 'pending', 'resolved', 'completed', 'failed', 'timed_out', 'cancelled'].map(s => h('option', { value: s }, s === '' ? 'any status' : s))) as HTMLSelectElement
+  const status = h('select', { id: 'status' }, ['', 'pending', 'resolved', 'completed', 'failed', 'timed_out', 'unreachable', 'cancelled'].map(s => h('option', { value: s }, s === '' ? 'any status' : s))) as HTMLSelectElement
   status.value = params.get('status') ?? ''
   const offset = Number(params.get('offset') ?? 0)
   const out = h('div', null, 'loading…')

@@ -9,7 +9,9 @@ export type StepName = typeof STEPS[number]
 /** where a step happened: the block and, when the feed named it, the transaction it descends from */
 export interface StepRef { block: number, tx?: string }
 
-export type ExecutionStatus = 'pending' | 'resolved' | 'completed' | 'failed' | 'timed_out' | 'cancelled'
+/** unreachable: settle_unreachable showed no quorum can form; the payer was refunded as on a timeout, before it */
+export const EXECUTION_STATUSES = ['pending', 'resolved', 'completed', 'failed', 'timed_out', 'unreachable', 'cancelled'] as const
+export type ExecutionStatus = typeof EXECUTION_STATUSES[number]
 
 export interface WorkerOutcome {
   worker_id: string
@@ -154,12 +156,16 @@ export function applyEvent (r: ExecutionRecord, event: string, item: Item, at: S
     }
     case 'execution_completed': {
       r.steps.callback ??= at
-      r.status = item.timed_out === true ? 'timed_out' : item.success === true ? 'completed' : 'failed'
+      if (r.status !== 'unreachable') r.status = item.timed_out === true ? 'timed_out' : item.success === true ? 'completed' : 'failed'
       r.payment_charged = decimal(item.payment_charged) ?? '0'
       r.payment_refunded = decimal(item.payment_refunded) ?? '0'
       for (const w of strings(item.workers)) worker(r, w).agreed = true
       return true
     }
+    case 'execution_unreachable':
+      r.status = 'unreachable'
+      r.steps.revealed ??= at
+      return true
     case 'execution_cancelled':
       r.status = 'cancelled'
       return true

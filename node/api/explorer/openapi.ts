@@ -1,4 +1,6 @@
 /** The OpenAPI 3.1 document the node serves at /openapi.json: every explorer route, its parameters and errors. */
+import { EXECUTION_STATUSES } from './index-record.js'
+
 const page = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
   { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 } }
@@ -6,7 +8,7 @@ const page = [
 const search = [
   { name: 'q', in: 'query', description: 'request id, or part of the caller or source', schema: { type: 'string', maxLength: 128 } },
   { name: 'caller', in: 'query', schema: { type: 'string' } },
-  { name: 'status', in: 'query', schema: { enum: ['pending', 'resolved', 'completed', 'failed', 'timed_out', 'cancelled'] } }
+  { name: 'status', in: 'query', schema: { enum: EXECUTION_STATUSES } }
 ]
 const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$' } }]
 const errors = {

@@ -7,14 +7,13 @@ import type { IncomingMessage } from 'node:http'
 import { transcriptHash } from '../../../protocol/index.js'
 import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundItemError, UpstreamError } from '../errors.js'
 import type { Explorer } from './explorer.js'
-import type { ExecutionRecord, ExecutionStatus } from './index-record.js'
+import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from './index-record.js'
 import { OPENAPI } from './openapi.js'
 
 export const MAX_LIMIT = 100
 const DEFAULT_LIMIT = 20
 const MAX_OFFSET = 1_000_000
 const MAX_BODY_BYTES = 64 * 1024
-const STATUSES: readonly ExecutionStatus[] = ['pending', 'resolved', 'completed', 'failed', 'timed_out', 'cancelled']
 const ACCOUNT = /^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$/
 const REQUEST_ID = /^(0|[1-9][0-9]{0,19})$/
 const TX_HASH = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/
@@ -58,7 +57,7 @@ function filterExecutions (all: ExecutionRecord[], q: URLSearchParams): Executio
   const search = text(q, 'q', 128)?.toLowerCase()
   const caller = text(q, 'caller', 64, ACCOUNT)
   const status = text(q, 'status', 16)
-  if (status != null && !STATUSES.includes(status as ExecutionStatus)) throw new BadRequestError(`status must be one of ${STATUSES.join(', ')}`)
+  if (status != null && !(EXECUTION_STATUSES as readonly string[]).includes(status)) throw new BadRequestError(`status must be one of ${EXECUTION_STATUSES.join(', ')}`)
   return all.filter(r => (caller == null || r.caller === caller) && (status == null || r.status === status) &&
     (search == null || r.request_id === search || r.caller.includes(search) || r.source_label.toLowerCase().includes(search)))
 }
@@ -222,7 +221,7 @@ function stats (records: ExecutionRecord[], workers: number): Record<string, unk
   const done = records.filter(r => r.steps.callback != null && r.blocks_taken != null).map(r => r.blocks_taken!).sort((a, b) => a - b)
   return {
     total_executions: records.length, pending: by('pending') + by('resolved'), completed: by('completed'), failed: by('failed'),
-    timed_out: by('timed_out'), cancelled: by('cancelled'), workers,
+    timed_out: by('timed_out'), unreachable: by('unreachable'), cancelled: by('cancelled'), workers,
     slashes: records.reduce((n, r) => n + r.slashes.length, 0),
     median_blocks_to_callback: done.length === 0 ? null : done[Math.floor((done.length - 1) / 2)],
     total_charged: records.reduce((n, r) => n + BigInt(r.payment_charged ?? '0'), 0n).toString()

@@ -14,7 +14,7 @@ import type { Logger } from '../../log.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
 import { agreementKey, findQuorum, type QuorumOutcome } from './quorum.js'
 import { checkReveal, outputBytes } from './verify.js'
-import { hasDisagreement, unreachableProof } from './unreachable.js'
+import { MAX_SETTLE_INLINE_OUTPUT, hasDisagreement, unreachableProof } from './unreachable.js'
 import { ResolverRequests, type StoredSubmission } from './requests.js'
 import type { ResolverComponents, ResolverEvents, ResolverInit } from './index.js'
 
@@ -290,7 +290,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const { client } = this.components
     const view = await client.getRequest(requestId)
     if (!isPending(view) || view!.assignment == null) { this.recheck.delete(requestId); return }
-    const sentInline = (a: AttestationPayload): boolean => (outputBytes(a)?.length ?? 0) < this.options.inlineOutputBytes
+    const sentInline = (a: AttestationPayload): boolean => (outputBytes(a)?.length ?? 0) < Math.min(this.options.inlineOutputBytes, MAX_SETTLE_INLINE_OUTPUT + 1)
     const proof = unreachableProof(stored, view!.assignment, { quorum, aggregation, height: this.height, sentInline })
     // still reachable, or not provable yet (the phase is open, a committed worker may still reveal): look again each block
     if (proof == null) { this.recheck.add(requestId); return }

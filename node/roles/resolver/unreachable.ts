@@ -10,6 +10,9 @@ import type { AttestationPayload } from '../../../protocol/index.js'
 import type { AssignmentView } from '../../chain/index.js'
 import { agreementKey, numericOutput, type Aggregation } from './quorum.js'
 
+/** the longest output settle_unreachable takes inline (contract/src/limits.ts); longer ones go by output_hash */
+export const MAX_SETTLE_INLINE_OUTPUT = 1024
+
 /** At least two different results among the reveals: the cheap test before asking the chain anything. */
 export function hasDisagreement (reveals: readonly AttestationPayload[]): boolean {
   return new Set(reveals.map(agreementKey)).size > 1
