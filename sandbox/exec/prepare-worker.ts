@@ -8,8 +8,6 @@ import { parentPort } from 'node:worker_threads'
 import { admitParsed, type AdmissionCaps } from './admission.js'
 import { loadBinaryen } from './binaryen.js'
 import { AdmissionError, type AdmissionReason } from './errors.js'
-import { admitAndInstrument } from './component/admit.js'
-import { encodeComponent } from './component/stored.js'
 import { instrumentModule } from './instrument.js'
 import { ADMISSION } from './limits.js'
 
@@ -42,9 +40,15 @@ function prepareModule (msg: Extract<PrepareMessage, { kind: 'module' }>): Uint8
   }
 }
 
+/** jco and the component code load on a thread's first component: a thread that only sees modules never pays for them */
+async function prepareComponent (wasm: Uint8Array): Promise<Uint8Array> {
+  const [{ admitAndInstrument }, { encodeComponent }] = await Promise.all([import('./component/admit.js'), import('./component/stored.js')])
+  return encodeComponent(await admitAndInstrument(B, wasm))
+}
+
 async function prepare (msg: PrepareMessage): Promise<PrepareReply> {
   try {
-    return { ok: true, bytes: msg.kind === 'module' ? prepareModule(msg) : encodeComponent(await admitAndInstrument(B, msg.wasm)) }
+    return { ok: true, bytes: msg.kind === 'module' ? prepareModule(msg) : await prepareComponent(msg.wasm) }
   } catch (err) {
     if (err instanceof AdmissionError) return { ok: false, refusal: { code: err.code, message: err.detail } }
     // not a verdict on the module (a bug, or binaryen failing): local
