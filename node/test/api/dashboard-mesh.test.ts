@@ -4,13 +4,15 @@
  * "callback"; then one worker lies (the injected executor, as in the mesh tests) and the execution page shows the
  * two agreeing workers and the slashed liar, and the recheck verifies the revealed signatures in the browser;
  * the secrets page encrypts to the keystore group (the 3 nodes' DKG) and stores, the keystore releases it to an
- * env-keys run, the page lists and deletes it, and no request the page made carries the plaintext or the key.
+ * env-keys run, the page lists and deletes it, and no request the page made carries the plaintext or the key;
+ * the oracle example fetches three price servers on 127.0.0.1 and its execution page lists those exchanges.
  */
 import assert from 'node:assert/strict'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { createLogger } from '../../log.js'
 import { EMPTY_TRANSCRIPT_HASH, resultHash, type ExecutionResult } from '../../../protocol/index.js'
-import { execute } from '../../../sandbox/exec/index.js'
+import { createExecutor, createHttpFetcher, defaultCacheDir, type Executor } from '../../../sandbox/exec/index.js'
+import { coinApi, type TestServer } from '../../../sandbox/test/exec/http-servers.js'
 import { ensureDashboard } from '../../../scripts/build-dashboard.js'
 import type { ExecuteFn } from '../../roles/worker/index.js'
 import { setUpKeystore } from '../../testing/keystore.js'
@@ -36,22 +38,34 @@ describe('dashboard on a local mesh (headless chromium)', function () {
   }
   const linesOf = (requestId: string): string => logs.filter(l => l.includes(`"requestId":"${requestId}"`)).map(l => l.slice(0, 300)).join('')
 
+  // one executor for the three nodes, whose fetcher reaches loopback (the test-only allowance) for the oracle's servers
+  let executor: Executor
+  const prices: TestServer[] = []
   const executorFor = (i: number): ExecuteFn => async (wasm, opts) => {
-    const result = await execute(wasm, opts)
+    const result = await executor.execute(wasm, { ...opts, http: { allowedHosts: ['127.0.0.1'], allowHttp: true } })
     return mode.lie && i === LIAR && result.status === 'ok' ? lied(result, new TextEncoder().encode('{"numbers":[1,2,3,4,5]}')) : result
   }
 
   before(async () => {
     await ensureDashboard()
+    executor = createExecutor({ workers: 1, cacheDir: defaultCacheDir(), httpFetcher: createHttpFetcher({ allowLoopbackForTests: true }) })
+    prices.push(...await Promise.all([100, 102, 98].map(async p => await coinApi(() => ({ bitcoin: p })))))
     mesh = await startLocalMesh({
       nodes: 3, blockTimeMs: 300, progress: () => {},
       roles: i => i === 0 ? ['worker', 'resolver', 'keystore'] : ['worker', 'keystore'],
+      // above min_bond (1 NEAR): the liar is slashed and stays eligible for the R=3 request after it
+      bond: () => 3n * 10n ** 24n,
       overrides: i => ({ logger: createLogger(`node${i}`, { level: 'info', base: { node: `n${i}` }, destination: { write: keep } }), execute: executorFor(i), ...(i === 0 ? { http: true } : {}) })
     })
     url = mesh.nodes[0]!.apiUrl!
     tb = await launchBrowser()
   })
-  after(async () => { await tb?.close(); await mesh?.stop() })
+  after(async () => {
+    await tb?.close()
+    await mesh?.stop()
+    await executor?.close()
+    await Promise.all(prices.map(async p => { await p.close() }))
+  })
 
   it('the playground sends a request signed in the page and its timeline reaches callback', async () => {
     const echo = await mesh.example('echo')
@@ -161,6 +175,26 @@ describe('dashboard on a local mesh (headless chromium)', function () {
     await page.close()
   })
 
+  it('an execution that fetched outside data lists its exchanges under the agreed transcript hash', async () => {
+    const oracle = await mesh.example('oracle')
+    const sources = prices.map(p => ({ url: `${p.url}/simple/price?ids={tokens}&vs_currencies=usd`, path: '{token}.usd' }))
+    const { requestId, txHash } = await mesh.request({ source: { WasmUrl: oracle }, input_data: JSON.stringify({ token: 'bitcoin', sources }), replicas: 3, quorum: 2, aggregation: 'median' })
+    const view = await mesh.waitClosed(requestId, 90_000)
+    assert.equal(view.resolution?.success, true, `${JSON.stringify({ status: view.status, resolution: view.resolution })}\n${linesOf(requestId)}`)
+    assert.equal(await mesh.result(txHash), '100')
+    const { page, external, errors } = await tb.page(1280, url)
+    await page.goto(`${url}/#/execution/${requestId}`)
+    await page.locator('#transcript tbody tr').first().waitFor(WAIT)
+    const rows = await page.locator('#transcript tbody tr').allTextContents()
+    assert.equal(rows.length, 3, rows.join('\n'))
+    for (const [i, p] of prices.entries()) assert.match(rows[i]!, new RegExp(`^httpGET${p.url.replace(/\./g, '\\.')}/simple/price\\?ids=bitcoin&vs_currencies=usd200`), rows[i])
+    const hash = await page.locator('#transcript p .mono, #transcript p code').first().textContent()
+    assert.ok(hash != null && /^[0-9a-f]{64}$/.test(hash.trim()) && hash.trim() !== EMPTY_TRANSCRIPT_HASH, `an agreed, non-empty transcript hash: ${hash}`)
+    await tb.shot(page, 'mesh-execution-http-1280')
+    assert.deepEqual(external, [])
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
 })
 
 /** a relayed transaction's bytes as text (its borsh args hold the call's JSON), so a search sees inside it */
