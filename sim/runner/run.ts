@@ -183,6 +183,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
       const h0 = simNodes.height()
       tStart = Date.now()
       phase = 'run'
+      progress.log(`sending ${s.requests} requests at ${s.ratePerSec}/s`)
       const sending: Array<Promise<void>> = []
       let nextToSend = 0
       const sendChains: Array<Promise<void>> = new Array(s.requesters).fill(Promise.resolve())
