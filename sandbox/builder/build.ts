@@ -20,6 +20,7 @@ import { triedNetwork } from './log-tail.js'
 import { DEFAULT_BUILD_TARGET, DEFAULT_DATA_DIR, DEFAULT_LIMITS, DEFAULT_STORE_BYTES, type BuildLimits } from './options.js'
 import { noProgress, type OnProgress } from './progress.js'
 import { readBuildOutput } from './output.js'
+import { toComponent } from './component-target.js'
 import { planBuild } from './project.js'
 
 export interface BuildFromGitInit {
@@ -75,10 +76,14 @@ export interface BuildResult {
   cached: boolean
 }
 
-/** `wasm32-wasip1` for the build key; `wasm32-wasi` is the name rustc 1.63 knows it by. */
-function checkTarget (target: string): { buildTarget: string, rustTarget: string } {
-  if (target === 'wasm32-wasip1' || target === 'wasm32-wasi') return { buildTarget: 'wasm32-wasip1', rustTarget: 'wasm32-wasi' }
-  throw new BuildError('UNSUPPORTED_TARGET', `build target ${JSON.stringify(target)} is not supported; use wasm32-wasip1`)
+/**
+ * `wasm32-wasip1` for the build key; `wasm32-wasi` is the name rustc 1.63 knows it by. `wasm32-wasip2` builds
+ * for wasip1, then wraps the command as a component (component-target.ts).
+ */
+function checkTarget (target: string): { buildTarget: string, rustTarget: string, component: boolean } {
+  if (target === 'wasm32-wasip1' || target === 'wasm32-wasi') return { buildTarget: 'wasm32-wasip1', rustTarget: 'wasm32-wasi', component: false }
+  if (target === 'wasm32-wasip2') return { buildTarget: 'wasm32-wasip2', rustTarget: 'wasm32-wasi', component: true }
+  throw new BuildError('UNSUPPORTED_TARGET', `build target ${JSON.stringify(target)} is not supported; use wasm32-wasip1 or wasm32-wasip2`)
 }
 
 /** Remote repos over https, http or git://; local ones only when allowed. */
@@ -103,7 +108,7 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
   const started = performance.now()
   const onProgress = init.onProgress ?? noProgress
   const limits: BuildLimits = { ...DEFAULT_LIMITS, ...init.limits }
-  const { buildTarget, rustTarget } = checkTarget(init.buildTarget ?? DEFAULT_BUILD_TARGET)
+  const { buildTarget, rustTarget, component } = checkTarget(init.buildTarget ?? DEFAULT_BUILD_TARGET)
   const repo = normaliseRepo(init.repo)
   checkRepo(repo, init.allowLocalRepos === true)
   // checked before git talks to the host (a refused host gets no packet from us), and only when git must: a
@@ -150,7 +155,8 @@ export async function buildFromGit (init: BuildFromGitInit): Promise<BuildResult
     const error = failure(outcome, limits)
     if (error != null) throw error
     const logTail = outcome.log.text()
-    const wasm = await readBuildOutput(join(outDir, 'out.wasm'), limits.maxWasmBytes, logTail)
+    const module = await readBuildOutput(join(outDir, 'out.wasm'), limits.maxWasmBytes, logTail)
+    const wasm = component ? await toComponent(module, limits.maxWasmBytes, logTail) : module
     const wasmHash = await store.put(wasm)
     await mkdir(join(dataDir, 'builds'), { recursive: true })
     await writeFile(recordPath, JSON.stringify({ repo, commit, build_target: buildTarget, builder_image: image.contentId, wasm_hash: wasmHash, size: wasm.length, log_tail: logTail }))

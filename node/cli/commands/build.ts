@@ -43,7 +43,7 @@ export function register (program: Command): void {
     .description('build a git repo at a commit into wasm, reproducibly, in the outlayer-builder Docker image')
     .argument('<git-url>', 'git URL, local path, or owner/repo (GitHub)')
     .requiredOption('--commit <SHA>', 'full 40-hex commit, or a branch or tag (resolved to its commit)')
-    .option('--target <T>', 'build target', DEFAULT_BUILD_TARGET)
+    .option('--target <T>', 'build target: wasm32-wasip1, or wasm32-wasip2 (a component, by the preview1 adapter)', DEFAULT_BUILD_TARGET)
     .option('--data-dir <D>', 'keeps the artifact store and build records', DEFAULT_DATA_DIR)
     .option('--timeout-s <N>', 'wall-clock limit of the build (default 300)')
     .option('--memory-mb <N>', 'memory limit of the build container (default 2048)')
