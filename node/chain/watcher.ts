@@ -11,7 +11,7 @@ import type { ExecutionRequest } from '../../protocol/index.js'
 import type { StoreSection } from '../store/index.js'
 import type { Metrics } from '../metrics.js'
 import { parseOutlayerEvents, normaliseRequest, type ChainReveal } from './events.js'
-import { logsOf, type BlockFeed } from './feed.js'
+import { logsOf, type BlockFeed, type FeedBlock } from './feed.js'
 import type { OutlayerClient } from './types.js'
 import { watcherState, type WatcherState } from './watcher-state.js'
 
@@ -50,6 +50,13 @@ export interface ChainWatcherInit {
    * block carried just fails), and reconciliation reads the views. @default false
    */
   optimistic?: boolean
+  /**
+   * once caught up, ask the feed for the next block at once: localnet and neardata hold a request for a
+   * just-ahead height until that block exists, so a new block is handled when it is produced instead of at the
+   * next poll (up to pollMs later). The poll stays the fallback (a 408 after the feed's wait, an error, a feed
+   * that does not wait). @default true
+   */
+  follow?: boolean
 }
 
 export interface ChainWatcherComponents {
@@ -65,13 +72,15 @@ export interface ChainWatcherComponents {
 export const DEFAULT_WATCHER_OPTIONS = { pollMs: 500, reconcileEveryBlocks: 10, maxBlocksPerPoll: 200 } as const
 
 const PAGE = 50
+/** a follow request the feed has not answered by then is dropped (localnet answers 408 after 8 s) */
+const FOLLOW_TIMEOUT_MS = 15_000
 /** requests seen this recently are never closed by reconciliation alone */
 const RECENT_BLOCKS = 5
 
 export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   private timer: NodeJS.Timeout | undefined
   private running = false
-  private busy: Promise<void> | undefined
+  private busy: Promise<unknown> | undefined
   private lastReconcile = -Infinity
   private cursor = 0
   private abort = new AbortController()
@@ -118,11 +127,14 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   private schedule (delay: number): void {
     if (!this.running) return
     this.timer = setTimeout(() => {
-      this.busy = this.tick().finally(() => this.schedule(this.pollMs))
+      this.busy = this.tick()
+      void this.busy.then(async caughtUp => caughtUp && this.init.follow !== false ? await this.followNext() : false)
+        .then(got => { this.schedule(got ? 0 : this.pollMs) })
     }, delay)
   }
 
-  private async tick (): Promise<void> {
+  /** One poll: the blocks up to the head (at most maxBlocksPerPoll), reconciliation when due; true when caught up. */
+  private async tick (): Promise<boolean> {
     const log = this.components.logger
     try {
       const { feed } = this.components
@@ -130,14 +142,36 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
       const last = Math.min(head, this.cursor + this.maxBlocks)
       for (let h = this.cursor + 1; h <= last && this.running; h++) await this.handleBlock(h)
       if (this.running && this.cursor - this.lastReconcile >= this.reconcileEvery) await this.reconcile()
+      return this.cursor >= head
     } catch (err) {
       if (this.running) log.warn({ err, cursor: this.cursor }, 'chain watcher poll failed; retrying')
+      return false
     }
   }
 
-  private async handleBlock (height: number): Promise<void> {
+  /** Waits on the feed for the block after the cursor and handles it (option `follow`); false when none came. */
+  private async followNext (): Promise<boolean> {
+    const { feed, logger } = this.components
+    const height = this.cursor + 1
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(FOLLOW_TIMEOUT_MS)])
+    try {
+      const block = this.init.optimistic === true ? await feed.optimisticBlock(height, signal) : await feed.block(height, signal)
+      // null: a feed that does not wait, or a skipped height; the poll tells which from the head
+      if (block == null || !this.running) return false
+      // handled in turn with ticks (poll() may have run one meanwhile)
+      const handled = (this.busy ?? Promise.resolve()).then(async () => { if (this.running && this.cursor + 1 === height) await this.handleBlock(height, block) })
+      this.busy = handled.then(() => true, () => true)
+      await handled
+      return true
+    } catch (err) {
+      if (this.running) logger.debug({ err, height }, 'following the feed: no block yet; polling')
+      return false
+    }
+  }
+
+  private async handleBlock (height: number, fetched?: FeedBlock | null): Promise<void> {
     const { feed } = this.components
-    const block = this.init.optimistic === true ? await feed.optimisticBlock(height, this.abort.signal) : await feed.block(height, this.abort.signal)
+    const block = fetched !== undefined ? fetched : this.init.optimistic === true ? await feed.optimisticBlock(height, this.abort.signal) : await feed.block(height, this.abort.signal)
     if (block != null) {
       for (const e of parseOutlayerEvents(logsOf(block, this.init.contractId))) {
         switch (e.event) {

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { startLocalnet, type Localnet } from '../../../localnet/index.js'
 import { deployOutlayer } from '../../../scripts/deploy.js'
-import { ChainWatcher, watcherState, createBlockFeed, createOutlayerClient, findRequestId, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
+import { ChainWatcher, watcherState, createBlockFeed, createOutlayerClient, findRequestId, type BlockFeed, type ChainWatcherEvents, type OutlayerClient } from '../../chain/index.js'
 import { openStore, type NodeStore } from '../../store/index.js'
 import { generateNearKey } from '../../keys.js'
 
@@ -47,11 +47,44 @@ describe('chain watcher on localnet', function () {
     return await findRequestId({ feed: createBlockFeed(net.feedUrl), contractId, txHash, fromHeight })
   }
 
-  function watcher (store: NodeStore, startHeight?: number): ChainWatcher {
-    return new ChainWatcher({ feed: createBlockFeed(net.feedUrl), client: user, store: store.section('chain'), logger }, {
-      contractId, pollMs: 50, reconcileEveryBlocks: 1_000_000, ...(startHeight != null ? { startHeight } : {})
+  function watcher (store: NodeStore, startHeight?: number, opts: { pollMs?: number, feed?: BlockFeed } = {}): ChainWatcher {
+    return new ChainWatcher({ feed: opts.feed ?? createBlockFeed(net.feedUrl), client: user, store: store.section('chain'), logger }, {
+      contractId, pollMs: opts.pollMs ?? 50, reconcileEveryBlocks: 1_000_000, optimistic: true, ...(startHeight != null ? { startHeight } : {})
     })
   }
+
+  /** The heights a watcher reports as handled until it reached `count` of them, then stops it. */
+  async function handled (w: ChainWatcher, count: number): Promise<number[]> {
+    const heights: number[] = []
+    w.on('block', ({ height }) => { heights.push(height) })
+    await w.start()
+    await until(() => heights.length >= count || undefined, `${count} blocks`)
+    await w.stop()
+    return heights
+  }
+  const consecutive = (hs: number[]): boolean => hs.every((h, i) => i === 0 || h === hs[i - 1]! + 1)
+
+  it('follows the feed: each new block is handled once, in order, though the next poll is ten minutes away', async () => {
+    const store = await openStore(join(dir, 'follow'))
+    try {
+      const heights = await handled(watcher(store, net.height(), { pollMs: 600_000 }), 15)
+      assert.ok(consecutive(heights), heights.join(','))
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('with a feed that does not wait (null for a height not produced yet), polling still reads every block, none skipped', async () => {
+    const real = createBlockFeed(net.feedUrl)
+    const noWait: BlockFeed = { ...real, optimisticBlock: async (h, signal) => h > await real.optimisticHeight(signal) ? null : await real.optimisticBlock(h, signal) }
+    const store = await openStore(join(dir, 'no-wait'))
+    try {
+      const heights = await handled(watcher(store, net.height(), { feed: noWait }), 15)
+      assert.ok(consecutive(heights), heights.join(','))
+    } finally {
+      await store.close()
+    }
+  })
 
   it('emits a request from the feed, persists its cursor, and resumes from it after a restart', async () => {
     const store = await openStore(join(dir, 'a'))
