@@ -21,6 +21,7 @@ import type { ActionReceipt, BlockRecord, OutcomeRecord, TxRecord } from './reco
 import { blockView, chunkHeaderView, hashOf, outcomeView, receiptView, transactionView } from './views.js'
 import * as q from './queries.js'
 import { buildFeedBlock } from './feed.js'
+import { ViewCache } from './view-cache.js'
 
 export interface ChainConfig {
   networkId: string
@@ -55,6 +56,7 @@ export class LocalChain implements Chain {
   private producing: Promise<unknown> = Promise.resolve()
   private closed = false
   private readonly journal = new Journal()
+  private readonly views = new ViewCache()
 
   constructor (private readonly store: MemStore, private readonly config: ChainConfig, private readonly persistence?: LevelPersistence) {
     this.networkId = config.networkId
@@ -304,7 +306,12 @@ export class LocalChain implements Chain {
   viewAccount (id: string, ref?: BlockRef): AccountView { return q.viewAccount(...this.at(ref, id)) }
   viewAccessKey (id: string, pk: string, ref?: BlockRef): AccessKeyView { const [s, b] = this.stateAt(ref); return q.viewAccessKey(s, id, pk, b) }
   viewAccessKeyList (id: string, ref?: BlockRef): AccessKeyListView { return q.viewAccessKeyList(...this.at(ref, id)) }
-  callView (id: string, method: string, args: Uint8Array, ref?: BlockRef): CallResult { const [s, b] = this.stateAt(ref); return q.callView(s, id, method, args, b) }
+  callView (id: string, method: string, args: Uint8Array, ref?: BlockRef): CallResult {
+    const [s, b] = this.stateAt(ref)
+    if (s !== this.store) return q.callView(s, id, method, args, b) // a past state (exactFinality) is not cached
+    // the result is shared by every caller until the next write: callers only serialise it
+    return this.views.get(this.store.version, `${b.hash}\n${id}\n${method}\n${Buffer.from(args).toString('base64')}`, () => q.callView(s, id, method, args, b))
+  }
   viewState (id: string, prefix: Uint8Array, ref?: BlockRef): StateView { const [s, b] = this.stateAt(ref); return q.viewState(s, id, prefix, b) }
   viewCode (id: string, ref?: BlockRef): CodeView { return q.viewCode(...this.at(ref, id)) }
   private at (ref: BlockRef | undefined, id: string): [StateWriter, string, q.QueryBlock] { const [s, b] = this.stateAt(ref); return [s, id, b] }
