@@ -1,7 +1,8 @@
 /**
  * ed25519 with node's native crypto (OpenSSL, RFC 8032, cofactorless): ~30x faster than pure JS. Building a
  * KeyObject costs about as much as a verification, so the last few hundred keys' are kept, with what the pure-JS
- * check thinks of the key (see fastVerifies).
+ * check thinks of the key (see fastVerifies). Not exported from protocol/index.ts: it imports node:crypto, and the
+ * dashboard bundles protocol/ files for the browser. Node-side roots install it: setSignatureConfirmer(fastVerifies).
  */
 import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js'
@@ -57,7 +58,7 @@ export function verifyNative (signature: Uint8Array, message: Uint8Array, public
 }
 
 /**
- * True only where the strict, cofactored pure-JS check (keys.ts verify) is sure to say true as well: OpenSSL's
+ * True only where the strict, cofactored pure-JS check (keys.ts verify without a confirmer) is sure to say true as well: OpenSSL's
  * cofactorless equation [S]B = R + [k]A implies the cofactored one, OpenSSL accepts R only as the canonical
  * encoding of the point it computes, and the rest of the strict rules (a canonical key not of small order, S < L)
  * are checked here. False means "not shown here", never "invalid": the caller then asks the pure-JS check.

@@ -12,8 +12,9 @@
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import {
-  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, verifyNative, type KeyPair, type Result
+  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, type KeyPair, type Result
 } from '../../../protocol/index.js'
+import { verifyNative } from '../../../protocol/native-ed25519.js'
 import { accessorKey, type Accessor, type DkgRound1, type DkgRound2 } from '../../../protocol/secrets/index.js'
 import type { KeystoreErrorCode } from './errors.js'
 
