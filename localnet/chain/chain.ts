@@ -22,6 +22,7 @@ import { blockView, chunkHeaderView, hashOf, outcomeView, receiptView, transacti
 import * as q from './queries.js'
 import { buildFeedBlock } from './feed.js'
 import { ViewCache } from './view-cache.js'
+import { Memo } from './memo.js'
 
 export interface ChainConfig {
   networkId: string
@@ -57,6 +58,8 @@ export class LocalChain implements Chain {
   private closed = false
   private readonly journal = new Journal()
   private readonly views = new ViewCache()
+  private readonly blocks = new Memo<Block>(64)
+  private readonly feedBlocks = new Memo<JsonView>(64)
 
   constructor (private readonly store: MemStore, private readonly config: ChainConfig, private readonly persistence?: LevelPersistence) {
     this.networkId = config.networkId
@@ -85,7 +88,10 @@ export class LocalChain implements Chain {
   private headHeight (): number { return this.store.get<number>(SPACE.meta, 'head') ?? this.genesisHeight }
   private record (height: number): BlockRecord | undefined { return this.store.get<BlockRecord>(BLOCK, pad(height)) }
 
-  private toBlock (r: BlockRecord): Block {
+  /** a produced block never changes (its receipts and outcomes are written with it): its views are built once */
+  private toBlock (r: BlockRecord): Block { return this.blocks.get(r.hash, () => this.buildBlock(r)) }
+
+  private buildBlock (r: BlockRecord): Block {
     const finalRec = this.record(Math.max(this.genesisHeight, r.height - FINALITY_LAG))!
     const view = blockView(r, { author: this.config.registrar, epochId: '11111111111111111111111111111111', lastFinalHash: finalRec.hash, totalSupply: this.config.totalSupply })
     const chunk = {
@@ -326,11 +332,11 @@ export class LocalChain implements Chain {
   feedBlock (height: number): JsonView | undefined {
     const r = this.record(height)
     if (r == null) return undefined
-    return buildFeedBlock(this.toBlock(r), r, {
+    return this.feedBlocks.get(r.hash, () => buildFeedBlock(this.toBlock(r), r, {
       tx: h => this.store.get<TxRecord>(SPACE.tx, h),
       outcome: id => this.processor.outcome(id),
       receipt: id => this.processor.receipt(id)
-    })
+    }))
   }
 
   async close (): Promise<void> {
