@@ -12,8 +12,10 @@
  *   await node.stop()
  */
 import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { parseSecretKey } from '../protocol/index.js'
+import { parseSecretKey, setSignatureConfirmer } from '../protocol/index.js'
+import { fastVerifies } from '../protocol/native-ed25519.js'
 import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
 import { checkCacheDir, createExecutor, type Executor } from '../sandbox/exec/index.js'
 import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
@@ -38,7 +40,7 @@ export interface NodeOverrides {
   registry?: Registry
   /** replaces the executor's execute (a liar in tests) */
   execute?: ExecuteFn
-  /** a shared executor (nodes in one process); the node does not close it @default one per node, sized by capacity */
+  /** a shared executor (nodes in one process); the node does not close it @default one per node, min(capacity, cores) threads */
   executor?: Executor
   /** git → wasm build for the builder role @default sandbox/builder buildFromGit */
   buildFromGit?: GitBuild
@@ -80,6 +82,8 @@ interface Startable { start: () => Promise<void>, stop: () => Promise<void> }
 
 export async function createNode (config: NodeConfig, overrides: NodeOverrides = {}): Promise<OutlayerNode> {
   const roles = new Set(config.roles)
+  // gossip envelopes and reveals: OpenSSL confirms valid signatures, the strict pure-JS check has the last word
+  setSignatureConfirmer(fastVerifies)
   const logger = overrides.logger ?? createLogger(`outlayer:${config.near.accountId}`)
   const metrics = createMetrics(overrides.registry)
   const signingKey = parseSecretKey(config.signingKey)
@@ -162,11 +166,13 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined
     if (roles.has('worker')) {
-      // created on first use and closed on stop: a pool sized by capacity, its prepared-module cache under the data
-      // dir unless config names one shared by the machine's nodes; the cache dir is checked (0700, ours) at start
+      // created on first use and closed on stop: a pool of one thread per core at most (more threads than cores
+      // run no more wasm, they only cost a heap each; jobs past it wait in the pool's queue, their deadline not yet
+      // started), its prepared-module cache under the data dir unless config names one shared by the machine's
+      // nodes; the cache dir is checked (0700, ours) at start
       const cacheDir = config.worker.execCacheDir ?? join(config.dataDir, 'exec-cache')
       let own: Executor | undefined
-      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: config.worker.capacity, cacheDir }))
+      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: Math.min(config.worker.capacity, availableParallelism()), cacheDir }))
       opened.push({ start: async () => { if (overrides.executor == null) await checkCacheDir(cacheDir) }, stop: async () => { const e = own; own = undefined; await e?.close() } })
       const artifacts = new ArtifactResolver({
         store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics

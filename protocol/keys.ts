@@ -28,9 +28,26 @@ export function sign (message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   return ed25519.sign(message, secretKey)
 }
 
-/** Never throws: a malformed key or signature is simply not valid. */
+type Confirmer = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean
+let confirmer: Confirmer | undefined
+
+/**
+ * Installs a faster check that may confirm a valid signature, never refute one: true only where the pure-JS check
+ * says true as well (node and localnet install native-ed25519.ts `fastVerifies`, OpenSSL; this file stays free of
+ * node: imports, since the dashboard bundles it for the browser). undefined removes it.
+ */
+export function setSignatureConfirmer (fn: Confirmer | undefined): void {
+  confirmer = fn
+}
+
+/**
+ * RFC 8032 strict (canonical encodings, S < L, no small-order key), cofactored. Never throws: a malformed key or
+ * signature is simply not valid. A signature the installed confirmer vouches for is valid (the same answer, ~30x
+ * faster); anything else gets the pure-JS check, whose answer is final.
+ */
 export function verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false
+  if (confirmer?.(signature, message, publicKey) === true) return true
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false })
   } catch {

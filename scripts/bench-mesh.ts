@@ -9,10 +9,13 @@
  *  - sweep: offered rate → resumed rate and p50/p99 latency, for each of --rates for --seconds each (issue 15).
  * Progress on stderr; writes bench/results/mesh.json.
  *
- *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --rates 2,5,10 --seconds 10
+ *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --rates 2,5,10 --seconds 10 --timeout-s 60
  *                         --phases gossip,latency,throughput,sweep,artifacts]
+ * The sweep also records threads and RSS after each rate, latency in blocks (request → callback), and where the
+ * main thread's CPU went (scripts/bench-profile.ts); the run records the peak threads and RSS.
  * A smoke run on a shared machine: --nodes 3 --requests 2 --rates 1 --seconds 3 --phases latency,sweep
  */
+import { readdirSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +25,7 @@ import { buildFromGit } from '../sandbox/builder/index.js'
 import { createBlockFeed, logsOf } from '../node/chain/index.js'
 import { startLocalMesh, type LocalMesh } from '../node/testing/local-mesh.js'
 import { benchGossip } from './bench-mesh-gossip.js'
+import { startCpuProfile } from './bench-profile.js'
 import { C_SUM } from '../sandbox/test/builder/fixture-sources.js'
 import { LOCAL_GIT_GUARD, makeRepo, startGitDaemon } from '../sandbox/test/builder/git-fixtures.js'
 
@@ -45,6 +49,24 @@ function quantile (values: number[], q: number): number {
   if (values.length === 0) return NaN
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
+}
+
+/** this process's threads (Linux: /proc/self/task; V8's, libuv's and worker threads) and resident memory */
+function resources (): { threads: number | null, rss_mb: number } {
+  let threads: number | null = null
+  try { threads = readdirSync('/proc/self/task').length } catch {}
+  return { threads, rss_mb: Math.round(process.memoryUsage.rss() / 2 ** 20) }
+}
+
+/** the most threads and RSS seen, sampled every second while the mesh runs */
+function peakResources (): { peak: () => { threads: number | null, rss_mb: number }, stop: () => void } {
+  let peak = resources()
+  const timer = setInterval(() => {
+    const now = resources()
+    peak = { threads: Math.max(peak.threads ?? 0, now.threads ?? 0) || null, rss_mb: Math.max(peak.rss_mb, now.rss_mb) }
+  }, 1000)
+  timer.unref()
+  return { peak: () => peak, stop: () => clearInterval(timer) }
 }
 
 interface Heights { commits: number[], resolved?: number, completed?: number }
@@ -74,11 +96,13 @@ async function eventHeights (mesh: LocalMesh, from: number, to: number): Promise
 async function latency (mesh: LocalMesh, source: Record<string, unknown>, requests: number, blockTimeMs: number): Promise<Record<string, unknown>> {
   const from = mesh.net.height()
   const rows: Array<{ id: string, requested: number, timeMs: number, submitMs: number }> = []
+  const closedMs: number[] = []
   for (let i = 0; i < requests; i++) {
     const t0 = performance.now()
     const { requestId } = await mesh.request({ source, input_data: INPUT, replicas: 3, quorum: 2 })
     const submitMs = performance.now() - t0
     const view = await mesh.waitClosed(requestId, 120_000)
+    closedMs.push(performance.now() - t0)
     rows.push({ id: requestId, requested: Number(view.request?.block_height ?? 0), timeMs: view.resolution?.time_ms ?? 0, submitMs })
     say(`latency: request ${requestId} done (${i + 1}/${requests})`)
   }
@@ -90,8 +114,9 @@ async function latency (mesh: LocalMesh, source: Record<string, unknown>, reques
     requests,
     replicas: 3,
     quorum: 2,
-    blocks_to_resolve: { p50: quantile(toResolve, 0.5), max: Math.max(...toResolve), values: toResolve },
-    blocks_to_callback: { p50: quantile(toCallback, 0.5), max: Math.max(...toCallback), values: toCallback },
+    blocks_to_resolve: { p50: quantile(toResolve, 0.5), p99: quantile(toResolve, 0.99), max: Math.max(...toResolve), values: toResolve },
+    blocks_to_callback: { p50: quantile(toCallback, 0.5), p99: quantile(toCallback, 0.99), max: Math.max(...toCallback), values: toCallback },
+    send_to_closed_ms: { p50: Math.round(quantile(closedMs, 0.5)), p99: Math.round(quantile(closedMs, 0.99)) },
     execution_time_ms_p50: quantile(rows.map(r => r.timeMs), 0.5),
     breakdown: printed(breakdown(rows, heights, blockTimeMs)),
     goal: 'request → resolve ≤ 4 blocks plus execution time'
@@ -134,11 +159,13 @@ function printed (b: Record<string, unknown>): Record<string, unknown> {
  * Offered rate → resumed rate and latency: `rate` requests a second (sent once a second, spread over the
  * requesters) for `seconds`, then waits for all; latency is send → the request closed, as the user sees it.
  */
-async function sweep (mesh: LocalMesh, source: Record<string, unknown>, rates: number[], seconds: number): Promise<Record<string, unknown>> {
+async function sweep (mesh: LocalMesh, source: Record<string, unknown>, rates: number[], seconds: number, timeoutMs: number): Promise<Record<string, unknown>> {
   const points: Array<Record<string, unknown>> = []
+  const profile = await startCpuProfile()
   for (const rate of rates) {
     const t0 = performance.now()
-    const waits: Array<Promise<{ ok: boolean, ms: number } | undefined>> = []
+    const from = mesh.net.height()
+    const waits: Array<Promise<{ ok: boolean, ms: number, id: string, requested: number } | undefined>> = []
     for (let s = 0; s < seconds; s++) {
       const tick = t0 + s * 1000
       await new Promise(resolve => setTimeout(resolve, Math.max(0, tick - performance.now())))
@@ -146,8 +173,8 @@ async function sweep (mesh: LocalMesh, source: Record<string, unknown>, rates: n
       const batch = mesh.requestMany(Array.from({ length: rate }, (_, i) => ({ source, input_data: JSON.stringify({ count: 5, min: 1, max: 100, k: `${rate}-${s}-${i}` }), replicas: 3, quorum: 2 })))
       for (let i = 0; i < rate; i++) {
         waits.push(batch.then(async sent => {
-          const view = await mesh.waitClosed(sent[i]!.requestId, 300_000)
-          return { ok: (view.resolution as { success?: boolean } | null)?.success === true, ms: performance.now() - sentAt }
+          const view = await mesh.waitClosed(sent[i]!.requestId, timeoutMs)
+          return { ok: (view.resolution as { success?: boolean } | null)?.success === true, ms: performance.now() - sentAt, id: sent[i]!.requestId, requested: Number(view.request?.block_height ?? NaN) }
         }).catch(() => undefined))
       }
     }
@@ -155,18 +182,25 @@ async function sweep (mesh: LocalMesh, source: Record<string, unknown>, rates: n
     const elapsed = (performance.now() - t0) / 1000
     const ok = done.filter(d => d?.ok === true)
     const ms = ok.map(d => d!.ms)
+    await mesh.net.produceBlocks(2) // let the last callbacks land
+    const heights = await eventHeights(mesh, from, mesh.net.height())
+    const blocks = ok.map(d => (heights.get(d!.id)?.completed ?? NaN) - d!.requested).filter(Number.isFinite)
     const point = {
       offered_per_s: rate,
       resumed_per_s: Number((ok.length / elapsed).toFixed(2)),
       sent: rate * seconds,
       resumed_ok: ok.length,
       failed_or_timed_out: done.length - ok.length,
-      latency_ms: { p50: Math.round(quantile(ms, 0.5)), p99: Math.round(quantile(ms, 0.99)) }
+      latency_ms: { p50: Math.round(quantile(ms, 0.5)), p99: Math.round(quantile(ms, 0.99)) },
+      latency_blocks: { p50: quantile(blocks, 0.5), p99: quantile(blocks, 0.99) },
+      ...resources()
     }
     say(`sweep: ${JSON.stringify(point)}`)
     points.push(point)
   }
-  return { seconds_per_rate: seconds, points }
+  const cpu = await profile.stop()
+  say(`sweep: main-thread CPU by area ${JSON.stringify(cpu.areas)}`)
+  return { seconds_per_rate: seconds, timeout_ms: timeoutMs, points, main_thread_cpu: cpu }
 }
 
 async function throughput (mesh: LocalMesh, source: Record<string, unknown>, burst: number): Promise<Record<string, unknown>> {
@@ -215,6 +249,7 @@ async function main (): Promise<void> {
   const burst = arg('burst', 20)
   const accessKeys = arg('access-keys', 4)
   const seconds = arg('seconds', 10)
+  const timeoutMs = arg('timeout-s', 60) * 1000
   const rates = list('rates', '2,5,10').map(Number)
   if (rates.some(r => !Number.isInteger(r) || r < 1)) throw new RangeError('--rates must be positive integers, comma-separated')
   const phases = new Set(list('phases', 'gossip,latency,throughput,sweep,artifacts'))
@@ -233,6 +268,8 @@ async function main (): Promise<void> {
   // requesters spread the users' sends over accounts, access keys the workers' over keys (the lever measured)
   const mesh = await startLocalMesh({ nodes, blockTimeMs, accessKeys, requesters: 4, progress: line => say(line), logLevel: 'error' })
   result.access_keys = accessKeys
+  const peak = peakResources()
+  result.resources_started = resources()
   try {
     const random = await mesh.example('random')
     const source = { WasmUrl: { url: random.url, hash: random.hash } }
@@ -248,9 +285,11 @@ async function main (): Promise<void> {
     }
     await phase('latency', async () => ({ nodes, block_time_ms: blockTimeMs, ...await latency(mesh, source, requests, blockTimeMs) }))
     await phase('throughput', async () => ({ nodes, block_time_ms: blockTimeMs, ...await throughput(mesh, source, burst) }))
-    await phase('sweep', async () => ({ nodes, block_time_ms: blockTimeMs, ...await sweep(mesh, source, rates, seconds) }))
+    await phase('sweep', async () => ({ nodes, block_time_ms: blockTimeMs, ...await sweep(mesh, source, rates, seconds, timeoutMs) }))
     await phase('artifacts', async () => await artifacts(mesh, dir))
   } finally {
+    result.resources_peak = peak.peak()
+    peak.stop()
     await mesh.stop()
     await rm(dir, { recursive: true, force: true })
   }

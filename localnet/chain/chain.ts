@@ -21,6 +21,8 @@ import type { ActionReceipt, BlockRecord, OutcomeRecord, TxRecord } from './reco
 import { blockView, chunkHeaderView, hashOf, outcomeView, receiptView, transactionView } from './views.js'
 import * as q from './queries.js'
 import { buildFeedBlock } from './feed.js'
+import { ViewCache } from './view-cache.js'
+import { Memo } from './memo.js'
 
 export interface ChainConfig {
   networkId: string
@@ -55,6 +57,9 @@ export class LocalChain implements Chain {
   private producing: Promise<unknown> = Promise.resolve()
   private closed = false
   private readonly journal = new Journal()
+  private readonly views = new ViewCache()
+  private readonly blocks = new Memo<Block>(64)
+  private readonly feedBlocks = new Memo<JsonView>(64)
 
   constructor (private readonly store: MemStore, private readonly config: ChainConfig, private readonly persistence?: LevelPersistence) {
     this.networkId = config.networkId
@@ -83,7 +88,10 @@ export class LocalChain implements Chain {
   private headHeight (): number { return this.store.get<number>(SPACE.meta, 'head') ?? this.genesisHeight }
   private record (height: number): BlockRecord | undefined { return this.store.get<BlockRecord>(BLOCK, pad(height)) }
 
-  private toBlock (r: BlockRecord): Block {
+  /** a produced block never changes (its receipts and outcomes are written with it): its views are built once */
+  private toBlock (r: BlockRecord): Block { return this.blocks.get(r.hash, () => this.buildBlock(r)) }
+
+  private buildBlock (r: BlockRecord): Block {
     const finalRec = this.record(Math.max(this.genesisHeight, r.height - FINALITY_LAG))!
     const view = blockView(r, { author: this.config.registrar, epochId: '11111111111111111111111111111111', lastFinalHash: finalRec.hash, totalSupply: this.config.totalSupply })
     const chunk = {
@@ -304,7 +312,12 @@ export class LocalChain implements Chain {
   viewAccount (id: string, ref?: BlockRef): AccountView { return q.viewAccount(...this.at(ref, id)) }
   viewAccessKey (id: string, pk: string, ref?: BlockRef): AccessKeyView { const [s, b] = this.stateAt(ref); return q.viewAccessKey(s, id, pk, b) }
   viewAccessKeyList (id: string, ref?: BlockRef): AccessKeyListView { return q.viewAccessKeyList(...this.at(ref, id)) }
-  callView (id: string, method: string, args: Uint8Array, ref?: BlockRef): CallResult { const [s, b] = this.stateAt(ref); return q.callView(s, id, method, args, b) }
+  callView (id: string, method: string, args: Uint8Array, ref?: BlockRef): CallResult {
+    const [s, b] = this.stateAt(ref)
+    if (s !== this.store) return q.callView(s, id, method, args, b) // a past state (exactFinality) is not cached
+    // the result is shared by every caller until the next write: callers only serialise it
+    return this.views.get(this.store.version, `${b.hash}\n${id}\n${method}\n${Buffer.from(args).toString('base64')}`, () => q.callView(s, id, method, args, b))
+  }
   viewState (id: string, prefix: Uint8Array, ref?: BlockRef): StateView { const [s, b] = this.stateAt(ref); return q.viewState(s, id, prefix, b) }
   viewCode (id: string, ref?: BlockRef): CodeView { return q.viewCode(...this.at(ref, id)) }
   private at (ref: BlockRef | undefined, id: string): [StateWriter, string, q.QueryBlock] { const [s, b] = this.stateAt(ref); return [s, id, b] }
@@ -319,11 +332,11 @@ export class LocalChain implements Chain {
   feedBlock (height: number): JsonView | undefined {
     const r = this.record(height)
     if (r == null) return undefined
-    return buildFeedBlock(this.toBlock(r), r, {
+    return this.feedBlocks.get(r.hash, () => buildFeedBlock(this.toBlock(r), r, {
       tx: h => this.store.get<TxRecord>(SPACE.tx, h),
       outcome: id => this.processor.outcome(id),
       receipt: id => this.processor.receipt(id)
-    })
+    }))
   }
 
   async close (): Promise<void> {

@@ -7,6 +7,8 @@ import type { CreateChainOptions, CreatedChain } from './api.js'
 import { LocalChain, type ChainConfig } from './chain.js'
 import { ROOT_ACCOUNT, writeGenesisState, type Genesis } from './genesis.js'
 import { SPACE } from './processor.js'
+import { setSignatureConfirmer } from '../../protocol/keys.js'
+import { fastVerifies } from '../../protocol/native-ed25519.js'
 
 const DEFAULTS = { accounts: 4, yieldTimeoutBlocks: 200, networkId: 'localnet', txValidityBlocks: 86_400, genesisHeight: 1 }
 
@@ -14,6 +16,8 @@ interface Saved { config: ChainConfig, genesis: Genesis }
 
 export async function createChain (opts: CreateChainOptions = {}): Promise<CreatedChain> {
   await initInstrumenter()
+  // the contracts' ed25519_verify: OpenSSL confirms valid signatures, the strict pure-JS check has the last word
+  setSignatureConfirmer(fastVerifies)
   const store = new MemStore()
   let persistence: LevelPersistence | undefined
   if (opts.dataDir != null) {

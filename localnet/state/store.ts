@@ -23,6 +23,8 @@ export class MemStore implements StateWriter {
   private dirty = new Map<string, Set<string>>()
   /** set by the chain while it produces a block, to keep recent states readable */
   journal: { touch (space: string, key: string, old: unknown): void } | undefined
+  /** counts every write (set, del, load): what was read at one version is still true while it stays the same */
+  version = 0
 
   get<T> (space: string, key: string): T | undefined {
     return this.spaces.get(space)?.get(key) as T | undefined
@@ -33,6 +35,7 @@ export class MemStore implements StateWriter {
   }
 
   set (space: string, key: string, value: unknown): void {
+    this.version++
     this.journal?.touch(space, key, this.get(space, key))
     let m = this.spaces.get(space)
     if (m == null) { m = new Map(); this.spaces.set(space, m) }
@@ -41,6 +44,7 @@ export class MemStore implements StateWriter {
   }
 
   del (space: string, key: string): void {
+    this.version++
     const m = this.spaces.get(space)
     if (m?.has(key) === true) this.journal?.touch(space, key, m.get(key))
     if (m?.delete(key) === true) {
@@ -51,6 +55,7 @@ export class MemStore implements StateWriter {
 
   /** Loads without marking dirty (used when reading the level copy back). */
   load (space: string, key: string, value: unknown): void {
+    this.version++
     let m = this.spaces.get(space)
     if (m == null) { m = new Map(); this.spaces.set(space, m) }
     m.set(key, value)

@@ -11,13 +11,13 @@
  */
 import { createServer, type Server } from 'node:http'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
 import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
 import { ensureBuilderImage } from '../../sandbox/builder/index.js'
-import { defaultCacheDir } from '../../sandbox/exec/index.js'
+import { checkCacheDir, createExecutor, defaultCacheDir } from '../../sandbox/exec/index.js'
 import { ChainError, createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
 import { defaultConfig, type NodeConfig, type Role } from '../config.js'
 import { generateNearKey, generateP2pKey } from '../keys.js'
@@ -202,10 +202,17 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     // asked when a git source is run, so meshes without git sources need no image)
     let image: Promise<string> | undefined
     const builderImage = async (): Promise<string> => await (image ??= ensureBuilderImage().then(i => i.contentId))
+    // one executor for every node in this process, one thread per core: a pool per node (its run threads and its
+    // preparation thread, each booting tsx and compiling the sources again) ran ~90 threads on 2 cores for 10 nodes
+    // and starved the chain; the nodes share the prepared-module cache already. Its threads start on first use.
+    const execCacheDir = opts.execCacheDir ?? defaultCacheDir()
+    await checkCacheDir(execCacheDir)
+    const executor = createExecutor({ workers: availableParallelism(), cacheDir: execCacheDir })
+    cleanups.push(async () => await executor.close())
     const startNode = async (i: number): Promise<OutlayerNode> => {
       const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap: bootstrapOf(i) } }
       const logger = createLogger(`node${i}`, { level: opts.logLevel ?? (process.env.OUTLAYER_LOG_LEVEL as 'warn' | undefined) ?? 'warn', base: { node: `n${i}` } })
-      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, builderImage, ...opts.overrides?.(i) })
+      const node = await createNode(config, { logger, http: false, gossip: { heartbeatMs: 100 }, builderImage, executor, ...opts.overrides?.(i) })
       await node.start()
       nodes[i] = node
       return node
@@ -216,6 +223,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
     say(`${n - external.size} nodes started in-process (resolver: ${configs.map((c, i) => c.roles.includes('resolver') ? `node${i}` : '').filter(Boolean).join(', ') || 'none'})`)
 
     const provider = user.client.provider
+    const pollMs = Math.max(100, Math.min(500, (opts.blockTimeMs ?? 500) / 2))
     const feed = createBlockFeed(net.feedUrl)
 
     const send = async (all: RequestArgs[]): Promise<Array<{ requestId: string, txHash: string }>> => {
@@ -255,7 +263,8 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
           const view = await user.client.getRequest(requestId).catch(err => { if (err instanceof ChainError && err.code === 'RPC_FAILED') return undefined; throw err })
           if (view != null && view.status !== 'pending') return view
           if (Date.now() > deadline) throw new Error(`request ${requestId} still pending after ${timeoutMs} ms`)
-          await new Promise(resolve => setTimeout(resolve, 100))
+          // the answer changes once a block at most: asking more often only loads the chain the mesh runs on
+          await new Promise(resolve => setTimeout(resolve, pollMs))
         }
       },
       result: async (txHash) => {

@@ -3,7 +3,6 @@
  * the few outside localnet's scope fail when called, never at instantiation.
  */
 import { HostError, hostErrors } from '../errors.js'
-import { REGULAR_OP_COST } from '../fees.js'
 import { basicHost, type HostFn } from './basic.js'
 import { promiseHost } from './promises.js'
 import type { Logic } from './logic.js'
@@ -44,7 +43,7 @@ const SIGNATURES: Record<string, Result> = {
 const DEPRECATED = new Set(['storage_iter_prefix', 'storage_iter_range', 'storage_iter_next'])
 
 const special: Record<string, HostFn> = {
-  gas: (L, [ops]) => { L.burn(ops! * REGULAR_OP_COST); return undefined },
+  gas: (L, [ops]) => { L.ops(Number(ops!)); return undefined },
   sandbox_debug_log: (L, [len, ptr]) => { process.stderr.write(`[sandbox_debug_log] ${L.readUtf8(ptr!, len!)}\n`); return undefined }
 }
 
@@ -70,8 +69,8 @@ export function hostImports (L: Logic): Record<string, (...args: Array<number | 
       return result === 'i64' ? BigInt(out ?? 0) : Number(out ?? 0)
     }
   }
-  // the metering call runs once per basic block: keep it free of allocations
-  env.gas = (ops) => { L.burn(BigInt(ops) * REGULAR_OP_COST); return undefined }
+  // the metering call runs once per basic block: no bigint, no allocation (Logic.ops counts them as a number)
+  env.gas = (ops) => { L.ops(ops as number); return undefined }
   return env
 }
 

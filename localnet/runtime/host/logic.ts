@@ -49,8 +49,16 @@ export class Logic {
   memory: WasmMemory | undefined
   readonly registers = new Map<bigint, Uint8Array>()
   private registersBytes = 0
-  burntGas = 0n
-  usedGas = 0n
+  private burnt = 0n
+  private used = 0n
+  /**
+   * Regular ops charged by `env.gas` (once per basic block) and not yet added to burnt/used: counted as a number,
+   * so the hot call allocates no bigint. They fit in `opsRoom` (below both limits), so adding them can never fail;
+   * the call that would pass a limit converts them at once and fails exactly where a per-call charge would.
+   */
+  private pendingOps = 0
+  /** regular ops that still fit under both limits, or -1 once burnt/used changed (recomputed on the next ops call) */
+  private opsRoom = -1
   readonly logs: string[] = []
   private totalLogLength = 0
   returnData: ReturnData = { kind: 'none' }
@@ -63,30 +71,62 @@ export class Logic {
   }
 
   // ---- gas ----
+  get burntGas (): bigint { this.settleOps(); return this.burnt }
+  get usedGas (): bigint { this.settleOps(); return this.used }
+
   /** Burns gas (it is spent now). */
   burn (gas: bigint): void {
-    const burnt = this.burntGas + gas
-    const used = this.usedGas + gas
+    this.settleOps()
+    const burnt = this.burnt + gas
+    const used = this.used + gas
     if (burnt > MAX_GAS_BURNT) { this.exhaust(); throw hostErrors.gasLimitExceeded() }
     if (used > this.ctx.prepaidGas) { this.exhaust(); throw hostErrors.gasExceeded() }
-    this.burntGas = burnt
-    this.usedGas = used
+    this.burnt = burnt
+    this.used = used
   }
 
   /** Reserves gas for a receipt that runs later (used, not burnt). */
   reserve (gas: bigint): void {
-    const used = this.usedGas + gas
+    this.settleOps()
+    const used = this.used + gas
     if (used > this.ctx.prepaidGas) { this.exhaust(); throw hostErrors.gasExceeded() }
-    this.usedGas = used
+    this.used = used
   }
 
   /** On exhaustion nearcore burns all the prepaid gas. */
   private exhaust (): void {
-    this.burntGas = this.ctx.prepaidGas < MAX_GAS_BURNT ? this.ctx.prepaidGas : MAX_GAS_BURNT
-    this.usedGas = this.ctx.prepaidGas
+    this.pendingOps = 0
+    this.burnt = this.ctx.prepaidGas < MAX_GAS_BURNT ? this.ctx.prepaidGas : MAX_GAS_BURNT
+    this.used = this.ctx.prepaidGas
   }
 
-  ops (n: number): void { this.burn(BigInt(n) * REGULAR_OP_COST) }
+  /** Charges n regular ops (the metering call, once per basic block): the same gas as burn(n × regular_op_cost). */
+  ops (n: number): void {
+    const pending = this.pendingOps + n
+    if (pending <= this.opsRoom) { this.pendingOps = pending; return }
+    this.opsSlow(pending)
+  }
+
+  private opsSlow (pending: number): void {
+    if (this.opsRoom < 0) {
+      const left = MAX_GAS_BURNT - this.burnt < this.ctx.prepaidGas - this.used ? MAX_GAS_BURNT - this.burnt : this.ctx.prepaidGas - this.used
+      this.opsRoom = Number(left / REGULAR_OP_COST)
+      if (pending <= this.opsRoom) { this.pendingOps = pending; return }
+    }
+    // past a limit: burn them all now, which fails with the error a per-call charge would have raised here
+    this.pendingOps = 0
+    this.burn(BigInt(pending) * REGULAR_OP_COST)
+  }
+
+  /** Adds the pending ops to burnt/used (they fit, see opsRoom) before anything else reads or changes them. */
+  private settleOps (): void {
+    this.opsRoom = -1
+    if (this.pendingOps === 0) return
+    const gas = BigInt(this.pendingOps) * REGULAR_OP_COST
+    this.pendingOps = 0
+    this.burnt += gas
+    this.used += gas
+  }
 
   // ---- memory ----
   private view (): Uint8Array {
