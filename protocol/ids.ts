@@ -16,10 +16,11 @@ export const DOMAIN = {
   envelope: 'outlayer-mesh/envelope/v1',
   build: 'outlayer-mesh/build/v1',
   result: 'outlayer-mesh/result/v1',
-  seed: 'outlayer-mesh/seed/v1'
+  seed: 'outlayer-mesh/seed/v1',
+  responseVote: 'outlayer-mesh/response-vote/v1'
 } as const
 
-export type GossipTopicName = 'tasks' | 'attestations' | 'builds'
+export type GossipTopicName = 'tasks' | 'attestations' | 'builds' | 'responses'
 
 export function gossipTopic (network: string, name: GossipTopicName): string {
   return `/outlayer/${network}/${name}/1`
