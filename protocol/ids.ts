@@ -20,7 +20,8 @@ export const DOMAIN = {
   responseVote: 'outlayer-mesh/response-vote/v1'
 } as const
 
-export type GossipTopicName = 'tasks' | 'attestations' | 'builds' | 'responses'
+export const GOSSIP_TOPIC_NAMES = ['tasks', 'attestations', 'builds', 'responses'] as const
+export type GossipTopicName = typeof GOSSIP_TOPIC_NAMES[number]
 
 export function gossipTopic (network: string, name: GossipTopicName): string {
   return `/outlayer/${network}/${name}/1`
