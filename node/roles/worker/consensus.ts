@@ -12,7 +12,8 @@
  *    attests, the same on every replica; the deadline passing (a replica silent) → agree() throws: a local failure.
  *
  * Votes that arrive before this worker's run opens its round (a faster replica) wait in a buffer bounded in
- * bytes, oldest request evicted first, and are checked when the round opens.
+ * bytes overall and per signer (p2p admits only registered signers, and only for requests that exist), oldest
+ * request evicted first, and are checked when the round opens.
  */
 import { base64 } from '@scure/base'
 import {
@@ -33,13 +34,15 @@ export type VoteOutcome =
 export interface ResponseConsensusOptions {
   /** how long one exchange waits for agreement before the run fails locally @default 30 s */
   timeoutMs: number
-  /** bytes of early votes kept for rounds not open yet @default 16 MiB */
+  /** bytes of early votes kept for rounds not open yet @default 32 MiB */
   maxBufferedBytes: number
+  /** of those, bytes one signer may hold, so one registered key cannot evict everyone else's early votes @default 4 MiB (a dozen full-size votes) */
+  maxBufferedBytesPerSender: number
   /** votes one worker may cast in one round (the executor's cap on requests per run is 16) @default 64 */
   maxVotesPerWorker: number
 }
 
-export const DEFAULT_RESPONSE_CONSENSUS: ResponseConsensusOptions = { timeoutMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, maxVotesPerWorker: 64 }
+export const DEFAULT_RESPONSE_CONSENSUS: ResponseConsensusOptions = { timeoutMs: 30_000, maxBufferedBytes: 32 * 1024 * 1024, maxBufferedBytesPerSender: 4 * 1024 * 1024, maxVotesPerWorker: 64 }
 
 export interface ResponseConsensusComponents {
   client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'getWorker'>
@@ -61,6 +64,7 @@ export class ResponseConsensus {
   private readonly rounds = new Map<string, Round>()
   private readonly buffered = new Map<string, Vote[]>()
   private bufferedBytes = 0
+  private readonly bufferedBySender = new Map<string, number>()
   private readonly closed = new Set<string>()
   private readonly counts: Partial<Record<VoteOutcome, number>> = {}
   private off: (() => void) | undefined
@@ -79,6 +83,7 @@ export class ResponseConsensus {
     this.off = undefined
     for (const round of this.rounds.values()) round.close()
     this.buffered.clear()
+    this.bufferedBySender.clear()
     this.bufferedBytes = 0
   }
 
@@ -109,7 +114,7 @@ export class ResponseConsensus {
     this.rounds.set(id, round)
     const early = this.buffered.get(id) ?? []
     this.buffered.delete(id)
-    for (const v of early) { this.bufferedBytes -= sizeOf(v); round.offer(v) }
+    for (const v of early) { this.unbuffer(v); round.offer(v) }
     return round
   }
 
@@ -124,17 +129,27 @@ export class ResponseConsensus {
 
   private buffer (vote: Vote): void {
     const size = sizeOf(vote)
-    if (size > this.options.maxBufferedBytes) { this.count('dropped'); return }
+    const held = this.bufferedBySender.get(vote.sender) ?? 0
+    if (held + size > this.options.maxBufferedBytesPerSender || size > this.options.maxBufferedBytes) { this.count('dropped'); return }
     while (this.bufferedBytes + size > this.options.maxBufferedBytes) {
       const [oldest, votes] = this.buffered.entries().next().value as [string, Vote[]]
       this.buffered.delete(oldest)
-      for (const v of votes) { this.bufferedBytes -= sizeOf(v); this.count('dropped') }
+      for (const v of votes) { this.unbuffer(v); this.count('dropped') }
     }
     const list = this.buffered.get(vote.payload.request_id) ?? []
     this.buffered.set(vote.payload.request_id, list)
     list.push(vote)
     this.bufferedBytes += size
+    this.bufferedBySender.set(vote.sender, (this.bufferedBySender.get(vote.sender) ?? 0) + size)
     this.count('buffered')
+  }
+
+  private unbuffer (vote: Vote): void {
+    const size = sizeOf(vote)
+    this.bufferedBytes -= size
+    const left = (this.bufferedBySender.get(vote.sender) ?? 0) - size
+    if (left > 0) this.bufferedBySender.set(vote.sender, left)
+    else this.bufferedBySender.delete(vote.sender)
   }
 
   private count (outcome: VoteOutcome): void {
