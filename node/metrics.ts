@@ -70,6 +70,8 @@ function defineMetrics (registry: Registry) {
     executionSeconds: new Histogram({ name: 'outlayer_execution_seconds', help: 'Wall time per execution', buckets: exponentialBuckets(0.001, 2, 16), registers }),
     /** `commit_result` calls; `outcome` ok|refused|error */
     commits: new Counter({ name: 'outlayer_commits_total', help: 'commit_result transactions (ok: the commit is on chain)', labelNames: ['outcome'] as const, registers }),
+    /** response votes of consensus runs (roles/worker/consensus.ts); `outcome` a VoteOutcome (accepted|buffered|duplicate|equivocation|not_assigned|wrong_key|other_contract|too_many|dropped) */
+    responseVotes: new Counter({ name: 'outlayer_response_votes_total', help: 'Response votes received, by what became of them', labelNames: ['outcome'] as const, registers }),
 
     // ── aggregator ────────────────────────────────────────────────────────────────────────────────────
     /** attestations collected; `outcome` agree|disagree|invalid (a disagreeing worker is a recorded liar) */

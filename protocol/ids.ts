@@ -16,10 +16,12 @@ export const DOMAIN = {
   envelope: 'outlayer-mesh/envelope/v1',
   build: 'outlayer-mesh/build/v1',
   result: 'outlayer-mesh/result/v1',
-  seed: 'outlayer-mesh/seed/v1'
+  seed: 'outlayer-mesh/seed/v1',
+  responseVote: 'outlayer-mesh/response-vote/v1'
 } as const
 
-export type GossipTopicName = 'tasks' | 'attestations' | 'builds'
+export const GOSSIP_TOPIC_NAMES = ['tasks', 'attestations', 'builds', 'responses'] as const
+export type GossipTopicName = typeof GOSSIP_TOPIC_NAMES[number]
 
 export function gossipTopic (network: string, name: GossipTopicName): string {
   return `/outlayer/${network}/${name}/1`

@@ -1,12 +1,14 @@
 /**
  * Gossip payloads. Gossip is a hint, the chain is the truth: a `task` only names a request, which a worker
- * then reads from the contract; an `attestation` carries a signature the contract itself checks.
+ * then reads from the contract; an `attestation` carries a signature the contract itself checks; a
+ * `response_vote` (response-vote.ts) is one replica's copy of an outside response during a consensus run.
  */
 import type { Result } from './errors.js'
 import { base64, bool, hex, int, object, optional, str, type Check } from './validate.js'
 import { validateAccountId } from './near.js'
+import { responseVotePayloadCheck, type ResponseVotePayload } from './response-vote.js'
 
-export const MESSAGE_TYPES = ['task', 'attestation', 'build'] as const
+export const MESSAGE_TYPES = ['task', 'attestation', 'build', 'response_vote'] as const
 export type MessageType = typeof MESSAGE_TYPES[number]
 
 const accountId: Check<string> = (v, path) => validateAccountId(v, path)
@@ -67,12 +69,13 @@ export const buildPayloadCheck = object({
 export type BuildPayload = typeof buildPayloadCheck extends Check<infer T> ? T : never
 
 export type PayloadOf<T extends MessageType> =
-  T extends 'task' ? TaskPayload : T extends 'attestation' ? AttestationPayload : T extends 'build' ? BuildPayload : never
+  T extends 'task' ? TaskPayload : T extends 'attestation' ? AttestationPayload : T extends 'build' ? BuildPayload : T extends 'response_vote' ? ResponseVotePayload : never
 
 const CHECKS: { [T in MessageType]: Check<PayloadOf<T>> } = {
   task: taskPayloadCheck,
   attestation: attestationPayloadCheck,
-  build: buildPayloadCheck
+  build: buildPayloadCheck,
+  response_vote: responseVotePayloadCheck
 }
 
 export function validatePayload<T extends MessageType> (type: T, payload: unknown): Result<PayloadOf<T>> {

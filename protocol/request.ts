@@ -79,7 +79,8 @@ export const executionRequestCheck = object({
   secrets_ref: optional(object({ profile: str({ min: 1, max: 64 }), account_id: accountId })),
   response_format: oneOf(RESPONSE_FORMATS),
   redundancy: redundancyCheck,
-  params: optional(object({ compile_only: optional(bool), force_rebuild: optional(bool) }, { allowUnknown: true })),
+  // response_consensus is read by responseConsensusOf (response-vote.ts): an unknown mode is refused there, by name
+  params: optional(object({ compile_only: optional(bool), force_rebuild: optional(bool), response_consensus: optional(str({ max: 64 })) }, { allowUnknown: true })),
   block_height: u64(),
   timestamp_ns: u64(),
   seed: hex(32),

@@ -15,7 +15,7 @@ import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { ConnectionGater, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
-import { gossipTopic, kadProtocol } from '../../protocol/index.js'
+import { GOSSIP_TOPIC_NAMES, gossipTopic, kadProtocol } from '../../protocol/index.js'
 import { SCORE_THRESHOLDS, scoreParams } from './score.js'
 
 export interface MeshServices {
@@ -58,7 +58,7 @@ export interface BuildLibp2pArgs {
 }
 
 export function meshTopics (network: string): string[] {
-  return [gossipTopic(network, 'tasks'), gossipTopic(network, 'attestations'), gossipTopic(network, 'builds')]
+  return GOSSIP_TOPIC_NAMES.map(name => gossipTopic(network, name))
 }
 
 /** Banned peers get no connection either way: a disconnected flooder must not simply dial back in. */

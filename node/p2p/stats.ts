@@ -33,7 +33,7 @@ function emptyStats (): MeshStats {
   const topic = (): TopicStats => ({ copies: 0, received: 0, published: 0, accepted: 0, refused: {} })
   return {
     peers: 0,
-    gossip: { tasks: topic(), attestations: topic(), builds: topic() },
+    gossip: { tasks: topic(), attestations: topic(), builds: topic(), responses: topic() },
     dht: { routingTable: 0, recordsPut: 0, recordsFound: 0, provides: 0 },
     transfer: { served: 0, servedBytes: 0, refusedRequests: 0, fetched: 0, fetchedBytes: 0, fetchRefusals: 0 }
   }

@@ -106,6 +106,8 @@ export interface RequestArgs {
   resource_limits?: { max_instructions: string | number, max_memory_mb: number, max_execution_seconds: number }
   /** a keystore profile of the owner's secrets, given to the run as env vars (issue 12) */
   secrets_ref?: { profile: string, account_id: string }
+  /** the request's params (e.g. `{ response_consensus: 'identical' }`) */
+  params?: Record<string, unknown>
 }
 
 async function serveDir (files: Record<string, string>): Promise<{ server: Server, base: string }> {
@@ -236,6 +238,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
           resource_limits: limits,
           ...(args.input_data != null ? { input_data: args.input_data } : {}),
           ...(args.secrets_ref != null ? { secrets_ref: args.secrets_ref } : {}),
+          ...(args.params != null ? { params: args.params } : {}),
           response_format: args.response_format ?? 'Text',
           redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
         }

@@ -52,7 +52,7 @@ export function createExecutor (init: ExecutorInit = {}): Executor {
         if (err instanceof PreparationError) return finish({ status: 'host_error', message: `${err.code}: ${err.message}` })
         throw err
       }
-      return await pool.run(program, request, timeoutMs)
+      return await pool.run(program, request, timeoutMs, opts.responseAgreement)
     },
     close: async () => { await Promise.all([pool.close(), preparePool.close()]) }
   }

@@ -4,6 +4,7 @@ import { fromHex, isHex, toBytes } from '../../protocol/hash.js'
 import { ExecutorError } from './errors.js'
 import type { JobRequest } from './job.js'
 import { DEFAULTS } from './limits.js'
+import type { ResponseAgreement } from './http/consensus.js'
 import type { HttpPolicy } from './http/policy.js'
 
 export interface ExecuteOptions {
@@ -24,6 +25,11 @@ export interface ExecuteOptions {
   args?: string[]
   /** outside HTTP: hosts added to the program's manifest allowlist, caps (only ever lowered), http:// allowed */
   http?: Partial<HttpPolicy>
+  /**
+   * consensus-on-responses (http/consensus.ts): every response this run gets is exchanged with the other replicas
+   * through this hook and the run continues with the agreed one. Per run; the node supplies it @default none
+   */
+  responseAgreement?: ResponseAgreement
 }
 
 /** argv[0] every guest sees */

@@ -2,10 +2,12 @@
  * The run pool: worker threads (threads.ts) that each run one job at a time, a preview1 command or a prepared
  * component. The wall-clock timeout terminates the thread and a fresh one takes its place. Timeouts and crashes
  * are local failures (`timeout`, `host_error`), never results. A job whose policy allows some host gets its own
- * channel to the HTTP fetcher (http/bridge.ts), closed when the job ends however it ends.
+ * channel to the HTTP fetcher (http/bridge.ts), closed when the job ends however it ends; a run with a response
+ * agreement gets that fetcher wrapped in http/consensus.ts.
  */
 import type { ExecutionResult } from '../../protocol/result.js'
 import { openHttpChannel } from './http/bridge.js'
+import { consensusFetcher, type ResponseAgreement } from './http/consensus.js'
 import type { HttpFetcher } from './http/exchange.js'
 import type { JobRequest } from './job.js'
 import { WORKER } from './limits.js'
@@ -25,12 +27,13 @@ export class WorkerPool {
     })
   }
 
-  async run (program: JobProgram, request: JobRequest, timeoutMs: number): Promise<ExecutionResult> {
+  /** `agreement`: this run's responses go through consensusFetcher (a fresh one per run: it counts the exchanges) */
+  async run (program: JobProgram, request: JobRequest, timeoutMs: number, agreement?: ResponseAgreement): Promise<ExecutionResult> {
     const policy = request.http?.policy
     let http: ReturnType<typeof openHttpChannel> | null = null
     let sent = request
     if (policy != null && policy.allowedHosts.length > 0 && this.httpFetcher != null) {
-      http = openHttpChannel(this.httpFetcher, policy)
+      http = openHttpChannel(agreement != null ? consensusFetcher(this.httpFetcher, agreement) : this.httpFetcher, policy)
       sent = { ...request, http: { policy, channel: http.channel } }
     }
     const message: JobMessage = { program, request: sent }

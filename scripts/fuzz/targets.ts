@@ -14,7 +14,7 @@ import { GossipValidationError } from '../../node/p2p/errors.js'
 import { TOPIC_MESSAGE_TYPE, validateGossipEnvelope } from '../../node/p2p/validation/envelope.js'
 import { SeenCache } from '../../node/p2p/validation/seen-cache.js'
 import {
-  codeSourceCheck, createEnvelope, encodeEnvelope, keyPairFromSeed, publicKeyToString, sha256, validateExecutionRequest, validatePayload,
+  callHash, codeSourceCheck, createEnvelope, encodeEnvelope, keyPairFromSeed, publicKeyToString, responseDigest, sha256, sha256Hex, validateExecutionRequest, validatePayload,
   type Envelope, type GossipTopicName, type MessageType
 } from '../../protocol/index.js'
 import { prescan } from '../../sandbox/exec/prescan.js'
@@ -88,7 +88,14 @@ const PAYLOADS: { [T in MessageType]: unknown } = {
   build: {
     build_key: 'ab'.repeat(32), repo: 'https://github.com/zavodil/random-ark', commit: 'ef'.repeat(20), build_target: 'wasm32-wasip1',
     builder_image: 'outlayer-builder:2', wasm_hash: 'cd'.repeat(32), size: 100, builder: publicKeyToString(key.publicKey), signature: `ed25519:${'1'.repeat(80)}`
-  }
+  },
+  response_vote: voteSeed()
+}
+
+function voteSeed (): unknown {
+  const body = new TextEncoder().encode('{"price":100}')
+  const vote = { call_sha256: callHash('GET', 'https://api.example.com/price'), status: 200, content_type: 'application/json', body_sha256: sha256Hex(body) }
+  return { contract_id: 'outlayer.test.near', request_id: '5', worker_id: 'worker1.test.near', index: 0, ...vote, body: b64(body), digest: responseDigest(vote) }
 }
 
 export const envelopeTarget: FuzzTarget = {

@@ -7,7 +7,7 @@
  * REJECT (sender's score drops): oversized, malformed, bad signature, wrong topic, stale.
  *   Stale is rejected, not ignored: the window is ±5 min, so a sender outside it is replaying or badly misconfigured.
  * IGNORE (dropped, no penalty): duplicate (honest races produce them), unknown future version.
- * REJECT UNREGISTERED_SENDER: task and attestation envelopes count only from registered workers' keys (a key
+ * REJECT UNREGISTERED_SENDER: task, attestation and response_vote envelopes count only from registered workers' keys (a key
  *   costs nothing, a bond does); builds stay open, their trust is decided by build-record.ts.
  */
 import { decodeEnvelope, envelopeId, type Envelope, type GossipTopicName, type MessageType, type ProtocolErrorCode } from '../../../protocol/index.js'
@@ -17,13 +17,15 @@ import type { SeenCache } from './seen-cache.js'
 export const TOPIC_MESSAGE_TYPE: Record<GossipTopicName, MessageType> = {
   tasks: 'task',
   attestations: 'attestation',
-  builds: 'build'
+  builds: 'build',
+  responses: 'response_vote'
 }
 
 export const MESSAGE_TYPE_TOPIC: Record<MessageType, GossipTopicName> = {
   task: 'tasks',
   attestation: 'attestations',
-  build: 'builds'
+  build: 'builds',
+  response_vote: 'responses'
 }
 
 export interface EnvelopeValidationArgs {

@@ -1,5 +1,5 @@
 /**
- * The asynchronous half of task and attestation validation: does the request the hint names exist? Answered by
+ * The asynchronous half of task, attestation and response_vote validation: does the request the hint names exist? Answered by
  * the node's `lookUpRequest` (an RPC: p2p does not know the chain), and only when the lookup guard admits it
  * (rate/lookup-guard.ts), so a flood of hints for made-up ids costs a bounded number of RPCs.
  *
@@ -14,17 +14,17 @@
  * IGNORE LOOKUP_SKIPPED: not looked up (peer or global rate limit, peer over its miss budget, id far ahead of the
  *   highest known, the same id in flight) or the look-up failed (our RPC's problem, not the sender's).
  */
-import type { AttestationPayload, Envelope, TaskPayload } from '../../../protocol/index.js'
+import type { AttestationPayload, Envelope, ResponseVotePayload, TaskPayload } from '../../../protocol/index.js'
 import { GossipValidationError } from '../errors.js'
 import type { GossipLookupGuard } from '../rate/lookup-guard.js'
 
 /** True when the request named by the hint exists on chain (for this node's contract). */
-export type LookUpRequest = (type: 'task' | 'attestation', payload: TaskPayload | AttestationPayload) => Promise<boolean>
+export type LookUpRequest = (type: 'task' | 'attestation' | 'response_vote', payload: TaskPayload | AttestationPayload | ResponseVotePayload) => Promise<boolean>
 
 export function createHintCheck (guard: GossipLookupGuard, lookUp: LookUpRequest): (envelope: Envelope, from: string) => Promise<void> {
   return async (envelope, from) => {
-    if (envelope.type !== 'task' && envelope.type !== 'attestation') return
-    const payload = envelope.payload as TaskPayload | AttestationPayload
+    if (envelope.type === 'build') return
+    const payload = envelope.payload as TaskPayload | AttestationPayload | ResponseVotePayload
     if (guard.known(payload.request_id)) return
     const admission = guard.admit(from, payload.request_id)
     if (!admission.ok) {

@@ -3,7 +3,8 @@
  * deterministically, commit on chain, reveal over gossip once the commit phase closed, and keep the reveal until
  * the request is closed on chain, and send it on chain (reveal_result) when the request is still unresolved
  * revealFallbackBlocks after the phase closed. It subscribes in its own start() to the chain
- * watcher (requests, closes, blocks) and to `task` gossip, and gossips tasks and attestations itself.
+ * watcher (requests, closes, blocks) and to `task` gossip, and gossips tasks and attestations itself. A request
+ * with `params.response_consensus` runs with consensus.ts's round: its outside responses agreed over `response_vote` gossip.
  */
 import type { AttestationPayload, ExecutionRequest, ExecutionResult, KeyPair } from '../../../protocol/index.js'
 import type { ExecuteOptions } from '../../../sandbox/exec/index.js'
@@ -28,6 +29,7 @@ export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
 export type { Worker, WorkerStatus } from './worker.js'
 export { WorkerJobs, type Job, type JobNote, type JobState } from './jobs.js'
+export { ResponseConsensus, DEFAULT_RESPONSE_CONSENSUS, type ConsensusRound, type ResponseConsensusOptions, type VoteOutcome } from './consensus.js'
 
 /**
  * A dishonest worker, for sim/ and tests only (the node never sets one itself): what a byzantine operator could
@@ -55,10 +57,10 @@ export interface WorkerInit extends Partial<WorkerOptions> {
 }
 
 export interface WorkerComponents {
-  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'revealResult' | 'view'>
+  client: Pick<OutlayerClient, 'contractId' | 'accountId' | 'commitResult' | 'getAssignment' | 'getRequest' | 'getWorker' | 'revealResult' | 'view'>
   /** the worker's own section of the store (its jobs and reveals: roles/worker/jobs.ts) */
   store: StoreSection
-  /** task hints in, task hints and attestations out */
+  /** task hints and response votes in; task hints, attestations and response votes out */
   gossip: Pick<MeshNode, 'publish' | 'on'>
   /** the mesh's guard in front of the chain look-up a task hint triggers @default none (every hint looked up) */
   lookupGuard?: LookupGuard

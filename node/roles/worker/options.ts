@@ -18,6 +18,11 @@ export interface WorkerOptions {
    * timeout then does not slash it for withholding @default 20
    */
   revealFallbackBlocks: number
+  /**
+   * consensus-on-responses (`params.response_consensus`, roles/worker/consensus.ts): how long one outside
+   * response waits for the other replicas' votes before the run fails locally @default 30 s
+   */
+  responseConsensusTimeoutMs: number
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -26,5 +31,6 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   workerListTtlMs: 10_000,
   stopTimeoutMs: 10_000,
   buildUnassigned: false,
-  revealFallbackBlocks: 20
+  revealFallbackBlocks: 20,
+  responseConsensusTimeoutMs: 30_000
 }

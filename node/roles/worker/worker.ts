@@ -8,13 +8,14 @@
  * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
+import { responseConsensusOf, sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
+import { DEFAULT_RESPONSE_CONSENSUS, ResponseConsensus, type VoteOutcome } from './consensus.js'
 import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { RevealFallback } from './reveal-fallback.js'
@@ -54,6 +55,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly log: Logger
   private readonly fallback: RevealFallback
   private readonly jobStore: WorkerJobs
+  private readonly consensus: ResponseConsensus
 
   constructor (private readonly components: WorkerComponents, private readonly init: WorkerInit) {
     super()
@@ -62,6 +64,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.allowed = new Set(this.options.allowedSources)
     this.log = components.logger.child({ module: 'worker' })
     this.fallback = new RevealFallback({ client: components.client, results: this.jobStore, logger: this.log }, this.options.revealFallbackBlocks)
+    this.consensus = new ResponseConsensus(
+      { client: components.client, gossip: components.gossip, logger: this.log, ...(components.metrics != null ? { metrics: components.metrics } : {}) },
+      { ...DEFAULT_RESPONSE_CONSENSUS, timeoutMs: this.options.responseConsensusTimeoutMs }
+    )
   }
 
   /** Subscribes to the watcher and to task gossip. Idempotent; start after stop works. */
@@ -87,7 +93,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     watcher.on('request:committed', onCommitted)
     watcher.on('block', onBlock)
     const offTask = gossip.on('task', (payload, _envelope, from) => { safe('gossiped task', this.onTask(payload, from)) })
-    this.unsubscribe = [
+    this.consensus.start()
+    this.unsubscribe = [() => { this.consensus.stop() },
       () => watcher.off('request:new', onNew), () => watcher.off('request:closed', onClosed), () => watcher.off('request:committed', onCommitted),
       () => watcher.off('block', onBlock), offTask
     ]
@@ -113,6 +120,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** the I/O transcript of this worker's run of a request, when it made outside I/O (the explorer) */
   async transcript (requestId: string): Promise<TranscriptEntry[] | undefined> { return await this.jobStore.transcript(requestId) }
+
+  /** what became of the response votes this worker received (consensus runs) */
+  consensusStats (): Partial<Record<VoteOutcome, number>> { return this.consensus.stats() }
 
   /** every job not yet resolved or skipped, in id order (the /status jobs) */
   async openJobs (): Promise<Job[]> { return await this.jobStore.open() }
@@ -278,16 +288,27 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
+      const consensus = responseConsensusOf(request.params)
+      if (!consensus.ok) throw new WorkerError('CONSENSUS_UNSUPPORTED', consensus.error.message)
       // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
-      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => await execute(code.wasm, {
-        input,
-        fuel: limits.max_instructions,
-        memoryMb: limits.max_memory_mb,
-        timeoutMs: limits.max_execution_seconds * 1000,
-        seed: request.seed,
-        timestampNs: request.timestamp_ns,
-        ...(env != null ? { env } : {})
-      })
+      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => {
+        // consensus-on-responses: the run's outside responses are agreed with the other primaries (consensus.ts)
+        const round = consensus.value != null ? this.consensus.open(request, signal) : undefined
+        try {
+          return await execute(code.wasm, {
+            input,
+            fuel: limits.max_instructions,
+            memoryMb: limits.max_memory_mb,
+            timeoutMs: limits.max_execution_seconds * 1000,
+            seed: request.seed,
+            timestampNs: request.timestamp_ns,
+            ...(env != null ? { env } : {}),
+            ...(round != null ? { responseAgreement: round } : {})
+          })
+        } finally {
+          round?.close()
+        }
+      }
       const result = compileOnly
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
         : await run(await secretsFor(request, this.components.secrets, signal))

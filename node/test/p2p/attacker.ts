@@ -12,9 +12,10 @@ import { BUILD_RECORD_NAMESPACE, selectBuildRecord, validateBuildRecord } from '
 import { buildLibp2p, type MeshLibp2p } from '../../p2p/libp2p.js'
 import { NETWORK, waitFor } from './helpers.js'
 
-export async function startAttacker (connectTo: string[]): Promise<MeshLibp2p> {
+/** `network`: whose topics it may publish on (a local mesh's is its config's) */
+export async function startAttacker (connectTo: string[], network = NETWORK): Promise<MeshLibp2p> {
   const libp2p = await buildLibp2p({
-    network: NETWORK,
+    network,
     privateKey: await generateKeyPair('Ed25519'),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     bootstrap: [],
