@@ -178,9 +178,10 @@ describe('mesh end to end', function () {
     mode.diverge = true
     const r = await runRequest({ replicas: 3, quorum: 2 })
     mode.diverge = false
-    assert.equal(r.view.status, 'unreachable', JSON.stringify(r.view.resolution))
-    assert.equal(r.view.resolution?.success, false)
-    assert.match(r.view.resolution?.error ?? '', /quorum unreachable/)
+    // the caller's callback: a failure that is not a timeout, with the contract's reason
+    assert.equal(r.outcome.success, false, JSON.stringify(r.outcome))
+    assert.equal(r.outcome.timedOut, false)
+    assert.match(r.outcome.error ?? '', /^quorum unreachable/)
     const events = await eventsFor(mesh.net.feedUrl, mesh.contractId, r.requestId, from, mesh.net.height())
     assert.ok(events.includes('execution_unreachable'), `settled by the resolver, not by the yield timeout: ${events.join(', ')}`)
     assert.deepEqual(events.filter(e => e.startsWith('worker_')), [], 'revealing a result nobody shares is no offence')
