@@ -16,6 +16,11 @@ export interface OutlayerClientInit {
   accessKeys?: number
   /** RPC retries before a call fails (near-api-js defaults to 12, which looks like a hang) @default 3 */
   rpcRetries?: number
+  /**
+   * commits and resolves queued within this many ms go as one commit_results / resolve_executions transaction
+   * (chain/batcher.ts); about one block time. 0 sends each call alone @default 0
+   */
+  batchWindowMs?: number
 }
 
 export interface CallOutcome {
