@@ -9,7 +9,7 @@
  *  - sweep: offered rate → resumed rate and p50/p99 latency, for each of --rates for --seconds each (issue 15).
  * Progress on stderr; writes bench/results/mesh.json.
  *
- *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --batch-window-ms 0 --rates 2,5,10 --seconds 10
+ *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --batch-in-flight 0 --rates 2,5,10 --seconds 10
  *                         --phases gossip,latency,throughput,sweep,artifacts]
  * A smoke run on a shared machine: --nodes 3 --requests 2 --rates 1 --seconds 3 --phases latency,sweep
  */
@@ -214,8 +214,8 @@ async function main (): Promise<void> {
   const requests = arg('requests', 8)
   const burst = arg('burst', 20)
   const accessKeys = arg('access-keys', 4)
-  // 0: each commit and resolve alone; about a block time: batched (node/chain/batcher.ts)
-  const batchWindowMs = arg('batch-window-ms', 0, 0)
+  // 0: each commit and resolve alone; above: batched, that many transactions of each kind in flight (node/chain/batcher.ts)
+  const batchInFlight = arg('batch-in-flight', 0, 0)
   const seconds = arg('seconds', 10)
   const rates = list('rates', '2,5,10').map(Number)
   if (rates.some(r => !Number.isInteger(r) || r < 1)) throw new RangeError('--rates must be positive integers, comma-separated')
@@ -233,9 +233,9 @@ async function main (): Promise<void> {
   const blockTimeMs = 500
   say(`starting a ${nodes}-node mesh (block every ${blockTimeMs} ms)`)
   // requesters spread the users' sends over accounts, access keys the workers' over keys (the lever measured)
-  const mesh = await startLocalMesh({ nodes, blockTimeMs, accessKeys, batchWindowMs, requesters: 4, progress: line => say(line), logLevel: 'error' })
+  const mesh = await startLocalMesh({ nodes, blockTimeMs, accessKeys, batchInFlight, requesters: 4, progress: line => say(line), logLevel: 'error' })
   result.access_keys = accessKeys
-  result.batch_window_ms = batchWindowMs
+  result.batch_in_flight = batchInFlight
   try {
     const random = await mesh.example('random')
     const source = { WasmUrl: { url: random.url, hash: random.hash } }

@@ -1,7 +1,9 @@
 /**
- * Batches one kind of call (issue 15): calls queued within `windowMs` (about one block) are sent as one
- * transaction of the contract's batch method (commit_results, resolve_executions), and each caller gets its own
- * outcome back. A lone call goes as the single method. The contract skips an item that another call or the height
+ * Batches one kind of call (issue 15). A call is sent at once while fewer than `inFlight` transactions of its kind
+ * are in flight; the calls that arrive meanwhile wait, and the next free send takes them all (up to the
+ * contract's cap) as one transaction of the batch method (commit_results, resolve_executions). So nothing waits
+ * at low load, and under load the calls of about one round trip go together. A lone call goes as the single
+ * method, and each caller gets its own outcome back. The contract skips an item that another call or the height
  * got to first with `batch_item_skipped{method, index, request_id, reason}`; that caller gets the CALL_REFUSED the
  * single call would have raised, with the same reason, and the roles check the chain as they do for it. A batch
  * the contract refuses as a whole (one malformed item sinks it) is sent again item by item, so that only the bad
@@ -23,8 +25,8 @@ export interface CallBatcherInit<Item> {
   single: string
   /** the contract's cap on items (contract/src/limits.ts) */
   max: number
-  /** how long the first call of a batch waits for others: about one block */
-  windowMs: number
+  /** transactions of this kind in flight at once (about the account's access keys) */
+  inFlight: number
   sendOne: (item: Item) => Promise<CallOutcome>
   sendBatch: (items: Item[]) => Promise<BatchOutcome>
 }
@@ -37,7 +39,7 @@ interface Queued<Item> {
 
 export class CallBatcher<Item> {
   private queue: Array<Queued<Item>> = []
-  private timer: NodeJS.Timeout | undefined
+  private sending = 0
 
   constructor (private readonly init: CallBatcherInit<Item>) {}
 
@@ -45,18 +47,17 @@ export class CallBatcher<Item> {
   async call (item: Item): Promise<CallOutcome> {
     return await new Promise<CallOutcome>((resolve, reject) => {
       this.queue.push({ item, resolve, reject })
-      if (this.queue.length >= this.init.max) this.flush()
-      else this.timer ??= setTimeout(() => this.flush(), this.init.windowMs)
+      this.pump()
     })
   }
 
-  private flush (): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    const batch = this.queue.splice(0, this.init.max)
-    if (this.queue.length > 0) this.timer = setTimeout(() => this.flush(), this.init.windowMs)
-    // each send settles its own callers; nothing is left to catch here
-    void this.send(batch)
+  private pump (): void {
+    while (this.sending < this.init.inFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.init.max)
+      this.sending++
+      // send settles each of its callers and never throws
+      void this.send(batch).finally(() => { this.sending--; this.pump() })
+    }
   }
 
   private async send (batch: Array<Queued<Item>>): Promise<void> {

@@ -59,23 +59,23 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     return { value, txHash }
   }
 
-  // calls queued within one window go as one batch transaction (batcher.ts); off (each call alone) at 0
-  const windowMs = init.batchWindowMs ?? 0
+  // calls that queue while `inFlight` sends of their kind are out go as one batch transaction (batcher.ts); off at 0
+  const inFlight = init.batchInFlight ?? 0
   type Commit = { request_id: number, commit: string }
   type Resolve = { request_id: number, response: ExecutionResponse, reveals: RevealEntry[] }
   const commits = new CallBatcher<Commit>({
-    method: 'commit_results', single: 'commit_result', max: BATCH_CAPS.commits, windowMs,
+    method: 'commit_results', single: 'commit_result', max: BATCH_CAPS.commits, inFlight,
     sendOne: async item => await call('commit_result', item, { gas: GAS.commit }),
     sendBatch: async items => await send('commit_results', { items }, { gas: GAS.commitBatch })
   })
   const resolves = new CallBatcher<Resolve>({
-    method: 'resolve_executions', single: 'resolve_execution', max: BATCH_CAPS.resolves, windowMs,
+    method: 'resolve_executions', single: 'resolve_execution', max: BATCH_CAPS.resolves, inFlight,
     sendOne: async item => await call('resolve_execution', item, { gas: GAS.resolve }),
     sendBatch: async items => await send('resolve_executions', { items }, { gas: GAS.resolve })
   })
   /** a batched resolve takes no deposit and only a small inline result (contract/src/limits.ts); others go alone */
   const batchable = (response: ExecutionResponse, deposit: bigint): boolean =>
-    windowMs > 0 && deposit === 0n && response.output_hash == null && Buffer.byteLength(JSON.stringify(response.error ?? '')) - 2 <= BATCH_CAPS.errorBytes
+    inFlight > 0 && deposit === 0n && response.output_hash == null && Buffer.byteLength(JSON.stringify(response.error ?? '')) - 2 <= BATCH_CAPS.errorBytes
 
   return {
     contractId,
@@ -101,7 +101,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     getConfig: async () => decodeContractConfig(await view('get_config', {})),
 
     registerWorker: async (publicKey, bond) => await call('register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
-    commitResult: async (requestId, commit) => windowMs > 0
+    commitResult: async (requestId, commit) => inFlight > 0
       ? await commits.call({ request_id: Number(requestId), commit })
       : await call('commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
     resolveExecution: async (requestId, response, reveals, deposit = 0n) => batchable(response, deposit)

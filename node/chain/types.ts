@@ -17,10 +17,11 @@ export interface OutlayerClientInit {
   /** RPC retries before a call fails (near-api-js defaults to 12, which looks like a hang) @default 3 */
   rpcRetries?: number
   /**
-   * commits and resolves queued within this many ms go as one commit_results / resolve_executions transaction
-   * (chain/batcher.ts); about one block time. 0 sends each call alone @default 0
+   * batch commits and resolves (chain/batcher.ts): up to this many transactions of each kind in flight, and the
+   * calls that arrive meanwhile go together as one commit_results / resolve_executions. 0 sends each call alone
+   * @default 0
    */
-  batchWindowMs?: number
+  batchInFlight?: number
 }
 
 export interface CallOutcome {
