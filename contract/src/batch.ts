@@ -11,7 +11,7 @@ import { commitArg, commitItem, committingWorker } from "./assignment";
 import { loadConfig } from "./config";
 import { emit } from "./events";
 import { MAX_BATCH_ARGS_BYTES, MAX_BATCH_COMMITS, MAX_BATCH_RESOLVES } from "./limits";
-import { RESOLVE_FIELDS, resolveItem } from "./resolve";
+import { resolveFields, resolveItem } from "./resolve";
 
 /** `items` of a batch method: 1..max of them, in arguments of at most MAX_BATCH_ARGS_BYTES. */
 function batchItems(method: string, max: i32): JValue[] {
@@ -49,7 +49,7 @@ export function resolve_executions(): void {
   const items = batchItems("resolve_executions", MAX_BATCH_RESOLVES);
   const config = loadConfig();
   for (let i = 0; i < items.length; i++) {
-    onlyKeys(items[i], RESOLVE_FIELDS, "item");
+    onlyKeys(items[i], resolveFields(), "item");
     const why = resolveItem(items[i], config, U128.zero(), true);
     if (why != null) skipped("resolve_executions", i, u64Of(field(items[i], "request_id"), "request_id"), why!);
   }

@@ -168,8 +168,8 @@ export function resolveItem(a: JValue, config: Config, deposit: U128, batched: b
   return null;
 }
 
-/** The arguments of resolve_execution, and of each item of resolve_executions. */
-export const RESOLVE_FIELDS = ["request_id", "response", "reveals"];
+/** The arguments of resolve_execution, and of each item of resolve_executions (a function: see pending.ts). */
+export function resolveFields(): string[] { return ["request_id", "response", "reveals"]; }
 
 /**
  * `resolve_execution{request_id, response, reveals}`, by anyone, payable (only to store an inline output too big
@@ -177,6 +177,6 @@ export const RESOLVE_FIELDS = ["request_id", "response", "reveals"];
  * transcript_hash?}`; each reveal `{worker_id, salt, signature, response?}`.
  */
 export function resolve_execution(): void {
-  const why = resolveItem(argsOf("resolve_execution", RESOLVE_FIELDS), loadConfig(), attachedDeposit(), false);
+  const why = resolveItem(argsOf("resolve_execution", resolveFields()), loadConfig(), attachedDeposit(), false);
   if (why != null) fail(why!);
 }
