@@ -156,7 +156,7 @@ export function resolveItem(a: JValue, config: Config, deposit: U128, batched: b
   const payload = payloadOf(r, res, returned, res.success && main.output == null);
   // resume before the first write: a yield that timed out is skipped with nothing changed
   if (!yieldResume(fromHex(r.dataId, 32)!, utf8(payload.json))) return "request " + r.id.toString() + " can no longer be resumed (its yield timed out)";
-  if (payload.storeOutput) storeBlob(r.id, predecessor(), returned, deposit);
+  if (payload.storeOutput) storeBlob(r.id, predecessor(), returned, deposit, res.outputHash);
   else if (!deposit.isZero()) transfer(predecessor(), deposit);
   slashDissenters(r.id, outcome.disagreeing, outcome.agreeing, config);
   slashWithholders(asg, r.payerId, config, false);
