@@ -84,9 +84,11 @@ export interface NodeConfig {
   /**
    * `accessKeys`: signing keys for the account, its own key included; above 1 the node adds the others on start
    * as function-call keys derived from `near.secretKey` (node/chain/key-pool.ts) and spreads its zero-deposit
-   * calls over them, so they do not queue on one nonce @default 1
+   * calls over them, so they do not queue on one nonce @default 1. `batchInFlight`: above 0, commits and resolves are
+   * batched (node/chain/batcher.ts): up to this many transactions of each kind in flight, the calls arriving
+   * meanwhile go as one commit_results / resolve_executions; 0 sends each alone @default 0
    */
-  chain: { reconcileEveryBlocks: number, pollMs: number, accessKeys: number }
+  chain: { reconcileEveryBlocks: number, pollMs: number, accessKeys: number, batchInFlight: number }
 }
 
 export type ConfigErrorCode = 'CONFIG_NOT_FOUND' | 'CONFIG_NOT_JSON' | 'CONFIG_INVALID' | 'CONFIG_EXISTS'
@@ -130,7 +132,7 @@ export const CONFIG_DEFAULTS = {
   roles: ['worker'] as Role[],
   http: { host: '127.0.0.1', port: 7700 },
   worker: { capacity: DEFAULT_WORKER_OPTIONS.capacity, allowedSources: [...SOURCE_KINDS], trustBuilders: DEFAULT_ARTIFACT_OPTIONS.trustBuilders },
-  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs, accessKeys: 1 }
+  chain: { reconcileEveryBlocks: DEFAULT_WATCHER_OPTIONS.reconcileEveryBlocks, pollMs: DEFAULT_WATCHER_OPTIONS.pollMs, accessKeys: 1, batchInFlight: 0 }
 } as const
 
 export const CONFIG_FILE_NAME = 'config.json'
@@ -240,7 +242,7 @@ const configCheck = object({
     builderImage: optional(str({ min: 1, max: 200 })),
     execCacheDir: optional(str({ min: 1, max: 4096 }))
   }),
-  chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }), accessKeys: int({ min: 1, max: MAX_ACCESS_KEYS }) })
+  chain: object({ reconcileEveryBlocks: int({ min: 1, max: 100_000 }), pollMs: int({ min: 10, max: 600_000 }), accessKeys: int({ min: 1, max: MAX_ACCESS_KEYS }), batchInFlight: int({ min: 0, max: MAX_ACCESS_KEYS }) })
 })
 
 /**

@@ -101,7 +101,8 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       contractId: config.near.contractId,
       accountId: config.near.accountId,
       secretKey: config.near.secretKey,
-      accessKeys: config.chain.accessKeys
+      accessKeys: config.chain.accessKeys,
+      batchInFlight: config.chain.batchInFlight
     })
     // who may author gossip hints and count as a builder: the chain's registered workers, cached (chain/registered-keys.ts)
     const registered = new RegisteredKeys({ client, logger: logger.child({ module: 'chain' }) })

@@ -9,7 +9,7 @@
  *  - sweep: offered rate → resumed rate and p50/p99 latency, for each of --rates for --seconds each (issue 15).
  * Progress on stderr; writes bench/results/mesh.json.
  *
- *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --rates 2,5,10 --seconds 10 --timeout-s 60
+ *   npm run bench:mesh [-- --requests 8 --burst 30 --nodes 10 --access-keys 4 --batch-in-flight 0 --rates 2,5,10 --seconds 10 --timeout-s 60
  *                         --phases gossip,latency,throughput,sweep,artifacts]
  * The sweep also records threads and RSS after each rate, latency in blocks (request → callback), and where the
  * main thread's CPU went (scripts/bench-profile.ts); the run records the peak threads and RSS.
@@ -33,10 +33,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const say = (line: string): void => { process.stderr.write(`[bench:mesh] ${line}\n`) }
 const INPUT = JSON.stringify({ count: 5, min: 1, max: 100 })
 
-function arg (name: string, fallback: number): number {
+function arg (name: string, fallback: number, min = 1): number {
   const i = process.argv.indexOf(`--${name}`)
   const n = i >= 0 ? Number(process.argv[i + 1]) : fallback
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} must be a positive integer`)
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`--${name} must be an integer of at least ${min}`)
   return n
 }
 
@@ -248,6 +248,8 @@ async function main (): Promise<void> {
   const requests = arg('requests', 8)
   const burst = arg('burst', 20)
   const accessKeys = arg('access-keys', 4)
+  // 0: each commit and resolve alone; above: batched, that many transactions of each kind in flight (node/chain/batcher.ts)
+  const batchInFlight = arg('batch-in-flight', 0, 0)
   const seconds = arg('seconds', 10)
   const timeoutMs = arg('timeout-s', 60) * 1000
   const rates = list('rates', '2,5,10').map(Number)
@@ -266,8 +268,9 @@ async function main (): Promise<void> {
   const blockTimeMs = 500
   say(`starting a ${nodes}-node mesh (block every ${blockTimeMs} ms)`)
   // requesters spread the users' sends over accounts, access keys the workers' over keys (the lever measured)
-  const mesh = await startLocalMesh({ nodes, blockTimeMs, accessKeys, requesters: 4, progress: line => say(line), logLevel: 'error' })
+  const mesh = await startLocalMesh({ nodes, blockTimeMs, accessKeys, batchInFlight, requesters: 4, progress: line => say(line), logLevel: 'error' })
   result.access_keys = accessKeys
+  result.batch_in_flight = batchInFlight
   const peak = peakResources()
   result.resources_started = resources()
   try {

@@ -12,7 +12,7 @@ import { Config } from "./config";
 import { REVEAL_BY_BLOCKS } from "./constants";
 import { emit } from "./events";
 import { PoolEntry, loadPool } from "./pool";
-import { ExecRequest, STATUS_PENDING, loadRequest } from "./request";
+import { ExecRequest, lookupPending } from "./request";
 import { findWorker } from "./workers";
 
 const ASSIGN_DOMAIN = "outlayer-mesh/assign/v1";
@@ -77,14 +77,18 @@ export class Assignment {
     return false;
   }
 
-  /** The slot `workerId` may commit into at `height`, or a panic saying why not. */
+  /** Why primary `workerId` lost its slot (a backup took it after commit_deadline), or null. */
+  slotLost(workerId: string): string | null {
+    const primary = this.assigned.indexOf(workerId);
+    if (primary < 0 || !this.slotTaken(<u64>primary)) return null;
+    return "slot " + primary.toString() + " of " + workerId + " was taken by a backup after block " + this.commitDeadline.toString();
+  }
+
+  /** The slot `workerId` may commit into at `height` (a primary: its own, not lost), or a panic saying why not. */
   slotFor(workerId: string, height: u64): u64 {
     const primary = this.assigned.indexOf(workerId);
-    if (primary >= 0) {
-      // a late primary may still fill its own slot while no backup took it
-      if (this.slotTaken(<u64>primary)) fail("slot " + primary.toString() + " of " + workerId + " was taken by a backup after block " + this.commitDeadline.toString());
-      return <u64>primary;
-    }
+    // a late primary may still fill its own slot while no backup took it (slotLost)
+    if (primary >= 0) return <u64>primary;
     if (!this.backups.includes(workerId)) fail(workerId + " is not assigned to request " + this.requestId.toString());
     if (height <= this.commitDeadline) fail("backups may commit from block " + (this.commitDeadline + 1).toString());
     for (let i = 0; i < this.assigned.length; i++) if (!this.slotTaken(<u64>i)) return <u64>i;
@@ -214,25 +218,51 @@ export function assign(r: ExecRequest, config: Config, height: u64): Assignment 
   return a;
 }
 
-/** `commit_result{request_id, commit}`: the predecessor commits to its result (hex of commitOf(digest, salt)). */
-export function commit_result(): void {
-  const a = argsOf("commit_result", ["request_id", "commit"]);
-  const requestId = u64Of(field(a, "request_id"), "request_id");
-  const commit = str(a, "commit");
-  hex32(commit, "commit");
-  const r = loadRequest(requestId);
-  if (r.status != STATUS_PENDING) fail("request " + requestId.toString() + " is " + r.status + ", not pending");
-  const workerId = predecessor();
-  if (findWorker(workerId) == null) fail(workerId + " is not a registered worker");
+/**
+ * Commits `commit` (hex32) of the registered worker `workerId` to request `requestId`. Returns why it was not taken
+ * when another call or the height got there first: the request is no longer pending, the phase closed, the worker
+ * already committed, a backup took its slot. Nothing changed then, and a batch skips the item. Panics on what the
+ * caller knew when it sent the call (a request never issued, a worker not assigned, a backup before its block).
+ */
+export function commitItem(requestId: u64, commit: string, workerId: string): string | null {
+  const found = lookupPending(requestId);
+  if (found.request == null) return found.whyNot;
+  const r = found.request!;
   const asg = loadAssignment(requestId);
   const height = blockHeight();
-  if (asg.phase(height) != PHASE_COMMITTING) fail("the commit phase of request " + requestId.toString() + " is closed");
-  if (asg.commitOf(workerId) != null) fail(workerId + " already committed to request " + requestId.toString());
+  if (asg.phase(height) != PHASE_COMMITTING) return "the commit phase of request " + requestId.toString() + " is closed";
+  if (asg.commitOf(workerId) != null) return workerId + " already committed to request " + requestId.toString();
+  const lost = asg.slotLost(workerId);
+  if (lost != null) return lost;
   const slot = asg.slotFor(workerId, height);
   asg.commits.push(new Commit(workerId, slot, commit, height));
   saveAssignment(asg);
   emit("result_committed", new Obj().num("request_id", requestId).str("worker_id", workerId).num("slot", slot)
     .num("committed", <u64>asg.commits.length).num("replicas", r.replicas).bool("closed", asg.phase(height) != PHASE_COMMITTING).done());
+  return null;
+}
+
+/** The predecessor, which must be a registered worker to commit. */
+export function committingWorker(): string {
+  const workerId = predecessor();
+  if (findWorker(workerId) == null) fail(workerId + " is not a registered worker");
+  return workerId;
+}
+
+/** A commit as an argument takes it: 64 hex characters (commitOf(digest, salt)). */
+export function commitArg(a: JValue): string {
+  const commit = str(a, "commit");
+  hex32(commit, "commit");
+  return commit;
+}
+
+/** `commit_result{request_id, commit}`: the predecessor commits to its result (hex of commitOf(digest, salt)). */
+export function commit_result(): void {
+  const a = argsOf("commit_result", ["request_id", "commit"]);
+  const requestId = u64Of(field(a, "request_id"), "request_id");
+  const commit = commitArg(a);
+  const why = commitItem(requestId, commit, committingWorker());
+  if (why != null) fail(why!);
 }
 
 export function get_assignment(): void {

@@ -1,8 +1,8 @@
 // request_execution: OutLayer's call shape plus `redundancy`; yields until a quorum resolves it or 200 blocks pass.
 import {
   JValue, Obj, attachedDeposit, blockHeight, blockTimestamp, concat, fail, field, obj, onlyKeys,
-  optBool, optStr, optU64, predecessor, prepaidGas, quote, TGAS, randomSeed, readU64, requireAccountId, returnPromise, sha256,
-  signer, str, stringify, toHex, u64le, utf8, writeU64, yieldCreate, u64Field, storageUsage, U128
+  optBool, optStr, optU64, predecessor, prepaidGas, quote, TGAS, randomSeed, requireAccountId, returnPromise, sha256,
+  signer, str, stringify, toHex, u64le, utf8, yieldCreate, u64Field, storageUsage, U128
 } from "../sdk";
 import { argsOf } from "./args";
 import { loadConfig } from "./config";
@@ -17,7 +17,7 @@ import { requireNotPaused } from "./guards";
 import { pendingRequests } from "./pending";
 import { worstCaseCost } from "./pricing";
 import { resolveProjectSource } from "./projects";
-import { ExecRequest, saveInput, saveRequest } from "./request";
+import { ExecRequest, issueRequestId, saveInput, saveRequest } from "./request";
 import { concreteSource, projectRef } from "./source";
 import { addAmount, bump } from "./stats";
 import { storageCost } from "./storage-fee";
@@ -144,8 +144,7 @@ export function request_execution(): void {
   const required = worstCaseCost(r.pricing, r.maxInstructions, isBuilt(r.source), r.compileOnly);
   if (r.deposit.lt(required)) fail("attached deposit " + r.deposit.toString() + " does not cover the worst-case cost " + required.toString());
 
-  r.id = readU64("next_request_id", 1);
-  writeU64("next_request_id", r.id + 1);
+  r.id = issueRequestId();
   // weight 1: the callback also gets all the gas this call leaves unused, for returning big outputs
   const y = yieldCreate(CALLBACK_METHOD, new Obj().num("request_id", r.id).done(), CALLBACK_GAS, 1, DATA_ID_REGISTER);
   r.dataId = toHex(y.dataId);

@@ -4,6 +4,7 @@ export { request_execution } from "./execution";
 export { register_worker, unregister_worker, withdraw_bond, get_worker, list_workers } from "./workers";
 export { commit_result, get_assignment } from "./assignment";
 export { resolve_execution } from "./resolve";
+export { commit_results, resolve_executions } from "./batch";
 export { reveal_result } from "./reveal";
 export { settle_unreachable } from "./unreachable";
 export { submit_execution_output } from "./blobs";

@@ -23,6 +23,20 @@ export const MAX_ARG_KEYS: i32 = 256;
 /** the longest array a method takes is a Whitelist (100 accounts) */
 export const MAX_ARG_ITEMS: i32 = 256;
 
+/**
+ * Batches (batch.ts) are bound by nearcore's 16 KiB of logs per receipt before gas: each commit logs at most
+ * ~330 bytes (result_committed or batch_item_skipped with 64-character ids), each resolve at most ~2 KB
+ * (execution_resolved with 7 workers and an error of MAX_BATCH_ERROR_BYTES, plus 3 slashing events).
+ */
+export const MAX_BATCH_COMMITS: i32 = 32;
+export const MAX_BATCH_RESOLVES: i32 = 8;
+/** a batch's arguments: 8 resolves of 7 reveals, each with its own response, take ~32 KiB */
+export const MAX_BATCH_ARGS_BYTES: i32 = 64 * 1024;
+/** an output a batched resolve returns (inline or stored): its UTF-8 check is linear, so bigger ones go one by one */
+export const MAX_BATCH_OUTPUT_BYTES: i32 = 16 * 1024;
+/** an attested error in a batched resolve, as its event writes it (quoted): it is logged once per item */
+export const MAX_BATCH_ERROR_BYTES: i32 = 256;
+
 export const ARGS_LIMITS = new JsonLimits(MAX_ARG_DEPTH, MAX_ARG_KEYS, MAX_ARG_ITEMS, MAX_ARG_STRING_BYTES, MAX_ARGS_BYTES);
 
 /** NEAR account ids are 2..64 characters (sdk/account.ts checks them). */

@@ -1,7 +1,7 @@
 // One execution request as stored, and as emitted in `execution_requested` (the shape of protocol/request.ts
 // ExecutionRequest, which workers check with validateExecutionRequest).
 import {
-  JValue, Obj, U128, fail, optStr, parseJson, read, remove, str, stringify, u128Field, u64Field,
+  JValue, Obj, U128, fail, optStr, parseJson, read, readU64, remove, str, writeU64, stringify, u128Field, u64Field,
   utf8, write, boolean, field, obj
 } from "../sdk";
 import { Pricing } from "./config";
@@ -125,6 +125,15 @@ export class ExecRequest {
   }
 }
 
+const NEXT_ID_KEY = "next_request_id";
+
+/** The id of a new request: ids start at 1 and are never reused. */
+export function issueRequestId(): u64 {
+  const id = readU64(NEXT_ID_KEY, 1);
+  writeU64(NEXT_ID_KEY, id + 1);
+  return id;
+}
+
 function recordKey(id: u64): string { return "r:" + id.toString(); }
 function inputKey(id: u64): string { return "in:" + id.toString(); }
 function receiptKey(id: u64): string { return "rc:" + id.toString(); }
@@ -151,6 +160,25 @@ export function loadRequest(id: u64): ExecRequest {
     fail("request " + id.toString() + " does not exist");
   }
   return r!;
+}
+
+/** A pending request, or why request `id` is no longer pending. */
+export class PendingLookup {
+  constructor(public request: ExecRequest | null, public whyNot: string) {}
+}
+
+/**
+ * Request `id` while it is pending, or why not any more: resolved, unreachable, completed (its receipt) or
+ * cancelled (nothing left). Another call or a timeout got there first, so a batch skips such an item. An id that
+ * was never issued panics: no race makes it.
+ */
+export function lookupPending(id: u64): PendingLookup {
+  if (id == 0 || id >= readU64(NEXT_ID_KEY, 1)) fail("request " + id.toString() + " does not exist");
+  const r = findRequest(id);
+  if (r != null) return new PendingLookup(r.status == STATUS_PENDING ? r : null, "request " + id.toString() + " is " + r.status + ", not pending");
+  const receipt = findReceipt(id);
+  if (receipt != null) return new PendingLookup(null, "request " + id.toString() + " is " + str(parseJson(utf8(receipt!)), "status") + ", not pending");
+  return new PendingLookup(null, "request " + id.toString() + " does not exist any more (cancelled)");
 }
 
 export function saveRequest(r: ExecRequest): void {

@@ -1,30 +1,31 @@
 // resolve_execution: permissionless. Anyone holding Q agreeing reveals hands in the result and the reveals; the
 // contract checks, for each, the committed slot, the commit (digest ‖ salt), the signature and the key, decides
 // the quorum, slashes dissenters and withholders, then resumes the yield. Any refusal panics: nothing changes.
+// resolveItem is the one path, shared with resolve_executions (batch.ts).
 import {
-  JValue, Obj, arr, attachedDeposit, blockHeight, ed25519Verify, fail, field, fromBase64, fromHex, obj, onlyKeys,
-  parseJson, predecessor, sha256, str, toBase64, toHex, transfer, u64Of, utf8, yieldResume
+  JValue, Obj, U128, arr, attachedDeposit, blockHeight, ed25519Verify, fail, field, fromBase64, fromHex, obj, onlyKeys,
+  parseJson, predecessor, quote, sha256, str, toBase64, toHex, transfer, u64Of, utf8, yieldResume
 } from "../sdk";
 import { argsOf } from "./args";
-import { MAX_ACCOUNT_ID, capped } from "./limits";
+import { MAX_ACCOUNT_ID, MAX_BATCH_ERROR_BYTES, MAX_BATCH_OUTPUT_BYTES, capped } from "./limits";
 import { AttestedResult, DigestContext, ResultWithOutput, commitOf, hex32, parseAttested } from "./attestation";
 import { Assignment, PHASE_COMMITTING, loadAssignment } from "./assignment";
 import { findBlob, storeBlob } from "./blobs";
-import { loadConfig } from "./config";
+import { Config, loadConfig } from "./config";
 import { MAX_REPLICAS, MAX_YIELD_PAYLOAD } from "./constants";
 import { emit } from "./events";
 import { outputFormatError } from "./output";
 import { pendingRequests } from "./pending";
 import { Outcome, Signed, decide } from "./quorum";
-import { ExecRequest, STATUS_PENDING, STATUS_RESOLVED, loadRequest, saveRequest } from "./request";
+import { ExecRequest, STATUS_RESOLVED, lookupPending, saveRequest } from "./request";
 import { Resolution, saveResolution } from "./resolution";
 import { slashDissenters, slashWithholders } from "./slashing";
 import { findWorker } from "./workers";
 
 export function pendingRequest(a: JValue): ExecRequest {
-  const r = loadRequest(u64Of(field(a, "request_id"), "request_id"));
-  if (r.status != STATUS_PENDING) fail("request " + r.id.toString() + " is " + r.status + ", not pending");
-  return r;
+  const found = lookupPending(u64Of(field(a, "request_id"), "request_id"));
+  if (found.request == null) fail(found.whyNot);
+  return found.request!;
 }
 
 /** A response as resolve takes it: strict keys, and no unattested quantity (time) anywhere. */
@@ -90,53 +91,54 @@ function checkCode(r: ExecRequest, result: AttestedResult): void {
 
 function minU64(a: u64, b: u64): u64 { return a < b ? a : b; }
 
-function refundDeposit(): void {
-  const deposit = attachedDeposit();
-  if (!deposit.isZero()) transfer(predecessor(), deposit);
+/** A batched resolve checks and logs a bounded result (limits.ts); a bigger one goes alone, with resolve_execution. */
+function checkBatched(r: ExecRequest, output: Uint8Array, error: string): void {
+  const id = r.id.toString();
+  if (output.length > MAX_BATCH_OUTPUT_BYTES) fail("request " + id + ": an output of " + output.length.toString() + " bytes is resolved alone (resolve_execution); a batch takes up to " + MAX_BATCH_OUTPUT_BYTES.toString());
+  const logged = utf8(quote(error)).length - 2;
+  if (logged > MAX_BATCH_ERROR_BYTES) fail("request " + id + ": an error of " + logged.toString() + " bytes as logged is resolved alone (resolve_execution); a batch takes up to " + MAX_BATCH_ERROR_BYTES.toString());
+}
+
+/** What the yield resumes with, and whether the inline output must be stored as a blob first. */
+class Payload {
+  constructor(public json: string, public storeOutput: bool) {}
 }
 
 /**
  * Where the callback finds the output: in the payload when it fits nearcore's 1024 bytes, else in a blob (the one
- * named by output_hash, or the inline output stored now, paid by the resolver's deposit and refunded when freed).
+ * named by output_hash, or the inline output, stored once the yield is resumed and paid by the resolver's deposit).
  */
-function outputPayload(r: ExecRequest, res: Resolution, output: Uint8Array, fromBlob: bool): string {
+function payloadOf(r: ExecRequest, res: Resolution, output: Uint8Array, fromBlob: bool): Payload {
   // base64 only what can fit: encoding a big output just to measure it would waste gas
   if ((output.length + 2) / 3 * 4 + 64 <= MAX_YIELD_PAYLOAD) {
     const inline = new Obj().num("request_id", r.id).str("output", toBase64(output)).done();
-    if (utf8(inline).length <= MAX_YIELD_PAYLOAD) {
-      refundDeposit();
-      return inline;
-    }
+    if (utf8(inline).length <= MAX_YIELD_PAYLOAD) return new Payload(inline, false);
   }
-  if (fromBlob) {
-    res.outputHash = toHex(sha256(output));
-    refundDeposit();
-  } else {
-    res.outputHash = storeBlob(r.id, predecessor(), output, attachedDeposit());
-  }
-  return new Obj().num("request_id", r.id).str("output_hash", res.outputHash).done();
+  res.outputHash = toHex(sha256(output));
+  return new Payload(new Obj().num("request_id", r.id).str("output_hash", res.outputHash).done(), !fromBlob);
 }
 
 /**
- * `resolve_execution{request_id, response, reveals}`, by anyone, payable (only to store an inline output too big
- * for the yield payload). `response{code_hash, success, output? | output_hash?, error?, resources_used{instructions},
- * transcript_hash?}`; each reveal `{worker_id, salt, signature, response?}`.
+ * Resolves one request from `a` (resolve_execution's arguments), paying a blob for an inline output too big for the
+ * yield payload from `deposit` (the rest goes back to the predecessor). Returns why it was not taken when another
+ * call or the height got there first: the request is no longer pending (resolved, settled, cancelled, completed) or
+ * its yield timed out. Nothing changed then, and a batch skips the item. Any other refusal panics: a bad response,
+ * reveal or quorum is the caller's to know; `batched` also refuses a result too big for a batch.
  */
-export function resolve_execution(): void {
-  const config = loadConfig();
-  const a = argsOf("resolve_execution", ["request_id", "response", "reveals"]);
-  const r = pendingRequest(a);
+export function resolveItem(a: JValue, config: Config, deposit: U128, batched: bool): string | null {
+  const found = lookupPending(u64Of(field(a, "request_id"), "request_id"));
+  if (found.request == null) return found.whyNot;
+  const r = found.request!;
   const asg = loadAssignment(r.id);
   if (asg.phase(blockHeight()) == PHASE_COMMITTING) fail("the commit phase of request " + r.id.toString() + " is open until block " + asg.closeAt.toString() + " or " + r.replicas.toString() + " commits");
   const main = parseResponse(obj(a, "response"));
   const output = outputOf(r, main);
   if (output == null) fail("no stored output has the hash " + toHex(main.result.outputHash) + ": store it with submit_execution_output or send it inline");
+  if (batched) checkBatched(r, output!, main.result.error);
   const signed = verifyReveals(r, asg, arr(a, "reveals"), main, config.networkId);
   const outcome: Outcome = decide(signed, r.quorum, r.aggregation);
   if (outcome.winner.result.key() != main.result.key()) fail("the response does not match the result the quorum attested");
   checkCode(r, main.result);
-  slashDissenters(r.id, outcome.disagreeing, outcome.agreeing, config);
-  slashWithholders(asg, r.payerId, config, false);
 
   const res = new Resolution();
   res.success = main.result.success;
@@ -150,11 +152,31 @@ export function resolve_execution(): void {
     const invalid = outputFormatError(r.responseFormat, output!);
     if (invalid != null) { res.success = false; res.error = invalid!; }
   }
-  const payload = outputPayload(r, res, res.success ? output! : new Uint8Array(0), res.success && main.output == null);
+  const returned = res.success ? output! : new Uint8Array(0);
+  const payload = payloadOf(r, res, returned, res.success && main.output == null);
+  // resume before the first write: a yield that timed out is skipped with nothing changed
+  if (!yieldResume(fromHex(r.dataId, 32)!, utf8(payload.json))) return "request " + r.id.toString() + " can no longer be resumed (its yield timed out)";
+  if (payload.storeOutput) storeBlob(r.id, predecessor(), returned, deposit, res.outputHash);
+  else if (!deposit.isZero()) transfer(predecessor(), deposit);
+  slashDissenters(r.id, outcome.disagreeing, outcome.agreeing, config);
+  slashWithholders(asg, r.payerId, config, false);
   saveResolution(r.id, res);
   r.status = STATUS_RESOLVED;
   saveRequest(r);
   pendingRequests().delete(r.id.toString());
-  if (!yieldResume(fromHex(r.dataId, 32)!, utf8(payload))) fail("request " + r.id.toString() + " can no longer be resumed (its yield timed out)");
   emit("execution_resolved", new Obj().num("request_id", r.id).raw("resolution", res.toJson()).done());
+  return null;
+}
+
+/** The arguments of resolve_execution, and of each item of resolve_executions (a function: see pending.ts). */
+export function resolveFields(): string[] { return ["request_id", "response", "reveals"]; }
+
+/**
+ * `resolve_execution{request_id, response, reveals}`, by anyone, payable (only to store an inline output too big
+ * for the yield payload). `response{code_hash, success, output? | output_hash?, error?, resources_used{instructions},
+ * transcript_hash?}`; each reveal `{worker_id, salt, signature, response?}`.
+ */
+export function resolve_execution(): void {
+  const why = resolveItem(argsOf("resolve_execution", resolveFields()), loadConfig(), attachedDeposit(), false);
+  if (why != null) fail(why!);
 }

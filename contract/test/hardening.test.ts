@@ -10,36 +10,10 @@ import { base58 } from '@scure/base'
 import { actions, encodeTransaction, type Account } from 'near-api-js'
 import {
   MAX_GAS, NEAR, RECEIPT_FEE, TGAS, WASM_SOURCE, call, checkInvariant, commit, events, ok, printGasTable, refused, request, responseOf,
-  reveal, startWorld, untilRevealing, type World
+  attempt, refusedNoLoss, reveal, startWorld, untilRevealing, type World
 } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
-
-interface Attempt { panic: string, gas: bigint, burnt: bigint }
-
-/** Sends one call without throwing: its panic message ('' on success), the gas and tokens the whole tx burnt. */
-async function attempt (w: World, from: Account, method: string, args: Record<string, unknown> | Uint8Array, deposit = 0n): Promise<Attempt> {
-  const o = await from.signAndSendTransaction({
-    receiverId: w.contractId, actions: [actions.functionCall(method, args, MAX_GAS, deposit)], waitUntil: 'FINAL', throwOnFailure: false
-  }) as unknown as { status: { Failure?: unknown }, transaction_outcome: { outcome: { gas_burnt: number, tokens_burnt: string } }, receipts_outcome: Array<{ outcome: { gas_burnt: number, tokens_burnt: string } }> }
-  const all = [o.transaction_outcome, ...o.receipts_outcome]
-  return {
-    panic: o.status.Failure === undefined ? '' : JSON.stringify(o.status.Failure),
-    gas: all.reduce((n, r) => n + BigInt(r.outcome.gas_burnt), 0n),
-    burnt: all.reduce((n, r) => n + BigInt(r.outcome.tokens_burnt), 0n)
-  }
-}
-
-/** The call is refused with `text`; its signer lost exactly the gas, the contract's balance and stats did not move. */
-async function refusedNoLoss (w: World, from: Account, method: string, args: Record<string, unknown> | Uint8Array, text: string, deposit = 0n): Promise<Attempt> {
-  const [signerBefore, contractBefore, statsBefore] = await Promise.all([w.balance(from.accountId), w.balance(w.contractId), w.view('get_stats')])
-  const a = await attempt(w, from, method, args, deposit)
-  assert.ok(a.panic.includes(text), `expected a panic with "${text}", got: ${a.panic === '' ? 'success' : a.panic}`)
-  assert.equal(await w.balance(from.accountId), signerBefore - a.burnt, 'the signer paid its gas and nothing else')
-  assert.equal(await w.balance(w.contractId), contractBefore, 'the contract balance did not move')
-  assert.deepEqual(await w.view('get_stats'), statsBefore)
-  return a
-}
 
 function keys (n: number, extra = ''): string {
   const parts: string[] = []

@@ -5,14 +5,17 @@
  * (key-pool.ts) so that concurrent calls do not queue on one nonce.
  */
 import { JsonRpcProvider, actions, type TxExecutionStatus } from 'near-api-js'
+import { CallBatcher } from './batcher.js'
 import { ChainError } from './errors.js'
 import { KeyPool, POOL_METHODS, wrapChainError as wrap } from './key-pool.js'
 import { readRequestOutcome, successValue, type FinalTx } from './outcome.js'
-import type { OutlayerClient, OutlayerClientInit, CallOutcome } from './types.js'
+import type { OutlayerClient, OutlayerClientInit, CallOutcome, ExecutionResponse, RevealEntry } from './types.js'
 import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
 
 const TGAS = 10n ** 12n
-const GAS = { commit: 30n * TGAS, reveal: 100n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
+/** the contract's batch caps (contract/src/limits.ts MAX_BATCH_COMMITS, MAX_BATCH_RESOLVES, MAX_BATCH_ERROR_BYTES) */
+const BATCH_CAPS = { commits: 32, resolves: 8, errorBytes: 256 } as const
+const GAS = { commit: 30n * TGAS, commitBatch: 100n * TGAS, reveal: 100n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
 
 /** nearcore's TIMEOUT_ERROR (HTTP 408), or a tx not yet visible to a load-balanced RPC. */
 function isWaitTimeout (err: unknown): boolean {
@@ -34,11 +37,11 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
   }
 
   /**
-   * Signs and sends one function call. INCLUDED / INCLUDED_FINAL answers carry no outcome, so the hash is
-   * computed by the pool (sha256 of the borsh transaction, base58). A deposit, or a method
-   * outside POOL_METHODS, needs the full-access key.
+   * Signs and sends one function call; its outcome and the logs of its receipts. INCLUDED / INCLUDED_FINAL answers
+   * carry no outcome, so the hash is computed by the pool (sha256 of the borsh transaction, base58). A deposit, or
+   * a method outside POOL_METHODS, needs the full-access key.
    */
-  async function call (method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
+  async function send (method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome & { logs: string[] }> {
     const deposit = opts.deposit ?? 0n
     const { response, txHash } = await keys.send({
       receiverId: contractId,
@@ -47,8 +50,32 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
       what: `call ${method}`,
       fullAccess: deposit > 0n || !(POOL_METHODS as readonly string[]).includes(method)
     })
-    return { value: successValue(response.status), txHash }
+    const receipts = (response as { receipts_outcome?: Array<{ outcome?: { logs?: string[] } }> }).receipts_outcome ?? []
+    return { value: successValue(response.status), txHash, logs: receipts.flatMap(r => r.outcome?.logs ?? []) }
   }
+
+  async function call (method: string, args: Record<string, unknown>, opts: { gas: bigint, deposit?: bigint, waitUntil?: TxExecutionStatus }): Promise<CallOutcome> {
+    const { value, txHash } = await send(method, args, opts)
+    return { value, txHash }
+  }
+
+  // calls that queue while `inFlight` sends of their kind are out go as one batch transaction (batcher.ts); off at 0
+  const inFlight = init.batchInFlight ?? 0
+  type Commit = { request_id: number, commit: string }
+  type Resolve = { request_id: number, response: ExecutionResponse, reveals: RevealEntry[] }
+  const commits = new CallBatcher<Commit>({
+    method: 'commit_results', single: 'commit_result', max: BATCH_CAPS.commits, inFlight,
+    sendOne: async item => await call('commit_result', item, { gas: GAS.commit }),
+    sendBatch: async items => await send('commit_results', { items }, { gas: GAS.commitBatch })
+  })
+  const resolves = new CallBatcher<Resolve>({
+    method: 'resolve_executions', single: 'resolve_execution', max: BATCH_CAPS.resolves, inFlight,
+    sendOne: async item => await call('resolve_execution', item, { gas: GAS.resolve }),
+    sendBatch: async items => await send('resolve_executions', { items }, { gas: GAS.resolve })
+  })
+  /** a batched resolve takes no deposit and only a small inline result (contract/src/limits.ts); others go alone */
+  const batchable = (response: ExecutionResponse, deposit: bigint): boolean =>
+    inFlight > 0 && deposit === 0n && response.output_hash == null && Buffer.byteLength(JSON.stringify(response.error ?? '')) - 2 <= BATCH_CAPS.errorBytes
 
   return {
     contractId,
@@ -74,9 +101,12 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     getConfig: async () => decodeContractConfig(await view('get_config', {})),
 
     registerWorker: async (publicKey, bond) => await call('register_worker', { public_key: publicKey }, { gas: GAS.register, deposit: bond }),
-    commitResult: async (requestId, commit) => await call('commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
-    resolveExecution: async (requestId, response, reveals, deposit = 0n) =>
-      await call('resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
+    commitResult: async (requestId, commit) => inFlight > 0
+      ? await commits.call({ request_id: Number(requestId), commit })
+      : await call('commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
+    resolveExecution: async (requestId, response, reveals, deposit = 0n) => batchable(response, deposit)
+      ? await resolves.call({ request_id: Number(requestId), response, reveals })
+      : await call('resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
     revealResult: async (requestId, reveal) => await call('reveal_result', { request_id: Number(requestId), ...reveal }, { gas: GAS.reveal }),
     submitExecutionOutput: async (requestId, output, deposit) =>
       await call('submit_execution_output', { request_id: Number(requestId), output }, { gas: GAS.resolve, deposit }),

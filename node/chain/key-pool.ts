@@ -16,7 +16,7 @@ import { ChainError } from './errors.js'
 import { failureMessage } from './outcome.js'
 
 /** the contract methods a function-call key may call: every zero-deposit call the node makes */
-export const POOL_METHODS = ['commit_result', 'reveal_result', 'resolve_execution', 'report_equivocation', 'settle_unreachable'] as const
+export const POOL_METHODS = ['commit_result', 'commit_results', 'reveal_result', 'resolve_execution', 'resolve_executions', 'report_equivocation', 'settle_unreachable'] as const
 /** at most this many keys per account (each AddKey costs storage and one more nonce cache) */
 export const MAX_ACCESS_KEYS = 32
 /** re-signs after this many nonce conflicts before giving up (each conflict means the transaction was not included) */

@@ -16,6 +16,12 @@ export interface OutlayerClientInit {
   accessKeys?: number
   /** RPC retries before a call fails (near-api-js defaults to 12, which looks like a hang) @default 3 */
   rpcRetries?: number
+  /**
+   * batch commits and resolves (chain/batcher.ts): up to this many transactions of each kind in flight, and the
+   * calls that arrive meanwhile go together as one commit_results / resolve_executions. 0 sends each call alone
+   * @default 0
+   */
+  batchInFlight?: number
 }
 
 export interface CallOutcome {

@@ -47,6 +47,8 @@ export interface LocalMeshOptions {
   reconcileEveryBlocks?: number
   /** each node's signing keys (config chain.accessKeys): above 1, function-call keys added on start @default 1 */
   accessKeys?: number
+  /** each node's batched sends in flight (config chain.batchInFlight): 0 sends each commit and resolve alone @default 0 */
+  batchInFlight?: number
   overrides?: (i: number) => NodeOverrides
   /** progress lines @default stderr */
   progress?: (line: string) => void
@@ -166,7 +168,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
         roles,
         http: { host: '127.0.0.1', port: 0 },
         worker: { capacity: 4, allowedSources: ['GitHub', 'WasmUrl', 'Project'], trustBuilders: 1, execCacheDir: opts.execCacheDir ?? defaultCacheDir() },
-        chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)), accessKeys: opts.accessKeys ?? 1 }
+        chain: { reconcileEveryBlocks: opts.reconcileEveryBlocks ?? 10, pollMs: Math.max(50, Math.min(250, opts.blockTimeMs ?? 500)), accessKeys: opts.accessKeys ?? 1, batchInFlight: opts.batchInFlight ?? 0 }
       }))
       if (!roles.includes('worker')) continue
       // one account each, so the registrations go out together

@@ -113,11 +113,11 @@ export class ExecutionIndex {
         const outcome = r.execution_outcome?.outcome
         if (outcome?.executor_id !== this.opts.contractId) continue
         const at: StepRef = { block: height, ...(typeof r.tx_hash === 'string' ? { tx: r.tx_hash } : {}) }
-        for (const { event, data } of eventItems(outcome.logs ?? [])) this.applyItem(event, data, at)
-        for (const call of functionCalls(r)) {
-          if (call.method !== 'resolve_execution') continue
-          const record = this.records.get(String(call.args.request_id ?? ''))
-          if (record != null) applyResolveArgs(record, call.args, at)
+        const events = eventItems(outcome.logs ?? [])
+        for (const { event, data } of events) this.applyItem(event, data, at)
+        for (const args of resolveArgs(functionCalls(r), events)) {
+          const record = this.records.get(String(args.request_id ?? ''))
+          if (record != null) applyResolveArgs(record, args, at)
         }
       }
     }
@@ -152,6 +152,20 @@ export class ExecutionIndex {
 }
 
 /** The function calls a receipt carried, with JSON args (calls whose args are not JSON are skipped). */
+/** The resolves a receipt made: resolve_execution's arguments, or each item of resolve_executions it did not skip. */
+function resolveArgs (calls: Array<{ method: string, args: Record<string, unknown> }>, events: Array<{ event: string, data: Record<string, unknown> }>): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = []
+  for (const call of calls) {
+    if (call.method === 'resolve_execution') out.push(call.args)
+    if (call.method !== 'resolve_executions' || !Array.isArray(call.args.items)) continue
+    const skipped = new Set(events.filter(e => e.event === 'batch_item_skipped' && e.data.method === 'resolve_executions').map(e => e.data.index))
+    call.args.items.forEach((item: unknown, i) => {
+      if (item != null && typeof item === 'object' && !Array.isArray(item) && !skipped.has(i)) out.push(item as Record<string, unknown>)
+    })
+  }
+  return out
+}
+
 function functionCalls (r: Receipt): Array<{ method: string, args: Record<string, unknown> }> {
   const out: Array<{ method: string, args: Record<string, unknown> }> = []
   for (const action of r.receipt?.receipt?.Action?.actions ?? []) {

@@ -79,6 +79,20 @@ describe('node/api explorer index', () => {
     assert.equal(index.get('1')!.status, 'failed', 'a later completion event is still the chain\'s word')
   })
 
+  it('takes the reveals of each item of resolve_executions, except the items the contract skipped', () => {
+    const batched = new ExecutionIndex({ feed: {} as BlockFeed }, { contractId: CONTRACT })
+    batched.fold(block(40, [7, 8].map(id => ({ tx: `T${id}`, logs: [log('execution_requested', requested(id))] }))), 40)
+    const item = (id: number, sig: string): unknown => ({ request_id: id, response: { success: true, output: b64('ok'), resources_used: { instructions: '7' } }, reveals: [{ worker_id: 'w0', salt: 'aa', signature: sig }] })
+    batched.fold(block(41, [{
+      tx: 'TxB',
+      logs: [log('execution_resolved', { request_id: 8, resolution: { success: true, error: '', workers: ['w0'], resolver_id: 'w0', code_hash: 'cc', output_hash: 'dd', resources_used: { instructions: 7 } } }),
+        log('batch_item_skipped', { method: 'resolve_executions', index: 1, request_id: 7, reason: 'request 7 is resolved, not pending' })],
+      call: { method: 'resolve_executions', args: { items: [item(8, 'sig8'), item(7, 'late')] } }
+    }]), 41)
+    assert.equal(batched.get('8')!.workers.find(w => w.worker_id === 'w0')!.signature, 'sig8')
+    assert.equal(batched.get('7')!.workers.find(w => w.worker_id === 'w0')!.signature, undefined, 'a skipped item changed nothing')
+  })
+
   it('lists an owner\'s secrets records from secrets_stored / secrets_deleted, canonical accessors, malformed ones ignored', () => {
     const hash = 'cd'.repeat(32)
     const stored = (owner: string, accessor: unknown, profile: string): string => log('secrets_stored', { owner, accessor, profile, storage_cost: '1' })
