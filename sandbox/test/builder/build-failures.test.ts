@@ -48,7 +48,7 @@ describe('sandbox/builder refusals: clear error, log tail, no container left (re
   })
 
   it('a target we do not build, and a repo with no build we recognise', async () => {
-    await expectFailure('UNSUPPORTED_TARGET', RUST_RANDOM, { buildTarget: 'wasm32-wasip2' })
+    await expectFailure('UNSUPPORTED_TARGET', RUST_RANDOM, { buildTarget: 'wasm32-unknown-unknown' })
     const e = await expectFailure('UNKNOWN_PROJECT', NO_BUILD)
     assert.match(e.message, /Cargo\.toml/)
     await expectFailure('INVALID_INPUT', { 'outlayer.json': '{"build": "true", "artifact": "../../etc/passwd"}' })
