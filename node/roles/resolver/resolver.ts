@@ -50,8 +50,8 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   private readonly recheck = new Set<string>()
   /** on-chain reveals (result_revealed) not yet matched with a gossiped reveal of the same result: request → worker → reveal */
   private readonly chainReveals = new Map<string, Map<string, ChainReveal>>()
-  /** settle_unreachable attempts (request/number of reveals shown), so each is sent once */
-  private readonly settling = new Set<string>()
+  /** settle_unreachable sent, per open request: how many reveals it showed, so each set is sent once */
+  private readonly settling = new Map<string, number>()
   /** reported equivocations (request/worker), so each is sent once */
   private readonly reported = new Set<string>()
   private height = 0
@@ -106,6 +106,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
   /** The request closed on chain: record how long it took, and drop what was collected for it. */
   async onClosed ({ requestId, height }: { requestId: string, height: number }): Promise<void> {
     this.chainReveals.delete(requestId)
+    this.settling.delete(requestId)
     const closed = await this.followed.close(requestId)
     const parsed = closed != null ? normaliseRequest(closed.raw) : undefined
     if (parsed != null) this.components.metrics?.resolveLatencyBlocks.observe(Math.max(0, height - Number(parsed.request.block_height)))
@@ -295,9 +296,8 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     // still reachable, or not provable yet (the phase is open, a committed worker may still reveal): look again each block
     if (proof == null) { this.recheck.add(requestId); return }
     this.recheck.delete(requestId)
-    const attempt = `${requestId}/${proof.length}`
-    if (this.settling.has(attempt)) return
-    this.settling.add(attempt)
+    if (this.settling.get(requestId) === proof.length) return
+    this.settling.set(requestId, proof.length)
     const reveals = proof.map(a => ({ worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, sentInline(a)) }))
     try {
       const outcome = await client.settleUnreachable(requestId, reveals)
