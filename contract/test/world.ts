@@ -93,7 +93,7 @@ export async function startWorld (opts: WorldOptions = {}): Promise<World> {
   const userCount = Math.max(opts.accounts ?? 0, workerCount + 3)
   const net = await startLocalnet({
     port: 0,
-    blockTimeMs: opts.blockTimeMs ?? 50,
+    blockTimeMs: opts.blockTimeMs ?? 20,
     // the last account is the operator
     accounts: userCount + 1,
     yieldTimeoutBlocks: opts.yieldTimeoutBlocks

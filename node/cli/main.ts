@@ -18,17 +18,29 @@ function followLauncher (): void {
   process.once('disconnect', () => { process.kill(process.pid, 'SIGTERM') })
 }
 
+/**
+ * The file of the subcommand argv names (`<name>.ts`, one per command), so a run loads only its own command's
+ * dependencies (`outlayer exec` never loads libp2p); undefined for help, `sim` or an unknown name, which load every
+ * command so commander lists them or says what is wrong.
+ */
+function commandNamed (args: readonly string[], files: readonly string[]): string | undefined {
+  const name = args.find(a => !a.startsWith('-'))
+  return files.find(f => f === `${name ?? ''}.ts`)
+}
+
 async function main (): Promise<void> {
   followLauncher()
   const program = new Command('outlayer')
     .description('Verifiable off-chain compute for NEAR, run by a peer-to-peer mesh')
     .exitOverride()
     .showHelpAfterError(false)
-  for (const file of (await readdir(commandsDir)).filter(f => f.endsWith('.ts')).sort()) {
+  const files = (await readdir(commandsDir)).filter(f => f.endsWith('.ts')).sort()
+  const named = commandNamed(process.argv.slice(2), files)
+  for (const file of named != null ? [named] : files) {
     const mod = await import(pathToFileURL(join(commandsDir, file)).href) as { register?: (p: Command) => void }
     mod.register?.(program)
   }
-  ;(await import('../../sim/cli.js')).register(program)
+  if (named == null) (await import('../../sim/cli.js')).register(program)
   try {
     await program.parseAsync(process.argv)
   } catch (err) {
