@@ -52,7 +52,7 @@ export function perFieldValues (output: Uint8Array, names: readonly string[]): A
     const key = output.subarray(m.keyStart, m.keyEnd)
     // an escaped key could spell a named field another way: such an output is no candidate
     if (key.includes(0x5c)) return undefined
-    const f = names.indexOf(Buffer.from(key).toString('latin1'))
+    const f = names.indexOf(String.fromCharCode(...key))
     if (f < 0) continue
     if (values[f] != null) return undefined
     values[f] = compactJson(output, m.valueStart, m.valueEnd)
@@ -62,7 +62,13 @@ export function perFieldValues (output: Uint8Array, names: readonly string[]): A
 
 interface Candidate { index: number, values: Array<Uint8Array | undefined> }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0
+/** -1, 0 or 1 as `a` sorts before, with or after `b`, byte by byte (as the contract compares) */
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number) ? -1 : 1
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1
+}
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => compareBytes(a, b) === 0
 
 /** Field f's most common text (ties: the smallest, bytewise), with its count and how many candidates have the field. */
 function commonest (cands: readonly Candidate[], f: number): { text?: Uint8Array, count: number, present: number } {
@@ -72,7 +78,7 @@ function commonest (cands: readonly Candidate[], f: number): { text?: Uint8Array
     if (text == null) continue
     best.present++
     const count = cands.filter(d => d.values[f] != null && sameBytes(d.values[f]!, text)).length
-    if (count > best.count || (count === best.count && Buffer.compare(text, best.text!) < 0)) best = { text, count, present: best.present }
+    if (count > best.count || (count === best.count && compareBytes(text, best.text!) < 0)) best = { text, count, present: best.present }
   }
   return best
 }
@@ -115,8 +121,11 @@ export function aggregatePerField (outputs: readonly (Uint8Array | undefined)[],
     texts.push(text)
   }
   if (agree.size < quorum) return fail(`${agree.size} outputs agree on every field < quorum ${quorum}`)
-  const value = Buffer.concat([...parts.flatMap((p, i) => [Buffer.from(p, 'latin1'), texts[i]!]), Buffer.from('}')])
-  return { ok: true, value: new Uint8Array(value), agreeing: [...agree].map(c => c.index) }
+  const encoder = new TextEncoder() // names are ASCII
+  const pieces = [...parts.flatMap((p, i) => [encoder.encode(p), texts[i]!]), encoder.encode('}')]
+  const value = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+  pieces.reduce((at, p) => { value.set(p, at); return at + p.length }, 0)
+  return { ok: true, value, agreeing: [...agree].map(c => c.index) }
 }
 
 /**
