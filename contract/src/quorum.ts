@@ -7,6 +7,8 @@
 //   lower median, index ⌊(n−1)/2⌋, wins: its output is returned byte for byte. With f ≤ Q−1 liars both sides of
 //   it hold an honest value, so it lies within the honest range. Instructions charged: the lower median of the
 //   candidates' instructions. With fewer candidates the identical rule applies (Q equal failures, say).
+// per_field: per-field.ts composes an object from the reveals' outputs, field by field; when it gives nothing the
+//   identical rule applies, as for median.
 import { fail } from "../sdk";
 import { Outcome, Signed, insertSorted, numericValue } from "./signed";
 import { FieldSpec } from "./field-spec";
