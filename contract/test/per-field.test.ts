@@ -3,6 +3,7 @@
  * without 2Q−1) and refused with nothing changed; the contract composes the output itself from every reveal's own
  * output, and a resolve naming any other bytes is refused with nothing changed; one liar cannot move a median field
  * (R=3, Q=2) and one that breaks an identical field is slashed; settle_unreachable judges per_field by the same rule;
+ * resolve_executions composes per_field items as the single call does;
  * gas of the largest resolve (16 fields, 1024-byte outputs) at R=3 and R=7.
  */
 import assert from 'node:assert/strict'
@@ -145,6 +146,19 @@ describe('per_field aggregation on chain', function () {
     const { response } = composedResponse(fields, results, 2)
     await resolve(w, w.users[2]!, r.requestId, response, sealed.map(s => reveal(s, true)))
     assert.equal((await r.done).value, '{"temp":2}')
+  })
+
+  it('resolve_executions: per_field items compose in a batch as they do alone', async () => {
+    const fields: Record<string, FieldRule> = { temp: 'median', city: 'identical' }
+    const batch = [
+      [ok('{"temp":1,"city":"Oslo"}'), ok('{"temp":5,"city":"Oslo"}'), ok('{"temp":3,"city":"Oslo"}')],
+      [ok('{"temp":-2,"city":"Rome"}'), ok('{"temp":-1,"city":"Rome"}'), ok('{"temp":-3,"city":"Rome"}')]
+    ]
+    const open = []
+    for (const results of batch) open.push({ ...(await committed(fields, results)), results })
+    const items = open.map(({ r, sealed, results }) => ({ request_id: r.requestId, response: composedResponse(fields, results, 2).response, reveals: sealed.map(s => reveal(s, true)) }))
+    await call(w, w.users[2]!, 'resolve_executions', { items })
+    assert.deepEqual(await Promise.all(open.map(async ({ r }) => (await r.done).value)), ['{"city":"Oslo","temp":3}', '{"city":"Rome","temp":-2}'])
   })
 
   for (const [replicas, quorum] of [[3, 2], [7, 4]] as const) {
