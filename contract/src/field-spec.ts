@@ -2,6 +2,7 @@
 // 1..32 characters of [A-Za-z0-9_], so they need no escaping and sort the same as bytes, UTF-8 or UTF-16; at most
 // 16, so a resolve's work is bounded. protocol/request.ts checks the same rules.
 import { JValue, fail, parseJson, quote, utf8 } from "../sdk";
+import { ExecRequest } from "./request";
 
 export const MAX_FIELDS: i32 = 16;
 export const MAX_FIELD_NAME: i32 = 32;
@@ -68,4 +69,9 @@ export function loadFieldSpec(json: string): FieldSpec {
   const spec = new FieldSpec();
   for (let i = 0; i < v.keys.length; i++) spec.add(v.keys[i], v.items[i].text);
   return spec;
+}
+
+/** The request's per_field spec, or null for the other modes. */
+export function fieldSpecOf(r: ExecRequest): FieldSpec | null {
+  return r.fields.length > 0 ? loadFieldSpec(r.fields) : null;
 }

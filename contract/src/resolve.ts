@@ -17,7 +17,7 @@ import { emit } from "./events";
 import { outputFormatError } from "./output";
 import { pendingRequests } from "./pending";
 import { Outcome, Signed, decide } from "./quorum";
-import { FieldSpec, loadFieldSpec } from "./field-spec";
+import { fieldSpecOf } from "./field-spec";
 import { ExecRequest, STATUS_RESOLVED, lookupPending, saveRequest } from "./request";
 import { Resolution, saveResolution } from "./resolution";
 import { slashDissenters, slashWithholders } from "./slashing";
@@ -81,11 +81,6 @@ export function verifyReveals(r: ExecRequest, asg: Assignment, items: JValue[], 
     signed.push(verifyReveal(r, asg, ctx, workerId, item, own));
   }
   return signed;
-}
-
-/** The request's per_field spec, or null for the other modes. */
-export function fieldSpecOf(r: ExecRequest): FieldSpec | null {
-  return r.fields.length > 0 ? loadFieldSpec(r.fields) : null;
 }
 
 /** A WasmUrl source pins its code: a result claiming other code cannot win. */

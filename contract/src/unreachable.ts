@@ -19,7 +19,8 @@ import { emit } from "./events";
 import { pendingRequests } from "./pending";
 import { Signed, numericValue } from "./quorum";
 import { ExecRequest, STATUS_UNREACHABLE, saveRequest } from "./request";
-import { fieldSpecOf, pendingRequest, verifyReveals } from "./resolve";
+import { pendingRequest, verifyReveals } from "./resolve";
+import { fieldSpecOf } from "./field-spec";
 import { perFieldReachable } from "./per-field";
 
 /** The size of the largest group of equal results. */
