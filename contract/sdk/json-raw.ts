@@ -1,51 +1,22 @@
 // A JSON object's top-level members as byte spans of the source, for rules that compare and emit values by their
 // text (src/per-field.ts) without decoding them. Strict RFC 8259 grammar, never panics (guest output is
 // untrusted); protocol/raw-json.ts is the same scanner.
+import { SoftReader } from "./json";
 
 /** One `"key": value` of an object: the key between its quotes, the value as written. */
 export class RawMember {
   constructor(public keyStart: i32, public keyEnd: i32, public valueStart: i32, public valueEnd: i32) {}
 }
 
-/** containers nested inside the top-level object */
-const MAX_RAW_DEPTH = 32;
-
-function isWs(c: i32): bool { return c == 32 || c == 9 || c == 10 || c == 13; }
 function isDigit(c: i32): bool { return c >= 48 && c <= 57; }
 function isHexDigit(c: i32): bool { return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70); }
+function isWs(c: i32): bool { return c == 32 || c == 9 || c == 10 || c == 13; }
 
-class Scanner {
-  pos: i32 = 0;
-  constructor(public src: Uint8Array) {}
-
-  peek(): i32 { return this.pos < this.src.length ? <i32>this.src[this.pos] : -1; }
-  eat(c: i32): bool {
-    if (this.peek() != c) return false;
-    this.pos++;
-    return true;
-  }
-  ws(): void { while (isWs(this.peek())) this.pos++; }
-  word(w: string): bool {
-    for (let i = 0; i < w.length; i++) if (!this.eat(w.charCodeAt(i))) return false;
-    return true;
-  }
-  digits(): i32 {
-    const start = this.pos;
-    while (isDigit(this.peek())) this.pos++;
-    return this.pos - start;
-  }
-
-  number(): bool {
-    this.eat(45);
-    if (this.eat(48)) {
-      if (isDigit(this.peek())) return false;
-    } else if (this.digits() == 0) return false;
-    if (this.eat(46) && this.digits() == 0) return false;
-    if (this.eat(101) || this.eat(69)) {
-      if (!this.eat(43)) this.eat(45);
-      if (this.digits() == 0) return false;
-    }
-    return true;
+/** The soft validator (nesting ≤ 32) with RFC 8259's strings and numbers: escapes checked, no leading zeros. */
+class Scanner extends SoftReader {
+  integer(): bool {
+    if (!this.eat(48)) return this.digits() > 0;
+    return !isDigit(this.peek());
   }
 
   /** A string from its opening quote; escapes checked, control characters refused. */
@@ -64,65 +35,35 @@ class Scanner {
     }
     return false;
   }
-
-  value(depth: i32): bool {
-    if (depth > MAX_RAW_DEPTH) return false;
-    this.ws();
-    const c = this.peek();
-    if (c == 123 || c == 91) {
-      const close = c == 123 ? 125 : 93;
-      this.pos++;
-      this.ws();
-      if (this.eat(close)) return true;
-      while (true) {
-        if (c == 123) {
-          this.ws();
-          if (this.peek() != 34 || !this.str()) return false;
-          this.ws();
-          if (!this.eat(58)) return false;
-        }
-        if (!this.value(depth + 1)) return false;
-        this.ws();
-        if (this.eat(44)) continue;
-        return this.eat(close);
-      }
-    }
-    if (c == 34) return this.str();
-    if (c == 116) return this.word("true");
-    if (c == 102) return this.word("false");
-    if (c == 110) return this.word("null");
-    if (c == 45 || isDigit(c)) return this.number();
-    return false;
-  }
 }
 
 /** The top-level members of `src` when it is exactly one JSON object (whitespace around it allowed), else null. */
 export function objectMembers(src: Uint8Array): RawMember[] | null {
   const s = new Scanner(src);
-  s.ws();
+  s.skipWs();
   if (!s.eat(123)) return null;
   const members = new Array<RawMember>();
-  s.ws();
+  s.skipWs();
   if (!s.eat(125)) {
     while (true) {
-      s.ws();
+      s.skipWs();
       if (s.peek() != 34) return null;
       const keyStart = s.pos + 1;
       if (!s.str()) return null;
       const keyEnd = s.pos - 1;
-      s.ws();
+      s.skipWs();
       if (!s.eat(58)) return null;
-      s.ws();
+      s.skipWs();
       const valueStart = s.pos;
-      if (!s.value(1)) return null;
+      if (!s.check(1)) return null;
       members.push(new RawMember(keyStart, keyEnd, valueStart, s.pos));
-      s.ws();
+      s.skipWs();
       if (s.eat(44)) continue;
       if (!s.eat(125)) return null;
       break;
     }
   }
-  s.ws();
+  s.skipWs();
   return s.pos == src.length ? members : null;
 }
 

@@ -9,17 +9,11 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { perFieldReachable, type AttestationPayload, type FieldRule } from '../../protocol/index.js'
 import { findQuorum } from '../../node/roles/resolver/quorum.js'
+import { createRng } from '../../sim/net/prng.js'
 import { buildHarness, type Harness, type Reveal } from './quorum-harness.js'
 
-/** mulberry32: the same cases on every run */
-function rng (seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** the same cases on every run (the simulator's seeded generator) */
+const rng = (seed: number): () => number => createRng(seed).next
 
 const NAMES = ['a', 'b', 'temp', 'city', 'x_1', 'Z']
 const RULES: FieldRule[] = ['median', 'identical', 'mode']
@@ -106,6 +100,16 @@ describe('the per_field rule: node and contract agree', function () {
     const fields: Record<string, FieldRule> = { temp: 'median', city: 'identical', sky: 'mode' }
     assert.equal(compare(contract, { fields, quorum: 2, reveals }, 'weather'), 'composed')
     assert.equal(contract.perField(fields, reveals, 2)!.output.toString(), '{"city":"Oslo","sky":["rain",1],"temp":1.50}')
+  })
+
+  it('an output that is not strict JSON anywhere (a leading zero, a bad escape, deeper than 32) is no candidate', () => {
+    for (const bad of ['{"t":1,"x":01}', '{"t":1,"x":"\\x"}', '{"t":1,"x":"\\u12"}', `{"t":1,"x":${'['.repeat(33)}${']'.repeat(33)}}`]) {
+      const reveals: Reveal[] = [{ output: bad }, { output: '{"t":1}' }]
+      assert.equal(contract.perField({ t: 'mode' }, reveals, 2), undefined, bad)
+      assert.equal(compare(contract, { fields: { t: 'mode' }, quorum: 2, reveals }, bad), 'refused')
+    }
+    const nested: Reveal[] = [{ output: `{"t":1,"x":${'['.repeat(32)}${']'.repeat(32)}}` }, { output: '{"t":1}' }]
+    assert.equal(compare(contract, { fields: { t: 'mode' }, quorum: 2, reveals: nested }, 'nested 32 deep: taken'), 'composed')
   })
 
   it('a single liar cannot set a median field with R=3, Q=2', () => {
