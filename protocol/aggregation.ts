@@ -16,10 +16,12 @@
  * Consensus-on-responses applies the same rules to the replicas' copies of one outside response, so every
  * replica continues with the agreed one.
  */
-import { canonicalBytes, canonicalize } from './jcs.js'
 import { sha256Hex } from './hash.js'
+import { medianOf, numericValue } from './median.js'
+import { aggregatePerField, type FieldRule } from './per-field.js'
 
-export type FieldRule = 'median' | 'identical' | 'mode'
+export { medianOf, numericValue } from './median.js'
+
 export type AggregationMode =
   | { mode: 'identical' }
   | { mode: 'median' }
@@ -28,28 +30,6 @@ export type AggregationMode =
 export type Aggregated =
   | { ok: true, value: Uint8Array, /** indices of the inputs that agree */ agreeing: number[] }
   | { ok: false, reason: 'no_agreement' | 'bad_rule', detail: string }
-
-const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
-const MAX_NUMBER_BYTES = 64
-
-/** The output as exactly one strict JSON number (RFC 8259, no whitespace, ≤ 64 bytes, finite), or undefined. */
-export function numericValue (output: Uint8Array): number | undefined {
-  if (output.length === 0 || output.length > MAX_NUMBER_BYTES) return undefined
-  const text = Array.from(output, c => String.fromCharCode(c)).join('')
-  if (!NUMBER.test(text)) return undefined
-  const n = parseFloat(text)
-  return Number.isFinite(n) ? n : undefined
-}
-
-/**
- * The median rule: with at least 2Q−1 candidates, the lower median (index ⌊(n−1)/2⌋) of the candidates ordered by
- * value, ties keeping their order; undefined with fewer (the lower median of fewer could be set by the liars).
- */
-export function medianOf<T> (candidates: readonly T[], value: (c: T) => number, quorum: number): T | undefined {
-  if (candidates.length === 0 || candidates.length < 2 * quorum - 1) return undefined
-  const sorted = [...candidates].sort((a, b) => value(a) - value(b)) // Array.prototype.sort is stable
-  return sorted[Math.floor((sorted.length - 1) / 2)]
-}
 
 const fail = (detail: string): Aggregated => ({ ok: false, reason: 'no_agreement', detail })
 
@@ -72,52 +52,18 @@ export function aggregateMedian (outputs: readonly Uint8Array[], quorum: number)
   return { ok: true, value: outputs[winner.i] as Uint8Array, agreeing: candidates.map(c => c.i) }
 }
 
-function parseObject (output: Uint8Array): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(output)) as unknown
-    return v != null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined
-  } catch {
-    return undefined
-  }
-}
-
-export function aggregatePerField (outputs: readonly Uint8Array[], quorum: number, fields: Record<string, FieldRule>): Aggregated {
-  const names = Object.keys(fields)
-  if (names.length === 0) return { ok: false, reason: 'bad_rule', detail: 'per_field names no field' }
-  const objects = outputs.map(parseObject)
-  const result: Record<string, unknown> = {}
-  const agreeing = new Set<number>()
-  for (const name of names) {
-    const rule = fields[name]
-    const present = objects.flatMap((o, i) => o != null && Object.hasOwn(o, name) ? [{ i, value: o[name] }] : [])
-    if (rule === 'median') {
-      const numbers = present.filter((p): p is { i: number, value: number } => typeof p.value === 'number' && Number.isFinite(p.value))
-      const winner = medianOf(numbers, p => p.value, quorum)
-      if (winner == null) return fail(`field ${name}: ${numbers.length} numbers < 2Q−1 = ${2 * quorum - 1}`)
-      result[name] = winner.value
-      numbers.forEach(p => agreeing.add(p.i))
-      continue
-    }
-    if (rule !== 'identical' && rule !== 'mode') return { ok: false, reason: 'bad_rule', detail: `field ${name}: unknown rule ${String(rule)}` }
-    const groups = new Map<string, number[]>()
-    for (const p of present) { const k = canonicalize(p.value); groups.set(k, [...(groups.get(k) ?? []), p.i]) }
-    const ranked = [...groups.entries()].sort(([ka, a], [kb, b]) => b.length - a.length || (ka < kb ? -1 : ka > kb ? 1 : 0))
-    const top = ranked[0]
-    if (rule === 'identical' && (top == null || top[1].length < quorum)) return fail(`field ${name}: largest identical group ${top?.[1].length ?? 0} < quorum ${quorum}`)
-    if (rule === 'mode' && (top == null || present.length < quorum)) return fail(`field ${name}: present in ${present.length} outputs < quorum ${quorum}`)
-    const [key, members] = top as [string, number[]]
-    result[name] = JSON.parse(key) as unknown
-    members.forEach(i => agreeing.add(i))
-  }
-  return { ok: true, value: canonicalBytes(result), agreeing: [...agreeing].sort((a, b) => a - b) }
-}
-
 export function aggregate (outputs: readonly Uint8Array[], quorum: number, mode: AggregationMode): Aggregated {
   if (!Number.isInteger(quorum) || quorum < 1) return { ok: false, reason: 'bad_rule', detail: `quorum must be ≥ 1, got ${quorum}` }
   switch (mode.mode) {
     case 'identical': return aggregateIdentical(outputs, quorum)
     case 'median': return aggregateMedian(outputs, quorum)
-    case 'per_field': return aggregatePerField(outputs, quorum, mode.fields)
+    case 'per_field': {
+      const r = aggregatePerField(outputs, quorum, mode.fields)
+      if (r.ok || r.reason === 'bad_rule') return r
+      // as on chain (contract/src/quorum.ts): when the rule gives nothing, the identical rule applies
+      const same = aggregateIdentical(outputs, quorum)
+      return same.ok ? same : fail(`${r.detail}, and ${same.detail}`)
+    }
     default: return { ok: false, reason: 'bad_rule', detail: `unknown mode ${String((mode as { mode: unknown }).mode)}` }
   }
 }

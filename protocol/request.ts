@@ -5,6 +5,7 @@
 import { fail, type Result } from './errors.js'
 import { array, base64, bool, hex, int, object, oneOf, optional, str, tagged, u64, type Check } from './validate.js'
 import { validateAccountId } from './near.js'
+import { fieldSpecError, type FieldRule } from './per-field.js'
 
 /** OutLayer's caps and defaults. */
 export const LIMITS = {
@@ -50,18 +51,31 @@ export const resourceLimitsCheck = object({
 })
 export type ResourceLimits = typeof resourceLimitsCheck extends Check<infer T> ? T : never
 
-export const redundancyCheck: Check<{ replicas: number, quorum: number, aggregation: 'identical' | 'median' }> = (v, path) => {
+const plainObject: Check<Record<string, unknown>> = (v, path) =>
+  v != null && typeof v === 'object' && !Array.isArray(v) ? { ok: true, value: v as Record<string, unknown> } : fail('INVALID', 'expected an object', path)
+
+export type Aggregation = 'identical' | 'median' | 'per_field'
+export interface Redundancy { replicas: number, quorum: number, aggregation: Aggregation, fields?: Record<string, FieldRule> }
+
+/** The contract's rules (contract/src/execution.ts parseRedundancy, field-spec.ts), with the same messages. */
+export const redundancyCheck: Check<Redundancy> = (v, path) => {
   const r = object({
     replicas: int({ min: 1, max: LIMITS.maxReplicas }),
     quorum: int({ min: 1, max: LIMITS.maxReplicas }),
-    aggregation: oneOf(['identical', 'median'] as const)
+    aggregation: oneOf(['identical', 'median', 'per_field'] as const),
+    fields: optional(plainObject)
   })(v, path)
-  if (r.ok && (r.value.quorum > r.value.replicas || r.value.quorum * 2 <= r.value.replicas)) {
-    return fail('INVALID', 'quorum must be > replicas/2 and ≤ replicas', path)
-  }
-  return r
+  if (!r.ok) return r
+  const { replicas, quorum, aggregation, fields } = r.value
+  if (quorum > replicas || quorum * 2 <= replicas) return fail('INVALID', 'quorum must be > replicas/2 and ≤ replicas', path)
+  if ((aggregation === 'per_field') !== (fields != null)) return fail('INVALID', 'fields is given with, and only with, aggregation per_field', `${path}.fields`)
+  const spec = fields as Record<string, FieldRule> | undefined
+  const invalid = spec != null ? fieldSpecError(spec) : undefined
+  if (invalid != null) return fail('INVALID', invalid, `${path}.fields`)
+  const needsMedian = aggregation === 'median' || Object.values(spec ?? {}).includes('median')
+  if (needsMedian && 2 * quorum - 1 > replicas) return fail('INVALID', 'median needs replicas ≥ 2·quorum − 1', path)
+  return { ok: true, value: { replicas, quorum, aggregation, ...(spec != null ? { fields: spec } : {}) } }
 }
-export type Redundancy = typeof redundancyCheck extends Check<infer T> ? T : never
 
 export const RESPONSE_FORMATS = ['Bytes', 'Text', 'Json'] as const
 export type ResponseFormat = typeof RESPONSE_FORMATS[number]

@@ -5,6 +5,7 @@ export * from "./context";
 export * from "./events";
 export * from "./json";
 export * from "./json-fields";
+export * from "./json-raw";
 export * from "./panic";
 export * from "./promise";
 export * from "./storage";

@@ -263,8 +263,11 @@ export function isJson(src: Uint8Array): bool {
   return ok && r.pos == src.length;
 }
 
-/** A non-panicking validator with the same grammar as Reader (used to decide how to return guest output). */
-class SoftReader extends Cursor {
+/**
+ * A non-panicking validator with the same grammar as Reader (used to decide how to return guest output). json-raw.ts
+ * extends it with strict strings and numbers.
+ */
+export class SoftReader extends Cursor {
   eat(c: i32): bool {
     if (this.peek() != c) return false;
     this.pos++;
@@ -305,17 +308,20 @@ class SoftReader extends Cursor {
     if (c == 116) return this.word("true");
     if (c == 102) return this.word("false");
     if (c == 110) return this.word("null");
-    if (c == 45 || (c >= 48 && c <= 57)) {
-      this.eat(45);
-      if (this.digits() == 0) return false;
-      if (this.eat(46) && this.digits() == 0) return false;
-      if (this.eat(101) || this.eat(69)) {
-        if (!this.eat(43)) this.eat(45);
-        if (this.digits() == 0) return false;
-      }
-      return true;
-    }
+    if (c == 45 || (c >= 48 && c <= 57)) return this.number();
     return false;
+  }
+  /** the integer part of a number (json-raw.ts refuses leading zeros) */
+  integer(): bool { return this.digits() > 0; }
+  number(): bool {
+    this.eat(45);
+    if (!this.integer()) return false;
+    if (this.eat(46) && this.digits() == 0) return false;
+    if (this.eat(101) || this.eat(69)) {
+      if (!this.eat(43)) this.eat(45);
+      if (this.digits() == 0) return false;
+    }
+    return true;
   }
   str(): bool {
     this.pos++;

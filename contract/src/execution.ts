@@ -22,6 +22,7 @@ import { concreteSource, projectRef } from "./source";
 import { addAmount, bump } from "./stats";
 import { storageCost } from "./storage-fee";
 import { Assignment, assign } from "./assignment";
+import { parseFieldSpec } from "./field-spec";
 
 const SEED_DOMAIN = "outlayer-mesh/seed/v1";
 
@@ -49,15 +50,19 @@ function parseLimits(r: ExecRequest, a: JValue): void {
 function parseRedundancy(r: ExecRequest, a: JValue): void {
   if (!a.has("redundancy")) return;
   const red = obj(a, "redundancy");
-  onlyKeys(red, ["replicas", "quorum", "aggregation"], "redundancy");
+  onlyKeys(red, ["replicas", "quorum", "aggregation", "fields"], "redundancy");
   r.replicas = u64Field(red, "replicas");
   r.quorum = optU64(red, "quorum", r.replicas / 2 + 1);
   r.aggregation = optStr(red, "aggregation", "identical");
   if (r.replicas < 1 || r.replicas > <u64>MAX_REPLICAS) fail("redundancy.replicas must be 1.." + MAX_REPLICAS.toString());
   if (r.quorum > r.replicas || r.quorum * 2 <= r.replicas) fail("redundancy.quorum must be > replicas/2 and <= replicas");
-  if (r.aggregation != "identical" && r.aggregation != "median") fail("redundancy.aggregation must be identical or median");
+  if (r.aggregation != "identical" && r.aggregation != "median" && r.aggregation != "per_field") fail("redundancy.aggregation must be identical, median or per_field");
+  if ((r.aggregation == "per_field") != red.has("fields")) fail("redundancy.fields is given with, and only with, aggregation per_field");
+  const spec = r.aggregation == "per_field" ? parseFieldSpec(field(red, "fields")) : null;
+  if (spec != null) r.fields = spec.toJson();
   // the median rule needs 2Q−1 numeric reveals to keep fewer than Q liars inside the honest range (contract/README.md)
-  if (r.aggregation == "median" && 2 * r.quorum - 1 > r.replicas) fail("median needs replicas >= 2*quorum-1");
+  const needsMedian = r.aggregation == "median" || (spec != null && spec.hasMedian());
+  if (needsMedian && 2 * r.quorum - 1 > r.replicas) fail("median needs replicas >= 2*quorum-1");
 }
 
 function parseSecretsRef(r: ExecRequest, a: JValue): void {

@@ -16,6 +16,11 @@ export const MAX_PENDING_PAGE: u64 = 50;
  * cap seven inline 150 KiB outputs cost 275 Tgas, too close to 300 for a method that must always fit.
  */
 export const MAX_SETTLE_INLINE_OUTPUT: i32 = 1024;
+/**
+ * per_field reads every candidate's output (src/per-field.ts): one bigger than this is no candidate. It is also
+ * settle_unreachable's inline cap, so every output that rule can judge is judged the same way in both methods.
+ */
+export const MAX_PER_FIELD_OUTPUT: i32 = MAX_SETTLE_INLINE_OUTPUT;
 /** access conditions nest 8 deep, each level three JSON containers: 32 leaves them room. */
 export const MAX_ARG_DEPTH: i32 = 32;
 /** params is the only open object; no method takes more keys than this. */

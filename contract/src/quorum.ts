@@ -7,51 +7,14 @@
 //   lower median, index ⌊(n−1)/2⌋, wins: its output is returned byte for byte. With f ≤ Q−1 liars both sides of
 //   it hold an honest value, so it lies within the honest range. Instructions charged: the lower median of the
 //   candidates' instructions. With fewer candidates the identical rule applies (Q equal failures, say).
-import { fail, fromUtf8 } from "../sdk";
-import { AttestedResult } from "./attestation";
+// per_field: per-field.ts composes an object from the reveals' outputs, field by field; when it gives nothing the
+//   identical rule applies, as for median.
+import { fail } from "../sdk";
+import { Outcome, Signed, insertSorted, numericValue } from "./signed";
+import { FieldSpec } from "./field-spec";
+import { perField } from "./per-field";
 
-export class Signed {
-  constructor(public workerId: string, public result: AttestedResult, public output: Uint8Array | null) {}
-}
-
-export class Outcome {
-  constructor(public winner: Signed, public instructions: u64, public agreeing: string[], public disagreeing: string[]) {}
-}
-
-const MAX_NUMBER_BYTES = 64;
-function isDigit(c: i32): bool { return c >= 48 && c <= 57; }
-
-/** The output as a JSON number (RFC 8259 grammar, nothing around it), or NaN. */
-export function numericValue(output: Uint8Array): f64 {
-  const end = output.length;
-  if (end == 0 || end > MAX_NUMBER_BYTES) return NaN;
-  let i = 0;
-  if (output[i] == 45) i++;
-  if (i >= end) return NaN;
-  if (output[i] == 48) {
-    i++;
-  } else {
-    const intStart = i;
-    while (i < end && isDigit(output[i])) i++;
-    if (i == intStart) return NaN;
-  }
-  if (i < end && output[i] == 46) {
-    i++;
-    const fracStart = i;
-    while (i < end && isDigit(output[i])) i++;
-    if (i == fracStart) return NaN;
-  }
-  if (i < end && (output[i] == 101 || output[i] == 69)) {
-    i++;
-    if (i < end && (output[i] == 43 || output[i] == 45)) i++;
-    const expStart = i;
-    while (i < end && isDigit(output[i])) i++;
-    if (i == expStart) return NaN;
-  }
-  if (i != end) return NaN;
-  const v = parseFloat(fromUtf8(output));
-  return isFinite(v) ? v : NaN;
-}
+export { Outcome, Signed, numericValue } from "./signed";
 
 function identical(signed: Signed[], quorum: u64): Outcome {
   let best = 0, bestCount = 0;
@@ -69,20 +32,6 @@ function identical(signed: Signed[], quorum: u64): Outcome {
     else disagreeing.push(signed[i].workerId);
   }
   return new Outcome(signed[best], signed[best].result.instructions, agreeing, disagreeing);
-}
-
-/** Insertion into `order` (indices into signed) keeping `values` ascending; equal values keep their order. */
-function insertSorted<T>(order: i32[], values: T[], index: i32, value: T): void {
-  order.push(index);
-  values.push(value);
-  let pos = order.length - 1;
-  while (pos > 0 && values[pos - 1] > value) {
-    order[pos] = order[pos - 1];
-    values[pos] = values[pos - 1];
-    pos--;
-  }
-  order[pos] = index;
-  values[pos] = value;
 }
 
 function median(signed: Signed[], quorum: u64): Outcome | null {
@@ -107,9 +56,14 @@ function median(signed: Signed[], quorum: u64): Outcome | null {
   return new Outcome(signed[byValue[mid]], instructions[mid], agreeing, disagreeing);
 }
 
-export function decide(signed: Signed[], quorum: u64, aggregation: string): Outcome {
+/** `fields` is the request's spec when the aggregation is per_field, else null. */
+export function decide(signed: Signed[], quorum: u64, aggregation: string, fields: FieldSpec | null): Outcome {
   if (aggregation == "median") {
     const m = median(signed, quorum);
+    if (m != null) return m!;
+  }
+  if (aggregation == "per_field") {
+    const m = perField(signed, quorum, fields!);
     if (m != null) return m!;
   }
   return identical(signed, quorum);

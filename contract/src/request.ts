@@ -32,6 +32,8 @@ export class ExecRequest {
   replicas: u64 = 1;
   quorum: u64 = 1;
   aggregation: string = "identical";
+  /** per_field: the spec's JSON (field-spec.ts), else "" */
+  fields: string = "";
   /** JSON or "" */
   params: string = "";
   compileOnly: bool = false;
@@ -66,7 +68,7 @@ export class ExecRequest {
     if (!this.inputInState || withInput) o.str("input_data", loadInput(this.id));
     if (this.secretsRef.length > 0) o.raw("secrets_ref", this.secretsRef);
     o.str("response_format", this.responseFormat)
-      .raw("redundancy", new Obj().num("replicas", this.replicas).num("quorum", this.quorum).str("aggregation", this.aggregation).done());
+      .raw("redundancy", this.redundancyJson());
     if (this.params.length > 0) o.raw("params", this.params);
     return o.num("block_height", this.blockHeight)
       .big("timestamp_ns", this.timestampNs)
@@ -76,6 +78,12 @@ export class ExecRequest {
       // yoctoNEAR as a decimal string (u128): protocol/request.ts checks it as `attached_deposit`
       .amount("attached_deposit", this.deposit)
       .done();
+  }
+
+  redundancyJson(): string {
+    const o = new Obj().num("replicas", this.replicas).num("quorum", this.quorum).str("aggregation", this.aggregation);
+    if (this.fields.length > 0) o.raw("fields", this.fields);
+    return o.done();
   }
 
   toRecordJson(): string {
@@ -110,6 +118,7 @@ export class ExecRequest {
     r.replicas = u64Field(red, "replicas");
     r.quorum = u64Field(red, "quorum");
     r.aggregation = str(red, "aggregation");
+    r.fields = red.has("fields") ? stringify(field(red, "fields")) : "";
     r.params = q.has("params") ? stringify(field(q, "params")) : "";
     r.blockHeight = u64Field(q, "block_height");
     r.timestampNs = u64Field(q, "timestamp_ns");

@@ -17,6 +17,7 @@ import { emit } from "./events";
 import { outputFormatError } from "./output";
 import { pendingRequests } from "./pending";
 import { Outcome, Signed, decide } from "./quorum";
+import { fieldSpecOf } from "./field-spec";
 import { ExecRequest, STATUS_RESOLVED, lookupPending, saveRequest } from "./request";
 import { Resolution, saveResolution } from "./resolution";
 import { slashDissenters, slashWithholders } from "./slashing";
@@ -136,7 +137,7 @@ export function resolveItem(a: JValue, config: Config, deposit: U128, batched: b
   if (output == null) fail("no stored output has the hash " + toHex(main.result.outputHash) + ": store it with submit_execution_output or send it inline");
   if (batched) checkBatched(r, output!, main.result.error);
   const signed = verifyReveals(r, asg, arr(a, "reveals"), main, config.networkId);
-  const outcome: Outcome = decide(signed, r.quorum, r.aggregation);
+  const outcome: Outcome = decide(signed, r.quorum, r.aggregation, fieldSpecOf(r));
   if (outcome.winner.result.key() != main.result.key()) fail("the response does not match the result the quorum attested");
   checkCode(r, main.result);
 

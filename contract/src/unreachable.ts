@@ -5,6 +5,8 @@
 //   - the commit phase is closed (an open slot could still be filled by anyone's result);
 //   - identical: the largest group of equal results in S plus M stays below Q;
 //   - median: also the possible candidates in S (successful, numeric or output not uploaded) plus M stay below 2Q−1;
+//   - per_field: also no resolve could pass that rule (per-field.ts perFieldReachable, outputs not uploaded and M
+//     counting as anything);
 //   - until reveal_by, every committed worker that did not reveal on chain is in S (it may still reveal, so a
 //     settle that left it out would slash it for a reveal it can still make, or let it escape that slash).
 // Each commit stays fixed to one result, so S and M bound every resolve that could still come.
@@ -18,6 +20,8 @@ import { pendingRequests } from "./pending";
 import { Signed, numericValue } from "./quorum";
 import { ExecRequest, STATUS_UNREACHABLE, saveRequest } from "./request";
 import { pendingRequest, verifyReveals } from "./resolve";
+import { fieldSpecOf } from "./field-spec";
+import { perFieldReachable } from "./per-field";
 
 /** The size of the largest group of equal results. */
 function largestGroup(signed: Signed[]): i32 {
@@ -48,6 +52,7 @@ function requireUnreachable(r: ExecRequest, asg: Assignment, signed: Signed[]): 
     const candidates = <u64>possibleCandidates(signed);
     if (candidates + missing >= 2 * r.quorum - 1) fail("a median is still reachable: " + candidates.toString() + " numeric reveals and " + missing.toString() + " committed workers have not revealed, the median needs " + (2 * r.quorum - 1).toString());
   }
+  if (r.aggregation == "per_field" && perFieldReachable(signed, missing, r.quorum, fieldSpecOf(r)!)) fail("a per_field result is still reachable: every field may still agree with " + missing.toString() + " committed workers not revealed");
 }
 
 /** Until reveal_by a committed worker may still reveal on chain: the settle must show its reveal, or wait. */

@@ -5,72 +5,8 @@
  * small harness (fixtures/quorum-harness.ts) and run in V8 with the two host functions it reaches.
  */
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { aggregate, numericValue } from '../../protocol/index.js'
-import { Wasm, type WasmMemory } from '../../sandbox/exec/wasm-api.js'
-import { ASC_FLAGS } from '../../scripts/build-contract.js'
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-
-interface Harness {
-  numeric: (text: string) => number
-  /** the winner's index, or undefined when the contract refuses */
-  decide: (outputs: Array<string | { failed: string }>, quorum: number) => { winner: number, agreeing: number } | undefined
-}
-
-async function buildHarness (): Promise<Harness> {
-  const asc = await import('assemblyscript/asc')
-  const dir = await mkdtemp(join(tmpdir(), 'outlayer-quorum-harness-'))
-  try {
-    let log = ''
-    const sink = { write: (chunk: string | Uint8Array): boolean => { log += String(chunk); return true } }
-    const out = join(dir, 'harness.wasm')
-    const r = await asc.main(['contract/test/fixtures/quorum-harness.ts', ...ASC_FLAGS, '--baseDir', ROOT, '--outFile', out], { stdout: sink, stderr: sink })
-    if (r.error != null) throw new Error(`asc: ${r.error.message}\n${log}`)
-    return await instantiate(await readFile(out))
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
-}
-
-async function instantiate (wasm: Uint8Array): Promise<Harness> {
-  const registers = new Map<bigint, Uint8Array>()
-  let memory: WasmMemory | undefined
-  const bytes = (ptr: bigint, len: bigint): Uint8Array => new Uint8Array(memory!.buffer, Number(ptr), Number(len))
-  const host: Record<string, (...args: bigint[]) => unknown> = {
-    sha256: (len, ptr, reg) => { registers.set(reg, createHash('sha256').update(bytes(ptr, len)).digest()) },
-    register_len: reg => BigInt(registers.get(reg)?.length ?? -1) & 0xffff_ffff_ffff_ffffn,
-    read_register: (reg, ptr) => { new Uint8Array(memory!.buffer).set(registers.get(reg)!, Number(ptr)) },
-    panic_utf8: (len, ptr) => { throw new Error(`contract panicked: ${Buffer.from(bytes(ptr, len)).toString()}`) }
-  }
-  const env = new Proxy(host, { get: (t, name: string) => t[name] ?? (() => { throw new Error(`unexpected host call ${name}`) }) })
-  const instance = new Wasm.Instance(await Wasm.compile(wasm), { env } as never)
-  const x = instance.exports as Record<string, (...args: number[]) => number> & { memory: WasmMemory }
-  memory = x.memory
-  const put = (text: string): number => {
-    const b = Buffer.from(text, 'latin1')
-    assert.ok(b.length <= 128, 'harness input buffer')
-    new Uint8Array(memory!.buffer).set(b, x.input!())
-    return b.length
-  }
-  return {
-    numeric: text => x.numeric!(put(text)),
-    decide: (outputs, quorum) => {
-      x.reset!()
-      for (const o of outputs) typeof o === 'string' ? x.add!(put(o), 1) : x.add!(put(o.failed), 0)
-      try {
-        return { winner: x.decide!(quorum), agreeing: x.agreeing!() }
-      } catch (err) {
-        if (/contract panicked/.test((err as Error).message)) return undefined
-        throw err
-      }
-    }
-  }
-}
+import { buildHarness, type Harness } from './quorum-harness.js'
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1')
 

@@ -13,8 +13,12 @@ import type { OutlayerClient, OutlayerClientInit, CallOutcome, ExecutionResponse
 import { decodeAssignment, decodeContractConfig, decodeRequestView, decodeWorkerList, decodeWorkerView } from './views.js'
 
 const TGAS = 10n ** 12n
-/** the contract's batch caps (contract/src/limits.ts MAX_BATCH_COMMITS, MAX_BATCH_RESOLVES, MAX_BATCH_ERROR_BYTES) */
-const BATCH_CAPS = { commits: 32, resolves: 8, errorBytes: 256 } as const
+/**
+ * the contract's batch caps (contract/src/limits.ts MAX_BATCH_COMMITS, MAX_BATCH_RESOLVES, MAX_BATCH_ERROR_BYTES), and
+ * an item's share of its 64 KiB of batch arguments (MAX_BATCH_ARGS_BYTES / 8, less the wrapper): a per_field resolve
+ * carries every reveal's output inline, so a big one goes alone rather than sink a full batch
+ */
+const BATCH_CAPS = { commits: 32, resolves: 8, errorBytes: 256, resolveItemBytes: 7 * 1024 } as const
 const GAS = { commit: 30n * TGAS, commitBatch: 100n * TGAS, reveal: 100n * TGAS, resolve: 300n * TGAS, register: 50n * TGAS, request: 300n * TGAS, report: 100n * TGAS } as const
 
 /** nearcore's TIMEOUT_ERROR (HTTP 408), or a tx not yet visible to a load-balanced RPC. */
@@ -74,8 +78,9 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     sendBatch: async items => await send('resolve_executions', { items }, { gas: GAS.resolve })
   })
   /** a batched resolve takes no deposit and only a small inline result (contract/src/limits.ts); others go alone */
-  const batchable = (response: ExecutionResponse, deposit: bigint): boolean =>
-    inFlight > 0 && deposit === 0n && response.output_hash == null && Buffer.byteLength(JSON.stringify(response.error ?? '')) - 2 <= BATCH_CAPS.errorBytes
+  const batchable = (response: ExecutionResponse, reveals: RevealEntry[], deposit: bigint): boolean =>
+    inFlight > 0 && deposit === 0n && response.output_hash == null && Buffer.byteLength(JSON.stringify(response.error ?? '')) - 2 <= BATCH_CAPS.errorBytes &&
+    Buffer.byteLength(JSON.stringify({ response, reveals })) <= BATCH_CAPS.resolveItemBytes
 
   return {
     contractId,
@@ -104,7 +109,7 @@ export function createOutlayerClient (init: OutlayerClientInit): OutlayerClient 
     commitResult: async (requestId, commit) => inFlight > 0
       ? await commits.call({ request_id: Number(requestId), commit })
       : await call('commit_result', { request_id: Number(requestId), commit }, { gas: GAS.commit }),
-    resolveExecution: async (requestId, response, reveals, deposit = 0n) => batchable(response, deposit)
+    resolveExecution: async (requestId, response, reveals, deposit = 0n) => batchable(response, reveals, deposit)
       ? await resolves.call({ request_id: Number(requestId), response, reveals })
       : await call('resolve_execution', { request_id: Number(requestId), response, reveals }, { gas: GAS.resolve, deposit }),
     revealResult: async (requestId, reveal) => await call('reveal_result', { request_id: Number(requestId), ...reveal }, { gas: GAS.reveal }),

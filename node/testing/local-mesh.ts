@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startLocalnet, type Localnet } from '../../localnet/index.js'
-import { parseSecretKey, publicKeyToString, sha256Hex } from '../../protocol/index.js'
+import { parseSecretKey, publicKeyToString, sha256Hex, type FieldRule } from '../../protocol/index.js'
 import { ensureBuilderImage } from '../../sandbox/builder/index.js'
 import { checkCacheDir, createExecutor, defaultCacheDir } from '../../sandbox/exec/index.js'
 import { ChainError, createBlockFeed, createOutlayerClient, findRequestIds, type OutlayerClient, type RequestView } from '../chain/index.js'
@@ -103,7 +103,9 @@ export interface RequestArgs {
   input_data?: string
   replicas?: number
   quorum?: number
-  aggregation?: 'identical' | 'median'
+  aggregation?: 'identical' | 'median' | 'per_field'
+  /** per_field: field name → median | identical | mode */
+  fields?: Record<string, FieldRule>
   response_format?: 'Bytes' | 'Text' | 'Json'
   resource_limits?: { max_instructions: string | number, max_memory_mb: number, max_execution_seconds: number }
   /** a keystore profile of the owner's secrets, given to the run as env vars (issue 12) */
@@ -242,7 +244,7 @@ export async function startLocalMesh (opts: LocalMeshOptions = {}): Promise<Loca
           ...(args.secrets_ref != null ? { secrets_ref: args.secrets_ref } : {}),
           ...(args.params != null ? { params: args.params } : {}),
           response_format: args.response_format ?? 'Text',
-          redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical' }
+          redundancy: { replicas: args.replicas ?? 3, quorum: args.quorum ?? 2, aggregation: args.aggregation ?? 'identical', ...(args.fields != null ? { fields: args.fields } : {}) }
         }
         const tx = await from.client.requestExecution(request, await from.client.estimateDeposit(request))
         senderOf.set(tx.txHash, from)

@@ -40,7 +40,7 @@ describe('protocol/aggregation', () => {
     assert.equal(numericValue(b('1E+2')), 100)
   })
 
-  it('per_field: each field by its own rule, canonical output; a missing quorum on any field fails', () => {
+  it('per_field: each field by its own rule, composed in name order; a missing quorum on any field fails', () => {
     const outputs = [
       b('{"temp":20.5,"city":"Oslo","sky":"rain","noise":1}'),
       b('{"temp":21,"city":"Oslo","sky":"cloud"}'),
@@ -58,6 +58,27 @@ describe('protocol/aggregation', () => {
     assert.equal(t(tie.value), '{"k":"a"}', 'mode ties break on the smallest JCS text, not on order')
     assert.equal(aggregate(outputs, 2, { mode: 'per_field', fields: {} }).ok, false)
     assert.equal(aggregate(outputs, 0, { mode: 'identical' }).ok, false)
+  })
+
+  it('per_field: values are their compact raw text, never reformatted; who agrees is who agrees on every field', () => {
+    const outputs = [
+      b('{ "t" : 1.50 , "c" : [ "a b" , 2 ] }\n'),
+      b('{"c":["a b",2],"t":1.5e0}'),
+      b('{"t":7,"c":["a b",3]}')
+    ]
+    const r = aggregate(outputs, 2, { mode: 'per_field', fields: { t: 'median', c: 'identical' } })
+    assert.ok(r.ok)
+    assert.equal(t(r.value), '{"c":["a b",2],"t":1.5e0}', 'the middle of 1.50, 1.5e0, 7 (equal values keep input order), byte for byte; whitespace in strings kept')
+    assert.deepEqual(r.agreeing, [0, 1], 'the third has a number for t but another c')
+    const dup = aggregate([b('{"t":1,"t":2}'), b('{"t":1}'), b('{"t":1}')], 2, { mode: 'per_field', fields: { t: 'mode' } })
+    assert.ok(dup.ok)
+    assert.deepEqual(dup.agreeing, [1, 2], 'a named field twice: no candidate')
+    const escaped = aggregate([b('{"\\u0074":5}'), b('{"t":1}')], 2, { mode: 'per_field', fields: { t: 'mode' } })
+    assert.equal(escaped.ok, false, 'an escaped key: no candidate')
+    const big = `{"t":1,"pad":"${'x'.repeat(1024)}"}`
+    assert.equal(aggregate([b(big), b(big)], 2, { mode: 'per_field', fields: { t: 'mode' } }).ok, true, 'over 1024 bytes: no candidate, but the identical rule still applies')
+    assert.equal(aggregate([b(big), b('{"t":1}')], 2, { mode: 'per_field', fields: { t: 'mode' } }).ok, false)
+    assert.equal(aggregate(outputs, 2, { mode: 'per_field', fields: { 'a-b': 'mode' } }).ok, false, 'names are [A-Za-z0-9_]')
   })
 
   it('consensus-on-responses: one vote per replica in replica order, so every replica picks the same response', () => {

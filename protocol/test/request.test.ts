@@ -38,6 +38,22 @@ describe('protocol/request', () => {
     assert.match(errorOf('nope'), /expected an object/)
   })
 
+  it('per_field: the contract\'s rules for fields, with the same messages', () => {
+    const red = (r: Record<string, unknown>): unknown => ({ ...valid, redundancy: { replicas: 3, quorum: 2, aggregation: 'per_field', ...r } })
+    const ok = validateExecutionRequest(red({ fields: { temp: 'median', city: 'identical', sky: 'mode' } }))
+    assert.ok(ok.ok, ok.ok ? '' : ok.error.message)
+    assert.deepEqual(ok.value.redundancy.fields, { temp: 'median', city: 'identical', sky: 'mode' })
+    assert.match(errorOf(red({})), /fields is given with, and only with, aggregation per_field/)
+    assert.match(errorOf({ ...valid, redundancy: { replicas: 3, quorum: 2, aggregation: 'median', fields: { a: 'mode' } } }), /only with, aggregation per_field/)
+    assert.match(errorOf(red({ fields: {} })), /fields must name 1..16 fields/)
+    assert.match(errorOf(red({ fields: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`f${i}`, 'mode'])) })), /1..16 fields/)
+    assert.match(errorOf(red({ fields: { 'a.b': 'mode' } })), /a field name must be 1..32 characters of A-Z a-z 0-9 _/)
+    assert.match(errorOf(red({ fields: { ['x'.repeat(33)]: 'mode' } })), /1..32 characters/)
+    assert.match(errorOf(red({ fields: { a: 'mean' } })), /fields.a must be median, identical or mode/)
+    assert.match(errorOf({ ...valid, redundancy: { replicas: 4, quorum: 3, aggregation: 'per_field', fields: { a: 'median' } } }), /median needs replicas ≥ 2·quorum − 1/)
+    assert.ok(validateExecutionRequest({ ...valid, redundancy: { replicas: 4, quorum: 3, aggregation: 'per_field', fields: { a: 'mode' } } }).ok, 'no median field: no 2Q−1 rule')
+  })
+
   it('accepts each code source form', () => {
     for (const source of [
       { WasmUrl: { url: 'https://example.org/a.wasm', hash: '00'.repeat(32) } },

@@ -23,6 +23,7 @@ interface RequestOptions {
   replicas?: string
   quorum?: string
   aggregation: string
+  fields?: string
   maxInstructions?: string
   maxMemoryMb?: string
   maxSeconds?: string
@@ -47,7 +48,8 @@ export function register (program: Command): void {
     .option('--input-file <F>', 'input_data: the text of this file, as is')
     .option('--replicas <R>', `workers that run it independently (1..${LIMITS.maxReplicas})`)
     .option('--quorum <Q>', 'agreeing workers needed (> R/2; default floor(R/2)+1)')
-    .option('--aggregation <A>', 'identical | median', 'identical')
+    .option('--aggregation <A>', 'identical | median | per_field', 'identical')
+    .option('--fields <JSON>', 'per_field: {"name": "median" | "identical" | "mode", ...} (at most 16 names of [A-Za-z0-9_])')
     .option('--max-instructions <N>', 'resource_limits.max_instructions')
     .option('--max-memory-mb <N>', 'resource_limits.max_memory_mb')
     .option('--max-seconds <N>', 'resource_limits.max_execution_seconds')
@@ -154,7 +156,8 @@ async function requestArgs (opts: RequestOptions): Promise<Record<string, unknow
   if (opts.replicas != null) {
     const replicas = intFlag(opts.replicas, '--replicas')
     const quorum = optionalIntFlag(opts.quorum, '--quorum') ?? Math.floor(replicas / 2) + 1
-    args.redundancy = check(redundancyCheck, { replicas, quorum, aggregation: opts.aggregation }, 'redundancy')
+    const fields = opts.fields != null ? parseJsonFlag(opts.fields, '--fields') : undefined
+    args.redundancy = check(redundancyCheck, { replicas, quorum, aggregation: opts.aggregation, fields }, 'redundancy')
   }
   if (opts.responseFormat != null) {
     if (!(RESPONSE_FORMATS as readonly string[]).includes(opts.responseFormat)) {
@@ -163,6 +166,10 @@ async function requestArgs (opts: RequestOptions): Promise<Record<string, unknow
     args.response_format = opts.responseFormat
   }
   return args
+}
+
+function parseJsonFlag (text: string, flag: string): unknown {
+  try { return JSON.parse(text) } catch { throw new UsageError(`${flag} must be JSON`) }
 }
 
 function check<T> (checker: Check<T>, value: unknown, what: string): T {

@@ -6,11 +6,17 @@
  *  - median: the successful reveals whose output is exactly one strict JSON number (protocol `numericValue`) are
  *    the candidates; with at least 2Q−1 of them, ordered by value (ties keep submission order), the lower median
  *    (index ⌊(n−1)/2⌋, protocol `medianOf`) wins and every candidate agrees. With fewer the identical rule applies.
+ *  - per_field: protocol `aggregatePerField` over the successful outputs of the most common code_hash among its
+ *    candidates; the contract composes the output itself and the resolve must name it exactly (`composed`),
+ *    with every reveal sent with its own output. With no per_field result the identical rule applies.
  * Results agree when code_hash, success, output hash, error, instructions and transcript_hash are equal.
  */
-import { medianOf, numericValue, type AttestationPayload } from '../../../protocol/index.js'
+import { aggregatePerField, medianOf, numericValue, perFieldValues, type AttestationPayload, type Redundancy } from '../../../protocol/index.js'
+import { outputBytes } from './verify.js'
 
-export type Aggregation = 'identical' | 'median'
+export type Aggregation = Redundancy['aggregation']
+/** what a request's redundancy says about aggregating (a bare mode name for identical and median) */
+export type AggregationRule = Aggregation | Pick<Redundancy, 'aggregation' | 'fields'>
 
 export function agreementKey (a: Pick<AttestationPayload, 'code_hash' | 'success' | 'output_hash' | 'error' | 'instructions' | 'transcript_hash'>): string {
   return `${a.code_hash ?? ''}|${a.success ? 1 : 0}|${a.output_hash}|${a.instructions}|${a.error}|${a.transcript_hash ?? ''}`
@@ -25,6 +31,8 @@ export interface QuorumOutcome {
   disagreeing: AttestationPayload[]
   /** every vote in the order to submit them: the winner's group first, so the contract's tie rules agree */
   ordered: AttestationPayload[]
+  /** per_field: the result the contract composes from the reveals, which the resolve must name */
+  composed?: { output: Uint8Array, code_hash: string, instructions: string }
 }
 
 /** A successful attestation's output as exactly one strict JSON number (protocol `numericValue`), or undefined. */
@@ -54,12 +62,38 @@ function medianRule (votes: AttestationPayload[], quorum: number): QuorumOutcome
   return { winner, agreeing, disagreeing, ordered: [...agreeing, ...disagreeing] }
 }
 
+/** The most common code_hash among the per_field candidates (the first seen on a tie), as the contract keeps them. */
+function candidateCode (votes: AttestationPayload[], names: string[]): string | undefined {
+  const codes = votes.flatMap(a => { const o = a.success ? outputBytes(a) : undefined; return o != null && perFieldValues(o, names) != null ? [a.code_hash ?? ''] : [] })
+  let best: string | undefined
+  let bestCount = 0
+  for (const c of codes) { const n = codes.filter(d => d === c).length; if (n > bestCount) { best = c; bestCount = n } }
+  return best
+}
+
+function perFieldRule (votes: AttestationPayload[], quorum: number, fields: NonNullable<Redundancy['fields']>): QuorumOutcome | undefined {
+  const code = candidateCode(votes, Object.keys(fields).sort())
+  const outputs = votes.map(a => a.success && a.code_hash === code ? outputBytes(a) : undefined)
+  const r = aggregatePerField(outputs, quorum, fields)
+  if (!r.ok) return undefined
+  const agreeing = r.agreeing.map(i => votes[i]!)
+  const disagreeing = votes.filter(a => !agreeing.includes(a))
+  // charged: the lower median of the agreeing instructions (counts stay far below 2^53)
+  const instructions = medianOf(agreeing, a => Number(a.instructions), 1)!.instructions
+  // submitted in the order computed: the contract's median ties keep reveal order
+  return { winner: agreeing[0]!, agreeing, disagreeing, ordered: votes, composed: { output: r.value, code_hash: code!, instructions } }
+}
+
+const ruleOf = (rule: AggregationRule): Pick<Redundancy, 'aggregation' | 'fields'> => typeof rule === 'string' ? { aggregation: rule } : rule
+
 /** One vote per worker (the first seen), in worker-id order so every aggregator builds the same submission. */
-export function findQuorum (attestations: readonly AttestationPayload[], quorum: number, aggregation: Aggregation = 'identical'): QuorumOutcome | undefined {
+export function findQuorum (attestations: readonly AttestationPayload[], quorum: number, rule: AggregationRule = 'identical'): QuorumOutcome | undefined {
+  const { aggregation, fields } = ruleOf(rule)
   const byWorker = new Map<string, AttestationPayload>()
   for (const a of attestations) if (!byWorker.has(a.worker_id)) byWorker.set(a.worker_id, a)
   const votes = [...byWorker.values()].sort((a, b) => a.worker_id < b.worker_id ? -1 : a.worker_id > b.worker_id ? 1 : 0)
-  return (aggregation === 'median' ? medianRule(votes, quorum) : undefined) ?? identical(votes, quorum)
+  const special = aggregation === 'median' ? medianRule(votes, quorum) : aggregation === 'per_field' && fields != null ? perFieldRule(votes, quorum, fields) : undefined
+  return special ?? identical(votes, quorum)
 }
 
 /** Median of integers; the lower middle for an even count, so the result is always one of the inputs. */

@@ -7,8 +7,8 @@
  * resolve lands. Two valid signatures of one worker over different results are reported with report_equivocation.
  */
 import { EventEmitter } from 'node:events'
-import type { AttestationPayload, ExecutionRequest } from '../../../protocol/index.js'
-import { sha256Hex } from '../../../protocol/index.js'
+import type { AttestationPayload, ExecutionRequest, Redundancy } from '../../../protocol/index.js'
+import { PER_FIELD, sha256Hex } from '../../../protocol/index.js'
 import { ChainError, normaliseRequest, phaseClosedAt, type ChainReveal, type ChainWatcherEvents, type ExecutionResponse, type RequestView, type RevealEntry, type SignedResultEntry, type WorkerView } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { DEFAULT_RESOLVER_OPTIONS, type ResolverOptions } from './options.js'
@@ -30,6 +30,32 @@ function responseOf (a: AttestationPayload, inline: boolean): ExecutionResponse 
     resources_used: { instructions: a.instructions },
     transcript_hash: a.transcript_hash!
   }
+}
+
+/**
+ * What resolve_execution takes for this quorum: the winner's result, and the agreeing reveals without a response
+ * of their own (they reveal the main one). per_field: the output the contract composes, and every reveal with its
+ * own output inline (the contract reads them all; one past the rule's cap is no candidate, so it goes by hash).
+ */
+function resolveArgs (quorum: QuorumOutcome, inlineOutputBytes: number): { output: Uint8Array, response: ExecutionResponse, reveals: RevealEntry[] } {
+  const { winner, composed } = quorum
+  if (composed != null) {
+    const big = composed.output.length >= inlineOutputBytes
+    const output64 = Buffer.from(composed.output).toString('base64')
+    const response: ExecutionResponse = {
+      code_hash: composed.code_hash, success: true, resources_used: { instructions: composed.instructions },
+      ...(big ? { output_hash: sha256Hex(composed.output) } : { output: output64 })
+    }
+    const reveals = quorum.ordered.map(a => ({ worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, (outputBytes(a)?.length ?? 0) <= PER_FIELD.maxOutputBytes) }))
+    return { output: composed.output, response, reveals }
+  }
+  const output = outputBytes(winner) ?? new Uint8Array(0)
+  const response = responseOf(winner, output.length < inlineOutputBytes)
+  const winnerKey = agreementKey(winner)
+  const reveals: RevealEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
+    ? { worker_id: a.worker_id, salt: a.salt!, signature: a.signature }
+    : { worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, false) })
+  return { output, response, reveals }
 }
 
 /** enough for a blob's storage at nearcore's price (1e19 yocto per byte) plus its record; the contract returns the excess */
@@ -245,9 +271,9 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     const request = await this.request(requestId)
     if (request == null) return
     const stored = await this.followed.reveals(requestId)
-    const { quorum: q, aggregation } = request.redundancy
-    if (findQuorum(stored, q, aggregation) == null) {
-      if (hasDisagreement(stored)) await this.trySettleUnreachable(requestId, stored, q, aggregation)
+    const { quorum: q } = request.redundancy
+    if (findQuorum(stored, q, request.redundancy) == null) {
+      if (hasDisagreement(stored)) await this.trySettleUnreachable(requestId, stored, request.redundancy)
       return
     }
 
@@ -269,7 +295,7 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     // the contract refuses the whole call if any signer holds no commit, so only committed workers count
     const committed = new Set(assignment.commits.map(c => c.worker_id))
     const counted = stored.filter(a => committed.has(a.worker_id))
-    const quorum = findQuorum(counted, q, aggregation)
+    const quorum = findQuorum(counted, q, request.redundancy)
     if (quorum == null) return
     // every committed reveal, or the reveals at hand once graceBlocks passed since the phase closed (chain heights,
     // so a slow node or a late dissenter does not change the rule)
@@ -287,12 +313,12 @@ export class Resolver extends EventEmitter<ResolverEvents> {
    * now rather than at the yield timeout. Sent once per set of reveals; a refusal because the request closed
    * (another node settled or resolved it) is a duplicate.
    */
-  private async trySettleUnreachable (requestId: string, stored: AttestationPayload[], quorum: number, aggregation: 'identical' | 'median'): Promise<void> {
+  private async trySettleUnreachable (requestId: string, stored: AttestationPayload[], { quorum, aggregation, fields }: Redundancy): Promise<void> {
     const { client } = this.components
     const view = await client.getRequest(requestId)
     if (!isPending(view) || view!.assignment == null) { this.recheck.delete(requestId); return }
     const sentInline = (a: AttestationPayload): boolean => (outputBytes(a)?.length ?? 0) < Math.min(this.options.inlineOutputBytes, MAX_SETTLE_INLINE_OUTPUT + 1)
-    const proof = unreachableProof(stored, view!.assignment, { quorum, aggregation, height: this.height, sentInline })
+    const proof = unreachableProof(stored, view!.assignment, { quorum, aggregation, fields, height: this.height, sentInline })
     // still reachable, or not provable yet (the phase is open, a committed worker may still reveal): look again each block
     if (proof == null) { this.recheck.add(requestId); return }
     this.recheck.delete(requestId)
@@ -328,14 +354,8 @@ export class Resolver extends EventEmitter<ResolverEvents> {
     }
     metrics?.attestations.inc({ outcome: 'agree' }, quorum.agreeing.length)
 
-    const { winner } = quorum
-    const output = outputBytes(winner) ?? new Uint8Array(0)
+    const { output, response, reveals } = resolveArgs(quorum, this.options.inlineOutputBytes)
     const big = output.length >= this.options.inlineOutputBytes
-    const response = responseOf(winner, !big)
-    const winnerKey = agreementKey(winner)
-    const reveals: RevealEntry[] = quorum.ordered.map(a => agreementKey(a) === winnerKey
-      ? { worker_id: a.worker_id, salt: a.salt!, signature: a.signature }
-      : { worker_id: a.worker_id, salt: a.salt!, signature: a.signature, response: responseOf(a, false) })
     try {
       // big outputs: store the blob first (its storage paid by our deposit, the excess returned, refunded at the end)
       if (big) await client.submitExecutionOutput(requestId, Buffer.from(output).toString('base64'), blobDeposit(output.length))

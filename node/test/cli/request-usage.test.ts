@@ -43,6 +43,10 @@ describe('outlayer request: input', () => {
       ['a bad response format', ['--source', 'o/r@c', '--response-format', 'Xml'], /--response-format/],
       ['a bad contract id', ['--source', 'o/r@c', '--contract-id', 'Not Valid'], /--contract-id/],
       ['a bad timeout', ['--source', 'o/r@c', '--timeout-s', '0'], /--timeout-s/],
+      ['per_field without --fields', ['--source', 'o/r@c', '--replicas', '3', '--aggregation', 'per_field'], /fields is given with, and only with, aggregation per_field/],
+      ['--fields that is not JSON', ['--source', 'o/r@c', '--replicas', '3', '--aggregation', 'per_field', '--fields', '{temp'], /--fields must be JSON/],
+      ['a field name the contract refuses', ['--source', 'o/r@c', '--replicas', '3', '--aggregation', 'per_field', '--fields', '{"a.b":"mode"}'], /a field name must be 1..32 characters/],
+      ['a median field without 2Q−1', ['--source', 'o/r@c', '--replicas', '4', '--quorum', '3', '--aggregation', 'per_field', '--fields', '{"t":"median"}'], /median needs replicas ≥ 2·quorum − 1/],
       ['a key and a keys file', ['--source', 'o/r@c', '--keys-file', '/nonexistent'], /either --secret-key or --keys-file/]
     ]
     for (const [what, args, message] of cases) {

@@ -4,8 +4,8 @@
  * fetcher reaches loopback (the test-only allowance) and may be pointed at servers of its own, so one replica can
  * see other data than the rest:
  *  - oracle, R=3 Q=2 median: node 2's price sources all quote 5× the price; the contract's median holds.
- *  - weather, R=3 Q=2 identical: node 2 reads another temperature; the two equal outputs win (the contract has
- *    no per_field rule yet: that rule is tested over the executor's outputs in sandbox/test/exec/examples-http.test.ts).
+ *  - weather, R=3 Q=2 per_field (the example's recommended spec): node 2 reads another temperature; the contract
+ *    composes the agreed fields itself, the temperature is the median of the three readings, and every replica agrees.
  *  - ai, R=1: the key is in the owner's secrets profile (2-of-3 keystore); the OpenAI-compatible server sees it
  *    as the bearer header; without secrets_ref the run fails with the example's error, and the server saw nothing.
  */
@@ -101,12 +101,16 @@ describe('mesh: the oracle, weather and ai examples against outside APIs on 127.
     assert.equal(await mesh.result(txHash), '100', 'the lower median of 100, 100 and 500')
   })
 
-  it('weather with R=3 Q=2 identical: one replica reads another temperature, the two equal outputs win', async () => {
+  it('weather with R=3 Q=2 per_field: one replica reads another temperature, the contract composes the median', async () => {
+    const fields = { city: 'identical', country: 'identical', temperature_c: 'median', humidity_pct: 'median', wind_speed_kmh: 'median', wind_direction_deg: 'median', observed_at: 'mode' } as const
     const { requestId, txHash } = await mesh.request({
-      source: { WasmUrl: await mesh.example('weather') }, input_data: JSON.stringify({ city: 'Berlin', api: weather.url, geocoding_api: weather.url }), replicas: 3, quorum: 2, response_format: 'Json', resource_limits: LIMITS
+      source: { WasmUrl: await mesh.example('weather') }, input_data: JSON.stringify({ city: 'Berlin', api: weather.url, geocoding_api: weather.url }), replicas: 3, quorum: 2, aggregation: 'per_field', fields, response_format: 'Json', resource_limits: LIMITS
     })
-    await closed(requestId)
-    assert.deepEqual(await mesh.result(txHash), { city: 'Berlin', country: 'Germany', latitude: 52.52437, longitude: 13.41053, temperature_c: 3.5, humidity_pct: 81, wind_speed_kmh: 12.2, wind_direction_deg: 250, observed_at: '2026-12-02T19:45' })
+    const view = await mesh.waitClosed(requestId, 240_000)
+    assert.equal(view.resolution?.success, true, JSON.stringify({ status: view.status, resolution: view.resolution, raw: view.raw }))
+    const result = await mesh.result(txHash) as Record<string, unknown>
+    assert.deepEqual(Object.keys(result), ['city', 'country', 'humidity_pct', 'observed_at', 'temperature_c', 'wind_direction_deg', 'wind_speed_kmh'], 'the named fields only, in name order')
+    assert.deepEqual(result, { city: 'Berlin', country: 'Germany', temperature_c: 3.5, humidity_pct: 81, wind_speed_kmh: 12.2, wind_direction_deg: 250, observed_at: '2026-12-02T19:45' }, 'the median of 3.5, 3.5 and 30')
   })
 
   it('ai with R=1: the key reaches the API only through the secrets profile, as the bearer header', async () => {

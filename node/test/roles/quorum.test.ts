@@ -67,4 +67,18 @@ describe('quorum', () => {
     assert.equal(median([4, 1, 3, 2]), 2)
     assert.equal(median([]), 0)
   })
+
+  it('per_field: the composed output the contract builds, every vote in worker-id order, the median instructions', () => {
+    const obj = (worker: string, text: string, instructions: string, code = 'ab'): AttestationPayload => ({ ...num(worker, text), instructions, code_hash: code.repeat(32) })
+    const fields = { temp: 'median', city: 'identical' } as const
+    const votes = [obj('c.near', '{"temp":30,"city":"Oslo"}', '300'), obj('a.near', '{"city":"Oslo","temp":3.5}', '100'), obj('b.near', '{ "temp": 4 , "city":"Bergen"}', '200')]
+    const q = findQuorum(votes, 2, { aggregation: 'per_field', fields })
+    assert.ok(q?.composed != null)
+    assert.equal(Buffer.from(q.composed.output).toString(), '{"city":"Oslo","temp":4}', 'the median is the liar-proof middle reading; city by the identical rule')
+    assert.deepEqual(q.agreeing.map(a => a.worker_id), ['a.near', 'c.near'], 'b.near has a number for temp but another city')
+    assert.deepEqual(q.ordered.map(a => a.worker_id), ['a.near', 'b.near', 'c.near'], 'submitted in the order computed')
+    assert.equal(q.composed.instructions, '100', 'the lower median of 100 and 300')
+    // another program's outputs are left out before the rule: two candidates are fewer than 2Q−1
+    assert.equal(findQuorum([...votes.slice(0, 2), obj('b.near', '{"temp":4,"city":"Oslo"}', '200', 'cd')], 2, { aggregation: 'per_field', fields })?.composed, undefined)
+  })
 })

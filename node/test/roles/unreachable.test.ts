@@ -82,4 +82,14 @@ describe('resolver: when a quorum is unreachable', () => {
     const byHash = { quorum: 3, aggregation: 'median' as const, height: 50, sentInline: (a: AttestationPayload) => a.worker_id !== 'c.near' && a.worker_id !== 'd.near' }
     assert.equal(unreachableProof([...numbers.slice(0, 2), ...mixed.slice(2, 4), numbers[4]!], r5, byHash), undefined)
   })
+
+  it('per_field: unreachable only when no field set could pass, an output sent by hash counting as anything', () => {
+    const fields = { city: 'identical', temp: 'median' } as const
+    const per = (sentInline: (a: AttestationPayload) => boolean = inline): Parameters<typeof unreachableProof>[2] => ({ quorum: 2, aggregation: 'per_field', fields, height: 50, sentInline })
+    const cities = [att('a.near', '{"city":"Oslo","temp":1}'), att('b.near', '{"city":"Rome","temp":2}'), att('c.near', '{"city":"Bergen","temp":3}')]
+    assert.deepEqual(ids(unreachableProof(cities, abc, per())), ['a.near', 'b.near', 'c.near'], 'three cities: no identical city among 2')
+    const temps = [att('a.near', '{"city":"Oslo","temp":1}'), att('b.near', '{"city":"Oslo","temp":2}'), att('c.near', '{"city":"Oslo","temp":1}')]
+    assert.equal(unreachableProof([temps[0]!, att('b.near', '{"city":"Oslo","temp":2}'), att('c.near', '{"city":"Oslo","temp":3}')], abc, per()), undefined, 'per_field passes where identical does not')
+    assert.equal(unreachableProof(cities, abc, per(a => a.worker_id !== 'c.near')), undefined, 'c.near by hash could be Oslo or Rome')
+  })
 })
