@@ -8,7 +8,7 @@
  * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import { responseConsensusOf, sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
+import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
@@ -19,6 +19,7 @@ import { DEFAULT_RESPONSE_CONSENSUS, ResponseConsensus, type VoteOutcome } from 
 import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { RevealFallback } from './reveal-fallback.js'
+import { runParamsOf } from './run-params.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
 import { WorkerJobs, type Job } from './jobs.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -288,12 +289,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
-      const consensus = responseConsensusOf(request.params)
-      if (!consensus.ok) throw new WorkerError('CONSENSUS_UNSUPPORTED', consensus.error.message)
+      const { consensus, http } = runParamsOf(request)
       // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
       const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => {
         // consensus-on-responses: the run's outside responses are agreed with the other primaries (consensus.ts)
-        const round = consensus.value != null ? this.consensus.open(request, signal) : undefined
+        const round = consensus != null ? this.consensus.open(request, consensus, signal) : undefined
         try {
           return await execute(code.wasm, {
             input,
@@ -303,6 +303,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
             seed: request.seed,
             timestampNs: request.timestamp_ns,
             ...(env != null ? { env } : {}),
+            // the hosts and caps the request grants, added to the program's manifest by the executor
+            ...(http != null ? { http } : {}),
             ...(round != null ? { responseAgreement: round } : {})
           })
         } finally {
