@@ -15,11 +15,11 @@ import type { Logger } from '../../log.js'
 import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
-import { DEFAULT_RESPONSE_CONSENSUS, ResponseConsensus, type VoteOutcome } from './consensus.js'
+import { DEFAULT_RESPONSE_CONSENSUS, ResponseConsensus, type BufferUsage, type VoteOutcome } from './consensus.js'
 import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { RevealFallback } from './reveal-fallback.js'
-import { runParamsOf } from './run-params.js'
+import { runParamsOf, type RunParams } from './run-params.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
 import { WorkerJobs, type Job } from './jobs.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -124,6 +124,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** what became of the response votes this worker received (consensus runs) */
   consensusStats (): Partial<Record<VoteOutcome, number>> { return this.consensus.stats() }
+
+  /** what the early-vote buffer holds (tests, status) */
+  consensusBuffer (): BufferUsage { return this.consensus.bufferUsage() }
 
   /** every job not yet resolved or skipped, in id order (the /status jobs) */
   async openJobs (): Promise<Job[]> { return await this.jobStore.open() }
@@ -289,9 +292,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
-      const { consensus, http } = runParamsOf(request)
+      const params = runParamsOf(request)
+      if (!params.ok) this.log.info({ requestId: id, reason: params.message }, 'params refused: attesting the refusal, nothing runs')
       // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
-      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => {
+      const run = async ({ consensus, http }: RunParams, env: Record<string, string> | undefined): Promise<ExecutionResult> => {
         // consensus-on-responses: the run's outside responses are agreed with the other primaries (consensus.ts)
         const round = consensus != null ? this.consensus.open(request, consensus, signal) : undefined
         try {
@@ -313,7 +317,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       const result = compileOnly
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
-        : await run(await secretsFor(request, this.components.secrets, signal))
+        : !params.ok
+            ? params.refusal
+            : await run(params.params, await secretsFor(request, this.components.secrets, signal))
           .catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
       if (signal.aborted) return
       const behaviour = this.init.behaviour
