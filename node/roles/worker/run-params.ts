@@ -7,6 +7,9 @@
  * object into its workers' bonds. Every replica instead attests the same refusal without running anything: a
  * `trap` named `bad_params:<field>` with 0 instructions (error `trap(bad_params:params.http.allowed_hosts[1])`),
  * under its own instrumenter name, like compile-only's result.
+ *
+ * A request that uses another account's secrets (secrets_ref) may not add hosts: the owner released them to the
+ * program as its manifest lets it talk, and extra hosts would let the requester steer them elsewhere.
  */
 import {
   requestHttpOf, resultHash, responseConsensusOf,
@@ -26,11 +29,20 @@ export type RunParamsResult = { ok: true, params: RunParams } | { ok: false, ref
 export function runParamsOf (request: ExecutionRequest): RunParamsResult {
   const params = request.params as Record<string, unknown> | undefined
   const consensus = responseConsensusOf(params)
+  if (!consensus.ok) return refused(consensus.error.path, consensus.error.message)
   const http = requestHttpOf(params)
-  if (consensus.ok && http.ok) return { ok: true, params: { consensus: consensus.value, http: http.value } }
-  const error = !consensus.ok ? consensus.error : (http as Extract<typeof http, { ok: false }>).error
-  return { ok: false, refusal: paramsRefusedResult(error.path ?? 'params'), message: error.message }
+  if (!http.ok) return refused(http.error.path, http.error.message)
+  // another account's secrets were approved for this program as its manifest allows it to talk: a requester who
+  // adds hosts could have the program send them elsewhere (a URL from the input), so only the owner may
+  const owner = request.secrets_ref?.account_id
+  if (http.value != null && owner != null && owner !== request.predecessor_id) {
+    return refused('params.http', `the request uses ${owner}'s secrets: only ${owner} may add hosts to the program's own`)
+  }
+  return { ok: true, params: { consensus: consensus.value, http: http.value } }
 }
+
+const refused = (field: string | undefined, message: string): RunParamsResult =>
+  ({ ok: false, refusal: paramsRefusedResult(field ?? 'params'), message })
 
 function paramsRefusedResult (field: string): ExecutionResult {
   const hashed = { status: 'trap' as const, exit_code: null, trap: `bad_params:${field}`, stdout: new Uint8Array(0), fuel_used: 0n, instrumenter_version: PARAMS_REFUSED_INSTRUMENTER }
