@@ -22,11 +22,14 @@ import { base64, hex, int, object, oneOf, optional, str, type Check } from './va
 /** the consensus modes a request may name in `params.response_consensus` */
 export const RESPONSE_CONSENSUS_MODES = ['identical', 'median', 'per_field'] as const
 export type ResponseConsensusMode = AggregationMode
-/** fields a per_field spec may name (the contract keeps params ≤ 1 KiB as JSON anyway) */
+/**
+ * fields a per_field spec may name, and their names: the same caps as the contract's per_field spec for outputs
+ * (h-pf's protocol/per-field.ts PER_FIELD, not on main yet: once it is, `fieldSpecError` replaces fieldsOf's checks)
+ */
 export const MAX_CONSENSUS_FIELDS = 16
 const FIELD_RULES = ['median', 'identical', 'mode'] as const satisfies readonly FieldRule[]
 /** a top-level key of the response object; `__proto__` is refused so no replica builds a result through it */
-const FIELD_NAME = /^[A-Za-z0-9_.-]{1,64}$/
+const FIELD_NAME = /^[A-Za-z0-9_]{1,32}$/
 
 /** the largest body carried in a vote: the contract's output cap, like an attestation's inline output */
 export const MAX_RESPONSE_VOTE_BODY_BYTES = 256 * 1024
@@ -59,7 +62,7 @@ function fieldsOf (v: unknown): Result<Record<string, FieldRule>> {
   if (entries.length > MAX_CONSENSUS_FIELDS) return fail('TOO_LARGE', `at most ${MAX_CONSENSUS_FIELDS} fields`, path)
   const fields: Record<string, FieldRule> = {}
   for (const [name, rule] of entries) {
-    if (!FIELD_NAME.test(name) || name === '__proto__') return fail('INVALID', `field name ${JSON.stringify(name.slice(0, 80))} must be 1..64 of A-Z a-z 0-9 _ . -`, path)
+    if (!FIELD_NAME.test(name) || name === '__proto__') return fail('INVALID', `field name ${JSON.stringify(name.slice(0, 40))} must be 1..32 characters of A-Z a-z 0-9 _`, path)
     const r = oneOf(FIELD_RULES)(rule, `${path}.${name}`)
     if (!r.ok) return r
     fields[name] = r.value

@@ -30,6 +30,11 @@ export function runParamsOf (request: ExecutionRequest): RunParamsResult {
   const params = request.params as Record<string, unknown> | undefined
   const consensus = responseConsensusOf(params)
   if (!consensus.ok) return refused(consensus.error.path, consensus.error.message)
+  const mode = consensus.value
+  const { replicas, quorum } = request.redundancy
+  const usesMedian = mode?.mode === 'median' || (mode?.mode === 'per_field' && Object.values(mode.fields).includes('median'))
+  // the contract's rule for a median over outputs: fewer than 2Q−1 replicas could never reach one
+  if (usesMedian && 2 * quorum - 1 > replicas) return refused('params.response_consensus', `a median needs replicas ≥ 2·quorum − 1 (${replicas} < ${2 * quorum - 1})`)
   const http = requestHttpOf(params)
   if (!http.ok) return refused(http.error.path, http.error.message)
   // another account's secrets were approved for this program as its manifest allows it to talk: a requester who
@@ -38,7 +43,7 @@ export function runParamsOf (request: ExecutionRequest): RunParamsResult {
   if (http.value != null && owner != null && owner !== request.predecessor_id) {
     return refused('params.http', `the request uses ${owner}'s secrets: only ${owner} may add hosts to the program's own`)
   }
-  return { ok: true, params: { consensus: consensus.value, http: http.value } }
+  return { ok: true, params: { consensus: mode, http: http.value } }
 }
 
 const refused = (field: string | undefined, message: string): RunParamsResult =>

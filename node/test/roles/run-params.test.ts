@@ -3,7 +3,7 @@ import { resultHash, responseError, type ExecutionRequest } from '../../../proto
 import { PARAMS_REFUSED_INSTRUMENTER, runParamsOf } from '../../roles/worker/run-params.js'
 
 const request = (params: Record<string, unknown>, extra: Partial<ExecutionRequest> = {}): ExecutionRequest =>
-  ({ request_id: 7n, predecessor_id: 'alice.test.near', params, ...extra }) as unknown as ExecutionRequest
+  ({ request_id: 7n, predecessor_id: 'alice.test.near', redundancy: { replicas: 3, quorum: 2, aggregation: 'identical' }, params, ...extra }) as unknown as ExecutionRequest
 
 describe('roles/worker/run-params', () => {
   it('reads the consensus mode and the granted HTTP from params', () => {
@@ -26,6 +26,11 @@ describe('roles/worker/run-params', () => {
     assert.equal(refusal.result_hash, b.refusal.result_hash, 'the same on every replica')
     const c = runParamsOf(request({ response_consensus: { mode: 'per_field', fields: { p: 'avg' } } }))
     assert.ok(!c.ok && c.refusal.trap === 'bad_params:params.response_consensus.fields.p')
+    // R=3 Q=3: a median needs 5 replicas, so it could never be reached
+    const q3 = { redundancy: { replicas: 3, quorum: 3, aggregation: 'identical' as const } }
+    const d = runParamsOf(request({ response_consensus: { mode: 'per_field', fields: { p: 'median' } } }, q3))
+    assert.ok(!d.ok && d.refusal.trap === 'bad_params:params.response_consensus' && /2·quorum − 1 \(3 < 5\)/.test(d.message))
+    assert.ok(runParamsOf(request({ response_consensus: 'identical' }, q3)).ok, 'identical needs no 2Q−1')
   })
 
   it('only the secrets owner may add hosts to a run that gets their secrets', () => {
