@@ -24,7 +24,7 @@ import type { GossipValidationCode, MeshNode } from '../../p2p/index.js'
 import type { VoteOutcome, Worker } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { startAttacker } from '../p2p/attacker.js'
-import { recordReveals, waitFor } from './helpers.js'
+import { recordReveals, stopAll, waitFor } from './helpers.js'
 
 const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 }
 const CONSENSUS = { response_consensus: 'identical' }
@@ -83,11 +83,7 @@ describe('mesh: consensus-on-responses over gossip', function () {
     })
     reveals = recordReveals(mesh)
   })
-  after(async () => {
-    await mesh?.stop()
-    await Promise.all(executors.map(async e => { await e.close() }))
-    await Promise.all(servers.map(async s => { await s.close() }))
-  })
+  after(async () => { await stopAll({ mesh, executors, servers }) })
 
   const worker = (i: number): Worker => mesh.nodes[i]!.worker!
   const node = (i: number): MeshNode => mesh.nodes[i]!.mesh

@@ -30,6 +30,13 @@ export function recordReveals (mesh: LocalMesh): (requestId: string) => Array<At
   return requestId => attested.map(list => list.find(a => a.request_id === requestId)).filter(a => a != null)
 }
 
+/** Tears down what a mesh test with its own executors and servers started: the mesh first, then what it used. */
+export async function stopAll ({ mesh, executors = [], servers = [] }: { mesh: LocalMesh | undefined, executors?: Array<{ close: () => Promise<void> }>, servers?: Array<{ close: () => Promise<void> }> }): Promise<void> {
+  await mesh?.stop()
+  await Promise.all(executors.map(async e => { await e.close() }))
+  await Promise.all(servers.map(async s => { await s.close() }))
+}
+
 export interface ChildNode {
   process: ChildProcess
   peerId: string

@@ -17,7 +17,7 @@ import { wabtReady } from '../../../sandbox/test/exec/helpers.js'
 import { DEFAULT_RESPONSE_CONSENSUS, type Worker } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { startAttacker } from '../p2p/attacker.js'
-import { recordReveals, waitFor } from './helpers.js'
+import { recordReveals, stopAll, waitFor } from './helpers.js'
 
 const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 }
 const LOCAL = { allowed_hosts: ['localhost'], allow_http: true }
@@ -76,11 +76,7 @@ describe('mesh: request-declared HTTP, and consensus on responses by median and 
     mesh = await startLocalMesh({ nodes: 3, blockTimeMs: 300, commitWindowBlocks: 75, overrides: i => ({ executor: executors[i]! }) })
     reveals = recordReveals(mesh)
   })
-  after(async () => {
-    await mesh?.stop()
-    await Promise.all(executors.map(async e => { await e.close() }))
-    await Promise.all(servers.map(async s => { await s.close() }))
-  })
+  after(async () => { await stopAll({ mesh, executors, servers }) })
 
   const worker = (i: number): Worker => mesh.nodes[i]!.worker!
   const bodyOf = (output: unknown): string => Buffer.from((output as { body_base64: string }).body_base64, 'base64').toString()
