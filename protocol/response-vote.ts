@@ -11,7 +11,7 @@
  * agreed one. The check here is the whole schema: a vote whose digest or body hash does not recompute is INVALID.
  */
 import { base64 as b64 } from '@scure/base'
-import type { AggregationMode, FieldRule } from './aggregation.js'
+import type { AggregationMode } from './aggregation.js'
 import { fail, ok, type Result } from './errors.js'
 import { concatBytes, sha256Hex, toBytes } from './hash.js'
 import { DOMAIN } from './ids.js'
@@ -27,6 +27,8 @@ export type ResponseConsensusMode = AggregationMode
  * (h-pf's protocol/per-field.ts PER_FIELD, not on main yet: once it is, `fieldSpecError` replaces fieldsOf's checks)
  */
 export const MAX_CONSENSUS_FIELDS = 16
+/** a per_field rule, read off AggregationMode (the type's home moves with h-pf's per-field.ts) */
+type FieldRule = Extract<AggregationMode, { mode: 'per_field' }>['fields'][string]
 const FIELD_RULES = ['median', 'identical', 'mode'] as const satisfies readonly FieldRule[]
 /** a top-level key of the response object; `__proto__` is refused so no replica builds a result through it */
 const FIELD_NAME = /^[A-Za-z0-9_]{1,32}$/
