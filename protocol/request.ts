@@ -2,7 +2,7 @@
  * The request as our contract emits it in `execution_requested` (OutLayer's call shape plus redundancy,
  * block height, timestamp and seed). Workers parse every request with validateExecutionRequest before acting.
  */
-import { fail, type Result } from './errors.js'
+import { fail, ok, type Result } from './errors.js'
 import { array, base64, bool, hex, int, object, oneOf, optional, str, tagged, u64, type Check } from './validate.js'
 import { validateAccountId } from './near.js'
 import { fieldSpecError, type FieldRule } from './per-field.js'
@@ -24,6 +24,8 @@ export const LIMITS = {
 } as const
 
 const accountId: Check<string> = (v, path) => validateAccountId(v, path)
+/** a params field whose own check runs where it is used (the contract bounds params to 1 KiB of JSON) */
+const asSent: Check<unknown> = v => ok(v)
 const BUILD_TARGET = /^wasm32-(wasi|wasip1|wasip2|unknown-unknown)$/
 
 export const codeSourceCheck = tagged({
@@ -93,8 +95,9 @@ export const executionRequestCheck = object({
   secrets_ref: optional(object({ profile: str({ min: 1, max: 64 }), account_id: accountId })),
   response_format: oneOf(RESPONSE_FORMATS),
   redundancy: redundancyCheck,
-  // response_consensus is read by responseConsensusOf (response-vote.ts): an unknown mode is refused there, by name
-  params: optional(object({ compile_only: optional(bool), force_rebuild: optional(bool), response_consensus: optional(str({ max: 64 })) }, { allowUnknown: true })),
+  // kept as sent and read by the worker, which refuses a malformed one by field name, the same on every replica:
+  // response_consensus by responseConsensusOf (response-vote.ts), http by requestHttpOf (http-params.ts)
+  params: optional(object({ compile_only: optional(bool), force_rebuild: optional(bool), response_consensus: asSent, http: asSent }, { allowUnknown: true })),
   block_height: u64(),
   timestamp_ns: u64(),
   seed: hex(32),

@@ -11,16 +11,27 @@
  * agreed one. The check here is the whole schema: a vote whose digest or body hash does not recompute is INVALID.
  */
 import { base64 as b64 } from '@scure/base'
+import type { AggregationMode } from './aggregation.js'
 import { fail, ok, type Result } from './errors.js'
 import { concatBytes, sha256Hex, toBytes } from './hash.js'
 import { DOMAIN } from './ids.js'
 import { canonicalBytes } from './jcs.js'
 import { validateAccountId } from './near.js'
-import { base64, hex, int, object, optional, str, type Check } from './validate.js'
+import { base64, hex, int, object, oneOf, optional, str, type Check } from './validate.js'
 
 /** the consensus modes a request may name in `params.response_consensus` */
-export const RESPONSE_CONSENSUS_MODES = ['identical'] as const
-export type ResponseConsensusMode = typeof RESPONSE_CONSENSUS_MODES[number]
+export const RESPONSE_CONSENSUS_MODES = ['identical', 'median', 'per_field'] as const
+export type ResponseConsensusMode = AggregationMode
+/**
+ * fields a per_field spec may name, and their names: the same caps as the contract's per_field spec for outputs
+ * (h-pf's protocol/per-field.ts PER_FIELD, not on main yet: once it is, `fieldSpecError` replaces fieldsOf's checks)
+ */
+export const MAX_CONSENSUS_FIELDS = 16
+/** a per_field rule, read off AggregationMode (the type's home moves with h-pf's per-field.ts) */
+type FieldRule = Extract<AggregationMode, { mode: 'per_field' }>['fields'][string]
+const FIELD_RULES = ['median', 'identical', 'mode'] as const satisfies readonly FieldRule[]
+/** a top-level key of the response object; `__proto__` is refused so no replica builds a result through it */
+const FIELD_NAME = /^[A-Za-z0-9_]{1,32}$/
 
 /** the largest body carried in a vote: the contract's output cap, like an attestation's inline output */
 export const MAX_RESPONSE_VOTE_BODY_BYTES = 256 * 1024
@@ -43,15 +54,46 @@ export interface ResponseVotePayload {
   digest: string
 }
 
+const PATH = 'params.response_consensus'
+
+function fieldsOf (v: unknown): Result<Record<string, FieldRule>> {
+  const path = `${PATH}.fields`
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('INVALID', 'expected an object {field: median | identical | mode}', path)
+  const entries = Object.entries(v)
+  if (entries.length === 0) return fail('INVALID', 'must name at least one field', path)
+  if (entries.length > MAX_CONSENSUS_FIELDS) return fail('TOO_LARGE', `at most ${MAX_CONSENSUS_FIELDS} fields`, path)
+  const fields: Record<string, FieldRule> = {}
+  for (const [name, rule] of entries) {
+    if (!FIELD_NAME.test(name) || name === '__proto__') return fail('INVALID', `field name ${JSON.stringify(name.slice(0, 40))} must be 1..32 characters of A-Z a-z 0-9 _`, path)
+    const r = oneOf(FIELD_RULES)(rule, `${path}.${name}`)
+    if (!r.ok) return r
+    fields[name] = r.value
+  }
+  return ok(fields)
+}
+
 /**
- * The request's consensus mode: null when it did not ask for one; an error (the same on every replica) when it
- * names a mode this protocol does not define.
+ * The request's consensus mode (protocol/aggregation.ts's AggregationMode): null when it did not ask for one; an
+ * error naming the field (the same on every replica) when malformed. `"identical"` and `"median"` may be written
+ * as a bare string; per_field needs its fields: `{mode: "per_field", fields: {price: "median", source: "mode"}}`.
  */
 export function responseConsensusOf (params: Record<string, unknown> | undefined): Result<ResponseConsensusMode | null> {
-  const mode = params?.response_consensus
-  if (mode === undefined || mode === null) return ok(null)
-  if (typeof mode === 'string' && (RESPONSE_CONSENSUS_MODES as readonly string[]).includes(mode)) return ok(mode as ResponseConsensusMode)
-  return fail('INVALID', `must be one of ${RESPONSE_CONSENSUS_MODES.join(', ')}`, 'params.response_consensus')
+  const raw = params?.response_consensus
+  if (raw === undefined || raw === null) return ok(null)
+  const spec = typeof raw === 'string' ? { mode: raw } : raw
+  if (typeof spec !== 'object' || Array.isArray(spec)) return fail('INVALID', `must be one of ${RESPONSE_CONSENSUS_MODES.join(', ')}, or {mode, fields}`, PATH)
+  const { mode, fields, ...extra } = spec as Record<string, unknown>
+  const unknown = Object.keys(extra)[0]
+  if (unknown != null) return fail('INVALID', `unknown field "${unknown}"`, PATH)
+  const named = oneOf(RESPONSE_CONSENSUS_MODES)(mode, typeof raw === 'string' ? PATH : `${PATH}.mode`)
+  if (!named.ok) return named
+  if (named.value !== 'per_field') {
+    if (fields !== undefined) return fail('INVALID', `only per_field takes fields`, `${PATH}.fields`)
+    return ok({ mode: named.value })
+  }
+  if (typeof raw === 'string') return fail('INVALID', 'per_field needs its fields: {mode: "per_field", fields: {name: median | identical | mode}}', PATH)
+  const checked = fieldsOf(fields)
+  return checked.ok ? ok({ mode: 'per_field', fields: checked.value }) : checked
 }
 
 export function callHash (method: string, url: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {
-  MAX_RESPONSE_VOTE_BODY_BYTES, callHash, createEnvelope, decodeEnvelope, encodeEnvelope, generateKeyPair, responseConsensusOf,
+  MAX_CONSENSUS_FIELDS, MAX_RESPONSE_VOTE_BODY_BYTES, callHash, createEnvelope, decodeEnvelope, encodeEnvelope, generateKeyPair, responseConsensusOf,
   responseDigest, sha256Hex, validatePayload, type ResponseVotePayload
 } from '../index.js'
 
@@ -41,10 +41,36 @@ describe('protocol/response-vote', () => {
     assert.equal(check(digestOnly), 'ok')
   })
 
-  it('params.response_consensus: absent is none, "identical" is the mode, anything else is refused by name', () => {
+  it('params.response_consensus: absent is none; identical and median as a string or {mode}; per_field with its fields', () => {
     assert.deepEqual(responseConsensusOf(undefined), { ok: true, value: null })
-    assert.deepEqual(responseConsensusOf({ response_consensus: 'identical' }), { ok: true, value: 'identical' })
-    const bad = responseConsensusOf({ response_consensus: 'median' })
-    assert.ok(!bad.ok && bad.error.message.includes('params.response_consensus'))
+    assert.deepEqual(responseConsensusOf({ response_consensus: 'identical' }), { ok: true, value: { mode: 'identical' } })
+    assert.deepEqual(responseConsensusOf({ response_consensus: 'median' }), { ok: true, value: { mode: 'median' } })
+    assert.deepEqual(responseConsensusOf({ response_consensus: { mode: 'median' } }), { ok: true, value: { mode: 'median' } })
+    const fields = { price: 'median', source: 'mode', unit: 'identical' }
+    assert.deepEqual(responseConsensusOf({ response_consensus: { mode: 'per_field', fields } }), { ok: true, value: { mode: 'per_field', fields } })
+  })
+
+  it('params.response_consensus: every malformed spec is refused with the field named', () => {
+    const refused = (spec: unknown): string => {
+      const r = responseConsensusOf({ response_consensus: spec })
+      assert.ok(!r.ok, `${JSON.stringify(spec)} was accepted`)
+      return r.error.message
+    }
+    assert.match(refused('majority'), /^params\.response_consensus: must be one of identical, median, per_field/)
+    assert.match(refused(7), /^params\.response_consensus: /)
+    assert.match(refused(['median']), /^params\.response_consensus: /)
+    assert.match(refused({ mode: 'mean' }), /^params\.response_consensus\.mode: must be one of/)
+    assert.match(refused({ mode: 'median', extra: 1 }), /^params\.response_consensus: unknown field "extra"/)
+    assert.match(refused({ mode: 'median', fields: { a: 'median' } }), /^params\.response_consensus\.fields: only per_field/)
+    assert.match(refused('per_field'), /^params\.response_consensus: per_field needs its fields/)
+    assert.match(refused({ mode: 'per_field' }), /^params\.response_consensus\.fields: expected an object/)
+    assert.match(refused({ mode: 'per_field', fields: {} }), /^params\.response_consensus\.fields: must name at least one field/)
+    assert.match(refused({ mode: 'per_field', fields: { price: 'mean' } }), /^params\.response_consensus\.fields\.price: must be one of median, identical, mode/)
+    assert.match(refused({ mode: 'per_field', fields: { 'a b': 'mode' } }), /^params\.response_consensus\.fields: field name "a b" must be 1\.\.32 characters/)
+    assert.match(refused({ mode: 'per_field', fields: { 'a.b': 'mode' } }), /^params\.response_consensus\.fields: field name "a\.b"/)
+    assert.match(refused({ mode: 'per_field', fields: { ['x'.repeat(33)]: 'mode' } }), /^params\.response_consensus\.fields: field name "x{33}"/)
+    assert.match(refused({ mode: 'per_field', fields: JSON.parse('{"__proto__": "mode"}') }), /^params\.response_consensus\.fields: field name "__proto__"/)
+    const many = Object.fromEntries(Array.from({ length: MAX_CONSENSUS_FIELDS + 1 }, (_, i) => [`f${i}`, 'mode']))
+    assert.match(refused({ mode: 'per_field', fields: many }), new RegExp(`^params\\.response_consensus\\.fields: at most ${MAX_CONSENSUS_FIELDS} fields`))
   })
 })

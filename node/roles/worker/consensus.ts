@@ -1,30 +1,36 @@
 /**
  * The node half of consensus-on-responses (protocol/response-vote.ts; the executor half is sandbox/exec/http/
- * consensus.ts). A run whose request says `params.response_consensus: "identical"` gets a round from open(): for
- * its n-th outside response the round gossips this worker's vote and waits for the others', and
+ * consensus.ts). A run whose request names `params.response_consensus` (identical, median or per_field) gets a round
+ * from open(): for its n-th outside response the round gossips this worker's vote and waits for the others', and
  *
  *  - a vote counts only if its envelope's signer is the registered key of the worker it names, and that worker
  *    is one of the request's primaries (the contract's assignment `assigned`, never the requester's choice);
  *  - per (request, worker, index) the first vote counts; a different later one is ignored and logged as
  *    equivocation (an equal one is a duplicate);
- *  - agreed once one digest has ≥ Q votes (Q > R/2, so it is unique and the same for every replica that sees
- *    it); all R primaries voted and no digest at Q → { ok: false }: a refusal the guest sees and the result
- *    attests, the same on every replica; the deadline passing (a replica silent) → agree() throws: a local failure.
+ *  - identical: agreed once one digest has ≥ Q votes (Q > R/2, so it is unique and the same for every replica
+ *    that sees it, whichever votes it saw first); all R primaries voted and no digest at Q → { ok: false };
+ *  - median, per_field: decided once all R primaries voted, never on fewer (the median rule needs 2Q−1 ≥ R
+ *    candidates anyway, and a rule over a subset would depend on which votes arrived first), by protocol/
+ *    aggregation.ts over the bodies the votes carry (2xx only); no agreement → { ok: false };
+ *  - { ok: false } is a refusal the guest sees and the result attests, the same on every replica; the deadline
+ *    passing (a replica silent) → agree() throws: a local failure.
  *
  * Votes that arrive before this worker's run opens its round (a faster replica) wait in a buffer bounded in
- * bytes overall and per signer (p2p admits only registered signers, and only for requests that exist), oldest
- * request evicted first, and are checked when the round opens.
+ * bytes overall and per signer (p2p admits only registered signers, and only for requests that exist). When the
+ * overall bound is reached the signer holding the most loses its oldest vote first, so a flooder (or a coalition
+ * of them) evicts itself before it can evict a signer that holds less, i.e. an honest replica's few early votes.
  */
 import { base64 } from '@scure/base'
 import {
-  MAX_RESPONSE_VOTE_BODY_BYTES, agreeOnResponse, callHash, fromHex, responseDigest, sha256Hex, toHex,
-  type Envelope, type ExecutionRequest, type ResponseVotePayload
+  MAX_RESPONSE_VOTE_BODY_BYTES, callHash, responseDigest, sha256Hex,
+  type Envelope, type ExecutionRequest, type ResponseConsensusMode, type ResponseVotePayload
 } from '../../../protocol/index.js'
 import type { AgreedResponse, ResponseAgreement } from '../../../sandbox/exec/index.js'
 import type { OutlayerClient } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import type { Metrics } from '../../metrics.js'
 import type { MeshNode } from '../../p2p/index.js'
+import { decideResponse, type Decision } from './decide-response.js'
 
 /** What became of a vote; fixed, so safe as a metric label. */
 export type VoteOutcome =
@@ -56,15 +62,25 @@ export interface ConsensusRound extends ResponseAgreement { close: () => void }
 
 interface Vote { payload: ResponseVotePayload, sender: string }
 
-const sizeOf = (v: Vote): number => 512 + (v.payload.body?.length ?? 0)
+/** what the early-vote buffer holds now (tests, status) */
+export interface BufferUsage { bytes: number, votes: number, requests: number, bySender: Record<string, number> }
+
+/**
+ * A buffered vote's heap, for the caps: its body (base64, one byte a character) plus what the rest costs. Measured
+ * 2.1 KB of heap per small vote for a request of its own (the payload's strings, the vote and its Set entries);
+ * it was 512, which let 32 MiB of accounted small votes take 131 MiB.
+ */
+const VOTE_OVERHEAD_BYTES = 2560
+const sizeOf = (v: Vote): number => VOTE_OVERHEAD_BYTES + (v.payload.body?.length ?? 0)
 /** recently closed rounds whose late votes are dropped, not buffered */
 const CLOSED_KEPT = 256
 
 export class ResponseConsensus {
   private readonly rounds = new Map<string, Round>()
-  private readonly buffered = new Map<string, Vote[]>()
+  /** early votes by request, and the same votes by signer (both in arrival order) */
+  private readonly buffered = new Map<string, Set<Vote>>()
+  private readonly bufferedBySender = new Map<string, { bytes: number, votes: Set<Vote> }>()
   private bufferedBytes = 0
-  private readonly bufferedBySender = new Map<string, number>()
   private readonly closed = new Set<string>()
   private readonly counts: Partial<Record<VoteOutcome, number>> = {}
   private off: (() => void) | undefined
@@ -90,13 +106,21 @@ export class ResponseConsensus {
   /** how many votes ended each way (tests, status) */
   stats (): Partial<Record<VoteOutcome, number>> { return { ...this.counts } }
 
-  /** A round for this worker's run of the request; `signal` ends its waits (the request closed, the node stops). */
-  open (request: ExecutionRequest, signal?: AbortSignal): ConsensusRound {
+  bufferUsage (): BufferUsage {
+    let votes = 0
+    for (const list of this.buffered.values()) votes += list.size
+    const bySender = Object.fromEntries([...this.bufferedBySender].map(([sender, held]) => [sender, held.bytes]))
+    return { bytes: this.bufferedBytes, votes, requests: this.buffered.size, bySender }
+  }
+
+  /** A round for this worker's run of the request under `mode`; `signal` ends its waits (the request closed, the node stops). */
+  open (request: ExecutionRequest, mode: ResponseConsensusMode, signal?: AbortSignal): ConsensusRound {
     const id = request.request_id.toString()
     this.rounds.get(id)?.close()
     this.closed.delete(id)
     const round = new Round({
       request,
+      mode,
       contractId: this.components.client.contractId,
       me: this.components.client.accountId,
       options: this.options,
@@ -112,8 +136,7 @@ export class ResponseConsensus {
       }
     })
     this.rounds.set(id, round)
-    const early = this.buffered.get(id) ?? []
-    this.buffered.delete(id)
+    const early = [...this.buffered.get(id) ?? []]
     for (const v of early) { this.unbuffer(v); round.offer(v) }
     return round
   }
@@ -129,27 +152,43 @@ export class ResponseConsensus {
 
   private buffer (vote: Vote): void {
     const size = sizeOf(vote)
-    const held = this.bufferedBySender.get(vote.sender) ?? 0
+    const held = this.bufferedBySender.get(vote.sender)?.bytes ?? 0
     if (held + size > this.options.maxBufferedBytesPerSender || size > this.options.maxBufferedBytes) { this.count('dropped'); return }
     while (this.bufferedBytes + size > this.options.maxBufferedBytes) {
-      const [oldest, votes] = this.buffered.entries().next().value as [string, Vote[]]
-      this.buffered.delete(oldest)
-      for (const v of votes) { this.unbuffer(v); this.count('dropped') }
+      const oldest = this.largestHolder().votes.values().next().value as Vote
+      this.unbuffer(oldest)
+      this.count('dropped')
     }
-    const list = this.buffered.get(vote.payload.request_id) ?? []
-    this.buffered.set(vote.payload.request_id, list)
-    list.push(vote)
+    const id = vote.payload.request_id
+    const list = this.buffered.get(id) ?? new Set<Vote>()
+    this.buffered.set(id, list.add(vote))
+    const mine = this.bufferedBySender.get(vote.sender) ?? { bytes: 0, votes: new Set<Vote>() }
+    this.bufferedBySender.set(vote.sender, mine)
+    mine.votes.add(vote)
+    mine.bytes += size
     this.bufferedBytes += size
-    this.bufferedBySender.set(vote.sender, (this.bufferedBySender.get(vote.sender) ?? 0) + size)
     this.count('buffered')
   }
 
+  /** the signer holding the most buffered bytes (ties: the one that started holding first) */
+  private largestHolder (): { bytes: number, votes: Set<Vote> } {
+    let largest: { bytes: number, votes: Set<Vote> } | undefined
+    for (const held of this.bufferedBySender.values()) if (largest == null || held.bytes > largest.bytes) largest = held
+    return largest as { bytes: number, votes: Set<Vote> }
+  }
+
+  /** takes a vote out of the buffer (both indexes) */
   private unbuffer (vote: Vote): void {
     const size = sizeOf(vote)
     this.bufferedBytes -= size
-    const left = (this.bufferedBySender.get(vote.sender) ?? 0) - size
-    if (left > 0) this.bufferedBySender.set(vote.sender, left)
-    else this.bufferedBySender.delete(vote.sender)
+    const list = this.buffered.get(vote.payload.request_id)
+    list?.delete(vote)
+    if (list?.size === 0) this.buffered.delete(vote.payload.request_id)
+    const held = this.bufferedBySender.get(vote.sender)
+    if (held == null) return
+    held.votes.delete(vote)
+    held.bytes -= size
+    if (held.votes.size === 0) this.bufferedBySender.delete(vote.sender)
   }
 
   private count (outcome: VoteOutcome): void {
@@ -160,6 +199,7 @@ export class ResponseConsensus {
 
 interface RoundArgs {
   request: ExecutionRequest
+  mode: ResponseConsensusMode
   contractId: string
   me: string
   options: ResponseConsensusOptions
@@ -171,8 +211,6 @@ interface RoundArgs {
   signal: AbortSignal | undefined
   onClose: () => void
 }
-
-type Decision = { ok: true, agreed: AgreedResponse } | { ok: false, detail: string }
 
 class Round implements ConsensusRound {
   private readonly id: string
@@ -282,20 +320,10 @@ class Round implements ConsensusRound {
     }
   }
 
-  /** agreed, refused (every primary voted, no digest at Q), or null: wait for more votes */
+  /** agreed, refused, or null: wait for more votes (decide-response.ts) */
   private decide (index: number, digest: string, own: AgreedResponse): Decision | null {
-    const at = [...(this.votes.get(index)?.values() ?? [])]
-    const agreed = agreeOnResponse(at.map(v => ({ replica: v.worker_id, value: fromHex(v.digest) })), this.quorum, { mode: 'identical' })
-    if (agreed.ok) {
-      const winner = toHex(agreed.value)
-      if (winner === digest) return { ok: true, agreed: own }
-      const carrier = at.find(v => v.digest === winner && v.body != null)
-      // only a response over the vote's body cap travels by digest alone: we cannot continue with bytes we never saw
-      if (carrier?.body == null) throw new Error(`response ${index} of request ${this.id}: the agreed response is over ${MAX_RESPONSE_VOTE_BODY_BYTES} bytes and not ours`)
-      return { ok: true, agreed: { status: carrier.status, contentType: carrier.content_type ?? null, body: base64.decode(carrier.body) } }
-    }
-    if (at.length >= this.replicas) return { ok: false, detail: `all ${this.replicas} assigned workers voted on response ${index}: ${agreed.detail}` }
-    return null
+    const votes = [...(this.votes.get(index)?.values() ?? [])]
+    return decideResponse({ votes, own: { digest, response: own }, replicas: this.replicas, quorum: this.quorum, mode: this.args.mode, index, requestId: this.id })
   }
 
   private async wait (ms: number): Promise<void> {

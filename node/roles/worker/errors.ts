@@ -25,8 +25,6 @@ export type WorkerErrorCode =
   | 'PROJECT_UNKNOWN'
   /** the request names secrets and the keystore nodes did not release them to this worker: local, retried */
   | 'SECRETS_UNAVAILABLE'
-  /** `params.response_consensus` names a mode this node does not know (the same on every replica: skipped, not run) */
-  | 'CONSENSUS_UNSUPPORTED'
   /**
    * the executor refused the module before it ran (sandbox AdmissionError, or any error it marks
    * `retryable: false`): deterministic, so skipped once and never parsed again; the message starts with its reason

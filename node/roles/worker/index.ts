@@ -29,7 +29,7 @@ export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
 export { accessorOf, secretsFor, type SecretsQuery, type SecretsSource } from './secrets.js'
 export type { Worker, WorkerStatus } from './worker.js'
 export { WorkerJobs, type Job, type JobNote, type JobState } from './jobs.js'
-export { ResponseConsensus, DEFAULT_RESPONSE_CONSENSUS, type ConsensusRound, type ResponseConsensusOptions, type VoteOutcome } from './consensus.js'
+export { ResponseConsensus, DEFAULT_RESPONSE_CONSENSUS, type ConsensusRound, type ResponseConsensusOptions, type VoteOutcome, type BufferUsage } from './consensus.js'
 
 /**
  * A dishonest worker, for sim/ and tests only (the node never sets one itself): what a byzantine operator could

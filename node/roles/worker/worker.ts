@@ -8,17 +8,18 @@
  * its commit back from get_assignment first) and never loses a reveal (reconciliation repeats it).
  */
 import { EventEmitter } from 'node:events'
-import { responseConsensusOf, sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
+import { sourceKind, type AttestationPayload, type ExecutionRequest, type ExecutionResult, type SourceKind, type TaskPayload, type TranscriptEntry } from '../../../protocol/index.js'
 import { ArtifactError } from '../../artifacts/index.js'
 import { ChainError, type ChainWatcherEvents } from '../../chain/index.js'
 import type { Logger } from '../../log.js'
 import { guardedLookUp } from '../gossip-lookup.js'
 import { attest } from './attest.js'
 import { compileOnlyResult, isCompileOnly } from './compile-only.js'
-import { DEFAULT_RESPONSE_CONSENSUS, ResponseConsensus, type VoteOutcome } from './consensus.js'
+import { DEFAULT_RESPONSE_CONSENSUS, ResponseConsensus, type BufferUsage, type VoteOutcome } from './consensus.js'
 import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { RevealFallback } from './reveal-fallback.js'
+import { runParamsOf, type RunParams } from './run-params.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
 import { WorkerJobs, type Job } from './jobs.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -123,6 +124,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** what became of the response votes this worker received (consensus runs) */
   consensusStats (): Partial<Record<VoteOutcome, number>> { return this.consensus.stats() }
+
+  /** what the early-vote buffer holds (tests, status) */
+  consensusBuffer (): BufferUsage { return this.consensus.bufferUsage() }
 
   /** every job not yet resolved or skipped, in id order (the /status jobs) */
   async openJobs (): Promise<Job[]> { return await this.jobStore.open() }
@@ -288,12 +292,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const input = compileOnly ? '' : await this.input(request)
       if (signal.aborted) return
       const limits = request.resource_limits
-      const consensus = responseConsensusOf(request.params)
-      if (!consensus.ok) throw new WorkerError('CONSENSUS_UNSUPPORTED', consensus.error.message)
+      const params = runParamsOf(request)
+      if (!params.ok) this.log.info({ requestId: id, reason: params.message }, 'params refused: attesting the refusal, nothing runs')
       // the secrets live in this call only: not stored, logged, gossiped or attested (roles/worker/secrets.ts)
-      const run = async (env: Record<string, string> | undefined): Promise<ExecutionResult> => {
+      const run = async ({ consensus, http }: RunParams, env: Record<string, string> | undefined): Promise<ExecutionResult> => {
         // consensus-on-responses: the run's outside responses are agreed with the other primaries (consensus.ts)
-        const round = consensus.value != null ? this.consensus.open(request, signal) : undefined
+        const round = consensus != null ? this.consensus.open(request, consensus, signal) : undefined
         try {
           return await execute(code.wasm, {
             input,
@@ -303,6 +307,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
             seed: request.seed,
             timestampNs: request.timestamp_ns,
             ...(env != null ? { env } : {}),
+            // the hosts and caps the request grants, added to the program's manifest by the executor
+            ...(http != null ? { http } : {}),
             ...(round != null ? { responseAgreement: round } : {})
           })
         } finally {
@@ -311,7 +317,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       const result = compileOnly
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
-        : await run(await secretsFor(request, this.components.secrets, signal))
+        : !params.ok
+            ? params.refusal
+            : await run(params.params, await secretsFor(request, this.components.secrets, signal))
           .catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
       if (signal.aborted) return
       const behaviour = this.init.behaviour

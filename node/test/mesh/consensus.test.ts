@@ -12,7 +12,7 @@
 import { strict as assert } from 'node:assert'
 import {
   callHash, createEnvelope, encodeEnvelope, generateKeyPair, gossipTopic, parseSecretKey, responseDigest, sha256Hex,
-  type AttestationPayload, type ResponseVotePayload
+  type ResponseVotePayload
 } from '../../../protocol/index.js'
 import { createHttpFetcher } from '../../../sandbox/exec/http/fetcher.js'
 import type { HttpFetcher } from '../../../sandbox/exec/http/exchange.js'
@@ -24,7 +24,7 @@ import type { GossipValidationCode, MeshNode } from '../../p2p/index.js'
 import type { VoteOutcome, Worker } from '../../roles/worker/index.js'
 import { startLocalMesh, type LocalMesh } from '../../testing/local-mesh.js'
 import { startAttacker } from '../p2p/attacker.js'
-import { waitFor } from './helpers.js'
+import { recordReveals, stopAll, waitFor } from './helpers.js'
 
 const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 }
 const CONSENSUS = { response_consensus: 'identical' }
@@ -47,7 +47,7 @@ describe('mesh: consensus-on-responses over gossip', function () {
   let wasm: { url: string, hash: string }
   let plan: Plan
   let earlier: string | undefined
-  const attested: Array<Array<AttestationPayload & { node: number }>> = []
+  let reveals: ReturnType<typeof recordReveals>
 
   /** The real fetcher; the URL asked stays in the transcript, the plan decides which server answers. */
   function nodeFetcher (node: number): HttpFetcher {
@@ -81,16 +81,9 @@ describe('mesh: consensus-on-responses over gossip', function () {
       commitWindowBlocks: 75,
       overrides: i => ({ execute: async (code, opts) => await executors[i]!.execute(code, { ...opts, http: { allowedHosts: ['127.0.0.1'], allowHttp: true } }) })
     })
-    mesh.nodes.forEach((node, i) => {
-      attested[i] = []
-      node!.worker!.on('result:attested', ({ attestation }) => { attested[i]!.push({ ...attestation, node: i }) })
-    })
+    reveals = recordReveals(mesh)
   })
-  after(async () => {
-    await mesh?.stop()
-    await Promise.all(executors.map(async e => { await e.close() }))
-    await Promise.all(servers.map(async s => { await s.close() }))
-  })
+  after(async () => { await stopAll({ mesh, executors, servers }) })
 
   const worker = (i: number): Worker => mesh.nodes[i]!.worker!
   const node = (i: number): MeshNode => mesh.nodes[i]!.mesh
@@ -98,9 +91,6 @@ describe('mesh: consensus-on-responses over gossip', function () {
   const votes = (i: number, outcome: VoteOutcome): number => worker(i).consensusStats()[outcome] ?? 0
   const refusedOnResponses = (code: GossipValidationCode): number => mesh.nodes.reduce((n, m) => n + (m!.mesh.getStats().gossip.responses.refused[code] ?? 0), 0)
   const priceUrl = (): string => `${honest.url}/price`
-  /** each node's reveal of the request (a reveal is emitted again when it is repeated: the first per node) */
-  const reveals = (requestId: string): Array<AttestationPayload & { node: number }> =>
-    attested.map(list => list.find(a => a.request_id === requestId)).filter(a => a != null)
   const bodyOf = (output: unknown): string => Buffer.from((output as { body_base64: string }).body_base64, 'base64').toString()
 
   async function run (replicas: number): Promise<{ requestId: string, output: unknown }> {

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { logsOf, createBlockFeed } from '../../chain/index.js'
 import { saveConfig, type NodeConfig } from '../../config.js'
+import type { AttestationPayload } from '../../../protocol/index.js'
+import type { LocalMesh } from '../../testing/local-mesh.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -15,6 +17,24 @@ export async function waitFor<T> (check: () => T | undefined | false | Promise<T
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 100))
   }
+}
+
+/** Records every node's reveals as its worker emits them; the function gives each node's first reveal of a request. */
+export function recordReveals (mesh: LocalMesh): (requestId: string) => Array<AttestationPayload & { node: number }> {
+  const attested = mesh.nodes.map((node, i) => {
+    const list: Array<AttestationPayload & { node: number }> = []
+    node!.worker!.on('result:attested', ({ attestation }) => { list.push({ ...attestation, node: i }) })
+    return list
+  })
+  // a reveal is emitted again when it is repeated: the first per node
+  return requestId => attested.map(list => list.find(a => a.request_id === requestId)).filter(a => a != null)
+}
+
+/** Tears down what a mesh test with its own executors and servers started: the mesh first, then what it used. */
+export async function stopAll ({ mesh, executors = [], servers = [] }: { mesh: LocalMesh | undefined, executors?: Array<{ close: () => Promise<void> }>, servers?: Array<{ close: () => Promise<void> }> }): Promise<void> {
+  await mesh?.stop()
+  await Promise.all(executors.map(async e => { await e.close() }))
+  await Promise.all(servers.map(async s => { await s.close() }))
 }
 
 export interface ChildNode {

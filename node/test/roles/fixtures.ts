@@ -18,9 +18,9 @@ export class GossipBus implements Pick<MeshNode, 'publish' | 'on'> {
     return 1
   }
 
-  /** a message from another peer (roles read the payload only; the envelope was p2p's to check) */
-  deliver<T extends MessageType> (type: T, payload: PayloadOf<T>): void {
-    for (const h of this.handlers.get(type) ?? []) void (h as EnvelopeHandler<T>)(payload, {} as Envelope<T>, 'peer')
+  /** a message from another peer (roles read the payload and its signer only; the envelope was p2p's to check) */
+  deliver<T extends MessageType> (type: T, payload: PayloadOf<T>, sender?: string): void {
+    for (const h of this.handlers.get(type) ?? []) void (h as EnvelopeHandler<T>)(payload, { sender } as Envelope<T>, 'peer')
   }
 
   on<T extends MessageType> (type: T, handler: EnvelopeHandler<T>): () => void {

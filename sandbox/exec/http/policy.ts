@@ -2,7 +2,12 @@
  * Which outside HTTP a run may make, and how much. The allowlist is exact hostnames (no wildcards, no ports
  * implied): the union of what the program declares in its manifest (manifest.ts, covered by the wasm hash) and
  * what the request adds. Every cap is consensus: a request over one is refused the same way on every replica.
+ * The defaults and the hostname rule are protocol/http-params.ts (a request's `params.http` is checked there).
  */
+import { HTTP_DEFAULTS, isHostname } from '../../../protocol/http-params.js'
+
+export { HTTP_DEFAULTS, isHostname }
+
 export interface HttpPolicy {
   /** exact hostnames, lowercase */
   allowedHosts: string[]
@@ -16,27 +21,12 @@ export interface HttpPolicy {
   timeoutMs: number
 }
 
-export const HTTP_DEFAULTS = {
-  allowHttp: false,
-  maxRequests: 16,
-  maxRequestBodyBytes: 1024 * 1024,
-  maxResponseBodyBytes: 4 * 1024 * 1024,
-  maxRedirects: 5,
-  timeoutMs: 30_000
-} as const
-
 /** Consensus: the fuel an exchange costs, so outside I/O is paid for in the attested fuel_used. */
 export const HTTP_FUEL = {
   perRequest: 1_000_000n,
   /** per byte of request body and of response body */
   perByte: 16n
 } as const
-
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
-
-export function isHostname (host: string): boolean {
-  return HOSTNAME.test(host)
-}
 
 export type PolicyResult = { ok: true, policy: HttpPolicy } | { ok: false, error: string }
 
