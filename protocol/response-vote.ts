@@ -16,22 +16,16 @@ import { fail, ok, type Result } from './errors.js'
 import { concatBytes, sha256Hex, toBytes } from './hash.js'
 import { DOMAIN } from './ids.js'
 import { canonicalBytes } from './jcs.js'
+import { PER_FIELD, type FieldRule } from './per-field.js'
 import { validateAccountId } from './near.js'
 import { base64, hex, int, object, oneOf, optional, str, type Check } from './validate.js'
 
 /** the consensus modes a request may name in `params.response_consensus` */
 export const RESPONSE_CONSENSUS_MODES = ['identical', 'median', 'per_field'] as const
 export type ResponseConsensusMode = AggregationMode
-/**
- * fields a per_field spec may name, and their names: the same caps as the contract's per_field spec for outputs
- * (h-pf's protocol/per-field.ts PER_FIELD, not on main yet: once it is, `fieldSpecError` replaces fieldsOf's checks)
- */
-export const MAX_CONSENSUS_FIELDS = 16
-/** a per_field rule, read off AggregationMode (the type's home moves with h-pf's per-field.ts) */
-type FieldRule = Extract<AggregationMode, { mode: 'per_field' }>['fields'][string]
+/** fields a per_field spec may name, and their names: the contract's per_field caps (protocol/per-field.ts) */
+export const MAX_CONSENSUS_FIELDS = PER_FIELD.maxFields
 const FIELD_RULES = ['median', 'identical', 'mode'] as const satisfies readonly FieldRule[]
-/** a top-level key of the response object; `__proto__` is refused so no replica builds a result through it */
-const FIELD_NAME = /^[A-Za-z0-9_]{1,32}$/
 
 /** the largest body carried in a vote: the contract's output cap, like an attestation's inline output */
 export const MAX_RESPONSE_VOTE_BODY_BYTES = 256 * 1024
@@ -64,7 +58,8 @@ function fieldsOf (v: unknown): Result<Record<string, FieldRule>> {
   if (entries.length > MAX_CONSENSUS_FIELDS) return fail('TOO_LARGE', `at most ${MAX_CONSENSUS_FIELDS} fields`, path)
   const fields: Record<string, FieldRule> = {}
   for (const [name, rule] of entries) {
-    if (!FIELD_NAME.test(name) || name === '__proto__') return fail('INVALID', `field name ${JSON.stringify(name.slice(0, 40))} must be 1..32 characters of A-Z a-z 0-9 _`, path)
+    // `__proto__` is refused so no replica builds a result through it
+    if (!PER_FIELD.name.test(name) || name === '__proto__') return fail('INVALID', `field name ${JSON.stringify(name.slice(0, 40))} must be 1..32 characters of A-Z a-z 0-9 _`, path)
     const r = oneOf(FIELD_RULES)(rule, `${path}.${name}`)
     if (!r.ok) return r
     fields[name] = r.value
