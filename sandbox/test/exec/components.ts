@@ -3,7 +3,7 @@
  * one JS component of the suite. Building it takes ~25 s (once per clone: .cache/components, keyed by its
  * sources) and preparing it ~20 s (13 MB, one 14 MB core), so the probe is prepared once per version of the
  * executor's sources (.cache/test-prepared) and `seedProbe(cacheDir)` copies that into a test's own cache.
- * prepare.test.ts alone prepares it from nothing, on purpose.
+ * examples-ai.test.ts prepares its JS component (the same size) from nothing, on purpose.
  */
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, readdir, rm } from 'node:fs/promises'
