@@ -21,6 +21,7 @@ import { NEAR, assignedWorkers, call, request, type Worker } from '../contract/t
 import { GroupCache, RecordCache, fetchSecrets } from '../node/roles/keystore/index.js'
 import { NETWORK, dkgAndPublish, startKeystoreWorld } from '../node/test/keystore/helpers.js'
 import { randomBytes } from '@noble/hashes/utils.js'
+import { startCpuProfile, type CpuSummary } from './bench-profile.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REQUESTS = 4
@@ -69,6 +70,8 @@ async function measure (threshold: number, members: number): Promise<Record<stri
     const baseline_ms: number[] = []
     // process CPU during the releases: members, worker and chain share this one process, so their work adds up
     let releaseCpuMs = 0
+    // BENCH_KEYSTORE_PROFILE=1: where the releases' main-thread CPU goes (the baseline reads are sampled too)
+    const profile = process.env.BENCH_KEYSTORE_PROFILE === '1' ? await startCpuProfile() : undefined
     for (let round = 0; round < ROUNDS; round++) {
       for (const { id, worker } of ids) {
         const cpu0 = process.cpuUsage()
@@ -89,6 +92,8 @@ async function measure (threshold: number, members: number): Promise<Record<stri
         plain.fill(0)
       }
     }
+    const where: CpuSummary | undefined = await profile?.stop()
+    if (where != null) log(`${threshold}-of-${members} profile: ${JSON.stringify(where, null, 1)}`)
     const t = summary(threshold_ms)
     const b = summary(baseline_ms)
     log(`${threshold}-of-${members}: threshold p50 ${t.p50_ms} ms p99 ${t.p99_ms} ms; single-key baseline p50 ${b.p50_ms} ms p99 ${b.p99_ms} ms`)

@@ -1,21 +1,22 @@
 /**
  * The worker's side of a release: ask every keystore member in parallel (while reading the secrets record),
- * open each sealed answer with the one-time reply key, and as soon as t partials are in, combine them and
+ * open each sealed answer with the one-time X25519 reply key (reply.ts), and as soon as t partials are in, combine them and
  * decrypt. The combination is checked by the blob's AEAD tag: a wrong partial gives another key and the tag
  * fails, so the DLEQ proofs are verified only then (or for every answer with `waitForAll`), each failing one
  * blamed on its member, and the verified partials combined once t of them are in. Nothing here logs or stores a
- * secret; the reply key, the partials and the plaintext bytes are zeroed before returning (the returned strings
- * cannot be: JavaScript strings are immutable; the caller drops them after the run).
+ * secret; the partials and the plaintext bytes are zeroed before returning (the returned strings cannot be:
+ * JavaScript strings are immutable; the caller drops them after the run), and the one-time reply key is an
+ * OpenSSL key object dropped with this call (it opens only this call's replies).
  *
  * The group (members, threshold, verifying shares) comes from a GroupCache kept across releases: a member
  * answering with a newer group version, or refusing with NO_SHARE, makes the worker read the group again and
  * try once more.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import type { KeyPair } from '../../../protocol/index.js'
 import {
-  Point, combinePartials, decryptSecrets, open, scalarFromWide, verifyPartial, accessorKey,
+  combinePartials, decryptSecrets, verifyPartial, accessorKey,
   SecretsError, type Accessor
 } from '../../../protocol/secrets/index.js'
 import type { KeystoreChain } from './chain.js'
@@ -24,6 +25,7 @@ import type { KeystoreGroup } from './group.js'
 import { GroupCache } from './group-cache.js'
 import { RecordCache, type CachedRecord } from './record-cache.js'
 import type { KeystoreLibp2p } from './index.js'
+import { newReplyKey, openReply } from './reply.js'
 import { exchange, keystoreProtocol, releaseContext, replyLabel, signRelease, type ReleaseRequest } from './wire.js'
 
 export interface FetchSecretsArgs {
@@ -90,8 +92,7 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
   const key = { owner: args.owner, accessor: args.accessor, profile: args.profile }
   let record: Promise<CachedRecord> = records.get(key)
   record.catch(() => {})
-  const w = scalarFromWide(randomBytes(64))
-  const W = Point.BASE.multiply(w).toBytes()
+  const reply = newReplyKey()
   const request: ReleaseRequest = {
     network: args.network,
     contract_id: args.chain.contractId,
@@ -100,7 +101,7 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
     owner: args.owner,
     accessor: args.accessor,
     profile: args.profile,
-    reply_key: bytesToHex(W)
+    reply_key: bytesToHex(reply.publicKey)
   }
   const signature = signRelease(request, args.workerKey)
   const ctx = releaseContext(request)
@@ -168,8 +169,8 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
       if (a.version != null && a.version > group.version) { newerGroup = true; return }
       if (a.identifier !== identifier || a.sealed == null) { blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }
       let body: Uint8Array
-      try { body = open(w, replyLabel(ctx), Buffer.from(a.sealed, 'base64'), W) } catch (err) {
-        if (!(err instanceof SecretsError)) throw err
+      try { body = openReply(reply, replyLabel(ctx), Buffer.from(a.sealed, 'base64')) } catch (err) {
+        if (!(err instanceof KeystoreError)) throw err
         blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return
       }
       if (body.length !== 96) { body.fill(0); blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }

@@ -9,13 +9,14 @@ import { lpStream } from '@libp2p/utils'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { PeerRateLimiter } from '../../p2p/transfer/rate-limit.js'
 import {
-  decodePoint, decodeScalar, parseEcies, provePartial, seal, type KeystoreShare, type Point
+  decodePoint, decodeScalar, parseEcies, provePartial, type KeystoreShare, type Point
 } from '../../../protocol/secrets/index.js'
 import { checkRelease } from './checks.js'
 import { DkgRun, type DkgRunArgs } from './dkg-run.js'
 import { KeystoreError } from './errors.js'
 import { GroupCache } from './group-cache.js'
 import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.js'
+import { sealReply } from './reply.js'
 import { loadShare, saveShare } from './share-store.js'
 import { MAX_FRAME_BYTES, decodeMessage, encodeFrame, keystoreProtocol, releaseContext, replyLabel, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
 
@@ -172,7 +173,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     const body = new Uint8Array(96)
     body.set(partial, 0)
     body.set(proof, 32)
-    const sealed = seal(hexToBytes(r.reply_key), replyLabel(ctx), body)
+    const sealed = sealReply(hexToBytes(r.reply_key), replyLabel(ctx), body)
     body.fill(0)
     this.emit('release:granted', { requestId: r.request_id, workerId: r.worker_id })
     this.log.info({ requestId: r.request_id, workerId: r.worker_id }, 'partial released')

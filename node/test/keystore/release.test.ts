@@ -13,6 +13,7 @@ import { NEAR, assignedWorkers, call, commit, ok, resolve, responseOf, request, 
 import { GroupCache, KeystoreError, RecordCache, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
 import { connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
 import { filesUnder } from '../files.js'
+import { newReplyKey } from '../../roles/keystore/reply.js'
 
 const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 const HASH = 'cd'.repeat(32)
@@ -252,7 +253,7 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     const id = await newRequest('default')
     // one raw exchange, to see the answer frame as the network carries it
     const me = await primary(id)
-    const req = { network: NETWORK, contract_id: w.contractId, request_id: String(id), worker_id: me.id, owner: owner().accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(Point.BASE.multiply(99n).toBytes()) }
+    const req = { network: NETWORK, contract_id: w.contractId, request_id: String(id), worker_id: me.id, owner: owner().accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(newReplyKey().publicKey) }
     const answer = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, me.key) }, AbortSignal.timeout(5_000))
     assert.ok(answer.ok && answer.value.ok)
     frames.push(JSON.stringify(answer.value), JSON.stringify(req))
