@@ -17,7 +17,8 @@ import { KeystoreError } from './errors.js'
 import { GroupCache } from './group-cache.js'
 import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.js'
 import { sealReply } from './reply.js'
-import { loadShare, saveShare } from './share-store.js'
+import { ReshareRun, type ReshareOutcome, type ReshareRunArgs } from './reshare-run.js'
+import { eraseShare, loadShare, promoteShare, saveShare } from './share-store.js'
 import { MAX_FRAME_BYTES, decodeMessage, encodeFrame, keystoreProtocol, releaseContext, replyLabel, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
 
 /**
@@ -41,12 +42,18 @@ class BlobCache {
   clear (): void { for (const e of this.map.values()) e.partial?.fill(0); this.map.clear() }
 }
 
-export interface KeystoreStatus { hasShare: boolean, identifier?: string, groupKey?: string, dkgRunning: boolean }
+export interface KeystoreStatus { hasShare: boolean, identifier?: string, groupKey?: string, dkgRunning: boolean, reshareRunning: boolean, reshared: boolean }
+
+/** What confirmReshare did: took the new share, erased the old one as a member leaving, or nothing (not published yet) */
+export type ReshareConfirmation = 'joined' | 'left' | 'unconfirmed'
 
 export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   readonly protocol: string
   private share: KeystoreShare | null = null
   private dkg: DkgRun | undefined
+  private reshare: ReshareRun | undefined
+  /** a resharing's outcome waiting for its group on chain: the new share (null: this node leaves) and the version */
+  private pending: { next: KeystoreShare | null, version: number, groupKey: string } | undefined
   private readonly groups: GroupCache
   /** E with a precomputed table and D = s·E, per blob: the proof's k·E is cheap, s·E made once per record */
   private readonly blobs = new BlobCache()
@@ -66,6 +73,8 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   async start (): Promise<void> {
     if (this.started) return
     this.share = await loadShare(this.init.dataDir, this.init.nodeKey.secretKey)
+    const next = await loadShare(this.init.dataDir, this.init.nodeKey.secretKey, 'next')
+    if (next != null) this.pending = { next, version: 0, groupKey: bytesToHex(next.groupKey) }
     await this.components.libp2p.handle(this.protocol, (stream, connection) => { void this.serve(stream, connection) }, { maxInboundStreams: 64 })
     this.started = true
     this.log.info({ hasShare: this.share != null, identifier: this.share?.identifier }, 'keystore started')
@@ -77,11 +86,13 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     await Promise.resolve(this.components.libp2p.unhandle(this.protocol)).catch(() => {})
     this.share?.share.fill(0)
     this.share = null
+    this.pending?.next?.share.fill(0)
+    this.pending = undefined
     this.blobs.clear()
   }
 
   status (): KeystoreStatus {
-    return { hasShare: this.share != null, identifier: this.share?.identifier, groupKey: this.share != null ? bytesToHex(this.share.groupKey) : undefined, dkgRunning: this.dkg != null }
+    return { hasShare: this.share != null, identifier: this.share?.identifier, groupKey: this.share != null ? bytesToHex(this.share.groupKey) : undefined, dkgRunning: this.dkg != null, reshareRunning: this.reshare != null, reshared: this.pending != null }
   }
 
   /**
@@ -89,7 +100,7 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
    * success the share is sealed to disk and replaces any previous one; on failure nothing changes.
    */
   async runDkg (args: DkgRunArgs): Promise<{ groupKey: Uint8Array, verifyingShares: Record<string, Uint8Array>, identifier: string }> {
-    if (this.dkg != null) throw new KeystoreError('DKG_FAILED', 'a DKG run is already in progress on this node')
+    if (this.dkg != null || this.reshare != null) throw new KeystoreError('DKG_FAILED', 'a DKG or resharing is already running on this node')
     const run = new DkgRun(this.components.libp2p, this.protocol, args)
     this.dkg = run
     try {
@@ -108,6 +119,58 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     } finally {
       this.dkg = undefined
     }
+  }
+
+  /**
+   * Runs one resharing session with the other participants (dealers and new members, all with the same
+   * arguments). On success the new share (if this node is a new member) is sealed as share.next.json and kept
+   * pending: the old share keeps serving until the new group is on chain (confirmReshare). On failure nothing
+   * changes and the session can be rerun under a new name.
+   */
+  async runReshare (args: ReshareRunArgs): Promise<Omit<ReshareOutcome, 'next'>> {
+    if (this.dkg != null || this.reshare != null) throw new KeystoreError('RESHARE_FAILED', 'a DKG or resharing is already running on this node')
+    const run = new ReshareRun(this.components.libp2p, this.protocol, args, this.components.libp2p.peerId.toString(), this.components.deal)
+    this.reshare = run
+    try {
+      const { next, ...outcome } = await run.run(this.share, this.init.nodeKey)
+      if (next != null) await saveShare(this.init.dataDir, this.init.nodeKey.secretKey, next, 'next')
+      this.pending?.next?.share.fill(0)
+      this.pending = { next, version: outcome.version, groupKey: outcome.group.group_key }
+      this.emit('reshare:done', { session: args.session, version: outcome.version })
+      return outcome
+    } catch (err) {
+      const e = err instanceof KeystoreError ? err : new KeystoreError('RESHARE_FAILED', (err as Error).message, { cause: err })
+      this.emit('reshare:failed', { session: args.session, message: e.message })
+      throw e
+    } finally {
+      this.reshare = undefined
+    }
+  }
+
+  /**
+   * Once the published group is the resharing's (read from this node's own chain view): a new member's new
+   * share replaces the old one, a member leaving erases its share; the old share is zeroed and erased on disk.
+   */
+  async confirmReshare (): Promise<ReshareConfirmation> {
+    const pending = this.pending
+    if (pending == null) return 'unconfirmed'
+    this.groups.invalidate()
+    const group = await this.groups.get()
+    if (group == null || group.version < pending.version || bytesToHex(group.groupKey) !== pending.groupKey) return 'unconfirmed'
+    const next = pending.next
+    const published = next != null ? group.verifyingShares.get(next.identifier) : undefined
+    const joined = next != null && published != null && group.identifierOfPeer.get(this.components.libp2p.peerId.toString()) === next.identifier &&
+      bytesToHex(published) === bytesToHex(next.verifyingShares[next.identifier]!)
+    if (next != null && !joined) return 'unconfirmed'
+    if (joined) await promoteShare(this.init.dataDir)
+    else await eraseShare(this.init.dataDir)
+    this.share?.share.fill(0)
+    this.share = joined ? next : null
+    this.pending = undefined
+    this.blobs.clear()
+    const outcome = joined ? 'joined' : 'left'
+    this.log.info({ version: group.version, outcome }, 'resharing confirmed; old share erased')
+    return outcome
   }
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
@@ -140,6 +203,12 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
         return refusal(e)
       }
     }
+    if (m.kind === 'reshare1' || m.kind === 'reshare2' || m.kind === 'reshare3') {
+      const reshare = this.reshare
+      if (reshare == null || reshare.args.session !== m.session) return refusal(new KeystoreError('RESHARE_FAILED', `no resharing session ${m.session} running here`))
+      const refused = reshare.accept(m, peer)
+      return refused != null ? refusal(new KeystoreError('BAD_MESSAGE', refused)) : { ok: true }
+    }
     const run = this.dkg
     if (run == null || run.args.session !== m.session) return refusal(new KeystoreError('DKG_FAILED', `no DKG session ${m.session} running here`))
     if (!run.isMember(m.from, peer)) return refusal(new KeystoreError('BAD_MESSAGE', `peer ${peer} is not member ${m.from} of session ${m.session}`))
@@ -149,11 +218,13 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   }
 
   private async release (r: ReleaseRequest, signature: string): Promise<KeystoreAnswer> {
-    const share = this.share
-    if (share == null) throw new KeystoreError('NO_SHARE', 'this keystore node holds no share')
     const { record, groupVersion } = await checkRelease(this.components.chain, this.init.network, r, signature)
     // the group is read again only when the release view shows a newer version (a rotation)
-    const group = await this.groups.atLeast(groupVersion)
+    let group = await this.groups.atLeast(groupVersion)
+    // a resharing's group on chain before anyone confirmed it here: take the new share now
+    if (this.pending != null && group != null && group.version >= this.pending.version && await this.confirmReshare() !== 'unconfirmed') group = await this.groups.get()
+    const share = this.share
+    if (share == null) throw new KeystoreError('NO_SHARE', 'this keystore node holds no share')
     const published = group?.verifyingShares.get(share.identifier)
     if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey) || published == null || bytesToHex(published) !== bytesToHex(share.verifyingShares[share.identifier]!)) {
       throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
