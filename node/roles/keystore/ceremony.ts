@@ -39,10 +39,11 @@ export interface LocalMember {
   dataDir: string
 }
 
-export interface CeremonyArgs {
+/** What both ceremonies (DKG, resharing) are run with. */
+export interface CeremonyBase {
   network: string
-  members: CeremonyMember[]
   local: LocalMember[]
+  /** of the group being made */
   threshold: number
   session: string
   /** the whole run @default 120 s */
@@ -50,6 +51,10 @@ export interface CeremonyArgs {
   /** the members' chain view (their release handler is up during the run, like a started node's) */
   chain: KeystoreChain
   logger: Logger
+}
+
+export interface CeremonyArgs extends CeremonyBase {
+  members: CeremonyMember[]
 }
 
 const MAX_MEMBERS = 16

@@ -9,7 +9,7 @@ import { lpStream } from '@libp2p/utils'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { PeerRateLimiter } from '../../p2p/transfer/rate-limit.js'
 import {
-  decodePoint, decodeScalar, parseEcies, provePartial, type KeystoreShare, type Point
+  ECIES_VERSION, OVERHEAD_BYTES, SecretsError, decodePoint, decodeScalar, provePartial, type KeystoreShare, type Point
 } from '../../../protocol/secrets/index.js'
 import { checkRelease } from './checks.js'
 import { DkgRun, type DkgRunArgs } from './dkg-run.js'
@@ -229,13 +229,18 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey) || published == null || bytesToHex(published) !== bytesToHex(share.verifyingShares[share.identifier]!)) {
       throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
     }
-    let E: Uint8Array
-    try { E = parseEcies(Buffer.from(record.encrypted_secrets_base64, 'base64')).ephemeral } catch (err) {
+    // E is decoded (and so checked) only the first time this node sees the blob: BlobCache keeps it
+    const bytes = Buffer.from(record.encrypted_secrets_base64, 'base64')
+    const E = bytes.subarray(1, 33)
+    let blob: ReturnType<BlobCache['get']>
+    try {
+      if (bytes.length < OVERHEAD_BYTES || bytes[0] !== ECIES_VERSION) throw new SecretsError('MALFORMED', `a v${ECIES_VERSION} blob of at least ${OVERHEAD_BYTES} bytes`)
+      blob = this.blobs.get(E)
+    } catch (err) {
       throw new KeystoreError('DECRYPT_FAILED', `the stored blob is not a v1 secrets blob: ${(err as Error).message}`, { cause: err })
     }
     const ctx = releaseContext(r)
     const s = decodeScalar(share.share)
-    const blob = this.blobs.get(E)
     const custom = this.components.prove
     const { partial, proof } = custom != null
       ? custom(s, E, ctx)

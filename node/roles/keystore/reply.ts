@@ -31,11 +31,14 @@ export function newReplyKey (): ReplyKey {
   return { publicKey: rawPublicKey(publicKey), privateKey }
 }
 
-const rawPublicKey = (key: KeyObject): Uint8Array => Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url')
+/** DER SPKI of an X25519 public key: a fixed 12-byte prefix, then the raw 32 bytes (DER is cheaper than JWK both ways) */
+const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex')
+
+const rawPublicKey = (key: KeyObject): Uint8Array => new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519.length))
 
 function importPublicKey (raw: Uint8Array): KeyObject {
   if (raw.length !== 32) throw new KeystoreError('BAD_MESSAGE', 'an X25519 key is 32 bytes')
-  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' })
+  return createPublicKey({ key: Buffer.concat([SPKI_X25519, raw]), format: 'der', type: 'spki' })
 }
 
 function aeadKey (privateKey: KeyObject, peer: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array, label: Uint8Array): Buffer {

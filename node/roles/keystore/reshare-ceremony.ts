@@ -7,25 +7,15 @@
  */
 import type { GroupArgs } from './group.js'
 import { KeystoreError } from './errors.js'
-import type { KeystoreChain } from './chain.js'
-import type { Logger } from '../../log.js'
-import { startLocalMembers, type CeremonyMember, type LocalMember } from './ceremony.js'
+import { startLocalMembers, type CeremonyBase, type CeremonyMember } from './ceremony.js'
 import type { ReshareConfirmation } from './keystore.js'
 
-export interface ReshareCeremonyArgs {
-  network: string
+export interface ReshareCeremonyArgs extends CeremonyBase {
   contractId: string
   /** the new group, in order, with where each member is dialled */
   members: CeremonyMember[]
   /** the old members that deal (at least the published threshold) and where each is dialled */
   dealers: Array<{ peer_id: string, addrs: string[] }>
-  local: LocalMember[]
-  threshold: number
-  session: string
-  /** the whole run, publication included @default 120 s */
-  timeoutMs?: number
-  chain: KeystoreChain
-  logger: Logger
   /** sends rotate_keystore_group; without it another participant publishes and this waits for it */
   publish?: (group: GroupArgs, signatures: Array<{ account_id: string, signature: string }>) => Promise<void>
 }

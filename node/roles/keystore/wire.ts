@@ -18,9 +18,9 @@
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import {
-  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, type KeyPair, type Result
+  canonicalBytes, concatBytes, fail, isHex, ok, sha256, type KeyPair, type Result
 } from '../../../protocol/index.js'
-import { verifyNative } from '../../../protocol/native-ed25519.js'
+import { signNative, verifyNative } from '../../../protocol/native-ed25519.js'
 import { accessorKey, type Accessor, type DkgRound1, type DkgRound2, type ReshareDealing, type ReshareSubShare } from '../../../protocol/secrets/index.js'
 import type { KeystoreErrorCode } from './errors.js'
 
@@ -61,8 +61,9 @@ function releaseDigest (r: ReleaseRequest): Uint8Array {
   return sha256(concatBytes(utf8.encode('outlayer-mesh/keystore/release/v1\0'), canonicalBytes(r)))
 }
 
+/** Signed with node's native ed25519 (the same bytes as keys.ts sign: ed25519 is deterministic). */
 export function signRelease (r: ReleaseRequest, key: KeyPair): string {
-  return Buffer.from(sign(releaseDigest(r), key.secretKey)).toString('hex')
+  return Buffer.from(signNative(releaseDigest(r), key.secretKey)).toString('hex')
 }
 
 /** Verified with node's native ed25519 (OpenSSL, RFC 8032): ~10x faster than pure JS, on every release. */

@@ -24,6 +24,8 @@ import { NEAR, call, startWorld, type World } from '../../../contract/test/world
 import { createKeystoreChain, groupArgs, keystore, type Dealer, type KeystoreChain, type KeystoreNode } from '../../roles/keystore/index.js'
 
 export const NETWORK = 'localnet'
+/** the resource limits of the tests' requests */
+export const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 
 export interface Member {
   libp2p: Libp2p

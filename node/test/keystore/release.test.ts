@@ -11,11 +11,10 @@ import { Point } from '../../../protocol/secrets/index.js'
 import { encryptSecrets, provePartial, type Accessor } from '../../../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, commit, ok, resolve, responseOf, request, refused, reveal, untilRevealing, workerKey, type World, type Worker } from '../../../contract/test/world.js'
 import { GroupCache, KeystoreError, RecordCache, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
-import { connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
+import { LIMITS, connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
 import { filesUnder } from '../files.js'
 import { newReplyKey } from '../../roles/keystore/reply.js'
 
-const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 const HASH = 'cd'.repeat(32)
 const SOURCE = { WasmUrl: { url: 'https://example.com/echo.wasm', hash: HASH, build_target: 'wasm32-wasip1' } }
 const ACCESSOR: Accessor = { WasmHash: { hash: HASH } }

@@ -13,15 +13,14 @@ import { publicKeyToString } from '../../../protocol/index.js'
 import {
   combinePartials, dealReshare, decodeScalar, decryptSecrets, encryptSecrets, ephemeralOf, type Accessor, type KeystoreShare
 } from '../../../protocol/secrets/index.js'
-import { NEAR, assignedWorkers, call, request, type World } from '../../../contract/test/world.js'
+import { NEAR, assignedWorkers, call, request, type Worker, type World } from '../../../contract/test/world.js'
 import { GroupCache, KeystoreError, ReshareFailed, fetchSecrets, type KeystoreGroup, type ReshareRunArgs } from '../../roles/keystore/index.js'
 import { loadShare } from '../../roles/keystore/share-store.js'
 import { exchange, keystoreProtocol, signRelease } from '../../roles/keystore/wire.js'
 import { newReplyKey } from '../../roles/keystore/reply.js'
 import { filesUnder } from '../files.js'
-import { NETWORK, connectAll, dkgAndPublish, startKeystoreWorld, startMember, type Cheat, type KeystoreWorld, type Member } from './helpers.js'
+import { LIMITS, NETWORK, connectAll, dkgAndPublish, startKeystoreWorld, startMember, type Cheat, type KeystoreWorld, type Member } from './helpers.js'
 
-const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 const HASH = 'ce'.repeat(32)
 const ACCESSOR: Accessor = { WasmHash: { hash: HASH } }
 const SECRET = 'sk-reshare-3c9e-never-in-logs'
@@ -49,11 +48,18 @@ describe('keystore: resharing over libp2p on localnet', function () {
   const shareOf = async (m: Member): Promise<KeystoreShare | null> => await loadShare(m.dataDir, m.nodeKey.secretKey)
   const exists = async (path: string): Promise<boolean> => await access(path).then(() => true, () => false)
 
-  async function release (): Promise<string | undefined> {
+  /** a pending request with the profile as its secrets_ref, and the worker assigned to it */
+  async function newRequest (): Promise<{ requestId: number, worker: Worker }> {
     const owner = w.users[0]!
     const r = await request(w, owner, { source: { WasmUrl: { url: 'https://example.com/e.wasm', hash: HASH } }, resource_limits: LIMITS, secrets_ref: { profile: 'default', account_id: owner.accountId }, redundancy: { replicas: 1, quorum: 1, aggregation: 'identical' } }, 2n * NEAR)
     r.done.catch(() => {})
-    const worker = (await assignedWorkers(w, r.requestId)).primaries[0]!
+    return { requestId: r.requestId, worker: (await assignedWorkers(w, r.requestId)).primaries[0]! }
+  }
+
+  async function release (): Promise<string | undefined> {
+    const owner = w.users[0]!
+    const r = await newRequest()
+    const worker = r.worker
     const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, groups: new GroupCache(k.chain), network: NETWORK, requestId: String(r.requestId), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
     return got.env.API_KEY
   }
@@ -165,9 +171,8 @@ describe('keystore: resharing over libp2p on localnet', function () {
     assert.ok(opens([partial(fresh[0]!), partial(fresh[1]!)]), 'two new shares open it')
     assert.ok(!opens([partial(kept), partial(fresh[1]!)]), 'the old share and one new share do not')
     assert.ok(!opens([partial(kept), partial(fresh[1]!), partial(fresh[2]!)]), 'nor with two new shares')
-    const r = await request(w, owner, { source: { WasmUrl: { url: 'https://example.com/e.wasm', hash: HASH } }, resource_limits: LIMITS, secrets_ref: { profile: 'default', account_id: owner.accountId }, redundancy: { replicas: 1, quorum: 1, aggregation: 'identical' } }, 2n * NEAR)
-    r.done.catch(() => {})
-    const worker = (await assignedWorkers(w, r.requestId)).primaries[0]!
+    const r = await newRequest()
+    const worker = r.worker
     const req = { network: NETWORK, contract_id: w.contractId, request_id: String(r.requestId), worker_id: worker.id, owner: owner.accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(newReplyKey().publicKey) }
     const answer = await exchange(await k.client.dialProtocol(leaver.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, worker.key) }, AbortSignal.timeout(5_000))
     assert.ok(answer.ok && !answer.value.ok && answer.value.code === 'NO_SHARE', JSON.stringify(answer))
