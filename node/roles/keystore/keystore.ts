@@ -15,6 +15,7 @@ import { checkRelease } from './checks.js'
 import { DkgRun, type DkgRunArgs } from './dkg-run.js'
 import { KeystoreError } from './errors.js'
 import { GroupCache } from './group-cache.js'
+import type { KeystoreGroup } from './group.js'
 import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.js'
 import { sealReply } from './reply.js'
 import { ReshareRun, type ReshareOutcome, type ReshareRunArgs } from './reshare-run.js'
@@ -42,9 +43,16 @@ class BlobCache {
   clear (): void { for (const e of this.map.values()) e.partial?.fill(0); this.map.clear() }
 }
 
+/** Whether `share` is the one the published group lists for this node (same key, slot and verifying share). */
+function holds (share: KeystoreShare, group: KeystoreGroup, self: string): boolean {
+  const published = group.verifyingShares.get(share.identifier)
+  return bytesToHex(group.groupKey) === bytesToHex(share.groupKey) && group.identifierOfPeer.get(self) === share.identifier &&
+    published != null && bytesToHex(published) === bytesToHex(share.verifyingShares[share.identifier]!)
+}
+
 export interface KeystoreStatus { hasShare: boolean, identifier?: string, groupKey?: string, dkgRunning: boolean, reshareRunning: boolean, reshared: boolean }
 
-/** What confirmReshare did: took the new share, erased the old one as a member leaving, or nothing (not published yet) */
+/** What confirmReshare did: took the new share, erased the old one as a member leaving, or nothing (not published yet, or voided by another group) */
 export type ReshareConfirmation = 'joined' | 'left' | 'unconfirmed'
 
 export class KeystoreNode extends EventEmitter<KeystoreEvents> {
@@ -148,20 +156,24 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
   }
 
   /**
-   * Once the published group is the resharing's (read from this node's own chain view): a new member's new
-   * share replaces the old one, a member leaving erases its share; the old share is zeroed and erased on disk.
+   * Once the published group is the resharing's (this node's own chain view, read now unless given): a new
+   * member's new share replaces the old one, a member leaving erases its share; the old share is zeroed and
+   * erased on disk. A group at or past the resharing's version that is another one voids the pending share.
    */
-  async confirmReshare (): Promise<ReshareConfirmation> {
+  async confirmReshare (published?: KeystoreGroup): Promise<ReshareConfirmation> {
     const pending = this.pending
     if (pending == null) return 'unconfirmed'
-    this.groups.invalidate()
-    const group = await this.groups.get()
-    if (group == null || group.version < pending.version || bytesToHex(group.groupKey) !== pending.groupKey) return 'unconfirmed'
+    let group: KeystoreGroup | null | undefined = published
+    if (group == null) { this.groups.invalidate(); group = await this.groups.get() }
+    if (group == null || group.version < pending.version) return 'unconfirmed'
     const next = pending.next
-    const published = next != null ? group.verifyingShares.get(next.identifier) : undefined
-    const joined = next != null && published != null && group.identifierOfPeer.get(this.components.libp2p.peerId.toString()) === next.identifier &&
-      bytesToHex(published) === bytesToHex(next.verifyingShares[next.identifier]!)
-    if (next != null && !joined) return 'unconfirmed'
+    const listed = group.identifierOfPeer.has(this.components.libp2p.peerId.toString())
+    const joined = next != null && holds(next, group, this.components.libp2p.peerId.toString())
+    const left = next == null && !listed && bytesToHex(group.groupKey) === pending.groupKey
+    if (!joined && !left) {
+      if (pending.version > 0) await this.dropPending()
+      return 'unconfirmed'
+    }
     if (joined) await promoteShare(this.init.dataDir)
     else await eraseShare(this.init.dataDir)
     this.share?.share.fill(0)
@@ -171,6 +183,13 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     const outcome = joined ? 'joined' : 'left'
     this.log.info({ version: group.version, outcome }, 'resharing confirmed; old share erased')
     return outcome
+  }
+
+  private async dropPending (): Promise<void> {
+    this.log.warn({ version: this.pending?.version }, 'another group was published: the resharing\'s pending share is void')
+    this.pending?.next?.share.fill(0)
+    this.pending = undefined
+    await eraseShare(this.init.dataDir, 'next')
   }
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
@@ -221,12 +240,12 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     const { record, groupVersion } = await checkRelease(this.components.chain, this.init.network, r, signature)
     // the group is read again only when the release view shows a newer version (a rotation)
     let group = await this.groups.atLeast(groupVersion)
+    const self = this.components.libp2p.peerId.toString()
     // a resharing's group on chain before anyone confirmed it here: take the new share now
-    if (this.pending != null && group != null && group.version >= this.pending.version && await this.confirmReshare() !== 'unconfirmed') group = await this.groups.get()
+    if (this.pending != null && group != null && (this.share == null || !holds(this.share, group, self))) await this.confirmReshare(group)
     const share = this.share
     if (share == null) throw new KeystoreError('NO_SHARE', 'this keystore node holds no share')
-    const published = group?.verifyingShares.get(share.identifier)
-    if (group == null || bytesToHex(group.groupKey) !== bytesToHex(share.groupKey) || published == null || bytesToHex(published) !== bytesToHex(share.verifyingShares[share.identifier]!)) {
+    if (group == null || !holds(share, group, self)) {
       throw new KeystoreError('NO_SHARE', 'the published group is not the one this node holds a share of')
     }
     // E is decoded (and so checked) only the first time this node sees the blob: BlobCache keeps it
