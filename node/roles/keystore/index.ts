@@ -16,6 +16,7 @@ export { fetchSecrets, type FetchSecretsArgs, type FetchedSecrets, type Blame } 
 export { createKeystoreChain, type KeystoreChain, type SecretsRecord, type ReleaseView, type ReleaseViewArgs } from './chain.js'
 export { GroupCache } from './group-cache.js'
 export { RecordCache, type CachedRecord, type RecordKey } from './record-cache.js'
+export { StreamPool } from './stream-pool.js'
 export { evaluateAccess, checkCondition, type ChainViews, type Operator } from './access.js'
 export { compilePattern, type CompiledPattern } from './pattern.js'
 export { checkRelease, codeMatches, normaliseRepo } from './checks.js'

@@ -18,6 +18,7 @@ import { GroupCache } from './group-cache.js'
 import type { KeystoreGroup } from './group.js'
 import type { KeystoreComponents, KeystoreEvents, KeystoreInit } from './index.js'
 import { sealReply } from './reply.js'
+import { MEMBER_IDLE_MS } from './stream-pool.js'
 import { ReshareRun, type ReshareOutcome, type ReshareRunArgs } from './reshare-run.js'
 import { eraseShare, loadShare, promoteShare, saveShare } from './share-store.js'
 import { MAX_FRAME_BYTES, decodeMessage, encodeFrame, keystoreProtocol, releaseContext, replyLabel, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
@@ -192,14 +193,29 @@ export class KeystoreNode extends EventEmitter<KeystoreEvents> {
     await eraseShare(this.init.dataDir, 'next')
   }
 
+  /**
+   * Answers frame after frame on one stream: a worker keeps its stream for its next releases (stream-pool.ts).
+   * Each request is read and answered within the deadline; a stream idle for MEMBER_IDLE_MS, or closed by the
+   * dialer, ends.
+   */
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
-    const signal = AbortSignal.timeout(this.init.timeoutMs ?? 5_000)
+    const deadline = this.init.timeoutMs ?? 5_000
     const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
     try {
-      const answer = await this.answer(peer, (await lp.read({ signal })).subarray())
-      await lp.write(encodeFrame(answer), { signal })
-      await stream.close({ signal })
+      for (let first = true; this.started; first = false) {
+        let frame: Uint8Array
+        try {
+          frame = (await lp.read({ signal: AbortSignal.timeout(first ? deadline : MEMBER_IDLE_MS) })).subarray()
+        } catch (err) {
+          // after a first answer, the dialer closing (or going quiet) is the normal end
+          if (!first && (stream.remoteWriteStatus !== 'writable' || (err as Error).name === 'TimeoutError')) break
+          throw err
+        }
+        const answer = await this.answer(peer, frame)
+        await lp.write(encodeFrame(answer), { signal: AbortSignal.timeout(deadline) })
+      }
+      await stream.close({ signal: AbortSignal.timeout(deadline) })
     } catch (err) {
       this.log.debug({ peer, err: (err as Error).message }, 'keystore stream failed')
       stream.abort(err as Error)

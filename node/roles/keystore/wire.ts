@@ -1,6 +1,7 @@
 /**
- * `/outlayer/<network>/keystore/1.0.0`: one request frame and one answer frame per stream, each an unsigned-varint
- * length prefix and a UTF-8 JSON object of at most MAX_FRAME_BYTES. Kinds:
+ * `/outlayer/<network>/keystore/1.0.0`: request frame, answer frame, in turn, each an unsigned-varint length prefix
+ * and a UTF-8 JSON object of at most MAX_FRAME_BYTES; a stream may carry several in turn (a worker keeps one per
+ * member between releases: stream-pool.ts), and is closed by either side when done. Kinds:
  *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed, version, ephemeral} | refusal
  *             (version: the keystore group version the member checked against, ephemeral: the E (hex) of the record
  *             it read; a worker caching an older group or record reads it again)
@@ -16,7 +17,7 @@
  * bad input.
  */
 import type { Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import {
   canonicalBytes, concatBytes, fail, isHex, ok, sha256, type KeyPair, type Result
 } from '../../../protocol/index.js'
@@ -157,12 +158,16 @@ export function decodeAnswer (bytes: Uint8Array): Result<KeystoreAnswer> {
 
 export const encodeFrame = (value: KeystoreMessage | KeystoreAnswer): Uint8Array => utf8.encode(JSON.stringify(value))
 
-/** Writes one frame and reads one answer on a fresh stream (the dialer's side). */
+/** Writes one frame and reads its answer on a length-prefixed stream (the dialer's side); the stream stays open. */
+export async function ask (lp: LengthPrefixedStream<Stream>, message: KeystoreMessage, signal: AbortSignal): Promise<Result<KeystoreAnswer>> {
+  await lp.write(encodeFrame(message), { signal })
+  return decodeAnswer((await lp.read({ signal })).subarray())
+}
+
+/** Writes one frame and reads one answer on a fresh stream, then closes it (the dialer's side). */
 export async function exchange (stream: Stream, message: KeystoreMessage, signal: AbortSignal): Promise<Result<KeystoreAnswer>> {
-  const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
   try {
-    await lp.write(encodeFrame(message), { signal })
-    const answer = decodeAnswer((await lp.read({ signal })).subarray())
+    const answer = await ask(lpStream(stream, { maxDataLength: MAX_FRAME_BYTES }), message, signal)
     // the answer is in hand: closing (our FIN, the peer's) need not delay it
     stream.close({ signal }).catch(() => { stream.abort(new Error('keystore stream did not close')) })
     return answer

@@ -216,6 +216,34 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     assert.deepEqual(got.blamed.map(b => [b.peerId, b.reason]), [[lying.libp2p.peerId.toString(), 'BAD_PROOF']])
   })
 
+  it('a worker keeping streams reuses one per member across releases, and dials afresh a member restarted in between', async () => {
+    const { StreamPool, keystoreProtocol } = await import('../../roles/keystore/index.js')
+    let dials = 0
+    const counting = { dialProtocol: (async (...a: Parameters<typeof k.client.dialProtocol>) => { dials++; return await k.client.dialProtocol(...a) }) as typeof k.client.dialProtocol }
+    const streams = new StreamPool(counting, keystoreProtocol(NETWORK))
+    const keep = async (): Promise<FetchedSecrets> => {
+      const id = await newRequest('default')
+      const who = await primary(id)
+      // audit: every member answers before this returns, so each stream is back in the pool
+      return await fetchSecrets({ libp2p: counting, chain: k.chain, streams, network: NETWORK, requestId: String(id), workerId: who.id, workerKey: who.key, owner: owner().accountId, profile: 'default', accessor: ACCESSOR, waitForAll: true })
+    }
+    assert.equal((await keep()).env.API_KEY, SECRET)
+    assert.equal(dials, 3, 'one stream per member')
+    assert.equal((await keep()).env.API_KEY, SECRET)
+    assert.equal(dials, 3, 'the kept streams carried the second release')
+    // member 1 restarts: its kept stream is dead, the worker tries it, then dials it afresh
+    const old = k.members[1]!
+    await old.node.stop()
+    await old.libp2p.stop()
+    k.members[1] = await startMember(1, old.dataDir, k.logger, k.chain, old.privateKey)
+    await connectAll([...k.members.map(m => m.libp2p), k.client])
+    const got = await keep()
+    assert.equal(got.env.API_KEY, SECRET)
+    assert.deepEqual(got.refusals, [], 'no member was counted unreachable')
+    assert.equal(dials, 4, 'only the restarted member was dialled again')
+    streams.clear()
+  })
+
   it('t−1 keystore nodes cannot release: with two of three down, the worker gets no secrets', async () => {
     const id = await newRequest('default')
     await k.members[0]!.node.stop()
