@@ -284,6 +284,10 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     const answer = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, me.key) }, AbortSignal.timeout(5_000))
     assert.ok(answer.ok && answer.value.ok)
     frames.push(JSON.stringify(answer.value), JSON.stringify(req))
+    // a low-order reply key (the shared secret would be all zeros, known to anyone): refused after the checks, nothing sealed
+    const weak = { ...req, reply_key: '00'.repeat(32) }
+    const refusal = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: weak, signature: signRelease(weak, me.key) }, AbortSignal.timeout(5_000))
+    assert.ok(refusal.ok && !refusal.value.ok && refusal.value.code === 'BAD_MESSAGE', JSON.stringify(refusal))
     const record = JSON.stringify(await w.view('get_secrets', { owner: owner().accountId, accessor: ACCESSOR, profile: 'default' }))
     const haystacks = [...k.logs, ...frames, record]
     for (const m of k.members) for (const f of await filesUnder(m.dataDir)) haystacks.push((await readFile(f)).toString('latin1'))

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { publicKeyToString } from '../../../protocol/index.js'
 import {
-  combinePartials, dealReshare, decodeScalar, decryptSecrets, encryptSecrets, ephemeralOf, type Accessor, type KeystoreShare
+  Point, combinePartials, dealReshare, decodeScalar, decryptSecrets, encryptSecrets, ephemeralOf, type Accessor, type KeystoreShare
 } from '../../../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, request, type Worker, type World } from '../../../contract/test/world.js'
 import { GroupCache, KeystoreError, ReshareFailed, fetchSecrets, type KeystoreGroup, type ReshareRunArgs } from '../../roles/keystore/index.js'
@@ -176,6 +176,33 @@ describe('keystore: resharing over libp2p on localnet', function () {
     const req = { network: NETWORK, contract_id: w.contractId, request_id: String(r.requestId), worker_id: worker.id, owner: owner.accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(newReplyKey().publicKey) }
     const answer = await exchange(await k.client.dialProtocol(leaver.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, worker.key) }, AbortSignal.timeout(5_000))
     assert.ok(answer.ok && !answer.value.ok && answer.value.code === 'NO_SHARE', JSON.stringify(answer))
+  })
+
+  it('refuses resharing messages for no session, from a peer outside it, in another dealer\'s name or malformed; the lone run fails, changing nothing', async () => {
+    const target = k.members[1]!
+    const current = await published()
+    const group = k.members.slice(1)
+    const before = await shareOf(target)
+    const run = target.node.runReshare({ session: 'probe', contractId: w.contractId, current, dealers: group.map(m => m.libp2p.peerId.toString()), members: group.map(memberOf), threshold: 2, timeoutMs: 3_000 })
+    run.catch(() => {})
+    const protocol = keystoreProtocol(NETWORK)
+    const send = async (from: Member['libp2p'], m: Parameters<typeof exchange>[1]): Promise<string> => {
+      const a = await exchange(await from.dialProtocol(target.libp2p.peerId, protocol), m, AbortSignal.timeout(5_000))
+      return a.ok ? (a.value.ok ? 'ok' : a.value.code) : 'unparsed'
+    }
+    const idOf = (m: Member): string => current.identifierOfPeer.get(m.libp2p.peerId.toString())!
+    const point = bytesToHex(Point.BASE.multiply(5n).toBytes())
+    const dealing = (dealer: string) => ({ dealer, commitment: [point, point] })
+    // participants: ks1, ks2, ks3 as 0, 1, 2
+    assert.equal(await send(k.members[2]!.libp2p, { kind: 'reshare1', session: 'other', from: 1, dealing: dealing(idOf(k.members[2]!)) }), 'RESHARE_FAILED', 'no such session')
+    assert.equal(await send(k.client, { kind: 'reshare1', session: 'probe', from: 1, dealing: dealing(idOf(k.members[2]!)) }), 'BAD_MESSAGE', 'a peer that is not participant 1')
+    assert.equal(await send(k.members[2]!.libp2p, { kind: 'reshare1', session: 'probe', from: 1, dealing: dealing(idOf(k.members[3]!)) }), 'BAD_MESSAGE', 'a dealing in another dealer\'s name')
+    assert.equal(await send(k.members[2]!.libp2p, { kind: 'reshare2', session: 'probe', from: 1, verdict: { ok: true, digest: 'zz' } } as never), 'BAD_MESSAGE', 'a malformed verdict')
+    assert.equal(await send(k.members[2]!.libp2p, { kind: 'reshare3', session: 'probe', from: 0, signature: '00'.repeat(64) }), 'BAD_MESSAGE', 'a signature sent as another dealer')
+    await assert.rejects(run, (err: unknown) => err instanceof KeystoreError && err.code === 'RESHARE_FAILED' && /answered before the deadline/.test(err.message))
+    assert.deepEqual(await shareOf(target), before)
+    assert.equal(await exists(join(target.dataDir, 'keystore', 'share.next.json')), false)
+    assert.equal(await release(), SECRET, 'the group still releases')
   })
 
   it('no share, sub-share or secret in the logs or the data dirs', async () => {
