@@ -28,7 +28,7 @@ import { createLogger, type Logger } from './log.js'
 import { createMetrics, type Metrics, type Registry } from './metrics.js'
 import { createMeshNode, type GossipLimits, type Libp2pStack, type MeshNode } from './p2p/index.js'
 import { builder as createBuilder, type GitBuild } from './roles/builder/index.js'
-import { GroupCache, RecordCache, createKeystoreChain, fetchSecrets, keystore as createKeystore, type KeystoreNode } from './roles/keystore/index.js'
+import { GroupCache, RecordCache, StreamPool, createKeystoreChain, fetchSecrets, keystore as createKeystore, keystoreProtocol, type KeystoreNode } from './roles/keystore/index.js'
 import { resolver as createResolver, type Resolver } from './roles/resolver/index.js'
 import { worker as createWorker, type ExecuteFn, type SecretsSource, type Worker, type WorkerBehaviour } from './roles/worker/index.js'
 import { openStore, type NodeStore } from './store/index.js'
@@ -161,8 +161,10 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
     // (roles/keystore/group-cache.ts, record-cache.ts)
     const keystoreGroups = new GroupCache(keystoreChain)
     const keystoreRecords = new RecordCache(keystoreChain)
+    // one kept stream per keystore member between releases (roles/keystore/stream-pool.ts)
+    const keystoreStreams = new StreamPool(mesh.libp2p, keystoreProtocol(config.network))
     const secrets: SecretsSource = async ({ requestId, owner, profile, accessor, signal }) => (await fetchSecrets({
-      libp2p: mesh.libp2p, chain: keystoreChain, groups: keystoreGroups, records: keystoreRecords, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
+      libp2p: mesh.libp2p, chain: keystoreChain, groups: keystoreGroups, records: keystoreRecords, streams: keystoreStreams, network: config.network, requestId, workerId: client.accountId, workerKey: signingKey, owner, profile, accessor, ...(signal != null ? { signal } : {})
     })).env
     const chainConfig = roles.has('worker') ? await client.getConfig() : undefined
     let worker: Worker | undefined

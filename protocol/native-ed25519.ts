@@ -4,9 +4,11 @@
  * check thinks of the key (see fastVerifies). Not exported from protocol/index.ts: it imports node:crypto, and the
  * dashboard bundles protocol/ files for the browser. Node-side roots install it: setSignatureConfirmer(fastVerifies).
  */
-import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createPublicKey, sign as opensslSign, verify as opensslVerify, type KeyObject } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js'
 
+/** DER PKCS#8 of an ed25519 private key: a fixed 16-byte prefix, then the 32-byte seed */
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex')
 /** DER SPKI of an ed25519 public key: a fixed 12-byte prefix, then the raw 32 bytes */
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex')
 const MAX_KEYS = 256
@@ -68,4 +70,21 @@ export function fastVerifies (signature: Uint8Array, message: Uint8Array, public
   if (!known(publicKey).strictOk) return false
   if (!reducedS(signature)) return false
   return verifyNative(signature, message, publicKey)
+}
+
+const signers = new Map<string, KeyObject>()
+
+/**
+ * RFC 8032 signing with OpenSSL (deterministic, so byte for byte what keys.ts sign gives), ~20x faster than pure
+ * JS. The last few secret keys' KeyObjects are kept (a worker signs with one key all its life).
+ */
+export function signNative (message: Uint8Array, seed: Uint8Array): Uint8Array {
+  const id = Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString('latin1')
+  let key = signers.get(id)
+  if (key == null) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' })
+    if (signers.size >= 16) signers.delete(signers.keys().next().value!)
+    signers.set(id, key)
+  }
+  return new Uint8Array(opensslSign(null, message, key))
 }

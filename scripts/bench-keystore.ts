@@ -18,9 +18,10 @@ import { fileURLToPath } from 'node:url'
 import { cpus, loadavg } from 'node:os'
 import { Point, encryptSecrets, open, scalarFromWide, secretsLabel, type Accessor } from '../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, request, type Worker } from '../contract/test/world.js'
-import { GroupCache, RecordCache, fetchSecrets } from '../node/roles/keystore/index.js'
+import { GroupCache, RecordCache, StreamPool, fetchSecrets, keystoreProtocol } from '../node/roles/keystore/index.js'
 import { NETWORK, dkgAndPublish, startKeystoreWorld } from '../node/test/keystore/helpers.js'
 import { randomBytes } from '@noble/hashes/utils.js'
+import { startCpuProfile, type CpuSummary } from './bench-profile.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REQUESTS = 4
@@ -62,18 +63,21 @@ async function measure (threshold: number, members: number): Promise<Record<stri
       r.done.catch(() => {})
       ids.push({ id: r.requestId, worker: (await assignedWorkers(w, r.requestId)).primaries[0]! })
     }
-    // the worker's group and record caches, as node.ts keeps them per node
+    // the worker's group and record caches and kept streams, as node.ts keeps them per node
     const groups = new GroupCache(k.chain)
     const records = new RecordCache(k.chain)
+    const streams = new StreamPool(k.client, keystoreProtocol(NETWORK))
     const threshold_ms: number[] = []
     const baseline_ms: number[] = []
     // process CPU during the releases: members, worker and chain share this one process, so their work adds up
     let releaseCpuMs = 0
+    // BENCH_KEYSTORE_PROFILE=1: where the releases' main-thread CPU goes (the baseline reads are sampled too)
+    const profile = process.env.BENCH_KEYSTORE_PROFILE === '1' ? await startCpuProfile() : undefined
     for (let round = 0; round < ROUNDS; round++) {
       for (const { id, worker } of ids) {
         const cpu0 = process.cpuUsage()
         const t0 = performance.now()
-        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, groups, records, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
+        const got = await fetchSecrets({ libp2p: k.client, chain: k.chain, groups, records, streams, network: NETWORK, requestId: String(id), workerId: worker.id, workerKey: worker.key, owner: owner.accountId, profile: 'default', accessor: ACCESSOR })
           .catch(async (err: Error) => {
             const view = await w.view<Record<string, unknown>>('get_request', { request_id: id })
             throw new Error(`round ${round}, request ${id} at height ${w.net.height()}: ${err.message}; request status ${String(view?.status)}, resolution ${JSON.stringify(view?.resolution)}`, { cause: err })
@@ -89,6 +93,8 @@ async function measure (threshold: number, members: number): Promise<Record<stri
         plain.fill(0)
       }
     }
+    const where: CpuSummary | undefined = await profile?.stop()
+    if (where != null) log(`${threshold}-of-${members} profile: ${JSON.stringify(where, null, 1)}`)
     const t = summary(threshold_ms)
     const b = summary(baseline_ms)
     log(`${threshold}-of-${members}: threshold p50 ${t.p50_ms} ms p99 ${t.p99_ms} ms; single-key baseline p50 ${b.p50_ms} ms p99 ${b.p99_ms} ms`)

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }
+interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
 interface Profile { nodes: ProfileNode[], samples: number[], startTime: number, endTime: number }
 
 export interface CpuSummary {
@@ -20,6 +20,8 @@ export interface CpuSummary {
   areas: Record<string, number>
   /** the functions with the most self time, as "% name file:line" */
   top: string[]
+  /** self time charged to the nearest caller in our own code (a package's or V8's time lands on the function of ours that called it) */
+  ours: string[]
 }
 
 export async function startCpuProfile (intervalUs = 1000): Promise<{ stop: () => Promise<CpuSummary> }> {
@@ -55,15 +57,26 @@ function areaOf (frame: ProfileNode['callFrame']): string {
   return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0]!
 }
 
+const isOurs = (frame: ProfileNode['callFrame']): boolean => frame.url.startsWith('file://') && !frame.url.includes('node_modules/')
+const nameOf = (frame: ProfileNode['callFrame']): string =>
+  `${frame.functionName === '' ? '(anonymous)' : frame.functionName} ${frame.url === '' ? '' : `${fileOf(frame.url)}:${frame.lineNumber + 1}`}`.trim()
+
 function summarise (profile: Profile): CpuSummary {
   const byId = new Map(profile.nodes.map(n => [n.id, n]))
+  const parentOf = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id)
   const areas = new Map<string, number>()
   const fns = new Map<string, number>()
+  const ours = new Map<string, number>()
   for (const id of profile.samples) {
+    let up: number | undefined = id
+    while (up != null && !isOurs(byId.get(up)!.callFrame)) up = parentOf.get(up)
+    const owner = up != null ? nameOf(byId.get(up)!.callFrame) : areaOf(byId.get(id)!.callFrame)
+    ours.set(owner, (ours.get(owner) ?? 0) + 1)
     const frame = byId.get(id)!.callFrame
     const area = areaOf(frame)
     areas.set(area, (areas.get(area) ?? 0) + 1)
-    const fn = `${frame.functionName === '' ? '(anonymous)' : frame.functionName} ${frame.url === '' ? '' : `${fileOf(frame.url)}:${frame.lineNumber + 1}`}`.trim()
+    const fn = nameOf(frame)
     fns.set(fn, (fns.get(fn) ?? 0) + 1)
   }
   const total = Math.max(1, profile.samples.length)
@@ -73,6 +86,7 @@ function summarise (profile: Profile): CpuSummary {
     seconds: Number(((profile.endTime - profile.startTime) / 1e6).toFixed(1)),
     samples: profile.samples.length,
     areas: Object.fromEntries(sorted(areas).slice(0, 20).map(([k, n]) => [k, pct(n)])),
-    top: sorted(fns).slice(0, 20).map(([k, n]) => `${pct(n)}% ${k}`)
+    top: sorted(fns).slice(0, 20).map(([k, n]) => `${pct(n)}% ${k}`),
+    ours: sorted(ours).slice(0, 25).map(([k, n]) => `${pct(n)}% ${k}`)
   }
 }

@@ -127,7 +127,7 @@ export interface MeshNode {
 }
 
 /** The part of libp2p that MeshNode lends to units with their own stream protocol. */
-export type MeshStreams = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+export type MeshStreams = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'peerId'>
 
 export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
   const node = await MeshNodeImpl.create(init)

@@ -6,4 +6,4 @@ export { MAX_BLOB_BYTES, MAX_PLAINTEXT_BYTES, MAX_ENV_VARS, accessorKey, parseAc
 export { DLEQ_PROOF_BYTES, provePartial, verifyPartial, type PartialWithProof, type KnownPoints } from './dleq.js'
 export { DkgSession, memberIdentifier, type DkgRound1, type DkgRound2, type KeystoreShare } from './dkg.js'
 export { sealShare, openShare } from './at-rest.js'
-export { dealReshare, receiveReshare, type ReshareDealing, type ReshareSubShare, type ReshareSet, type ReceiveReshareArgs } from './reshare.js'
+export { ReshareError, checkDealings, dealReshare, receiveReshare, type ReshareDealingsArgs, type CheckedDealings, type ReshareDealing, type ReshareSubShare, type ReshareSet, type ReceiveReshareArgs } from './reshare.js'

@@ -33,7 +33,13 @@ export interface ReshareSet {
   newThreshold: number
 }
 
-const fail = (message: string, cause?: unknown): never => { throw new SecretsError('RESHARE_FAILED', message, cause != null ? { cause } : undefined) }
+/** RESHARE_FAILED, naming the dealer (its old identifier) when one dealer's dealing or sub-share is at fault. */
+export class ReshareError extends SecretsError {
+  constructor (message: string, readonly dealer?: string, options?: { cause?: unknown }) { super('RESHARE_FAILED', message, options) }
+}
+
+const fail = (message: string, cause?: unknown, dealer?: string): never => { throw new ReshareError(message, dealer, cause != null ? { cause } : undefined) }
+const blame = (dealer: string, message: string, cause?: unknown): never => fail(`dealer ${dealer.slice(0, 8)}… ${message}`, cause, dealer)
 
 function checkSet (set: ReshareSet): void {
   const n = set.receivers.length
@@ -70,37 +76,61 @@ export function dealReshare (share: Pick<KeystoreShare, 'identifier' | 'share'>,
   }
 }
 
-export interface ReceiveReshareArgs extends ReshareSet {
-  /** this new member's identifier */
-  receiver: string
+/** What every participant checks in public: the old group, and one dealing from each dealer. */
+export interface ReshareDealingsArgs extends ReshareSet {
   /** the old group: P and every old member's verifying share (identifier hex → Y_i) */
   groupKey: Uint8Array
   oldVerifyingShares: Record<string, Uint8Array>
-  /** one dealing from each dealer, and the sub-share each sent to `receiver` */
   dealings: ReshareDealing[]
+}
+
+export interface ReceiveReshareArgs extends ReshareDealingsArgs {
+  /** this new member's identifier */
+  receiver: string
+  /** the sub-share each dealer sent to `receiver` */
   subShares: ReshareSubShare[]
 }
 
-/** Checks every dealing and sub-share (RESHARE_FAILED naming the dealer) and returns the new share. */
-export function receiveReshare (args: ReceiveReshareArgs): KeystoreShare {
+export interface CheckedDealings {
+  /** each dealer's commitments, decoded */
+  commitments: Map<string, PointT[]>
+  /** every new member's verifying share Y'_m (new identifier → point bytes) */
+  verifyingShares: Record<string, Uint8Array>
+}
+
+/**
+ * Checks every dealing against the old group (RESHARE_FAILED naming the dealer) and computes the new verifying
+ * shares: what a dealer that is not a new member needs to sign the new group.
+ */
+export function checkDealings (args: ReshareDealingsArgs): CheckedDealings {
   checkSet(args)
-  if (!args.receivers.includes(args.receiver)) fail('the receiver is not a new member')
   const lambdas = lagrangeAtZero(args.dealers)
   const commitments = new Map<string, PointT[]>()
   for (const d of args.dealings) {
     if (!lambdas.has(d.dealer) || commitments.has(d.dealer)) fail(`a dealing from ${String(d.dealer).slice(0, 8)}…, which is not a dealer or dealt twice`)
-    if (!Array.isArray(d.commitment) || d.commitment.length !== args.newThreshold) fail(`dealer ${d.dealer.slice(0, 8)}… committed to ${String(d.commitment?.length)} coefficients, not ${args.newThreshold}`)
+    if (!Array.isArray(d.commitment) || d.commitment.length !== args.newThreshold) blame(d.dealer, `committed to ${String(d.commitment?.length)} coefficients, not ${args.newThreshold}`)
     let points: PointT[]
-    try { points = d.commitment.map(c => decodePoint(hexToBytes(c), 'commitment')) } catch (err) { return fail(`dealer ${d.dealer.slice(0, 8)}… sent a malformed commitment`, err) }
+    try { points = d.commitment.map(c => decodePoint(hexToBytes(c), 'commitment')) } catch (err) { return blame(d.dealer, 'sent a malformed commitment', err) }
     const Y = args.oldVerifyingShares[d.dealer]
-    if (Y == null) fail(`dealer ${d.dealer.slice(0, 8)}… has no published verifying share`)
-    if (!points[0]!.equals(decodePoint(Y!, 'verifying share').multiplyUnsafe(lambdas.get(d.dealer)!))) fail(`dealer ${d.dealer.slice(0, 8)}… dealt something other than its share`)
+    if (Y == null) blame(d.dealer, 'has no published verifying share')
+    if (!points[0]!.equals(decodePoint(Y!, 'verifying share').multiplyUnsafe(lambdas.get(d.dealer)!))) blame(d.dealer, 'dealt something other than its share')
     commitments.set(d.dealer, points)
   }
   if (commitments.size !== args.dealers.length) fail(`${commitments.size} dealings of ${args.dealers.length} dealers`)
   const P = [...commitments.values()].reduce((acc, c) => acc.add(c[0]!), Point.ZERO)
   if (!P.equals(decodePoint(args.groupKey, 'group key'))) fail('the dealings do not add up to the group key')
+  const all = [...commitments.values()]
+  const verifyingShares = Object.fromEntries(args.receivers.map(id => {
+    const xm = identifierScalar(id)
+    return [id, all.reduce((acc, c) => acc.add(evalCommitment(c, xm)), Point.ZERO).toBytes()]
+  }))
+  return { commitments, verifyingShares }
+}
 
+/** Checks every dealing and sub-share (RESHARE_FAILED naming the dealer) and returns the new share. */
+export function receiveReshare (args: ReceiveReshareArgs): KeystoreShare {
+  if (!args.receivers.includes(args.receiver)) fail('the receiver is not a new member')
+  const { commitments, verifyingShares } = checkDealings(args)
   const x = identifierScalar(args.receiver)
   let share = 0n
   const mine = args.subShares.filter(s => s.receiver === args.receiver)
@@ -109,21 +139,16 @@ export function receiveReshare (args: ReceiveReshareArgs): KeystoreShare {
     const c = commitments.get(s.dealer)
     if (c == null) fail(`a sub-share from ${s.dealer.slice(0, 8)}…, which is not a dealer`)
     let v: bigint
-    try { v = decodeScalar(hexToBytes(s.value), 'sub-share') } catch (err) { return fail(`dealer ${s.dealer.slice(0, 8)}… sent a malformed sub-share`, err) }
-    if (!(v === 0n ? Point.ZERO : Point.BASE.multiply(v)).equals(evalCommitment(c!, x))) fail(`dealer ${s.dealer.slice(0, 8)}…'s sub-share does not match its commitment`)
+    try { v = decodeScalar(hexToBytes(s.value), 'sub-share') } catch (err) { return blame(s.dealer, 'sent a malformed sub-share', err) }
+    if (!(v === 0n ? Point.ZERO : Point.BASE.multiply(v)).equals(evalCommitment(c!, x))) blame(s.dealer, 'sent a sub-share that does not match its commitment')
     share = Fn.add(share, v)
   }
-  const all = [...commitments.values()]
-  const verifyingShares = Object.fromEntries(args.receivers.map(id => {
-    const xm = identifierScalar(id)
-    return [id, all.reduce((acc, c) => acc.add(evalCommitment(c, xm)), Point.ZERO).toBytes()]
-  }))
   return {
     identifier: args.receiver,
     share: encodeScalar(share),
     threshold: args.newThreshold,
     members: args.receivers.length,
-    groupKey: P.toBytes(),
+    groupKey: args.groupKey.slice(),
     verifyingShares
   }
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { generateKeyPair, setSignatureConfirmer, sign, verify } from '../keys.js'
-import { fastVerifies, verifyNative } from '../native-ed25519.js'
+import { fastVerifies, signNative, verifyNative } from '../native-ed25519.js'
 
 const noble = (sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): boolean => {
   try { return ed25519.verify(sig, msg, pk, { zip215: false }) } catch { return false }
@@ -103,5 +103,14 @@ describe('protocol native ed25519: the fast path never changes verify’s answer
     assert.equal(verifyNative(sig.slice(1), msg, pair.publicKey), false)
     assert.equal(verifyNative(sig, msg, new Uint8Array(31)), false)
     assert.equal(verifyNative(sig, msg, le(2n ** 255n - 19n)), false)
+  })
+
+  it('signNative gives byte for byte the signature keys.ts sign gives (ed25519 is deterministic)', () => {
+    for (let i = 0; i < 20; i++) {
+      const { secretKey } = generateKeyPair()
+      const msg = sha512(new Uint8Array([i]))
+      assert.deepEqual(signNative(msg, secretKey), sign(msg, secretKey), `key ${i}`)
+      assert.deepEqual(signNative(msg, secretKey), sign(msg, secretKey), `key ${i}, cached KeyObject`)
+    }
   })
 })

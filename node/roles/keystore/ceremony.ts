@@ -39,10 +39,11 @@ export interface LocalMember {
   dataDir: string
 }
 
-export interface CeremonyArgs {
+/** What both ceremonies (DKG, resharing) are run with. */
+export interface CeremonyBase {
   network: string
-  members: CeremonyMember[]
   local: LocalMember[]
+  /** of the group being made */
   threshold: number
   session: string
   /** the whole run @default 120 s */
@@ -50,6 +51,10 @@ export interface CeremonyArgs {
   /** the members' chain view (their release handler is up during the run, like a started node's) */
   chain: KeystoreChain
   logger: Logger
+}
+
+export interface CeremonyArgs extends CeremonyBase {
+  members: CeremonyMember[]
 }
 
 const MAX_MEMBERS = 16
@@ -70,11 +75,31 @@ function check (args: CeremonyArgs): number[] {
   })
 }
 
-export async function runCeremony (args: CeremonyArgs): Promise<GroupArgs> {
-  const indexes = check(args)
-  const nodes: Array<{ libp2p: Libp2p, keystore: KeystoreNode }> = []
+/** This machine's member nodes, each on a bare libp2p with its keystore started, and the addresses of the others learned. */
+export interface LocalNodes {
+  nodes: Array<{ libp2p: Libp2p, keystore: KeystoreNode }>
+  stop: () => Promise<void>
+}
+
+export interface StartLocalArgs {
+  network: string
+  local: LocalMember[]
+  /** every other participant and where to dial it (this machine's members are dialled where they listen now) */
+  peers: Array<{ peer_id: string, addrs: string[] }>
+  chain: KeystoreChain
+  logger: Logger
+}
+
+export async function startLocalMembers (args: StartLocalArgs): Promise<LocalNodes> {
+  const nodes: LocalNodes['nodes'] = []
+  const stop = async (): Promise<void> => {
+    for (const { libp2p, keystore } of nodes.reverse()) {
+      await keystore.stop()
+      await libp2p.stop()
+    }
+  }
   try {
-    for (const [i, l] of args.local.entries()) {
+    for (const l of args.local) {
       const libp2p = await createLibp2p({
         privateKey: l.privateKey,
         addresses: { listen: l.listen },
@@ -82,21 +107,30 @@ export async function runCeremony (args: CeremonyArgs): Promise<GroupArgs> {
         connectionEncrypters: [noise()],
         streamMuxers: [yamux()]
       })
-      const keystore = new KeystoreNode({ libp2p, chain: args.chain, logger: args.logger.child({ member: indexes[i] }) }, { network: args.network, nodeKey: l.nodeKey, dataDir: l.dataDir })
+      const keystore = new KeystoreNode({ libp2p, chain: args.chain, logger: args.logger.child({ member: libp2p.peerId.toString() }) }, { network: args.network, nodeKey: l.nodeKey, dataDir: l.dataDir })
       nodes.push({ libp2p, keystore })
       await keystore.start()
     }
-    // this machine's members are dialled where they listen now (a tcp/0 port is known only once bound)
-    const addrsOf = (k: number): string[] => {
-      const local = indexes.indexOf(k)
-      return local >= 0 ? nodes[local]!.libp2p.getMultiaddrs().map(a => a.toString()) : args.members[k]!.addrs
-    }
+    // a tcp/0 port is known only once bound
+    const addrsOf = (peer: { peer_id: string, addrs: string[] }): string[] =>
+      nodes.find(n => n.libp2p.peerId.toString() === peer.peer_id)?.libp2p.getMultiaddrs().map(a => a.toString()) ?? peer.addrs
     for (const { libp2p } of nodes) {
-      for (const [k, m] of args.members.entries()) {
-        if (m.peer_id === libp2p.peerId.toString()) continue
-        await libp2p.peerStore.merge(peerIdFromString(m.peer_id), { multiaddrs: addrsOf(k).map(a => multiaddr(a)) })
+      for (const peer of args.peers) {
+        if (peer.peer_id === libp2p.peerId.toString()) continue
+        await libp2p.peerStore.merge(peerIdFromString(peer.peer_id), { multiaddrs: addrsOf(peer).map(a => multiaddr(a)) })
       }
     }
+    return { nodes, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+export async function runCeremony (args: CeremonyArgs): Promise<GroupArgs> {
+  const indexes = check(args)
+  const { nodes, stop } = await startLocalMembers({ network: args.network, local: args.local, peers: args.members, chain: args.chain, logger: args.logger })
+  try {
     const members = args.members.map(m => ({ peer_id: m.peer_id }))
     const results = await Promise.all(nodes.map(async ({ keystore }, i) =>
       await keystore.runDkg({ session: args.session, members, index: indexes[i]!, threshold: args.threshold, timeoutMs: args.timeoutMs ?? 120_000 })))
@@ -111,9 +145,6 @@ export async function runCeremony (args: CeremonyArgs): Promise<GroupArgs> {
     }
     return group
   } finally {
-    for (const { libp2p, keystore } of nodes.reverse()) {
-      await keystore.stop()
-      await libp2p.stop()
-    }
+    await stop()
   }
 }

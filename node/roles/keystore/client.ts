@@ -1,21 +1,21 @@
 /**
  * The worker's side of a release: ask every keystore member in parallel (while reading the secrets record),
- * open each sealed answer with the one-time reply key, and as soon as t partials are in, combine them and
+ * open each sealed answer with the one-time X25519 reply key (reply.ts), and as soon as t partials are in, combine them and
  * decrypt. The combination is checked by the blob's AEAD tag: a wrong partial gives another key and the tag
  * fails, so the DLEQ proofs are verified only then (or for every answer with `waitForAll`), each failing one
  * blamed on its member, and the verified partials combined once t of them are in. Nothing here logs or stores a
- * secret; the reply key, the partials and the plaintext bytes are zeroed before returning (the returned strings
- * cannot be: JavaScript strings are immutable; the caller drops them after the run).
+ * secret; the partials and the plaintext bytes are zeroed before returning (the returned strings cannot be:
+ * JavaScript strings are immutable; the caller drops them after the run), and the one-time reply key is an
+ * OpenSSL key object dropped with this call (it opens only this call's replies).
  *
  * The group (members, threshold, verifying shares) comes from a GroupCache kept across releases: a member
  * answering with a newer group version, or refusing with NO_SHARE, makes the worker read the group again and
  * try once more.
  */
-import { peerIdFromString } from '@libp2p/peer-id'
-import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import type { KeyPair } from '../../../protocol/index.js'
 import {
-  Point, combinePartials, decryptSecrets, open, scalarFromWide, verifyPartial, accessorKey,
+  combinePartials, decryptSecrets, verifyPartial, accessorKey,
   SecretsError, type Accessor
 } from '../../../protocol/secrets/index.js'
 import type { KeystoreChain } from './chain.js'
@@ -24,7 +24,10 @@ import type { KeystoreGroup } from './group.js'
 import { GroupCache } from './group-cache.js'
 import { RecordCache, type CachedRecord } from './record-cache.js'
 import type { KeystoreLibp2p } from './index.js'
-import { exchange, keystoreProtocol, releaseContext, replyLabel, signRelease, type ReleaseRequest } from './wire.js'
+import { newReplyKey, openReply } from './reply.js'
+import { StreamPool } from './stream-pool.js'
+import { ask as askOn, keystoreProtocol, releaseContext, replyLabel, signRelease, type KeystoreAnswer, type ReleaseRequest } from './wire.js'
+import type { Result } from '../../../protocol/index.js'
 
 export interface FetchSecretsArgs {
   libp2p: Pick<KeystoreLibp2p, 'dialProtocol'>
@@ -34,6 +37,8 @@ export interface FetchSecretsArgs {
   groups?: GroupCache
   /** the secrets records (ciphertext), kept across releases @default read for this call */
   records?: RecordCache
+  /** open streams to the members, kept across releases @default a fresh stream per member for this call */
+  streams?: StreamPool
   network: string
   requestId: string
   /** the worker account and its registered worker key (signs the release request) */
@@ -90,8 +95,7 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
   const key = { owner: args.owner, accessor: args.accessor, profile: args.profile }
   let record: Promise<CachedRecord> = records.get(key)
   record.catch(() => {})
-  const w = scalarFromWide(randomBytes(64))
-  const W = Point.BASE.multiply(w).toBytes()
+  const reply = newReplyKey()
   const request: ReleaseRequest = {
     network: args.network,
     contract_id: args.chain.contractId,
@@ -100,11 +104,11 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
     owner: args.owner,
     accessor: args.accessor,
     profile: args.profile,
-    reply_key: bytesToHex(W)
+    reply_key: bytesToHex(reply.publicKey)
   }
   const signature = signRelease(request, args.workerKey)
   const ctx = releaseContext(request)
-  const protocol = keystoreProtocol(args.network)
+  const streams = args.streams ?? new StreamPool(args.libp2p, keystoreProtocol(args.network))
   const binding = { owner: args.owner, accessor: accessorKey(args.accessor), profile: args.profile }
   const audit = args.waitForAll === true
   const blamed: Blame[] = []
@@ -154,10 +158,11 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
   }
 
   const ask = async (peerId: string, identifier: string): Promise<void> => {
-    const signal = AbortSignal.any([done.signal, AbortSignal.timeout(args.timeoutMs ?? 5_000)])
+    // with kept streams, the answers after the t-th still arrive (unread) so each stream stays usable; without, they are cut
+    const signal = AbortSignal.any([args.streams != null ? (outer ?? new AbortController().signal) : done.signal, AbortSignal.timeout(args.timeoutMs ?? 5_000)])
     try {
-      const stream = await args.libp2p.dialProtocol(peerIdFromString(peerId), protocol, { signal })
-      const answer = await exchange(stream, { kind: 'release', request, signature }, signal)
+      const answer = await exchange(streams, peerId, { kind: 'release', request, signature }, signal)
+      if (done.signal.aborted) return
       if (!answer.ok) { blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }
       const a = answer.value
       if (!a.ok) {
@@ -168,8 +173,8 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
       if (a.version != null && a.version > group.version) { newerGroup = true; return }
       if (a.identifier !== identifier || a.sealed == null) { blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }
       let body: Uint8Array
-      try { body = open(w, replyLabel(ctx), Buffer.from(a.sealed, 'base64'), W) } catch (err) {
-        if (!(err instanceof SecretsError)) throw err
+      try { body = openReply(reply, replyLabel(ctx), Buffer.from(a.sealed, 'base64')) } catch (err) {
+        if (!(err instanceof KeystoreError)) throw err
         blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return
       }
       if (body.length !== 96) { body.fill(0); blamed.push({ peerId, identifier, reason: 'BAD_REPLY' }); return }
@@ -179,6 +184,8 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
         record = records.matching(key, a.ephemeral)
         current = await record
       }
+      // finished while we waited for the record: this answer is not needed (and would not be zeroed)
+      if (done.signal.aborted) { body.fill(0); return }
       const ephemeral = a.ephemeral ?? current.ephemeral
       if (ephemeral === current.ephemeral) opened.push({ peerId, identifier, ephemeral, point: body.slice(0, 32), proof: body.slice(32), verified: false, bad: false })
       else refusals.push({ peerId, code: 'RECORD_CHANGED' })
@@ -192,7 +199,9 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
   }
 
   try {
-    await Promise.all(group.members.map(async m => { await ask(m.peer_id, group.identifierOfPeer.get(m.peer_id)!) }))
+    const asks = Promise.all(group.members.map(async m => { await ask(m.peer_id, group.identifierOfPeer.get(m.peer_id)!) }))
+    // done as soon as the secrets opened (or failed for good), without waiting for the members after the t-th
+    await Promise.race([asks, new Promise<void>(resolve => { if (done.signal.aborted) resolve(); else done.signal.addEventListener('abort', () => { resolve() }, { once: true }) })])
     if (env != null) return { env, blamed, refusals }
     if (failure != null) throw failure
     const verified = opened.filter(p => p.verified).length
@@ -205,5 +214,22 @@ async function release (args: FetchSecretsArgs, group: KeystoreGroup): Promise<F
   } finally {
     for (const p of opened) { p.point.fill(0); p.proof.fill(0) }
     done.abort()
+    if (args.streams == null) streams.clear()
+  }
+}
+
+/** One request and its answer on the member's kept stream (retried once on a fresh one if that fails), kept again after. */
+async function exchange (streams: StreamPool, peerId: string, message: Parameters<typeof askOn>[1], signal: AbortSignal): Promise<Result<KeystoreAnswer>> {
+  for (;;) {
+    const s = await streams.take(peerId, signal)
+    try {
+      const answer = await askOn(s.lp, message, signal)
+      streams.give(peerId, s)
+      return answer
+    } catch (err) {
+      s.stream.abort(err as Error)
+      // a kept stream the member just closed: once more on a fresh one
+      if (!s.reused || signal.aborted) throw err
+    }
   }
 }

@@ -5,11 +5,11 @@
  * member silent or inconsistent until the deadline fails the run: DKG_FAILED, the polynomial is erased,
  * nothing is stored, and a new session can be run.
  */
-import { peerIdFromString } from '@libp2p/peer-id'
 import { DkgSession, SecretsError, memberIdentifier, type DkgRound1, type DkgRound2, type KeystoreShare } from '../../../protocol/secrets/index.js'
 import { KeystoreError } from './errors.js'
 import type { KeystoreLibp2p } from './index.js'
-import { exchange, type KeystoreMessage } from './wire.js'
+import { Waiter, deliver } from './deliver.js'
+import type { KeystoreMessage } from './wire.js'
 
 export interface DkgMember { peer_id: string }
 
@@ -22,21 +22,6 @@ export interface DkgRunArgs {
   threshold: number
   /** @default 30 s */
   timeoutMs?: number
-}
-
-class Waiter<T> {
-  readonly got = new Map<number, T>()
-  private wake: (() => void) | undefined
-  put (from: number, value: T): void { if (!this.got.has(from)) { this.got.set(from, value); this.wake?.() } }
-  async until (count: number, signal: AbortSignal): Promise<void> {
-    if (this.got.size >= count) return
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => { reject(new KeystoreError('DKG_FAILED', `${this.got.size} of ${count} members answered before the deadline`)) }
-      this.wake = () => { if (this.got.size >= count) { signal.removeEventListener('abort', onAbort); resolve() } }
-      if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, { once: true })
-    })
-  }
 }
 
 export class DkgRun {
@@ -78,17 +63,6 @@ export class DkgRun {
   }
 
   private async send (k: number, message: KeystoreMessage, signal: AbortSignal): Promise<void> {
-    const peer = peerIdFromString(this.args.members[k]!.peer_id)
-    let last = 'not sent'
-    while (!signal.aborted) {
-      try {
-        const stream = await this.libp2p.dialProtocol(peer, this.protocol, { signal })
-        const answer = await exchange(stream, message, signal)
-        if (answer.ok && answer.value.ok) return
-        last = answer.ok ? (answer.value as { message: string }).message : answer.error.message
-      } catch (err) { last = (err as Error).message }
-      await new Promise(resolve => setTimeout(resolve, 200))
-    }
-    throw new KeystoreError('DKG_FAILED', `member ${k} did not take our ${message.kind}: ${last}`)
+    await deliver({ libp2p: this.libp2p, protocol: this.protocol, peerId: this.args.members[k]!.peer_id, message, signal, code: 'DKG_FAILED', who: `member ${k}` })
   }
 }

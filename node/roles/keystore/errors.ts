@@ -31,6 +31,8 @@ export type KeystoreErrorCode =
   | 'RATE_LIMITED'
   /** a DKG run failed (missing, late or inconsistent member); nothing was kept */
   | 'DKG_FAILED'
+  /** a resharing failed (a dealer's bad dealing or sub-share, a member silent until the deadline, a bad signature); the old shares are kept */
+  | 'RESHARE_FAILED'
   /** fewer than t keystore nodes gave a verified partial */
   | 'NOT_ENOUGH_PARTIALS'
   /** the combined key does not open the secrets (corrupt blob or a group mismatch) */

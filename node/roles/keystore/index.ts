@@ -8,6 +8,7 @@ import type { KeyPair } from '../../../protocol/index.js'
 import type { PartialWithProof } from '../../../protocol/secrets/index.js'
 import type { KeystoreChain } from './chain.js'
 import { KeystoreNode } from './keystore.js'
+import type { Dealer } from './reshare-run.js'
 
 export { KeystoreError, type KeystoreErrorCode } from './errors.js'
 export { KeystoreNode, type KeystoreStatus } from './keystore.js'
@@ -15,15 +16,18 @@ export { fetchSecrets, type FetchSecretsArgs, type FetchedSecrets, type Blame } 
 export { createKeystoreChain, type KeystoreChain, type SecretsRecord, type ReleaseView, type ReleaseViewArgs } from './chain.js'
 export { GroupCache } from './group-cache.js'
 export { RecordCache, type CachedRecord, type RecordKey } from './record-cache.js'
+export { StreamPool } from './stream-pool.js'
 export { evaluateAccess, checkCondition, type ChainViews, type Operator } from './access.js'
 export { compilePattern, type CompiledPattern } from './pattern.js'
 export { checkRelease, codeMatches, normaliseRepo } from './checks.js'
 export { parseGroup, groupArgs, rotationDigest, type KeystoreGroup, type KeystoreMember, type GroupArgs } from './group.js'
 export { keystoreProtocol, signRelease, verifyRelease, releaseContext, MAX_FRAME_BYTES, type ReleaseRequest, type KeystoreMessage, type KeystoreAnswer } from './wire.js'
 export type { DkgRunArgs, DkgMember } from './dkg-run.js'
+export { ReshareFailed, type ReshareRunArgs, type ReshareOutcome, type Dealer } from './reshare-run.js'
+export type { ReshareConfirmation } from './keystore.js'
 
 /** The libp2p surface the role uses: its own stream protocol, nothing else. */
-export type KeystoreLibp2p = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+export type KeystoreLibp2p = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'peerId'>
 
 export interface KeystoreInit {
   /** network name in the protocol id `/outlayer/<network>/keystore/1.0.0` */
@@ -44,6 +48,8 @@ export interface KeystoreComponents {
   logger: Logger
   /** makes the partial and its proof (tests inject a liar) @default provePartial */
   prove?: (share: bigint, ephemeral: Uint8Array, ctx: Uint8Array) => PartialWithProof
+  /** makes this node's resharing dealing (tests inject a cheat) @default dealReshare */
+  deal?: Dealer
 }
 
 export interface KeystoreEvents {
@@ -51,6 +57,8 @@ export interface KeystoreEvents {
   'release:refused': [{ requestId: string, workerId: string, code: string }]
   'dkg:done': [{ session: string, groupKey: string }]
   'dkg:failed': [{ session: string, message: string }]
+  'reshare:done': [{ session: string, version: number }]
+  'reshare:failed': [{ session: string, message: string }]
 }
 
 export function keystore (init: KeystoreInit): (components: KeystoreComponents) => KeystoreNode {

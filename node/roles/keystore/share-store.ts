@@ -1,8 +1,12 @@
 /**
  * The member's share on disk: `<dataDir>/keystore/share.json`, written atomically (temp file + rename). The
- * scalar is sealed under the node key (protocol/secrets at-rest); everything else in the file is public.
+ * scalar is sealed under the node key (protocol/secrets at-rest); everything else in the file is public. A
+ * resharing keeps the new share in `share.next.json` (slot 'next') until the new group is confirmed on chain;
+ * then it replaces share.json (promoteShare) or, for a member leaving, share.json is erased (eraseShare).
+ * Erasing overwrites the file with zeros before unlinking it (best effort: a journaling or copy-on-write disk
+ * may keep old blocks, which still open only under this node's key).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { openShare, sealShare, type KeystoreShare } from '../../../protocol/secrets/index.js'
@@ -18,9 +22,10 @@ interface ShareFile {
   sealed_share: string
 }
 
-const fileOf = (dataDir: string): string => join(dataDir, 'keystore', 'share.json')
+export type ShareSlot = 'current' | 'next'
+const fileOf = (dataDir: string, slot: ShareSlot = 'current'): string => join(dataDir, 'keystore', slot === 'current' ? 'share.json' : 'share.next.json')
 
-export async function saveShare (dataDir: string, nodeSeed: Uint8Array, k: KeystoreShare): Promise<void> {
+export async function saveShare (dataDir: string, nodeSeed: Uint8Array, k: KeystoreShare, slot: ShareSlot = 'current'): Promise<void> {
   const file: ShareFile = {
     version: 1,
     identifier: k.identifier,
@@ -31,15 +36,31 @@ export async function saveShare (dataDir: string, nodeSeed: Uint8Array, k: Keyst
     sealed_share: bytesToHex(sealShare(nodeSeed, k.groupKey, k.identifier, k.share))
   }
   await mkdir(join(dataDir, 'keystore'), { recursive: true })
-  const tmp = `${fileOf(dataDir)}.${process.pid}.tmp`
+  const tmp = `${fileOf(dataDir, slot)}.${process.pid}.tmp`
   await writeFile(tmp, JSON.stringify(file, null, 2), { mode: 0o600 })
-  await rename(tmp, fileOf(dataDir))
+  await rename(tmp, fileOf(dataDir, slot))
+}
+
+/** Zeroes the slot's file in place and removes it; nothing to do when there is none. */
+export async function eraseShare (dataDir: string, slot: ShareSlot = 'current'): Promise<void> {
+  const path = fileOf(dataDir, slot)
+  const size = await stat(path).then(s => s.size, () => -1)
+  if (size < 0) return
+  const f = await open(path, 'r+')
+  try { await f.write(new Uint8Array(size), 0, size, 0); await f.sync() } finally { await f.close() }
+  await rm(path, { force: true })
+}
+
+/** The confirmed resharing: the old share erased, the new one in its place. */
+export async function promoteShare (dataDir: string): Promise<void> {
+  await eraseShare(dataDir, 'current')
+  await rename(fileOf(dataDir, 'next'), fileOf(dataDir, 'current'))
 }
 
 /** The stored share, opened; null when there is none; NO_SHARE when it is unreadable or not ours. */
-export async function loadShare (dataDir: string, nodeSeed: Uint8Array): Promise<KeystoreShare | null> {
+export async function loadShare (dataDir: string, nodeSeed: Uint8Array, slot: ShareSlot = 'current'): Promise<KeystoreShare | null> {
   let text: string
-  try { text = await readFile(fileOf(dataDir), 'utf8') } catch (err) {
+  try { text = await readFile(fileOf(dataDir, slot), 'utf8') } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw new KeystoreError('NO_SHARE', `reading the share: ${(err as Error).message}`, { cause: err })
   }

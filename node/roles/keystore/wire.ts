@@ -1,21 +1,28 @@
 /**
- * `/outlayer/<network>/keystore/1.0.0`: one request frame and one answer frame per stream, each an unsigned-varint
- * length prefix and a UTF-8 JSON object of at most MAX_FRAME_BYTES. Kinds:
+ * `/outlayer/<network>/keystore/1.0.0`: request frame, answer frame, in turn, each an unsigned-varint length prefix
+ * and a UTF-8 JSON object of at most MAX_FRAME_BYTES; a stream may carry several in turn (a worker keeps one per
+ * member between releases: stream-pool.ts), and is closed by either side when done. Kinds:
  *   release   worker → keystore  {kind, request: ReleaseRequest, signature}       → {ok, identifier, sealed, version, ephemeral} | refusal
  *             (version: the keystore group version the member checked against, ephemeral: the E (hex) of the record
  *             it read; a worker caching an older group or record reads it again)
  *   dkg1      member → member    {kind, session, from, round1}                    → {ok} | refusal
  *   dkg2      member → member    {kind, session, from, package}                   → {ok} | refusal
+ *   reshare1  dealer → participant {kind, session, from, dealing, sub_share?}      → {ok} | refusal
+ *             (the public commitments, and the receiver's private sub-share when it is a new member)
+ *   reshare2  participant → all   {kind, session, from, verdict}                   → {ok} | refusal
+ *             (verdict {ok: true, digest} of the new group it computed, or {ok: false, dealer?, message})
+ *   reshare3  dealer → participant {kind, session, from, signature}                → {ok} | refusal
+ *             (its node key's signature of the rotation digest, sent only once every verdict was ok)
  * A refusal is {ok: false, code: KeystoreErrorCode, message}. Validators return Result; nothing here throws on
  * bad input.
  */
 import type { Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import {
-  canonicalBytes, concatBytes, fail, isHex, ok, sha256, sign, type KeyPair, type Result
+  canonicalBytes, concatBytes, fail, isHex, ok, sha256, type KeyPair, type Result
 } from '../../../protocol/index.js'
-import { verifyNative } from '../../../protocol/native-ed25519.js'
-import { accessorKey, type Accessor, type DkgRound1, type DkgRound2 } from '../../../protocol/secrets/index.js'
+import { signNative, verifyNative } from '../../../protocol/native-ed25519.js'
+import { accessorKey, type Accessor, type DkgRound1, type DkgRound2, type ReshareDealing, type ReshareSubShare } from '../../../protocol/secrets/index.js'
 import type { KeystoreErrorCode } from './errors.js'
 
 export const MAX_FRAME_BYTES = 16 * 1024
@@ -40,6 +47,12 @@ export type KeystoreMessage =
   | { kind: 'release', request: ReleaseRequest, signature: string }
   | { kind: 'dkg1', session: string, from: number, round1: DkgRound1 }
   | { kind: 'dkg2', session: string, from: number, package: DkgRound2 }
+  | { kind: 'reshare1', session: string, from: number, dealing: ReshareDealing, sub_share?: ReshareSubShare }
+  | { kind: 'reshare2', session: string, from: number, verdict: ReshareVerdict }
+  | { kind: 'reshare3', session: string, from: number, signature: string }
+
+/** A participant's verdict on the dealings: the digest of the new group it computed, or the dealer at fault. */
+export type ReshareVerdict = { ok: true, digest: string } | { ok: false, dealer?: string, message: string }
 
 export type KeystoreAnswer =
   | { ok: true, identifier?: string, sealed?: string, version?: number, ephemeral?: string }
@@ -49,8 +62,9 @@ function releaseDigest (r: ReleaseRequest): Uint8Array {
   return sha256(concatBytes(utf8.encode('outlayer-mesh/keystore/release/v1\0'), canonicalBytes(r)))
 }
 
+/** Signed with node's native ed25519 (the same bytes as keys.ts sign: ed25519 is deterministic). */
 export function signRelease (r: ReleaseRequest, key: KeyPair): string {
-  return Buffer.from(sign(releaseDigest(r), key.secretKey)).toString('hex')
+  return Buffer.from(signNative(releaseDigest(r), key.secretKey)).toString('hex')
 }
 
 /** Verified with node's native ed25519 (OpenSSL, RFC 8032): ~10x faster than pure JS, on every release. */
@@ -95,6 +109,12 @@ function checkRelease (v: unknown): Result<ReleaseRequest> {
 const checkRound1 = (v: unknown): v is DkgRound1 => isObj(v) && isHex(v.identifier, 32) && Array.isArray(v.commitment) &&
   v.commitment.length >= 2 && v.commitment.length <= 64 && v.commitment.every(c => isHex(c, 32)) && isHex(v.proof_of_knowledge, 64)
 const checkRound2 = (v: unknown): v is DkgRound2 => isObj(v) && isHex(v.identifier, 32) && isHex(v.signing_share, 32)
+const checkDealing = (v: unknown): v is ReshareDealing => isObj(v) && Object.keys(v).length === 2 && isHex(v.dealer, 32) &&
+  Array.isArray(v.commitment) && v.commitment.length >= 2 && v.commitment.length <= 64 && v.commitment.every(c => isHex(c, 32))
+const checkSubShare = (v: unknown): v is ReshareSubShare => isObj(v) && Object.keys(v).length === 3 && isHex(v.dealer, 32) && isHex(v.receiver, 32) && isHex(v.value, 32)
+const checkVerdict = (v: unknown): v is ReshareVerdict => isObj(v) && (v.ok === true
+  ? isHex(v.digest, 32) && Object.keys(v).length === 2
+  : v.ok === false && isStr(v.message, 512) && (v.dealer == null || isHex(v.dealer, 32)))
 const checkSession = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
 const checkIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 64
 
@@ -110,6 +130,14 @@ export function decodeMessage (bytes: Uint8Array): Result<KeystoreMessage> {
   }
   if (v.kind === 'dkg1' && checkSession(v.session) && checkIndex(v.from) && checkRound1(v.round1)) return ok({ kind: 'dkg1', session: v.session, from: v.from, round1: v.round1 })
   if (v.kind === 'dkg2' && checkSession(v.session) && checkIndex(v.from) && checkRound2(v.package)) return ok({ kind: 'dkg2', session: v.session, from: v.from, package: v.package })
+  if (checkSession(v.session) && checkIndex(v.from)) {
+    const base = { session: v.session, from: v.from }
+    if (v.kind === 'reshare1' && checkDealing(v.dealing) && (v.sub_share == null || checkSubShare(v.sub_share))) {
+      return ok({ kind: 'reshare1', ...base, dealing: v.dealing, ...(v.sub_share != null ? { sub_share: v.sub_share } : {}) })
+    }
+    if (v.kind === 'reshare2' && checkVerdict(v.verdict)) return ok({ kind: 'reshare2', ...base, verdict: v.verdict })
+    if (v.kind === 'reshare3' && isHex(v.signature, 64)) return ok({ kind: 'reshare3', ...base, signature: v.signature })
+  }
   return fail('INVALID', 'unknown or malformed message kind')
 }
 
@@ -130,12 +158,16 @@ export function decodeAnswer (bytes: Uint8Array): Result<KeystoreAnswer> {
 
 export const encodeFrame = (value: KeystoreMessage | KeystoreAnswer): Uint8Array => utf8.encode(JSON.stringify(value))
 
-/** Writes one frame and reads one answer on a fresh stream (the dialer's side). */
+/** Writes one frame and reads its answer on a length-prefixed stream (the dialer's side); the stream stays open. */
+export async function ask (lp: LengthPrefixedStream<Stream>, message: KeystoreMessage, signal: AbortSignal): Promise<Result<KeystoreAnswer>> {
+  await lp.write(encodeFrame(message), { signal })
+  return decodeAnswer((await lp.read({ signal })).subarray())
+}
+
+/** Writes one frame and reads one answer on a fresh stream, then closes it (the dialer's side). */
 export async function exchange (stream: Stream, message: KeystoreMessage, signal: AbortSignal): Promise<Result<KeystoreAnswer>> {
-  const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
   try {
-    await lp.write(encodeFrame(message), { signal })
-    const answer = decodeAnswer((await lp.read({ signal })).subarray())
+    const answer = await ask(lpStream(stream, { maxDataLength: MAX_FRAME_BYTES }), message, signal)
     // the answer is in hand: closing (our FIN, the peer's) need not delay it
     stream.close({ signal }).catch(() => { stream.abort(new Error('keystore stream did not close')) })
     return answer

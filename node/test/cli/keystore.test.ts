@@ -70,8 +70,12 @@ describe('outlayer keystore', function () {
     assert.deepEqual(decryptSecrets(combinePartials(partials, group.threshold), hexToBytes(group.group_key), binding, blob), { API_KEY: 'k' })
   }
 
+  /** the first group's nodes (ks0..ks2), published by the first test and reshared by the last */
+  let genesis: string[] = []
+
   it('runs the DKG for this machine\'s nodes, seals each share, prints and publishes the group with the owner key', async () => {
     const configs = [await node('ks0'), await node('ks1'), await node('ks2')]
+    genesis = configs
     const out = join(dir, 'group.json')
     const r = await runInProcess(register, ['keystore', 'dkg', ...configs.flatMap(c => ['--config', c]), '--threshold', '2', '--out', out, '--publish', ...owner()])
     assert.equal(r.error, undefined, String(r.error))
@@ -127,6 +131,32 @@ describe('outlayer keystore', function () {
     for (const path of configs) {
       const cfg = await loadConfig(path)
       assert.equal(await loadShare(cfg.dataDir, parseSecretKey(cfg.signingKey).secretKey), null, `${path}: no share kept`)
+    }
+  })
+
+  it('reshares the published group to one more member at 3-of-4 with --publish: same group key, t new shares open it, the old shares are gone', async () => {
+    assert.equal(genesis.length, 3, 'the first test published a group')
+    const configs = [...genesis, await node('ks3')]
+    const before = (await w.view<{ version: number, group: GroupArgs }>('get_keystore_group'))
+    const members = await Promise.all(configs.map(async path => {
+      const cfg = await loadConfig(path)
+      return { account_id: cfg.near.accountId, peer_id: peerIdOfP2pKey(cfg.p2p.privateKey), public_key: publicKeyToString(parseSecretKey(cfg.signingKey).publicKey), addrs: [] }
+    }))
+    const list = join(dir, 'reshare-members.json')
+    await writeFile(list, JSON.stringify(members))
+    const r = await runInProcess(register, ['keystore', 'reshare', ...configs.flatMap(c => ['--config', c]), '--members', list, '--threshold', '3', '--publish', ...owner()])
+    assert.equal(r.error, undefined, String(r.error))
+    const group = JSON.parse(r.stdout) as GroupArgs
+    assert.equal(group.group_key, before.group.group_key, 'the group key is unchanged')
+    assert.equal(group.threshold, 3)
+    const after = await w.view<{ version: number, group: GroupArgs }>('get_keystore_group')
+    assert.equal(after.version, before.version + 1)
+    assert.deepEqual(after.group, group)
+    await sharesOpen(configs, group)
+    for (const path of configs) {
+      const cfg = await loadConfig(path)
+      assert.equal((await loadShare(cfg.dataDir, parseSecretKey(cfg.signingKey).secretKey))?.threshold, 3, `${path}: the new share replaced the old`)
+      assert.equal(await loadShare(cfg.dataDir, parseSecretKey(cfg.signingKey).secretKey, 'next'), null, `${path}: nothing pending`)
     }
   })
 })

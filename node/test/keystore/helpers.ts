@@ -21,9 +21,11 @@ import type { PartialWithProof } from '../../../protocol/secrets/index.js'
 import { ensureContracts } from '../../../scripts/build-contract.js'
 import { deployContract } from '../../../scripts/deploy.js'
 import { NEAR, call, startWorld, type World } from '../../../contract/test/world.js'
-import { createKeystoreChain, groupArgs, keystore, type KeystoreChain, type KeystoreNode } from '../../roles/keystore/index.js'
+import { createKeystoreChain, groupArgs, keystore, type Dealer, type KeystoreChain, type KeystoreNode } from '../../roles/keystore/index.js'
 
 export const NETWORK = 'localnet'
+/** the resource limits of the tests' requests */
+export const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 
 export interface Member {
   libp2p: Libp2p
@@ -66,11 +68,15 @@ export function memberNodeKey (i: number): KeyPair {
   return keyPairFromSeed(sha256(`keystore-test/member/${i}`))
 }
 
-export async function startMember (i: number, dataDir: string, logger: Logger, chain: KeystoreChain, privateKey?: PrivateKey, prove?: (s: bigint, e: Uint8Array, c: Uint8Array) => PartialWithProof): Promise<Member> {
+/** A cheating part for one member: a liar's partials, or a dealer's bad resharing dealing. */
+export interface Cheat { prove?: (s: bigint, e: Uint8Array, c: Uint8Array) => PartialWithProof, deal?: Dealer }
+
+export async function startMember (i: number, dataDir: string, logger: Logger, chain: KeystoreChain, privateKey?: PrivateKey, cheat?: Cheat['prove'] | Cheat): Promise<Member> {
   const key = privateKey ?? await generateKeyPair('Ed25519')
   const libp2p = await newLibp2p(key)
   const nodeKey = memberNodeKey(i)
-  const node = keystore({ network: NETWORK, nodeKey, dataDir })({ libp2p, chain, logger: logger.child({ member: i }), ...(prove != null ? { prove } : {}) })
+  const parts: Cheat = typeof cheat === 'function' ? { prove: cheat } : cheat ?? {}
+  const node = keystore({ network: NETWORK, nodeKey, dataDir })({ libp2p, chain, logger: logger.child({ member: i }), ...parts })
   await node.start()
   return { libp2p, privateKey: key, nodeKey, dataDir, node, account: `ks${i}.test.near` }
 }
@@ -107,12 +113,12 @@ export async function startKeystoreWorld (opts: StartOptions): Promise<KeystoreW
   }
 }
 
-/** Runs the DKG on every member at once and publishes the group with set_keystore_group (the owner, once). */
-export async function dkgAndPublish (k: KeystoreWorld, threshold: number, session = 'genesis'): Promise<Uint8Array> {
-  const members = k.members.map(m => ({ peer_id: m.libp2p.peerId.toString() }))
-  const results = await Promise.all(k.members.map(async (m, index) => await m.node.runDkg({ session, members, index, threshold, timeoutMs: 20_000 })))
+/** Runs the DKG on every member (or those of `among`) at once and publishes the group with set_keystore_group (the owner, once). */
+export async function dkgAndPublish (k: KeystoreWorld, threshold: number, session = 'genesis', among: Member[] = k.members): Promise<Uint8Array> {
+  const members = among.map(m => ({ peer_id: m.libp2p.peerId.toString() }))
+  const results = await Promise.all(among.map(async (m, index) => await m.node.runDkg({ session, members, index, threshold, timeoutMs: 20_000 })))
   const first = results[0]!
-  const group = groupArgs(first.groupKey, threshold, k.members.map((m, i) => ({
+  const group = groupArgs(first.groupKey, threshold, among.map((m, i) => ({
     account_id: m.account,
     peer_id: m.libp2p.peerId.toString(),
     public_key: publicKeyToString(m.nodeKey.publicKey),

@@ -11,10 +11,10 @@ import { Point } from '../../../protocol/secrets/index.js'
 import { encryptSecrets, provePartial, type Accessor } from '../../../protocol/secrets/index.js'
 import { NEAR, assignedWorkers, call, commit, ok, resolve, responseOf, request, refused, reveal, untilRevealing, workerKey, type World, type Worker } from '../../../contract/test/world.js'
 import { GroupCache, KeystoreError, RecordCache, fetchSecrets, type FetchedSecrets } from '../../roles/keystore/index.js'
-import { connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
+import { LIMITS, connectAll, dkgAndPublish, startMember, startKeystoreWorld, NETWORK, type KeystoreWorld } from './helpers.js'
 import { filesUnder } from '../files.js'
+import { newReplyKey } from '../../roles/keystore/reply.js'
 
-const LIMITS = { max_instructions: 1_000_000_000, max_memory_mb: 64, max_execution_seconds: 10 }
 const HASH = 'cd'.repeat(32)
 const SOURCE = { WasmUrl: { url: 'https://example.com/echo.wasm', hash: HASH, build_target: 'wasm32-wasip1' } }
 const ACCESSOR: Accessor = { WasmHash: { hash: HASH } }
@@ -216,6 +216,34 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     assert.deepEqual(got.blamed.map(b => [b.peerId, b.reason]), [[lying.libp2p.peerId.toString(), 'BAD_PROOF']])
   })
 
+  it('a worker keeping streams reuses one per member across releases, and dials afresh a member restarted in between', async () => {
+    const { StreamPool, keystoreProtocol } = await import('../../roles/keystore/index.js')
+    let dials = 0
+    const counting = { dialProtocol: (async (...a: Parameters<typeof k.client.dialProtocol>) => { dials++; return await k.client.dialProtocol(...a) }) as typeof k.client.dialProtocol }
+    const streams = new StreamPool(counting, keystoreProtocol(NETWORK))
+    const keep = async (): Promise<FetchedSecrets> => {
+      const id = await newRequest('default')
+      const who = await primary(id)
+      // audit: every member answers before this returns, so each stream is back in the pool
+      return await fetchSecrets({ libp2p: counting, chain: k.chain, streams, network: NETWORK, requestId: String(id), workerId: who.id, workerKey: who.key, owner: owner().accountId, profile: 'default', accessor: ACCESSOR, waitForAll: true })
+    }
+    assert.equal((await keep()).env.API_KEY, SECRET)
+    assert.equal(dials, 3, 'one stream per member')
+    assert.equal((await keep()).env.API_KEY, SECRET)
+    assert.equal(dials, 3, 'the kept streams carried the second release')
+    // member 1 restarts: its kept stream is dead, the worker tries it, then dials it afresh
+    const old = k.members[1]!
+    await old.node.stop()
+    await old.libp2p.stop()
+    k.members[1] = await startMember(1, old.dataDir, k.logger, k.chain, old.privateKey)
+    await connectAll([...k.members.map(m => m.libp2p), k.client])
+    const got = await keep()
+    assert.equal(got.env.API_KEY, SECRET)
+    assert.deepEqual(got.refusals, [], 'no member was counted unreachable')
+    assert.equal(dials, 4, 'only the restarted member was dialled again')
+    streams.clear()
+  })
+
   it('t−1 keystore nodes cannot release: with two of three down, the worker gets no secrets', async () => {
     const id = await newRequest('default')
     await k.members[0]!.node.stop()
@@ -252,10 +280,14 @@ describe('keystore: threshold release over libp2p on localnet', function () {
     const id = await newRequest('default')
     // one raw exchange, to see the answer frame as the network carries it
     const me = await primary(id)
-    const req = { network: NETWORK, contract_id: w.contractId, request_id: String(id), worker_id: me.id, owner: owner().accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(Point.BASE.multiply(99n).toBytes()) }
+    const req = { network: NETWORK, contract_id: w.contractId, request_id: String(id), worker_id: me.id, owner: owner().accountId, accessor: ACCESSOR, profile: 'default', reply_key: bytesToHex(newReplyKey().publicKey) }
     const answer = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: req, signature: signRelease(req, me.key) }, AbortSignal.timeout(5_000))
     assert.ok(answer.ok && answer.value.ok)
     frames.push(JSON.stringify(answer.value), JSON.stringify(req))
+    // a low-order reply key (the shared secret would be all zeros, known to anyone): refused after the checks, nothing sealed
+    const weak = { ...req, reply_key: '00'.repeat(32) }
+    const refusal = await exchange(await k.client.dialProtocol(k.members[0]!.libp2p.peerId, keystoreProtocol(NETWORK)), { kind: 'release', request: weak, signature: signRelease(weak, me.key) }, AbortSignal.timeout(5_000))
+    assert.ok(refusal.ok && !refusal.value.ok && refusal.value.code === 'BAD_MESSAGE', JSON.stringify(refusal))
     const record = JSON.stringify(await w.view('get_secrets', { owner: owner().accountId, accessor: ACCESSOR, profile: 'default' }))
     const haystacks = [...k.logs, ...frames, record]
     for (const m of k.members) for (const f of await filesUnder(m.dataDir)) haystacks.push((await readFile(f)).toString('latin1'))
