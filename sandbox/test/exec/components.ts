@@ -43,9 +43,10 @@ async function preparedProbe (): Promise<string> {
     const dir = join(preparedRoot, version)
     const file = join(dir, `${await programKey(probe)}.wasm`)
     try { await readFile(file); return file } catch {}
-    // older versions' files are of no use any more
-    await rm(preparedRoot, { recursive: true, force: true })
+    // older versions' files are of no use any more; this version's dir stays, as another test process may be
+    // writing into it now (its writes are atomic, so a reader sees a whole entry or none)
     await mkdir(dir, { recursive: true })
+    for (const old of await readdir(preparedRoot)) if (old !== version) await rm(join(preparedRoot, old), { recursive: true, force: true })
     const pool = new PreparePool()
     try {
       await new Preparer(dir, pool).prepareComponent(probe)
