@@ -35,7 +35,7 @@ describe('contract admin, validation and views', function () {
     await refused(send({ resource_limits: { ...LIMITS, max_execution_seconds: 181 } }), 'max_execution_seconds must be')
     await refused(send({ redundancy: { replicas: 8, quorum: 5, aggregation: 'identical' } }), 'replicas must be 1..7')
     await refused(send({ redundancy: { replicas: 4, quorum: 2, aggregation: 'identical' } }), 'quorum must be > replicas/2')
-    await refused(send({ redundancy: { replicas: 3, quorum: 2, aggregation: 'mean' } }), 'identical or median')
+    await refused(send({ redundancy: { replicas: 3, quorum: 2, aggregation: 'mean' } }), 'identical, median or per_field')
     await refused(send({ redundancy: { replicas: 4, quorum: 3, aggregation: 'median' } }), 'median needs replicas >= 2*quorum-1')
     await refused(send({ redundancy: { replicas: 2, quorum: 2, aggregation: 'identical' } }), 'only 1 eligible workers')
     await refused(send({ source: { WasmUrl: { url: 'https://x/y.wasm', hash: 'zz' } } }), 'hash must be 64 lowercase hex')
