@@ -34,7 +34,8 @@ export type AdmissionReason =
 
 /**
  * A refused module. Deterministic: the same bytes are refused with the same code by every honest node with
- * the same INSTRUMENTER_VERSION, so retrying is pointless (`retryable` is false) and the node skips the request.
+ * the same INSTRUMENTER_VERSION, so retrying is pointless (`retryable` is false); the node attests the refusal
+ * (node/roles/worker/admission.ts: `trap(admission:<code>)`).
  */
 export class AdmissionError extends Error {
   override readonly name = 'AdmissionError'

@@ -1,4 +1,3 @@
-import { AdmissionError } from '../../../sandbox/exec/index.js'
 import { CodedError } from '../../errors.js'
 
 /** Why a worker did not produce an attestation for a request; fixed codes, safe as metric labels. */
@@ -26,14 +25,14 @@ export type WorkerErrorCode =
   /** the request names secrets and the keystore nodes did not release them to this worker: local, retried */
   | 'SECRETS_UNAVAILABLE'
   /**
-   * the executor refused the module before it ran (sandbox AdmissionError, or any error it marks
-   * `retryable: false`): deterministic, so skipped once and never parsed again; the message starts with its reason
+   * the executor threw an error it marks `retryable: false` that is not the sandbox's AdmissionError (which is
+   * attested instead, roles/worker/admission.ts): skipped once and never parsed again; the message is the error's
    */
   | 'MODULE_REFUSED'
 
-/** A refusal of the module that the same bytes would get again: the sandbox's AdmissionError, or an error marked so. */
+/** A refusal of the module that the same bytes would get again: an error marked `retryable: false` (AdmissionError is). */
 export function isModuleRefusal (err: unknown): err is Error {
-  return err instanceof AdmissionError || (err instanceof Error && (err as { retryable?: unknown }).retryable === false)
+  return err instanceof Error && (err as { retryable?: unknown }).retryable === false
 }
 
 export class WorkerError extends CodedError<WorkerErrorCode> { override readonly name = 'WorkerError' }

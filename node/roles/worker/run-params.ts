@@ -2,19 +2,18 @@
  * What a request's params ask of its run beyond the code and limits: the consensus mode for outside responses and
  * the HTTP the request grants. Both are read from the on-chain request, so every replica derives the same.
  *
- * A malformed one is not skipped: skipping would leave every primary without a commit, and the contract slashes
- * primaries that never committed (withhold_share, paid to the payer), so a requester could turn a bad params
- * object into its workers' bonds. Every replica instead attests the same refusal without running anything: a
- * `trap` named `bad_params:<field>` with 0 instructions (error `trap(bad_params:params.http.allowed_hosts[1])`),
- * under its own instrumenter name, like compile-only's result.
+ * A malformed one is not skipped but attested as a refusal (refusal.ts, which says why): every replica attests,
+ * without running anything, a `trap` named `bad_params:<field>` with 0 instructions (error
+ * `trap(bad_params:params.http.allowed_hosts[1])`), under its own instrumenter name, like compile-only's result.
  *
  * A request that uses another account's secrets (secrets_ref) may not add hosts: the owner released them to the
  * program as its manifest lets it talk, and extra hosts would let the requester steer them elsewhere.
  */
 import {
-  requestHttpOf, resultHash, responseConsensusOf,
+  requestHttpOf, responseConsensusOf,
   type ExecutionRequest, type ExecutionResult, type RequestHttp, type ResponseConsensusMode
 } from '../../../protocol/index.js'
+import { refusalResult } from './refusal.js'
 
 export interface RunParams {
   consensus: ResponseConsensusMode | null
@@ -47,9 +46,4 @@ export function runParamsOf (request: ExecutionRequest): RunParamsResult {
 }
 
 const refused = (field: string | undefined, message: string): RunParamsResult =>
-  ({ ok: false, refusal: paramsRefusedResult(field ?? 'params'), message })
-
-function paramsRefusedResult (field: string): ExecutionResult {
-  const hashed = { status: 'trap' as const, exit_code: null, trap: `bad_params:${field}`, stdout: new Uint8Array(0), fuel_used: 0n, instrumenter_version: PARAMS_REFUSED_INSTRUMENTER }
-  return { ...hashed, stderr: new Uint8Array(0), result_hash: resultHash(hashed), wall_ms: 0 }
-}
+  ({ ok: false, refusal: refusalResult(`bad_params:${field ?? 'params'}`, PARAMS_REFUSED_INSTRUMENTER), message })

@@ -20,6 +20,7 @@ import { secretsFor } from './secrets.js'
 import { resolveProject } from './project.js'
 import { RevealFallback } from './reveal-fallback.js'
 import { runParamsOf, type RunParams } from './run-params.js'
+import { admissionRefusalOf } from './admission.js'
 import { isModuleRefusal, WorkerError } from './errors.js'
 import { WorkerJobs, type Job } from './jobs.js'
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options.js'
@@ -319,8 +320,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         ? compileOnlyResult({ hash: code.hash, size: code.wasm.length })
         : !params.ok
             ? params.refusal
-            : await run(params.params, await secretsFor(request, this.components.secrets, signal))
-          .catch(err => { throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err })
+            : await run(params.params, await secretsFor(request, this.components.secrets, signal)).catch(err => this.admissionRefusal(id, err))
       if (signal.aborted) return
       const behaviour = this.init.behaviour
       const equivocate = behaviour?.equivocate?.(request) === true
@@ -363,6 +363,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await jobs.retryLater(id, { code, message: (err as Error).message })
       }
     }
+  }
+
+  /**
+   * A module the executor refused: a deterministic admission refusal is attested (admission.ts), any other error
+   * that says the same bytes fail again is skipped as MODULE_REFUSED, the rest goes to the job's retry handling.
+   */
+  private admissionRefusal (id: string, err: unknown): ExecutionResult {
+    const refusal = admissionRefusalOf(err)
+    if (refusal != null) {
+      this.log.info({ requestId: id, reason: (err as Error).message }, 'module refused at admission: attesting the refusal')
+      return refusal
+    }
+    throw isModuleRefusal(err) ? new WorkerError('MODULE_REFUSED', err.message, { cause: err }) : err
   }
 
   /** A Project source becomes the version it names; the node's allowed sources then apply to that version too. */

@@ -10,6 +10,7 @@ import { resultHash, sha256Hex, transcriptHash, type DeterministicStatus, type T
 import { createArtifactStore } from '../../../sandbox/builder/index.js'
 import { createExecutor, type Executor } from '../../../sandbox/exec/index.js'
 import { ensureExamples } from '../../../scripts/build-examples.js'
+import { bombs } from '../../../sandbox/test/exec/wasm-writer.js'
 import { ArtifactResolver } from '../../artifacts/index.js'
 import { phaseClosedAt, type OnChainReveal } from '../../chain/index.js'
 import { openStore, requestKey, type NodeStore } from '../../store/index.js'
@@ -74,6 +75,21 @@ describe('worker role', function () {
     const assigned = (await chain.user.getRequest(requestId))!.assignment!.assigned[0]!
     return [chain.workers.find(w => w.accountId === assigned)!, chain.workers.find(w => w.accountId !== assigned)!]
   }
+
+  /**
+   * Registers again with the missing bond whoever an earlier case's request slashed below min_bond at its yield
+   * timeout (200 blocks, 20 s: a skipped request, or a reveal only gossiped), as a node runner would; with two
+   * workers at exactly min_bond, a slow machine otherwise leaves a later case no eligible worker.
+   */
+  async function topUpBonds (): Promise<void> {
+    const minBond = (await chain.user.getConfig()).minBond
+    for (const w of chain.workers) {
+      const view = (await chain.user.getWorker(w.accountId))!
+      if (view.bond < minBond) await w.client.registerWorker(view.public_key, minBond - view.bond)
+    }
+  }
+
+  beforeEach(topUpBonds)
 
   it('assignment: the contract\'s primary runs it at once, commits and reveals; the backup finds the slot taken and sends nothing', async () => {
     const server = await serve(() => ({ status: 200, body: echo }))
@@ -163,29 +179,29 @@ describe('worker role', function () {
     await r.stop()
   })
 
-  it('refusal: a module the executor\'s pre-scan refuses is skipped once with MODULE_REFUSED and its reason, never parsed again', async () => {
-    // a valid wasm header and one import of a host function the sandbox does not offer
-    const refused = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 12, 1, 3, 0x65, 0x6e, 0x76, 4, 0x65, 0x76, 0x69, 0x6c, 0, 0])
-    const reason = await executor.execute(refused, { input: '' })
-      .then(() => undefined, (err: { code?: string, name?: string }) => err.name === 'AdmissionError' ? err.code : undefined)
-    assert.ok(reason != null, 'the sandbox refuses it with an AdmissionError')
-    const server = await serve(() => ({ status: 200, body: refused }))
-    try {
-      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(refused) } } })
-      const [primary] = await roles(requestId)
-      let executions = 0
-      const r = await run(primary, { execute: async (wasm, o) => { executions++; return await executor.execute(wasm, o) } })
-      await offer(r, requestId)
-      await waitUntil(async () => await state(r, requestId) === 'skipped')
-      // a reconciliation offers it again: awaited, it ends without running anything
-      const view = (await chain.user.getRequest(requestId))!
-      await r.worker.consider({ request: view.request!, raw: view.raw, height: chain.net.height(), origin: 'reconcile' })
-      const note = (await r.worker.job(requestId))!.note!
-      assert.equal(note.code, 'MODULE_REFUSED')
-      assert.ok(note.message.startsWith(`${reason}:`), note.message)
-      assert.deepEqual([await state(r, requestId), executions, r.commits(), r.failures.map(f => f.code)], ['skipped', 1, 0, ['MODULE_REFUSED']])
-      await r.stop()
-    } finally { await server.close() }
+  it('refusal: a module the executor refuses at admission is attested as trap(admission:<code>) with 0 instructions, committed and revealed, never run again', async () => {
+    // a valid wasm header and one import of a host function the sandbox does not offer; a pre-scan bomb
+    const forbidden = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 12, 1, 3, 0x65, 0x6e, 0x76, 4, 0x65, 0x76, 0x69, 0x6c, 0, 0])
+    for (const [wasm, code] of [[forbidden, 'forbidden_import'], [bombs.nestedBlocks(100_000), 'nesting_too_deep']] as const) {
+      // refused once here, so the worker's commit is not late for the 10-block window on a loaded machine
+      await assert.rejects(executor.execute(wasm, { input: '' }), (err: { name?: string, code?: string }) => err.name === 'AdmissionError' && err.code === code)
+      const server = await serve(() => ({ status: 200, body: wasm }))
+      try {
+        const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(wasm) } } })
+        const [primary] = await roles(requestId)
+        let executions = 0
+        const r = await run(primary, { execute: async (w, o) => { executions++; return await executor.execute(w, o) } })
+        await offer(r, requestId)
+        await waitUntil(async () => await state(r, requestId) === 'revealed')
+          .catch(async err => { throw new Error(`${code}: ${String(err)}, job ${JSON.stringify(await r.worker.job(requestId), (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v)}, failures ${JSON.stringify(r.failures)}`) })
+        const gossiped = r.gossip.published.find(p => p.type === 'attestation')!.payload as { success: boolean, error: string, instructions: string }
+        assert.deepEqual([gossiped.success, gossiped.error, gossiped.instructions], [false, `trap(admission:${code})`, '0'])
+        // a reconciliation offers it again: it is done, nothing runs or commits again
+        await offer(r, requestId, 'reconcile')
+        assert.deepEqual([await state(r, requestId), executions, r.commits(), r.failures.length], ['revealed', 1, 1, 0])
+        await r.stop()
+      } finally { await server.close() }
+    }
   })
 
   it('retry: a wasm that cannot be had yet leaves the request seen, and reconciliation runs it later', async () => {
@@ -240,6 +256,55 @@ describe('worker role', function () {
       await third.stop()
     } finally { await server.close() }
   })
+
+  it('refusal: an executor error marked retryable: false that is not an AdmissionError is not attested: skipped once as MODULE_REFUSED', async () => {
+    const server = await serve(() => ({ status: 200, body: echo }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(echo) } } })
+      const [primary] = await roles(requestId)
+      const refuses: ExecuteFn = async () => { throw Object.assign(new Error('other_executor: refused'), { retryable: false }) }
+      const r = await run(primary, { execute: refuses })
+      await offer(r, requestId)
+      await waitUntil(async () => await state(r, requestId) === 'skipped')
+      assert.deepEqual([(await r.worker.job(requestId))!.note, r.commits()], [{ code: 'MODULE_REFUSED', message: 'other_executor: refused' }, 0])
+      await r.stop()
+    } finally { await server.close() }
+  })
+
+  it('local: a preparation past its deadline (prepareDeadlineMs 1) is never attested: LOCAL_FAILURE, no commit, nothing gossiped', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'outlayer-prep-'))
+    dirs.push(cacheDir)
+    const hurried = createExecutor({ workers: 1, cacheDir, prepareDeadlineMs: 1 })
+    const heavy = bombs.loops(70_000) // admitted, but no preparation of it finishes in 1 ms
+    const server = await serve(() => ({ status: 200, body: heavy }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex(heavy) } } })
+      const [primary] = await roles(requestId)
+      const r = await run(primary, { execute: async (w, o) => await hurried.execute(w, o) })
+      await offer(r, requestId)
+      await waitUntil(async () => await state(r, requestId) === 'skipped')
+      const note = (await r.worker.job(requestId))!.note!
+      assert.equal(note.code, 'LOCAL_FAILURE')
+      assert.match(note.message, /PREPARE_TIMEOUT/)
+      assert.deepEqual([r.commits(), r.gossip.count('attestation')], [0, 0])
+      await r.stop()
+    } finally { await server.close(); await hurried.close() }
+  })
+
+  it('local: bytes that miss the pinned sha256 are never attested (the URL may serve other bytes to other workers): WASM_HASH_MISMATCH, nothing run or committed', async () => {
+    const server = await serve(() => ({ status: 200, body: echo }))
+    try {
+      const requestId = await chain.request({ source: { WasmUrl: { url: server.url, hash: sha256Hex('not the echo') } } })
+      const [primary] = await roles(requestId)
+      let executions = 0
+      const r = await run(primary, { execute: async (w, o) => { executions++; return await executor.execute(w, o) } })
+      await offer(r, requestId)
+      await waitUntil(async () => await state(r, requestId) === 'skipped')
+      assert.deepEqual([(await r.worker.job(requestId))!.note!.code, executions, r.commits(), r.gossip.count('attestation')], ['WASM_HASH_MISMATCH', 0, 0, 0])
+      await r.stop()
+    } finally { await server.close() }
+  })
+
 })
 
 async function waitUntil (check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
