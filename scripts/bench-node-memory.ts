@@ -5,7 +5,7 @@
  * are measured apart: RSS, V8 heap (used, per space), external/array buffers and threads, right after start and
  * after `--idle-s` seconds idle, each as found and after a full GC. Writes bench/results/node-memory.json.
  *
- *   npm run bench:node-memory [-- --idle-s 60] [--label after]
+ *   npm run bench:node-memory [-- --idle-s 60] [--label after] [--node-options=--max-semi-space-size=2]
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -24,7 +24,7 @@ const BOND = 10n ** 24n
 const GOAL_RSS_MB = 150
 const IDLE_STEP_MS = 5000
 
-const { values: flags } = parseArgs({ options: { 'idle-s': { type: 'string', default: '60' }, label: { type: 'string' } } })
+const { values: flags } = parseArgs({ options: { 'idle-s': { type: 'string', default: '60' }, label: { type: 'string' }, 'node-options': { type: 'string', default: '' } } })
 const idleMs = Number(flags['idle-s']) * 1000
 
 /** What scripts/node-memory/probe.mjs writes (MB, one decimal) */
@@ -51,8 +51,8 @@ async function main (): Promise<void> {
     const startedAt = Date.now()
     node = spawn(process.execPath, [join(ROOT, 'bin', 'outlayer.mjs'), 'start', '--config', configPath], {
       cwd: ROOT,
-      // the probe and --expose-gc reach the launcher and, through the inherited env, the node it re-execs
-      env: { ...process.env, OUTLAYER_LOG_LEVEL: 'warn', OUTLAYER_MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: `--expose-gc --import ${PROBE}` },
+      // the probe, --expose-gc and --node-options (a V8 flag to try) reach the launcher and, through the inherited env, the node it re-execs
+      env: { ...process.env, OUTLAYER_LOG_LEVEL: 'warn', OUTLAYER_MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: `--expose-gc --import ${PROBE} ${flags['node-options']}`.trim() },
       stdio: ['ignore', 'pipe', 'inherit']
     })
     await startedLine(node)
@@ -71,7 +71,7 @@ async function main (): Promise<void> {
     const result = {
       date: new Date().toISOString(), label: flags.label ?? null, node: process.version, loadAverage: loadavg().map(l => Math.round(l * 10) / 10),
       setup: 'outlayer init + start --config, roles worker,resolver, localnet (500 ms blocks) in the bench process, no requests',
-      goalRssMb: GOAL_RSS_MB, startMs, idleSeconds: idleMs / 1000, afterStart, idleRssMb, afterIdle
+      nodeOptions: flags['node-options'], goalRssMb: GOAL_RSS_MB, startMs, idleSeconds: idleMs / 1000, afterStart, idleRssMb, afterIdle
     }
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true })
     await writeFile(join(ROOT, 'bench', 'results', 'node-memory.json'), JSON.stringify(result, null, 2) + '\n')
