@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const ALL = ['exec', 'build', 'localnet', 'mesh', 'keystore', 'fuzz', 'sim'] as const
+const ALL = ['exec', 'build', 'localnet', 'mesh', 'keystore', 'node-memory', 'fuzz', 'sim'] as const
 type BenchName = typeof ALL[number]
 
 const asked = process.argv.slice(2)

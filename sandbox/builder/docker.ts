@@ -2,7 +2,7 @@
  * The Docker client: dockerode against DOCKER_HOST or /var/run/docker.sock. When no engine answers we fail
  * with NO_DOCKER and say how to start one, instead of a bare ENOENT/ECONNREFUSED.
  */
-import Docker from 'dockerode'
+import type Docker from 'dockerode'
 import { BuildError } from './errors.js'
 
 const PING_TIMEOUT_MS = 5000
@@ -20,7 +20,9 @@ let cached: Promise<Docker> | undefined
 /** A dockerode client whose engine answered a ping; the answer is cached for the process. */
 export async function connectDocker (): Promise<Docker> {
   cached ??= (async () => {
-    const docker = new Docker()
+    // dockerode (~6 MB of heap) loads with the first build, not in every node that imports sandbox/builder
+    const { default: DockerClient } = await import('dockerode')
+    const docker = new DockerClient()
     try {
       await Promise.race([
         docker.ping(),

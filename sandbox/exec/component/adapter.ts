@@ -5,11 +5,12 @@
  */
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { componentNew, preview1AdapterCommandPath } from '@bytecodealliance/jco'
 
 let adapter: Promise<Uint8Array> | null = null
 
 export async function commandToComponent (command: Uint8Array): Promise<Uint8Array> {
+  // loaded on first use: jco and its own binaryen cost ~20 MB of heap in every process that imports sandbox/exec
+  const { componentNew, preview1AdapterCommandPath } = await import('@bytecodealliance/jco')
   adapter ??= readFile(fileURLToPath(preview1AdapterCommandPath())).then(b => new Uint8Array(b))
   return await componentNew(command, [['wasi_snapshot_preview1', await adapter]])
 }

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { transpile } from '@bytecodealliance/jco'
 import { AdmissionError } from '../errors.js'
 
 // jco does not export its package.json: read it next to the resolved entry (dist/api.js)
@@ -42,6 +41,8 @@ export async function splitComponent (component: Uint8Array): Promise<SplitCompo
   let files: Record<string, Uint8Array>
   let imports: string[]
   let exports: Array<[string, string]>
+  // jco (with its own binaryen, ~20 MB of heap) loads on the first component to prepare, not with the executor
+  const { transpile } = await import('@bytecodealliance/jco')
   try {
     ({ files, imports, exports } = await transpile(component, {
       name: NAME, instantiation: 'sync', noTypescript: true, base64Cutoff: 0, nodejsCompat: false, tlaCompat: false, wasiShim: false, quiet: true
