@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import {
-  NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, assignment, bondOf, call, checkInvariant, commit, events, ok, refused,
+  NEAR, RECEIPT_FEE, TGAS, WASM_SOURCE, assignedWorkers, assignment, bondOf, call, checkInvariant, commit, events, ok, refused,
   request, resolve, responseOf, reveal, revealOnChain, startWorld, topUpBond, untilHeight, untilRevealing, type World
 } from './world.js'
 
@@ -120,6 +120,8 @@ describe('contract assignment, backups and withholding', function () {
       assert.equal(completed.payment_charged, (BASE + RECEIPT_FEE).toString())
       assert.deepEqual(events(done.logs, 'worker_withheld'), [])
       assert.deepEqual(events(done.logs, 'withholding_excused'), [{ request_id: r.requestId, assigned, reason: 'no_commits' }])
+      const gas = done.receipts.filter(x => x.executor === w.contractId).at(-1)!.gas
+      process.stderr.write(`      | \`on_execution_response\` | a timeout nobody committed to (R=3, nobody slashed) | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
       assert.equal(await w.balance(payer!.accountId) - before, NEAR - BASE - RECEIPT_FEE, 'the timeout refund and not a yocto more')
       assert.deepEqual(await Promise.all(w.workers.map(async x => await bondOf(w, x))), bonds, 'every bond unchanged to the yocto')
       const after = await w.view<Record<string, string | number>>('get_stats')
