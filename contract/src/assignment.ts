@@ -43,7 +43,7 @@ function ids(v: JValue): string[] {
   return out;
 }
 
-function idsJson(list: string[]): string {
+export function idsJson(list: string[]): string {
   const parts = new Array<string>(list.length);
   for (let i = 0; i < list.length; i++) parts[i] = quote(list[i]);
   return jsonArray(parts);

@@ -1,6 +1,6 @@
 // Bond that honest behaviour keeps: a revealed result that lost, a slot left unanswered, two signed results.
 import { Obj, U128, transfer } from "../sdk";
-import { Assignment } from "./assignment";
+import { Assignment, idsJson } from "./assignment";
 import { Config } from "./config";
 import { emit } from "./events";
 import { addAmount, bump } from "./stats";
@@ -51,8 +51,15 @@ function withhold(requestId: u64, ids: string[], reasons: string[], config: Conf
  * Primaries that never committed lose withhold_share (reason `no_commit`), paid to the request's payer (its result
  * was delayed). At a yield timeout so do committed workers that never revealed on chain (reason `no_reveal`): a
  * resolve may leave an honest reveal out, so only the timeout, where no resolve used any, punishes a missing reveal.
+ * When nobody committed at all, nobody is slashed (`withholding_excused`): the requester's source may have served
+ * no worker, which no worker can prove, and the payer would collect R slashes for it (contract/README.md).
  */
 export function slashWithholders(asg: Assignment, payerId: string, config: Config, timedOut: bool): U128 {
+  if (asg.commits.length == 0) {
+    bump("withholding_excused");
+    emit("withholding_excused", new Obj().num("request_id", asg.requestId).raw("assigned", idsJson(asg.assigned)).str("reason", "no_commits").done());
+    return U128.zero();
+  }
   const ids = asg.withholders();
   const reasons = new Array<string>();
   for (let i = 0; i < ids.length; i++) reasons.push("no_commit");

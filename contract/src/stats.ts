@@ -15,7 +15,7 @@ function current(name: string): U128 {
 }
 
 export function statsJson(): string {
-  const COUNTERS = ["requests", "completed", "succeeded", "failed", "timed_out", "unreachable", "cancelled", "workers_registered", "disagreements", "withheld", "equivocations"];
+  const COUNTERS = ["requests", "completed", "succeeded", "failed", "timed_out", "unreachable", "cancelled", "workers_registered", "disagreements", "withheld", "withholding_excused", "equivocations"];
   const AMOUNTS = ["paid_to_workers", "refunded", "fees_kept", "slashed", "resolve_fees", "slashed_kept", "deposits_held", "blob_deposits"];
   const o = new Obj();
   for (let i = 0; i < COUNTERS.length; i++) o.num(COUNTERS[i], readU64("st:" + COUNTERS[i], 0));

@@ -1,11 +1,12 @@
 /**
  * The contract draws who works (scenario 2), backups take only unanswered slots and at most R slots exist
- * (scenario 4), nobody can copy a public result into a commit, and withholding costs bond (scenario 10).
+ * (scenario 4), nobody can copy a public result into a commit, and withholding costs bond (scenario 10) unless
+ * nobody committed at all (an unfetchable source slashes nobody).
  */
 import assert from 'node:assert/strict'
 import {
-  NEAR, RECEIPT_FEE, WASM_SOURCE, assignedWorkers, assignment, call, checkInvariant, commit, events, ok, refused,
-  request, resolve, responseOf, reveal, startWorld, untilHeight, type World
+  NEAR, RECEIPT_FEE, TGAS, WASM_SOURCE, assignedWorkers, assignment, bondOf, call, checkInvariant, commit, events, ok, refused,
+  request, resolve, responseOf, reveal, revealOnChain, startWorld, topUpBond, untilHeight, untilRevealing, type World
 } from './world.js'
 
 const LIMITS = { max_instructions: 1_000_000, max_memory_mb: 16, max_execution_seconds: 2 }
@@ -80,18 +81,58 @@ describe('contract assignment, backups and withholding', function () {
   })
 
   describe('withholding at timeout', () => {
+    // R=3 of exactly 3 workers: no backups, so a slot left unanswered stays unanswered
+    const R3Q2 = { replicas: 3, quorum: 2, aggregation: 'identical' }
     let w: World
-    before(async () => { w = await startWorld({ workers: 1, yieldTimeoutBlocks: 40, config: { commit_window_blocks: 10 } }) })
+    before(async () => { w = await startWorld({ workers: 3, yieldTimeoutBlocks: 40, config: { commit_window_blocks: 10 } }) })
     afterEach(async () => { await checkInvariant(w) })
     after(async () => { await w?.stop() })
 
-    it('an assigned worker that never commits loses withhold_share to the payer when the request times out', async () => {
+    it('one primary commits (and reveals on chain), the two that never commit lose withhold_share to the payer at the timeout', async () => {
       const [user, payer] = w.users
       const before = await w.balance(payer!.accountId)
-      const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, payer_account_id: payer!.accountId }, NEAR)
+      const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, payer_account_id: payer!.accountId, redundancy: R3Q2 }, NEAR)
+      const [committer, ...absent] = (await assignedWorkers(w, r.requestId)).primaries
+      const sealed = await commit(w, committer!, r.requestId, ok('1'))
+      await untilRevealing(w, r.requestId)
+      await revealOnChain(w, r.requestId, sealed)
       const done = await r.done
-      assert.deepEqual(events(done.logs, 'worker_withheld').map(e => e.slashed), [WITHHOLD.toString()])
-      assert.equal(await w.balance(payer!.accountId) - before, NEAR - BASE - RECEIPT_FEE + WITHHOLD, 'refund plus the slash, to the yocto')
+      assert.deepEqual(events(done.logs, 'withholding_excused'), [])
+      assert.deepEqual(events(done.logs, 'worker_withheld').map(e => [e.worker_id, e.slashed, e.reason]).sort(),
+        absent.map(x => [x.id, WITHHOLD.toString(), 'no_commit']).sort())
+      assert.equal(await w.balance(payer!.accountId) - before, NEAR - BASE - RECEIPT_FEE + 2n * WITHHOLD, 'refund plus both slashes, to the yocto')
+      assert.equal(await bondOf(w, committer!), NEAR, 'the worker that committed and revealed keeps its bond')
+      for (const x of absent) assert.equal(await bondOf(w, x), NEAR - WITHHOLD)
+      for (const x of absent) await topUpBond(w, x)
+    })
+
+    it('an unfetchable source: nobody commits, the timeout slashes nobody and refunds the payer as any timeout', async () => {
+      const [user, payer] = w.users
+      const bonds = await Promise.all(w.workers.map(async x => await bondOf(w, x)))
+      const stats = await w.view<Record<string, string | number>>('get_stats')
+      const before = await w.balance(payer!.accountId)
+      // the requester's own payer would collect R × withhold_share if a no-show of every worker were slashed
+      const r = await request(w, user!, { source: WASM_SOURCE, resource_limits: LIMITS, payer_account_id: payer!.accountId, redundancy: R3Q2 }, NEAR)
+      const { assigned } = await assignment(w, r.requestId)
+      const done = await r.done
+      const completed = events(done.logs, 'execution_completed')[0]!
+      assert.equal(completed.timed_out, true)
+      assert.equal(completed.payment_charged, (BASE + RECEIPT_FEE).toString())
+      assert.deepEqual(events(done.logs, 'worker_withheld'), [])
+      assert.deepEqual(events(done.logs, 'withholding_excused'), [{ request_id: r.requestId, assigned, reason: 'no_commits' }])
+      const gas = done.receipts.filter(x => x.executor === w.contractId).at(-1)!.gas
+      process.stderr.write(`      | \`on_execution_response\` | a timeout nobody committed to (R=3, nobody slashed) | ${(Number(gas) / Number(TGAS)).toFixed(2)} |\n`)
+      assert.equal(await w.balance(payer!.accountId) - before, NEAR - BASE - RECEIPT_FEE, 'the timeout refund and not a yocto more')
+      assert.deepEqual(await Promise.all(w.workers.map(async x => await bondOf(w, x))), bonds, 'every bond unchanged to the yocto')
+      const after = await w.view<Record<string, string | number>>('get_stats')
+      assert.equal(after.slashed, stats.slashed)
+      assert.equal(after.withheld, stats.withheld)
+      assert.equal(after.withholding_excused, Number(stats.withholding_excused) + 1)
+      // only the receipt is left
+      assert.equal(await w.view('get_assignment', { request_id: r.requestId }), null)
+      assert.deepEqual(await w.view('get_request', { request_id: r.requestId }), {
+        request_id: r.requestId, status: 'completed', success: false, payer_account_id: payer!.accountId, payment_charged: (BASE + RECEIPT_FEE).toString()
+      })
     })
   })
 
