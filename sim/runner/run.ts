@@ -252,7 +252,7 @@ export async function runScenario (s: Scenario, opts: RunOptions = {}): Promise<
 
     if (sim != null) probe.copy(sim.gossipCopies())
     const simNodes = sim
-    const byzantineAccounts = new Map(simNodes == null ? [] : plan.byzantine.map(b => [simNodes.accountOf(b.node), b.behaviour]))
+    const byzantineAccounts = new Map(simNodes == null ? [] : plan.byzantine.map(b => [simNodes.accountOf(b.node), b.fromRequest]))
     const outputs = new Map<string, string | null>()
     for (const r of sent) {
       if (r == null || simNodes == null) continue
