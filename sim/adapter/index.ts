@@ -69,6 +69,11 @@ export interface SimNodes {
   /** gossip copies received by every node (duplicates included), crashed incarnations too */
   gossipCopies: () => number
   example: (name: string) => Promise<{ url: string, hash: string }>
+  /**
+   * Runs the wasm at `url` once on the nodes' shared in-process executor, so the first requests do not pay its
+   * preparation (binaryen, instrumentation, the disk cache, the thread pool) inside their commit window.
+   */
+  warmUp: (url: string) => Promise<void>
   requestMany: LocalMesh['requestMany']
   /** the callback's return value for a request transaction, as the raw text the contract returned */
   resultText: (txHash: string) => Promise<string | null>
@@ -95,7 +100,8 @@ export async function startSimNodes (init: SimNodesInit): Promise<SimNodes> {
     commitWindowBlocks: init.commitWindowBlocks,
     yieldTimeoutBlocks: init.yieldTimeoutBlocks,
     reconcileEveryBlocks: 5,
-    logLevel: 'silent',
+    // the nodes' logs only when OUTLAYER_LOG_LEVEL asks for them (stderr, next to the progress bar): to trace a run
+    ...(process.env.OUTLAYER_LOG_LEVEL == null ? { logLevel: 'silent' as const } : {}),
     progress: init.progress,
     bond: init.bondOf,
     requesters: init.requesters,
@@ -157,6 +163,11 @@ async function wrap (mesh: LocalMesh, init: SimNodesInit): Promise<SimNodes> {
     },
     gossipCopies: () => retiredCopies + mesh.nodes.reduce((a, node) => a + copiesOf(node), 0),
     example: mesh.example,
+    warmUp: async (url) => {
+      const response = await fetch(url)
+      if (!response.ok) throw new SimError('SETUP_FAILED', `warm-up: ${url} answered ${response.status}`)
+      await sandboxExecute(new Uint8Array(await response.arrayBuffer()))
+    },
     requestMany: mesh.requestMany,
     resultText: async (txHash) => {
       // the callback returns a Text output as a JSON string

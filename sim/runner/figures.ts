@@ -20,7 +20,8 @@ export interface FigureInputs {
   outputs: Map<string, string | null>
   idToSeed: Map<string, string>
   truth: GroundTruth
-  byzantineAccounts: Map<string, string>
+  /** byzantine worker account → the first request index its behaviour applies to (plan fromRequest) */
+  byzantineAccounts: Map<string, number>
   slashed: ChainEvent[]
   probe: GossipProbe
   baseline: GossipFigures | null
@@ -29,6 +30,15 @@ export interface FigureInputs {
   attackers: Figures['attackers']
   /** when requests began (ms epoch) */
   t0: number
+}
+
+/**
+ * Whether `account` was misbehaving in request `requestId` (ids are 1, 2, …: index = id − 1): a member that joins
+ * its group from a later request is honest before it, so its slashes there are honest ones.
+ */
+function byzantineIn (accounts: Map<string, number>, account: string, requestId: string): boolean {
+  const from = accounts.get(account)
+  return from != null && Number(requestId) - 1 >= from
 }
 
 export function computeFigures (x: FigureInputs): { figures: Figures, requests: RequestRecord[] } {
@@ -54,7 +64,7 @@ export function computeFigures (x: FigureInputs): { figures: Figures, requests: 
       ms: c.seenAt - r.sentAt,
       ...(x.assigned.has(r.requestId) ? { assigned: x.assigned.get(r.requestId)! } : {}),
       workers: c.workers,
-      byzantineWorkers: c.workers.filter(w => x.byzantineAccounts.has(w)),
+      byzantineWorkers: c.workers.filter(w => byzantineIn(x.byzantineAccounts, w, r.requestId)),
       ...(x.outputs.get(r.requestId) != null ? { output: x.outputs.get(r.requestId)!.slice(0, 200) } : {})
     }
   })
@@ -65,7 +75,7 @@ export function computeFigures (x: FigureInputs): { figures: Figures, requests: 
   const gossip = x.probe.figures()
   const slashes: Figures['slashes'] = { byzantine: 0, honest: 0, byReason: { disagreed: { byzantine: 0, honest: 0 }, withheld: { byzantine: 0, honest: 0 }, equivocated: { byzantine: 0, honest: 0 } } }
   for (const e of x.slashed) {
-    const who = x.byzantineAccounts.has(String(e.data.worker_id)) ? 'byzantine' : 'honest'
+    const who = byzantineIn(x.byzantineAccounts, String(e.data.worker_id), String(e.data.request_id ?? '')) ? 'byzantine' : 'honest'
     slashes[who]++
     const reason = SLASH_EVENTS[e.event]
     if (reason != null) slashes.byReason[reason][who]++
