@@ -23,7 +23,7 @@ import { Wasm, type WasmMemory, type WasmModule } from '../sandbox/exec/wasm-api
 import { ensureExamples, type ExampleName } from './build-examples.js'
 import { benchComponents, type ComponentRow } from './bench-exec/components.js'
 import { benchHttp, type HttpRow } from './bench-exec/http.js'
-import { log, median, round } from './bench-exec/stats.js'
+import { log, median, meteredMedians, round } from './bench-exec/stats.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env.BENCH_EXEC_RUNS ?? 7)
@@ -98,10 +98,7 @@ async function main (): Promise<void> {
         input: JSON.parse(input) as unknown,
         fuel_used: first.fuel_used.toString(),
         raw_ms: round(median(times.raw)),
-        metered_ms: round(median(times.metered)),
-        pool_ms: round(median(times.pool)),
-        ratio: round(median(times.metered) / median(times.raw)),
-        pool_ratio: round(median(times.pool) / median(times.raw))
+        ...meteredMedians({ baseline: times.raw, metered: times.metered, pool: times.pool })
       }
       log(`${name}: raw ${row.raw_ms} ms, metered ${row.metered_ms} ms (${row.ratio}×), pool ${row.pool_ms} ms`)
       programs.push(row)

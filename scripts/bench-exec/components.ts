@@ -17,7 +17,7 @@ import { PreparePool } from '../../sandbox/exec/prepare-pool.js'
 import { Preparer } from '../../sandbox/exec/prepare.js'
 import type { ExampleName } from '../build-examples.js'
 import { shimComponent } from './shim-baseline.js'
-import { log, median, round, timed } from './stats.js'
+import { log, median, meteredMedians, round, timed } from './stats.js'
 
 export interface ComponentBench {
   executor: Executor
@@ -76,10 +76,7 @@ export async function benchComponents (bench: ComponentBench): Promise<Component
         prepare_ms: { first_execute: round(firstExecuteMs), cache_to_compiled: round(cacheToCompiledMs), shim: round(shim.prepareMs) },
         fuel_used: first.fuel_used.toString(),
         shim_ms: round(median(times.shim)),
-        metered_ms: round(median(times.metered)),
-        pool_ms: round(median(times.pool)),
-        ratio: round(median(times.metered) / median(times.shim)),
-        pool_ratio: round(median(times.pool) / median(times.shim))
+        ...meteredMedians({ baseline: times.shim, metered: times.metered, pool: times.pool })
       }
       log(`${name} component: shim ${row.shim_ms} ms, metered ${row.metered_ms} ms (${row.ratio}×), pool ${row.pool_ms} ms; first execute() ${row.prepare_ms.first_execute} ms, cache → compiled ${row.prepare_ms.cache_to_compiled} ms, shim transpile + compile ${row.prepare_ms.shim} ms`)
       rows.push(row)

@@ -15,3 +15,14 @@ export function timed<T> (fn: () => T): { ms: number, value: T } {
   const value = fn()
   return { ms: performance.now() - started, value }
 }
+
+/** Medians of the metered and pool runs and their ratios over the baseline's median. */
+export function meteredMedians (times: { baseline: number[], metered: number[], pool: number[] }): { metered_ms: number, pool_ms: number, ratio: number, pool_ratio: number } {
+  const base = median(times.baseline)
+  return {
+    metered_ms: round(median(times.metered)),
+    pool_ms: round(median(times.pool)),
+    ratio: round(median(times.metered) / base),
+    pool_ratio: round(median(times.pool) / base)
+  }
+}
