@@ -6,9 +6,12 @@
  *   pool      the same through execute() on a warm worker pool (worker-measured run time);
  * the ratio metered/raw per program and the median ratio; and the warm start: a cached instrumented module
  * → its first instruction (execute() of an empty `_start` on a warm pool, and disk cache → compile →
- * instantiate in this thread). Prints a table and writes bench/results/exec.json.
+ * instantiate in this thread); the same programs as preview2 components against jco + preview2-shim
+ * (bench-exec/components.ts); HTTP overhead per call against a bare fetch (bench-exec/http.ts). Prints tables and
+ * writes bench/results/exec.json.
  */
 import { randomFillSync } from 'node:crypto'
+import { loadavg } from 'node:os'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +21,9 @@ import { createExecutor, INSTRUMENTER_VERSION } from '../sandbox/exec/index.js'
 import { runJob, type JobRequest } from '../sandbox/exec/job.js'
 import { Wasm, type WasmMemory, type WasmModule } from '../sandbox/exec/wasm-api.js'
 import { ensureExamples, type ExampleName } from './build-examples.js'
+import { benchComponents, type ComponentRow } from './bench-exec/components.js'
+import { benchHttp, type HttpRow } from './bench-exec/http.js'
+import { log, median, meteredMedians, round } from './bench-exec/stats.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env.BENCH_EXEC_RUNS ?? 7)
@@ -27,13 +33,6 @@ const PROGRAMS: Array<[ExampleName, string]> = [
   ['bench-fib', '{"n":33}'],
   ['bench-matmul', '{"n":200}']
 ]
-const log = (line: string): void => { process.stderr.write(`bench:exec ${line}\n`) }
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[mid] ?? NaN : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2
-}
-const round = (x: number, digits = 2): number => Number(x.toFixed(digits))
 
 class Exit { constructor (readonly code: number) {} }
 
@@ -99,15 +98,19 @@ async function main (): Promise<void> {
         input: JSON.parse(input) as unknown,
         fuel_used: first.fuel_used.toString(),
         raw_ms: round(median(times.raw)),
-        metered_ms: round(median(times.metered)),
-        pool_ms: round(median(times.pool)),
-        ratio: round(median(times.metered) / median(times.raw)),
-        pool_ratio: round(median(times.pool) / median(times.raw))
+        ...meteredMedians({ baseline: times.raw, metered: times.metered, pool: times.pool })
       }
       log(`${name}: raw ${row.raw_ms} ms, metered ${row.metered_ms} ms (${row.ratio}×), pool ${row.pool_ms} ms`)
       programs.push(row)
     }
     const warm = await warmStart(executor, cacheDir)
+    const componentRows = await benchComponents({ executor, cacheDir, paths, programs: PROGRAMS, runs: RUNS, request })
+    const components = {
+      programs: componentRows,
+      median_ratio: round(median(componentRows.map(p => p.ratio))),
+      median_pool_ratio: round(median(componentRows.map(p => p.pool_ratio)))
+    }
+    const http = await benchHttp({ cacheDir, runs: 3 * RUNS }) // ~50 ms a run: more runs, steadier medians
     const result = {
       bench: 'exec',
       at: new Date().toISOString(),
@@ -118,11 +121,16 @@ async function main (): Promise<void> {
       median_ratio: round(median(programs.map(p => p.ratio as number))),
       median_pool_ratio: round(median(programs.map(p => p.pool_ratio as number))),
       warm_start: warm,
-      goals: { median_ratio: 1.3, warm_start_ms: 5 }
+      components,
+      http,
+      load_average: loadavg().map(x => round(x)),
+      goals: { median_ratio: 1.3, warm_start_ms: 5, components_median_ratio: 1.3 }
     }
     await mkdir(join(root, 'bench', 'results'), { recursive: true })
     await writeFile(join(root, 'bench', 'results', 'exec.json'), `${JSON.stringify(result, null, 2)}\n`)
     printTable(result)
+    printComponents(components)
+    printHttp(http)
   } finally {
     await executor.close()
   }
@@ -147,12 +155,25 @@ async function warmStart (executor: ReturnType<typeof createExecutor>, cacheDir:
   return { pool_execute_ms: round(median(pool), 3), disk_cache_to_start_ms: round(median(disk), 3) }
 }
 
-function printTable (r: { programs: Array<Record<string, unknown>>, median_ratio: number, median_pool_ratio: number, warm_start: Record<string, number> }): void {
-  const rows = [['program', 'raw ms', 'metered ms', 'ratio', 'pool ms', 'pool ratio', 'fuel'],
-    ...r.programs.map(p => [p.program, p.raw_ms, p.metered_ms, `${String(p.ratio)}×`, p.pool_ms, `${String(p.pool_ratio)}×`, p.fuel_used].map(String))]
+function writeColumns (rows: string[][]): void {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map(row => row[i]?.length ?? 0))) ?? []
   for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}\n`)
+}
+
+function printTable (r: { programs: Array<Record<string, unknown>>, median_ratio: number, median_pool_ratio: number, warm_start: Record<string, number> }): void {
+  writeColumns([['program', 'raw ms', 'metered ms', 'ratio', 'pool ms', 'pool ratio', 'fuel'],
+    ...r.programs.map(p => [p.program, p.raw_ms, p.metered_ms, `${String(p.ratio)}×`, p.pool_ms, `${String(p.pool_ratio)}×`, p.fuel_used].map(String))])
   process.stdout.write(`median ratio ${r.median_ratio}× (pool ${r.median_pool_ratio}×); warm start: execute() ${r.warm_start.pool_execute_ms} ms, disk cache → _start ${r.warm_start.disk_cache_to_start_ms} ms\n`)
+}
+
+function printComponents (c: { programs: ComponentRow[], median_ratio: number, median_pool_ratio: number }): void {
+  writeColumns([['component', 'shim ms', 'metered ms', 'ratio', 'pool ms', 'pool ratio', 'first execute / cache → compiled / shim prepare ms'],
+    ...c.programs.map(p => [p.program, p.shim_ms, p.metered_ms, `${p.ratio}×`, p.pool_ms, `${p.pool_ratio}×`, `${p.prepare_ms.first_execute} / ${p.prepare_ms.cache_to_compiled} / ${p.prepare_ms.shim}`].map(String))])
+  process.stdout.write(`components: median metered/shim ${c.median_ratio}× (pool ${c.median_pool_ratio}×)\n`)
+}
+
+function printHttp (h: HttpRow): void {
+  process.stdout.write(`http: ${h.calls_per_run} GETs per run, bare fetch ${h.bare_fetch_ms_per_call} ms/call, through the host ${h.host_ms_per_call} ms/call: +${h.overhead_ms_per_call} ms (${h.ratio}×)\n`)
 }
 
 await main()
