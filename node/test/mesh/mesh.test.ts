@@ -81,7 +81,7 @@ describe('mesh end to end', function () {
     mesh = await startLocalMesh({
       nodes: NODES,
       blockTimeMs: 200,
-      commitWindowBlocks: 30,
+      commitWindowBlocks: 75, // 15 s: the git-build case builds in Docker inside it, beside the parallel suite's other Docker builds
       reconcileEveryBlocks: 5,
       bond: () => BOND,
       roles: i => i === 0 ? ['resolver'] : i === 1 ? ['worker', 'builder'] : ['worker'],
