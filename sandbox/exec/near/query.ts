@@ -16,7 +16,7 @@ export interface NearLimits {
 
 export const NEAR_DEFAULTS: NearLimits = { maxCalls: 16, maxResponseBytes: 256 * 1024 }
 
-/** Consensus: the fuel a query costs, as for HTTP (http/policy.ts HTTP_FUEL). */
+/** Consensus: the fuel a query costs, as for HTTP (http/policy.ts HTTP_FUEL): per call, per byte of args and of answer. */
 export const NEAR_FUEL = { perCall: 1_000_000n, perByte: 16n } as const
 
 /**

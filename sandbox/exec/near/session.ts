@@ -28,9 +28,10 @@ export class NearSession {
 
   /** The JSON the guest gets: the answer, or {error}. Throws LocalFailure when this machine could not ask. */
   query (query: NearQuery): string {
-    this.charge(NEAR_FUEL.perCall)
     const methodName = query.method === 'call_function' ? query.method_name : ''
     const args = query.method === 'call_function' ? Buffer.from(query.args_base64, 'base64') : new Uint8Array(0)
+    // the arguments are paid for like an HTTP request body: a guest cannot send megabytes to the RPC for free
+    this.charge(NEAR_FUEL.perCall + NEAR_FUEL.perByte * BigInt(args.length))
     const record = (response: { result_sha256: string } | { error: string }): void => {
       this.transcript.push({
         kind: 'near_rpc',
