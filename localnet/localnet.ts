@@ -22,6 +22,8 @@ export interface LocalnetOptions {
   yieldTimeoutBlocks?: number
   /** how long send_tx / tx wait for wait_until before TIMEOUT_ERROR. Default 20 s */
   txTimeoutMs?: number
+  /** queries answer as of the block they name, for the last 16 blocks (CreateChainOptions.exactFinality). Default false */
+  exactFinality?: boolean
   /**
    * Simulations only: a known per-chain secret, and the same random_seed in every block and receipt (sha256 of it), so the
    * contract's draws (assignments, request seeds) depend only on the request id and the worker pool and a run
@@ -56,6 +58,7 @@ export async function startLocalnet (opts: LocalnetOptions = {}): Promise<Localn
     dataDir: opts.dataDir,
     accounts: opts.accounts,
     yieldTimeoutBlocks: opts.yieldTimeoutBlocks,
+    exactFinality: opts.exactFinality,
     ...(opts.randomSecret != null ? { randomSecret: opts.randomSecret } : {})
   })
   const cleanups: Array<() => Promise<void>> = [async () => await chain.close()]

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { parseSecretKey, setSignatureConfirmer } from '../protocol/index.js'
 import { fastVerifies } from '../protocol/native-ed25519.js'
 import { buildFromGit as sandboxBuildFromGit, createArtifactStore, ensureBuilderImage } from '../sandbox/builder/index.js'
-import { checkCacheDir, createExecutor, type Executor } from '../sandbox/exec/index.js'
+import { checkCacheDir, createExecutor, createNearRpcProvider, type Executor } from '../sandbox/exec/index.js'
 import { createApiServer, createExplorer, ExecutionIndex, nodeStatus, type ApiServer } from './api/index.js'
 import type { NodeStatus } from './api/types.js'
 import { ArtifactResolver, DEFAULT_ARTIFACT_OPTIONS } from './artifacts/index.js'
@@ -172,10 +172,10 @@ export async function createNode (config: NodeConfig, overrides: NodeOverrides =
       // created on first use and closed on stop: a pool of one thread per core at most (more threads than cores
       // run no more wasm, they only cost a heap each; jobs past it wait in the pool's queue, their deadline not yet
       // started), its prepared-module cache under the data dir unless config names one shared by the machine's
-      // nodes; the cache dir is checked (0700, ours) at start
+      // nodes; the cache dir is checked (0700, ours) at start. The guests' NEAR view queries go to the node's own RPC
       const cacheDir = config.worker.execCacheDir ?? join(config.dataDir, 'exec-cache')
       let own: Executor | undefined
-      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: Math.min(config.worker.capacity, availableParallelism()), cacheDir }))
+      const executor = (): Executor => overrides.executor ?? (own ??= createExecutor({ workers: Math.min(config.worker.capacity, availableParallelism()), cacheDir, nearRpc: createNearRpcProvider(config.near.rpcUrl) }))
       opened.push({ start: async () => { if (overrides.executor == null) await checkCacheDir(cacheDir) }, stop: async () => { const e = own; own = undefined; await e?.close() } })
       const artifacts = new ArtifactResolver({
         store: artifactStore, network: mesh, isRegisteredKey: registered.has, ...(builderImage != null ? { builderImage } : {}), ...(built != null ? { build: built.build } : {}), logger, metrics

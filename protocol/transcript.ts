@@ -19,11 +19,21 @@ export type TranscriptResponse =
   /** a deterministic refusal the program saw instead of a response (e.g. HTTP-request-denied) */
   | { error: string }
 
-export interface TranscriptEntry {
-  kind: 'http' | 'near_rpc'
+export interface HttpTranscriptEntry {
+  kind: 'http'
   request: TranscriptRequest
   response: TranscriptResponse
 }
+
+/** one NEAR view query (sandbox/exec/near): what was asked at which height, and the hash of the answer the guest got */
+export interface NearRpcTranscriptEntry {
+  kind: 'near_rpc'
+  request: { method: string, account_id: string, method_name: string, args_sha256: string, block_height: number }
+  /** `error`: a deterministic refusal or an error about the query (e.g. UNKNOWN_ACCOUNT) */
+  response: { result_sha256: string } | { error: string }
+}
+
+export type TranscriptEntry = HttpTranscriptEntry | NearRpcTranscriptEntry
 
 /** sha256("") — the transcript hash of a run that made no I/O */
 export const EMPTY_TRANSCRIPT_HASH = sha256Hex(new Uint8Array(0))

@@ -11,6 +11,8 @@ import { Preparer } from './prepare.js'
 import { httpAccessFor } from './http/access.js'
 import type { HttpFetcher } from './http/exchange.js'
 import { createHttpFetcher } from './http/fetcher.js'
+import { nearAccessFor } from './near/access.js'
+import type { NearRpcProvider } from './near/query.js'
 
 export interface ExecutorInit {
   /** worker threads; default min(2, cores) */
@@ -25,6 +27,8 @@ export interface ExecutorInit {
   prepareHeapMb?: number
   /** performs the guests' outside HTTP; default createHttpFetcher() (strict SSRF guard) */
   httpFetcher?: HttpFetcher
+  /** answers the guests' NEAR view queries (near/provider.ts createNearRpcProvider); default none: all refused */
+  nearRpc?: NearRpcProvider
 }
 
 export interface Executor {
@@ -40,11 +44,12 @@ export interface Executor {
 export function createExecutor (init: ExecutorInit = {}): Executor {
   const preparePool = new PreparePool({ workers: init.prepareWorkers, deadlineMs: init.prepareDeadlineMs, maxOldGenerationSizeMb: init.prepareHeapMb })
   const preparer = new Preparer(init.cacheDir ?? defaultCacheDir(), preparePool)
-  const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()), init.httpFetcher ?? createHttpFetcher())
+  const pool = new WorkerPool(init.workers ?? Math.min(2, availableParallelism()), init.httpFetcher ?? createHttpFetcher(), init.nearRpc ?? null)
   return {
     async execute (wasm, opts = {}) {
       const { request, timeoutMs } = normalise(opts)
       request.http = httpAccessFor(wasm, opts.http)
+      request.near = nearAccessFor(opts.blockHeight, opts.near)
       let program
       try {
         program = await preparer.program(wasm)

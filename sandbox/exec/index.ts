@@ -37,3 +37,5 @@ export async function execute (wasm: Uint8Array, opts: ExecuteOptions = {}): Pro
   shared ??= createExecutor()
   return await shared.execute(wasm, opts)
 }
+export { createNearRpcProvider } from './near/provider.js'
+export { NEAR_DEFAULTS, NEAR_FUEL, type NearAnswer, type NearLimits, type NearQuery, type NearRpcProvider } from './near/query.js'

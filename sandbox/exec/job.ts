@@ -6,6 +6,8 @@ import type { ExecutionResult } from '../../protocol/result.js'
 import type { HttpAccess } from './http/session.js'
 import { HttpSession } from './http/session.js'
 import { hostImports } from './http/p1-host.js'
+import { nearImports } from './near/p1-host.js'
+import { NearSession, type NearAccess } from './near/session.js'
 import { INTERNAL, type InstrumentedMeta } from './instrument.js'
 import { METERING, PAGE_BYTES } from './limits.js'
 import { finish, trapKind, type RunEnd } from './outcome.js'
@@ -26,6 +28,8 @@ export interface JobRequest {
   args: string[]
   /** the run's HTTP policy; the pool adds the channel to the fetcher when the policy allows any host */
   http?: HttpAccess | null
+  /** the run's NEAR view access; the pool adds the channel to the provider */
+  near?: NearAccess | null
 }
 
 export interface Meters {
@@ -95,11 +99,12 @@ export function runJob (module: WasmModule, req: JobRequest): ExecutionResult {
   let meters: Meters | null = null
   let charge: (fuel: bigint) => void = () => {}
   const http = new HttpSession(req.http ?? null, fuel => { charge(fuel) })
+  const near = new NearSession(req.near ?? null, fuel => { charge(fuel) }, http.transcript)
   let thrown: unknown
   try {
     const instance = new Wasm.Instance(module, {
       [WASI_MODULE]: wasiImports(ctx),
-      [HOST_MODULE]: hostImports(ctx, http),
+      [HOST_MODULE]: { ...hostImports(ctx, http), ...nearImports(ctx, near) },
       [INTERNAL_MODULE]: internal
     })
     const exports = instance.exports

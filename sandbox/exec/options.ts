@@ -6,6 +6,7 @@ import type { JobRequest } from './job.js'
 import { DEFAULTS } from './limits.js'
 import type { ResponseAgreement } from './http/consensus.js'
 import type { HttpPolicy } from './http/policy.js'
+import type { NearLimits } from './near/query.js'
 
 export interface ExecuteOptions {
   /** stdin of the guest */
@@ -30,6 +31,13 @@ export interface ExecuteOptions {
    * through this hook and the run continues with the agreed one. Per run; the node supplies it @default none
    */
   responseAgreement?: ResponseAgreement
+  /**
+   * the request's block height: the guest's NEAR view queries (near/) read the state there. Without it every
+   * query is refused (`NEAR-rpc-denied`)
+   */
+  blockHeight?: number
+  /** caps of the NEAR view queries (only ever lowered below near/query.ts NEAR_DEFAULTS) */
+  near?: Partial<NearLimits>
 }
 
 /** argv[0] every guest sees */

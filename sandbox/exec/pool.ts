@@ -3,13 +3,16 @@
  * component. The wall-clock timeout terminates the thread and a fresh one takes its place. Timeouts and crashes
  * are local failures (`timeout`, `host_error`), never results. A job whose policy allows some host gets its own
  * channel to the HTTP fetcher (http/bridge.ts), closed when the job ends however it ends; a run with a response
- * agreement gets that fetcher wrapped in http/consensus.ts.
+ * agreement gets that fetcher wrapped in http/consensus.ts. A job with a block height gets a channel to the NEAR
+ * provider (near/bridge.ts) the same way.
  */
 import type { ExecutionResult } from '../../protocol/result.js'
 import { openHttpChannel } from './http/bridge.js'
 import { consensusFetcher, type ResponseAgreement } from './http/consensus.js'
 import type { HttpFetcher } from './http/exchange.js'
 import type { JobRequest } from './job.js'
+import { openNearChannel } from './near/bridge.js'
+import type { NearRpcProvider } from './near/query.js'
 import { WORKER } from './limits.js'
 import { finish } from './outcome.js'
 import type { JobProgram } from './program.js'
@@ -19,7 +22,7 @@ import type { JobMessage } from './worker.js'
 export class WorkerPool {
   private readonly threads: ThreadPool<ExecutionResult>
 
-  constructor (size: number, private readonly httpFetcher: HttpFetcher | null = null) {
+  constructor (size: number, private readonly httpFetcher: HttpFetcher | null = null, private readonly nearRpc: NearRpcProvider | null = null) {
     this.threads = new ThreadPool<ExecutionResult>('worker', size, {
       stackSizeMb: WORKER.stackSizeMb,
       maxOldGenerationSizeMb: WORKER.maxOldGenerationSizeMb,
@@ -36,12 +39,16 @@ export class WorkerPool {
       http = openHttpChannel(agreement != null ? consensusFetcher(this.httpFetcher, agreement) : this.httpFetcher, policy)
       sent = { ...request, http: { policy, channel: http.channel } }
     }
+    const near = request.near != null && this.nearRpc != null ? openNearChannel(this.nearRpc, request.near.blockHeight) : null
+    if (near != null && request.near != null) sent = { ...sent, near: { ...request.near, channel: near.channel } }
     const message: JobMessage = { program, request: sent }
+    const ports = [http?.channel.port, near?.channel.port].filter(p => p != null)
     let outcome
     try {
-      outcome = await this.threads.run(message, timeoutMs, http == null ? [] : [http.channel.port])
+      outcome = await this.threads.run(message, timeoutMs, ports)
     } finally {
       http?.close()
+      near?.close()
     }
     if (outcome.ok) return outcome.value
     const { kind, message: detail } = outcome.failure

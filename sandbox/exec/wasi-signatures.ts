@@ -57,11 +57,12 @@ export const WASI_SIGNATURES: Readonly<Record<string, Sig>> = {
   sock_shutdown: ['i32 i32', E]
 }
 
-/** Our own host module (http/p1-host.ts): outside HTTP for preview1 commands, the same policy as wasi:http. */
+/** Our own host module: outside HTTP for preview1 commands (http/p1-host.ts), NEAR view calls (near/p1-host.ts). */
 export const HOST_MODULE = 'outlayer'
 export const HOST_SIGNATURES: Readonly<Record<string, Sig>> = {
   http_fetch: ['i32 i32 i32', E],
-  http_response: ['i32', E]
+  http_response: ['i32', E],
+  near_view: ['i32 i32 i32 i32', 'i64']
 }
 
 /** Imports the instrumenter adds; no guest may import from or export under these names. */

@@ -307,6 +307,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
             timeoutMs: limits.max_execution_seconds * 1000,
             seed: request.seed,
             timestampNs: request.timestamp_ns,
+            // the height the contract recorded for the request: every replica's NEAR view queries read that state
+            blockHeight: Number(request.block_height),
             ...(env != null ? { env } : {}),
             // the hosts and caps the request grants, added to the program's manifest by the executor
             ...(http != null ? { http } : {}),

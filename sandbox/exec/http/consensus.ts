@@ -7,7 +7,7 @@
  * No agreement is a deterministic refusal (`internal-error`) the guest sees and the result attests.
  */
 import { sha256Hex } from '../../../protocol/hash.js'
-import type { TranscriptEntry } from '../../../protocol/transcript.js'
+import type { HttpTranscriptEntry } from '../../../protocol/transcript.js'
 import type { HttpExchange, HttpFetcher } from './exchange.js'
 
 export interface AgreedResponse { status: number, contentType: string | null, body: Uint8Array }
@@ -27,7 +27,7 @@ export function consensusFetcher (inner: HttpFetcher, agreement: ResponseAgreeme
       const contentType = outcome.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null
       const result = await agreement.agree({ index: index++, method: spec.method, url: spec.url, own: { status: outcome.status, contentType, body: outcome.body } })
       const hops = exchange.hops.slice(0, -1)
-      const last = exchange.hops[exchange.hops.length - 1] as TranscriptEntry
+      const last = exchange.hops[exchange.hops.length - 1] as HttpTranscriptEntry
       if (!result.ok) {
         return { outcome: { kind: 'refused', error: 'internal-error', detail: `no agreement: ${result.detail}` }, hops: [...hops, { ...last, response: { error: 'internal-error' } }] }
       }

@@ -1,5 +1,5 @@
 /** The shapes one HTTP exchange takes between the guest side (session.ts) and the fetcher (fetcher.ts). */
-import type { TranscriptEntry } from '../../../protocol/transcript.js'
+import type { HttpTranscriptEntry } from '../../../protocol/transcript.js'
 import type { HttpPolicy } from './policy.js'
 
 export interface HttpRequestSpec {
@@ -32,7 +32,7 @@ export type HttpOutcome =
 export interface HttpExchange {
   outcome: HttpOutcome
   /** one transcript entry per hop (redirects included) */
-  hops: TranscriptEntry[]
+  hops: HttpTranscriptEntry[]
 }
 
 /** Performs one exchange under a policy. Supplied by the node (ExecutorInit.http.fetcher); never rejects. */

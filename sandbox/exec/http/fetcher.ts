@@ -7,7 +7,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { sha256Hex } from '../../../protocol/hash.js'
-import { headerNames, type TranscriptEntry } from '../../../protocol/transcript.js'
+import { headerNames, type HttpTranscriptEntry } from '../../../protocol/transcript.js'
 import { pinnedLookup, type CheckedAddress } from '../../net/index.js'
 import { checkAddress as defaultCheckAddress, type CheckAddress } from './address-guard.js'
 import { RESPONSE_HEADER_LIMITS, checkTarget, type HttpExchange, type HttpFetcher, type HttpOutcome, type HttpRequestSpec } from './exchange.js'
@@ -74,7 +74,7 @@ function resolveLocation (location: string, base: URL): string | undefined {
   }
 }
 
-function entry (spec: HttpRequestSpec, url: string, response: TranscriptEntry['response']): TranscriptEntry {
+function entry (spec: HttpRequestSpec, url: string, response: HttpTranscriptEntry['response']): HttpTranscriptEntry {
   return {
     kind: 'http',
     request: { method: spec.method, url, header_names: headerNames(spec.headers.map(([n]) => n)), body_sha256: sha256Hex(spec.body) },
@@ -87,7 +87,7 @@ export function createHttpFetcher (init: HttpFetcherInit = {}): HttpFetcher {
   const guardOptions = { allowLoopbackForTests: init.allowLoopbackForTests === true }
   return {
     async fetch (first, policy): Promise<HttpExchange> {
-      const hops: TranscriptEntry[] = []
+      const hops: HttpTranscriptEntry[] = []
       const refused = (spec: HttpRequestSpec, url: string, error: Extract<HttpOutcome, { kind: 'refused' }>['error'], detail: string): HttpExchange => {
         hops.push(entry(spec, url, { error }))
         return { outcome: { kind: 'refused', error, detail }, hops }
