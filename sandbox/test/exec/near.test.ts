@@ -27,6 +27,11 @@ describe('exec: NEAR view queries (near_view)', function () {
     await wabtReady
     net = await startLocalnet({ port: 0, blockTimeMs: 500, accounts: 2, exactFinality: true })
     ;({ contractId } = await deployOutlayer({ rpcUrl: net.rpcUrl, networkId: net.networkId, masterAccountId: net.root.accountId, masterSecretKey: net.root.secretKey }))
+    a = createExecutor({ workers: 1, nearRpc: createNearRpcProvider(net.rpcUrl) })
+    b = createExecutor({ workers: 1, nearRpc: createNearRpcProvider(net.rpcUrl) })
+    // boot both threads and prepare the guest first: localnet keeps the state of its last 16 blocks only (8 s here),
+    // and a cold preparation on a loaded box can take that long
+    await Promise.all([a, b].map(async e => await e.execute(nearGuest(), { input: '{}' })))
     await net.produceBlocks(1)
     pinned = net.height() - 1
     // after `pinned`, the user's balance changes: a run pinned there must not see it
@@ -35,8 +40,6 @@ describe('exec: NEAR view queries (near_view)', function () {
     await new Account(user(), provider, signer).transfer({ receiverId: net.root.accountId, amount: 10n ** 24n })
     await net.produceBlocks(2)
     later = net.height() - 1
-    a = createExecutor({ workers: 1, nearRpc: createNearRpcProvider(net.rpcUrl) })
-    b = createExecutor({ workers: 1, nearRpc: createNearRpcProvider(net.rpcUrl) })
   })
   after(async () => { await Promise.all([a?.close(), b?.close()]); await net?.stop() })
 
