@@ -3,8 +3,8 @@
  * component. The wall-clock timeout terminates the thread and a fresh one takes its place. Timeouts and crashes
  * are local failures (`timeout`, `host_error`), never results. A job whose policy allows some host gets its own
  * channel to the HTTP fetcher (http/bridge.ts), closed when the job ends however it ends; a run with a response
- * agreement gets that fetcher wrapped in http/consensus.ts. A job with a block height gets a channel to the NEAR
- * provider (near/bridge.ts) the same way.
+ * agreement gets that fetcher wrapped in http/consensus.ts. A job with a block height whose module imports
+ * `near_view` gets a channel to the NEAR provider (near/bridge.ts) the same way.
  */
 import type { ExecutionResult } from '../../protocol/result.js'
 import { openHttpChannel } from './http/bridge.js'
@@ -17,6 +17,8 @@ import { WORKER } from './limits.js'
 import { finish } from './outcome.js'
 import type { JobProgram } from './program.js'
 import { ThreadPool } from './threads.js'
+import { HOST_MODULE } from './wasi-signatures.js'
+import { Wasm } from './wasm-api.js'
 import type { JobMessage } from './worker.js'
 
 export class WorkerPool {
@@ -39,7 +41,8 @@ export class WorkerPool {
       http = openHttpChannel(agreement != null ? consensusFetcher(this.httpFetcher, agreement) : this.httpFetcher, policy)
       sent = { ...request, http: { policy, channel: http.channel } }
     }
-    const near = request.near != null && this.nearRpc != null ? openNearChannel(this.nearRpc, request.near.blockHeight) : null
+    // a channel only for a module that can call it: near_view is a preview1 import (components have none yet)
+    const near = request.near != null && this.nearRpc != null && importsNearView(program) ? openNearChannel(this.nearRpc, request.near.blockHeight) : null
     if (near != null && request.near != null) sent = { ...sent, near: { ...request.near, channel: near.channel } }
     const message: JobMessage = { program, request: sent }
     const ports = [http?.channel.port, near?.channel.port].filter(p => p != null)
@@ -57,4 +60,8 @@ export class WorkerPool {
   }
 
   async close (): Promise<void> { await this.threads.close() }
+}
+
+function importsNearView (program: JobProgram): boolean {
+  return program.kind === 'module' && Wasm.Module.imports(program.module).some(i => i.module === HOST_MODULE && i.name === 'near_view')
 }

@@ -11,7 +11,11 @@ export interface WasmInstance { readonly exports: Record<string, WasmExportValue
 export type WasmImports = Record<string, Record<string, WasmExportValue | bigint | number>>
 
 interface WasmApi {
-  Module: { new (bytes: Uint8Array): WasmModule, customSections: (m: WasmModule, name: string) => ArrayBuffer[] }
+  Module: {
+    new (bytes: Uint8Array): WasmModule
+    customSections: (m: WasmModule, name: string) => ArrayBuffer[]
+    imports: (m: WasmModule) => Array<{ module: string, name: string, kind: string }>
+  }
   Instance: new (m: WasmModule, imports: WasmImports) => WasmInstance
   Memory: new (d: { initial: number, maximum?: number }) => WasmMemory
   Global: new (d: { value: 'i32' | 'i64' | 'f32' | 'f64', mutable: boolean }, v: number | bigint) => WasmGlobal
