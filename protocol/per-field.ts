@@ -28,7 +28,8 @@ export const PER_FIELD = {
   maxOutputBytes: 1024
 } as const
 
-const RULES = new Set<string>(['median', 'identical', 'mode'])
+/** the rules a field may name */
+export const FIELD_RULES = ['median', 'identical', 'mode'] as const satisfies readonly FieldRule[]
 const fail = (detail: string): Aggregated => ({ ok: false, reason: 'no_agreement', detail })
 
 /** Why `fields` is not a valid spec, or undefined when it is. */
@@ -37,7 +38,7 @@ export function fieldSpecError (fields: Record<string, unknown>): string | undef
   if (names.length < 1 || names.length > PER_FIELD.maxFields) return `fields must name 1..${PER_FIELD.maxFields} fields`
   for (const name of names) {
     if (!PER_FIELD.name.test(name)) return `a field name must be 1..${PER_FIELD.maxNameLength} characters of A-Z a-z 0-9 _: ${JSON.stringify(name.slice(0, 40))}`
-    if (!RULES.has(fields[name] as string)) return `fields.${name} must be median, identical or mode`
+    if (!(FIELD_RULES as readonly unknown[]).includes(fields[name])) return `fields.${name} must be median, identical or mode`
   }
   return undefined
 }

@@ -16,7 +16,7 @@ import { fail, ok, type Result } from './errors.js'
 import { concatBytes, sha256Hex, toBytes } from './hash.js'
 import { DOMAIN } from './ids.js'
 import { canonicalBytes } from './jcs.js'
-import { PER_FIELD, type FieldRule } from './per-field.js'
+import { FIELD_RULES, PER_FIELD, type FieldRule } from './per-field.js'
 import { validateAccountId } from './near.js'
 import { base64, hex, int, object, oneOf, optional, str, type Check } from './validate.js'
 
@@ -25,7 +25,6 @@ export const RESPONSE_CONSENSUS_MODES = ['identical', 'median', 'per_field'] as 
 export type ResponseConsensusMode = AggregationMode
 /** fields a per_field spec may name, and their names: the contract's per_field caps (protocol/per-field.ts) */
 export const MAX_CONSENSUS_FIELDS = PER_FIELD.maxFields
-const FIELD_RULES = ['median', 'identical', 'mode'] as const satisfies readonly FieldRule[]
 
 /** the largest body carried in a vote: the contract's output cap, like an attestation's inline output */
 export const MAX_RESPONSE_VOTE_BODY_BYTES = 256 * 1024
